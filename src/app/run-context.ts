@@ -1,0 +1,83 @@
+import { toAsciiJson } from '../events/ascii-json.js';
+import type { LogLevel, NewEvent } from '../events/event-types.js';
+import { SluiceError } from '../errors/sluice-error.js';
+import type { PreviewOptions, RunContext } from './app-types.js';
+import type { EventWriter } from './event-writer.js';
+import { encodePreview, type PreviewSource } from './preview.js';
+
+/** What {@link createRunContext} needs from the run it serves. */
+export interface RunContextOptions<State> {
+  readonly requestId: string;
+  readonly state: State;
+  readonly signal: AbortSignal;
+  readonly writer: EventWriter;
+  readonly previewQuality: number;
+  /** Ends the run with this error (used when the app misuses the context). */
+  readonly fail: (error: SluiceError) => void;
+}
+
+const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
+const ignore = () => undefined;
+
+/**
+ * Builds a run's {@link RunContext}. Its methods are closures: they work detached from the
+ * object, from any callback, and never throw: a misuse fails the run with `app_error`.
+ *
+ * @example
+ * const context = createRunContext({ requestId, state, signal, writer, previewQuality: 70, fail });
+ */
+export function createRunContext<State>(options: RunContextOptions<State>): RunContext<State> {
+  const { writer, fail } = options;
+  const misuse = (message: string) => fail(new SluiceError('app_error', message));
+
+  const pushJson = (type: NewEvent['type'], payload: unknown): void => {
+    let json: string;
+    try {
+      json = toAsciiJson(payload);
+    } catch {
+      misuse(`The app emitted a ${type} event that is not JSON-serialisable`);
+      return;
+    }
+    writer.push({ type, json });
+  };
+
+  const preview = (image: PreviewSource, previewOptions: PreviewOptions = {}): Promise<void> => {
+    const quality = previewOptions.quality ?? options.previewQuality;
+    const encoded = encodePreview(image, quality);
+    writer.push(
+      encoded.then(
+        (payload): NewEvent => ({ type: 'preview', json: toAsciiJson(payload) }),
+        (error: unknown) => {
+          const reason = error instanceof Error ? error.message : 'unknown reason';
+          misuse(`The app sent a preview that could not be encoded: ${reason}`);
+          return undefined;
+        },
+      ),
+    );
+    const queued = encoded.then(ignore);
+    queued.catch(ignore);
+    return queued;
+  };
+
+  return {
+    requestId: options.requestId,
+    state: options.state,
+    signal: options.signal,
+    emit: (data) => pushJson('output', data),
+    progress: (step, total, message) => {
+      if (!Number.isFinite(step) || !Number.isFinite(total)) {
+        misuse('ctx.progress needs finite numbers for step and total');
+        return;
+      }
+      pushJson('progress', message === undefined ? { step, total } : { step, total, message });
+    },
+    preview,
+    log: (level: LogLevel, message: string) => {
+      if (!LOG_LEVELS.has(level)) {
+        misuse('ctx.log needs a level of debug, info, warn or error');
+        return;
+      }
+      pushJson('log', { level, message: String(message), timestamp: new Date().toISOString() });
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/** The closed vocabulary of what a run emits. */
+export const EVENT_TYPES = ['progress', 'preview', 'output', 'log', 'result', 'error'] as const;
+
+/** One of {@link EVENT_TYPES}. */
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Events that end a request; each request has exactly one. */
+export type TerminalEventType = 'result' | 'error';
+
+/** Events a cursor that falls behind may skip when a later one of the same type exists. */
+export type SupersedableEventType = 'progress' | 'preview';
+
+/** Payload of a `progress` event. */
+export interface ProgressPayload {
+  readonly step: number;
+  readonly total: number;
+  readonly message?: string;
+}
+
+/** An image a client can show: the shape fal's playground renders. */
+export interface ImagePayload {
+  readonly url: string;
+  readonly content_type: string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+/** Payload of a `preview` event. */
+export interface PreviewPayload {
+  readonly image: ImagePayload;
+}
+
+/** Severity of a `log` event. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Payload of a `log` event. */
+export interface LogPayload {
+  readonly level: LogLevel;
+  readonly message: string;
+  readonly timestamp: string;
+}
+
+/** Payload of an `error` event. */
+export interface ErrorPayload {
+  readonly code: string;
+  readonly message: string;
+  readonly retryable: boolean;
+  readonly request_id: string;
+}
+
+/**
+ * An event as stored in the event log: its number, its type and its payload already
+ * serialised as ASCII-only JSON, so every cursor writes the same bytes without
+ * serialising again.
+ */
+export interface LoggedEvent {
+  readonly seq: number;
+  readonly type: EventType;
+  readonly json: string;
+}
+
+/** An event before the log numbers it. */
+export type NewEvent = Omit<LoggedEvent, 'seq'>;
+
+/**
+ * Whether an event ends its request.
+ *
+ * @example
+ * isTerminal('result'); // true
+ */
+export function isTerminal(type: EventType): type is TerminalEventType {
+  return type === 'result' || type === 'error';
+}
+
+/**
+ * Whether a later event of the same type supersedes this one for a cursor that is behind.
+ *
+ * @example
+ * isSupersedable('preview'); // true
+ */
+export function isSupersedable(type: EventType): type is SupersedableEventType {
+  return type === 'progress' || type === 'preview';
+}

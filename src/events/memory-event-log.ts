@@ -1,0 +1,116 @@
+import type { NewEvent } from './event-types.js';
+import {
+  DEFAULT_EVENT_LOG_LIMITS,
+  type AppendResult,
+  type EventBatch,
+  type EventLog,
+  type EventLogLimits,
+  type RequestLookup,
+  type RequestRecord,
+} from './event-log.js';
+import { MemoryRequestLog } from './memory-request-log.js';
+
+/** How many expired ids are remembered, so that they answer `expired` rather than `unknown`. */
+const TOMBSTONE_CAPACITY = 100_000;
+const SWEEP_INTERVAL_MS = 1_000;
+
+/**
+ * The in-process {@link EventLog}: the embedded default. Logs live in a map; ended logs are
+ * swept after the retention window by one timer for the whole log.
+ *
+ * @example
+ * const log = new MemoryEventLog({ retentionMs: 60_000 });
+ */
+export class MemoryEventLog implements EventLog {
+  private readonly limits: EventLogLimits;
+  private readonly logs = new Map<string, MemoryRequestLog>();
+  /** Ended requests in order of expiry: retention is one constant, so ending order is expiry order. */
+  private readonly expiries: Array<{ requestId: string; expiresAt: number }> = [];
+  private expiryHead = 0;
+  private readonly tombstones = new Set<string>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(limits: Partial<EventLogLimits> = {}) {
+    this.limits = { ...DEFAULT_EVENT_LOG_LIMITS, ...limits };
+    this.sweeper = setInterval(() => this.sweep(Date.now()), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  create(record: RequestRecord): Promise<void> {
+    if (this.logs.has(record.requestId) || this.tombstones.has(record.requestId)) {
+      return Promise.reject(new Error(`Request ${record.requestId} already exists`));
+    }
+    this.logs.set(record.requestId, new MemoryRequestLog(record));
+    return Promise.resolve();
+  }
+
+  lookup(requestId: string): Promise<RequestLookup> {
+    const log = this.logs.get(requestId);
+    if (log) {
+      const state = log.ended ? 'ended' : 'live';
+      return Promise.resolve({ state, record: log.record, lastSeq: log.lastSeq });
+    }
+    return Promise.resolve({ state: this.tombstones.has(requestId) ? 'expired' : 'unknown' });
+  }
+
+  append(requestId: string, events: readonly NewEvent[]): Promise<AppendResult> {
+    const log = this.logs.get(requestId);
+    if (!log) return Promise.resolve({ accepted: false, reason: 'missing' });
+    const result = log.append(events, this.limits);
+    if (result.accepted && log.ended) {
+      this.expiries.push({ requestId, expiresAt: Date.now() + this.limits.retentionMs });
+    }
+    return Promise.resolve(result);
+  }
+
+  read(requestId: string, afterSeq: number, maxEvents: number): Promise<EventBatch | undefined> {
+    return Promise.resolve(this.logs.get(requestId)?.read(afterSeq, maxEvents));
+  }
+
+  waitForEvents(requestId: string, afterSeq: number, signal: AbortSignal): Promise<void> {
+    const log = this.logs.get(requestId);
+    if (!log || signal.aborted || log.hasEventsAfter(afterSeq)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        removeWaiter();
+        resolve();
+      };
+      const removeWaiter = log.addWaiter(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.sweeper);
+    for (const log of this.logs.values()) log.wakeWaiters();
+    return Promise.resolve();
+  }
+
+  /** Drops the logs whose retention has passed; exposed for tests that control time. */
+  sweep(now: number): void {
+    while (this.expiryHead < this.expiries.length) {
+      const next = this.expiries[this.expiryHead]!;
+      if (next.expiresAt > now) break;
+      this.expire(next.requestId);
+      this.expiryHead++;
+    }
+    if (this.expiryHead > 1024 && this.expiryHead * 2 > this.expiries.length) {
+      this.expiries.splice(0, this.expiryHead);
+      this.expiryHead = 0;
+    }
+  }
+
+  private expire(requestId: string): void {
+    const log = this.logs.get(requestId);
+    this.logs.delete(requestId);
+    log?.wakeWaiters();
+    this.tombstones.add(requestId);
+    if (this.tombstones.size > TOMBSTONE_CAPACITY) {
+      const oldest = this.tombstones.values().next().value;
+      if (oldest !== undefined) this.tombstones.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import type { App, ServedEndpoint } from '../app/define-app.js';
+import { EventWriter, type EventSink } from '../app/event-writer.js';
+import { createRunContext } from '../app/run-context.js';
+import { runScope } from '../app/run-scope.js';
+import type { RunContext } from '../app/app-types.js';
+import { toAsciiJson } from '../events/ascii-json.js';
+import type { NewEvent } from '../events/event-types.js';
+import { SluiceError } from '../errors/sluice-error.js';
+import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
+
+/** One run to execute. */
+export interface RunJob {
+  readonly app: App;
+  readonly endpoint: ServedEndpoint;
+  /** Already validated against the endpoint's input schema. */
+  readonly input: unknown;
+  readonly state: unknown;
+  readonly requestId: string;
+  /** Aborted by the dispatcher: cancel, or the client left. Its reason is a SluiceError. */
+  readonly signal: AbortSignal;
+  readonly sink: EventSink;
+}
+
+/** How a run ended. */
+export type RunOutcome = { readonly ok: true } | { readonly ok: false; readonly error: SluiceError };
+
+function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unknown, undefined> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AsyncGenerator).next === 'function' &&
+    Symbol.asyncIterator in value
+  );
+}
+
+async function drainGenerator(
+  generator: AsyncGenerator<unknown, unknown, undefined>,
+  context: RunContext,
+): Promise<unknown> {
+  for (;;) {
+    context.signal.throwIfAborted();
+    const step = await generator.next();
+    if (step.done) return step.value;
+    context.emit(step.value);
+  }
+}
+
+async function callRun(endpoint: ServedEndpoint, input: unknown, context: RunContext): Promise<unknown> {
+  const result = await endpoint.run(input, context);
+  return isAsyncGenerator(result) ? drainGenerator(result, context) : result;
+}
+
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function resultEvent(endpoint: ServedEndpoint, output: unknown): Promise<NewEvent> {
+  let checked = output;
+  if (endpoint.output) {
+    const parsed = await endpoint.output.safeParseAsync(output);
+    if (!parsed.success) throw new SluiceError('app_error', 'The app returned an output that does not match its schema');
+    checked = parsed.data;
+  }
+  try {
+    return { type: 'result', json: toAsciiJson(checked ?? null) };
+  } catch (error) {
+    throw new SluiceError('app_error', 'The app returned an output that is not JSON-serialisable', { cause: error });
+  }
+}
+
+function linkSignals(job: RunJob, controller: AbortController): () => void {
+  const timers: NodeJS.Timeout[] = [];
+  const forward = () => controller.abort(job.signal.reason);
+  if (job.signal.aborted) forward();
+  else job.signal.addEventListener('abort', forward, { once: true });
+  const seconds = job.app.timeoutSeconds;
+  if (seconds !== undefined) {
+    const timeout = new SluiceError('timeout', `The run did not finish within ${seconds} s`);
+    timers.push(setTimeout(() => controller.abort(timeout), seconds * 1000));
+  }
+  return () => {
+    job.signal.removeEventListener('abort', forward);
+    for (const timer of timers) clearTimeout(timer);
+  };
+}
+
+/**
+ * Executes one run: builds its context, calls `run` (a function or an async generator),
+ * and writes exactly one terminal event through the sink. Never throws: every failure
+ * becomes an `error` event. A run that ignores its aborted signal is left behind, its
+ * later emits dropped; the terminal event goes out at once.
+ *
+ * @example
+ * const outcome = await executeRun({ app, endpoint, input, state, requestId, signal, sink });
+ */
+export async function executeRun(job: RunJob): Promise<RunOutcome> {
+  const controller = new AbortController();
+  const fail = (error: unknown) => controller.abort(toTerminalError(error));
+  const writer = new EventWriter(job.sink, () =>
+    fail(new SluiceError('event_log_full', 'The run emitted more than its event log may keep')),
+  );
+  const unlink = linkSignals(job, controller);
+  const context = createRunContext({
+    requestId: job.requestId,
+    state: job.state,
+    signal: controller.signal,
+    writer,
+    previewQuality: job.app.previewQuality,
+    fail,
+  });
+  let terminal: NewEvent;
+  let outcome: RunOutcome = { ok: true };
+  try {
+    const running = runScope.run({ requestId: job.requestId, fail }, () => callRun(job.endpoint, job.input, context));
+    const output = await Promise.race([running, whenAborted(controller.signal)]);
+    terminal = await resultEvent(job.endpoint, output);
+  } catch (thrown) {
+    const error = toTerminalError(controller.signal.aborted ? controller.signal.reason : thrown);
+    writer.discardQueued();
+    terminal = terminalErrorEvent(error, job.requestId);
+    outcome = { ok: false, error };
+  } finally {
+    unlink();
+  }
+  if (!controller.signal.aborted) controller.abort(new SluiceError('cancelled', 'The run has finished'));
+  await writer.finish(terminal);
+  return outcome;
+}

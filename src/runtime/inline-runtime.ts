@@ -1,0 +1,74 @@
+import type { App } from '../app/define-app.js';
+import { SluiceError } from '../errors/sluice-error.js';
+import { executeRun, type RunJob, type RunOutcome } from './execute-run.js';
+
+/** Where an app stands in its lifecycle, as `/ready` and `/apps` report it. */
+export type AppStatus =
+  | { readonly state: 'starting' }
+  | { readonly state: 'ready' }
+  | { readonly state: 'failed'; readonly error: string };
+
+/** A run to execute, before the runtime adds the app's state. */
+export type RuntimeJob = Omit<RunJob, 'state'>;
+
+/**
+ * Where run code executes. The gateway and dispatcher know only this interface; inline,
+ * replica pools and worker groups implement it.
+ */
+export interface Runtime {
+  /** Starts every app's `setup`; resolves when all have finished or failed. */
+  start(): Promise<void>;
+  status(appId: string): AppStatus;
+  execute(job: RuntimeJob): Promise<RunOutcome>;
+}
+
+interface SetupState {
+  status: AppStatus;
+  state: Promise<unknown>;
+}
+
+/**
+ * Runs apps in the gateway's own process: the embedded default. `setup` runs once per app;
+ * runs that arrive while it is still going wait for it.
+ *
+ * @example
+ * const runtime = new InlineRuntime([textApp]);
+ * await runtime.start();
+ */
+export class InlineRuntime implements Runtime {
+  private readonly setups = new Map<string, SetupState>();
+  private started: Promise<void> | undefined;
+
+  constructor(private readonly apps: readonly App[]) {}
+
+  start(): Promise<void> {
+    this.started ??= Promise.all(this.apps.map((app) => this.setUp(app))).then(() => undefined);
+    return this.started;
+  }
+
+  status(appId: string): AppStatus {
+    return this.setups.get(appId)?.status ?? { state: 'starting' };
+  }
+
+  async execute(job: RuntimeJob): Promise<RunOutcome> {
+    void this.start();
+    const setup = this.setups.get(job.app.id);
+    const state = await setup?.state.catch(() => {
+      throw new SluiceError('app_unavailable', 'The app failed to start');
+    });
+    return executeRun({ ...job, state });
+  }
+
+  private async setUp(app: App): Promise<void> {
+    const entry: SetupState = { status: { state: 'starting' }, state: Promise.resolve() };
+    this.setups.set(app.id, entry);
+    entry.state = Promise.resolve().then(() => app.setup());
+    try {
+      await entry.state;
+      entry.status = { state: 'ready' };
+    } catch (error) {
+      entry.status = { state: 'failed', error: error instanceof Error ? error.message : String(error) };
+      entry.state.catch(() => undefined);
+    }
+  }
+}
