@@ -27,7 +27,8 @@ export const RESERVED_SEGMENTS: ReadonlySet<string> = new Set([
  */
 export function checkAppId(id: string): void {
   const [owner, name, ...rest] = id.split('/');
-  const valid = owner && name && rest.length === 0 && ID_SEGMENT.test(owner) && ID_SEGMENT.test(name);
+  const valid =
+    owner && name && rest.length === 0 && ID_SEGMENT.test(owner) && ID_SEGMENT.test(name);
   if (!valid) throw new TypeError(`App id "${id}" must be owner/name (letters, digits, . _ -)`);
   if (RESERVED_OWNERS.has(owner.toLowerCase())) {
     throw new TypeError(`App id "${id}" uses the reserved owner "${owner}"`);
@@ -43,7 +44,8 @@ export function checkAppId(id: string): void {
 export function checkEndpointPath(path: string): void {
   const segments = path.split('/').slice(1);
   const valid = path.startsWith('/') && segments.every((segment) => PATH_SEGMENT.test(segment));
-  if (!valid) throw new TypeError(`Endpoint path "${path}" must be /segment (letters, digits, _ -)`);
+  if (!valid)
+    throw new TypeError(`Endpoint path "${path}" must be /segment (letters, digits, _ -)`);
   const reserved = segments.find((segment) => RESERVED_SEGMENTS.has(segment.toLowerCase()));
   if (reserved) throw new TypeError(`Endpoint path "${path}" uses the reserved word "${reserved}"`);
 }

@@ -43,7 +43,8 @@ export interface RunContext<State = unknown> {
 }
 
 /** What a run returns: the output, or an async generator whose yields are `output` events. */
-export type RunResult<Output> = Promise<Output> | Output | AsyncGenerator<unknown, Output, undefined>;
+export type RunResult<Output> =
+  Promise<Output> | Output | AsyncGenerator<unknown, Output, undefined>;
 
 /** An endpoint's run function. */
 export type RunFunction<Input, Output, State> = (

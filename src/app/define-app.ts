@@ -17,7 +17,9 @@ export interface AppOptions<Id extends AppId, InputSchema extends z.ZodType, Out
   /** The default endpoint's run. */
   readonly run: RunFunction<z.output<InputSchema>, Output, State>;
   /** More endpoints, under sub-paths such as `/img2img`. */
-  readonly endpoints?: Readonly<Record<`/${string}`, EndpointDefinition<z.ZodType, unknown, State>>>;
+  readonly endpoints?: Readonly<
+    Record<`/${string}`, EndpointDefinition<z.ZodType, unknown, State>>
+  >;
   /** A run still going after this many seconds ends with `timeout`. */
   readonly timeoutSeconds?: number;
   /** JPEG quality of `ctx.preview`, 1–100 (default 70). */
@@ -85,9 +87,12 @@ function checkQuality(quality: number): number {
  *   },
  * });
  */
-export function defineApp<Id extends AppId, InputSchema extends z.ZodType, Output, State = undefined>(
-  options: AppOptions<Id, InputSchema, Output, State>,
-): App<Id, z.input<InputSchema>, Output> {
+export function defineApp<
+  Id extends AppId,
+  InputSchema extends z.ZodType,
+  Output,
+  State = undefined,
+>(options: AppOptions<Id, InputSchema, Output, State>): App<Id, z.input<InputSchema>, Output> {
   checkAppId(options.id);
   const endpoints = new Map<string, ServedEndpoint>();
   endpoints.set('', serveEndpoint('', options as EndpointDefinition));

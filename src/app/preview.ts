@@ -41,7 +41,10 @@ function toSharp(source: PreviewSource): Sharp {
  * const payload = await encodePreview({ data, width: 64, height: 64, channels: 3 }, 70);
  * payload.image.url; // 'data:image/jpeg;base64,…'
  */
-export async function encodePreview(source: PreviewSource, quality: number): Promise<PreviewPayload> {
+export async function encodePreview(
+  source: PreviewSource,
+  quality: number,
+): Promise<PreviewPayload> {
   const { data, info } = await toSharp(source)
     .flatten({ background: '#ffffff' })
     .jpeg({ quality })

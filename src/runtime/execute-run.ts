@@ -22,7 +22,8 @@ export interface RunJob {
 }
 
 /** How a run ended. */
-export type RunOutcome = { readonly ok: true } | { readonly ok: false; readonly error: SluiceError };
+export type RunOutcome =
+  { readonly ok: true } | { readonly ok: false; readonly error: SluiceError };
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unknown, undefined> {
   return (
@@ -45,7 +46,11 @@ async function drainGenerator(
   }
 }
 
-async function callRun(endpoint: ServedEndpoint, input: unknown, context: RunContext): Promise<unknown> {
+async function callRun(
+  endpoint: ServedEndpoint,
+  input: unknown,
+  context: RunContext,
+): Promise<unknown> {
   const result = await endpoint.run(input, context);
   return isAsyncGenerator(result) ? drainGenerator(result, context) : result;
 }
@@ -62,13 +67,19 @@ async function resultEvent(endpoint: ServedEndpoint, output: unknown): Promise<N
   let checked = output;
   if (endpoint.output) {
     const parsed = await endpoint.output.safeParseAsync(output);
-    if (!parsed.success) throw new SluiceError('app_error', 'The app returned an output that does not match its schema');
+    if (!parsed.success)
+      throw new SluiceError(
+        'app_error',
+        'The app returned an output that does not match its schema',
+      );
     checked = parsed.data;
   }
   try {
     return { type: 'result', json: toAsciiJson(checked ?? null) };
   } catch (error) {
-    throw new SluiceError('app_error', 'The app returned an output that is not JSON-serialisable', { cause: error });
+    throw new SluiceError('app_error', 'The app returned an output that is not JSON-serialisable', {
+      cause: error,
+    });
   }
 }
 
@@ -115,7 +126,9 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
   let terminal: NewEvent;
   let outcome: RunOutcome = { ok: true };
   try {
-    const running = runScope.run({ requestId: job.requestId, fail }, () => callRun(job.endpoint, job.input, context));
+    const running = runScope.run({ requestId: job.requestId, fail }, () =>
+      callRun(job.endpoint, job.input, context),
+    );
     const output = await Promise.race([running, whenAborted(controller.signal)]);
     terminal = await resultEvent(job.endpoint, output);
   } catch (thrown) {
@@ -126,7 +139,8 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
   } finally {
     unlink();
   }
-  if (!controller.signal.aborted) controller.abort(new SluiceError('cancelled', 'The run has finished'));
+  if (!controller.signal.aborted)
+    controller.abort(new SluiceError('cancelled', 'The run has finished'));
   await writer.finish(terminal);
   return outcome;
 }

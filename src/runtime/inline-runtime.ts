@@ -67,7 +67,10 @@ export class InlineRuntime implements Runtime {
       await entry.state;
       entry.status = { state: 'ready' };
     } catch (error) {
-      entry.status = { state: 'failed', error: error instanceof Error ? error.message : String(error) };
+      entry.status = {
+        state: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+      };
       entry.state.catch(() => undefined);
     }
   }

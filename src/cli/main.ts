@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { serveCommand } from './serve-command.js';
+
+const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<void>>> = {
+  serve: serveCommand,
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const command = name ? COMMANDS[name] : undefined;
+if (!command) {
+  process.stderr.write(`Usage: sluice <${Object.keys(COMMANDS).join('|')}> …\n`);
+  process.exitCode = 2;
+} else {
+  try {
+    await command(rest);
+  } catch (error) {
+    process.stderr.write(
+      `sluice ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  }
+}

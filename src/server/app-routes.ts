@@ -1,0 +1,50 @@
+import type { App, ServedEndpoint } from '../app/define-app.js';
+
+/** How a run is served: the JSON call or the SSE stream. */
+export type RunView = 'sync' | 'stream';
+
+/** A run route resolved to its app, endpoint and view. */
+export interface ResolvedRunRoute {
+  readonly app: App;
+  readonly endpoint: ServedEndpoint;
+  readonly view: RunView;
+}
+
+/**
+ * Maps URL paths to apps: `/{owner}/{name}{endpoint}` and `…/stream`. Pure: no sockets.
+ *
+ * @example
+ * const routes = new AppRoutes([textApp]);
+ * routes.resolveRun('/demo/text/stream'); // { app, endpoint, view: 'stream' }
+ */
+export class AppRoutes {
+  private readonly apps = new Map<string, App>();
+
+  constructor(apps: readonly App[]) {
+    for (const app of apps) {
+      if (this.apps.has(app.id)) throw new TypeError(`Two apps share the id "${app.id}"`);
+      this.apps.set(app.id, app);
+    }
+  }
+
+  list(): readonly App[] {
+    return [...this.apps.values()];
+  }
+
+  get(appId: string): App | undefined {
+    return this.apps.get(appId);
+  }
+
+  /** Resolves a POST path (without its query string); `undefined` when no endpoint is there. */
+  resolveRun(path: string): ResolvedRunRoute | undefined {
+    const segments = path.split('/');
+    const app = this.apps.get(`${segments[1]}/${segments[2]}`);
+    if (!app) return undefined;
+    const rest = segments.slice(3);
+    const view: RunView = rest.at(-1) === 'stream' ? 'stream' : 'sync';
+    const endpointSegments = view === 'stream' ? rest.slice(0, -1) : rest;
+    const endpointPath = endpointSegments.length > 0 ? `/${endpointSegments.join('/')}` : '';
+    const endpoint = app.endpoints.get(endpointPath);
+    return endpoint ? { app, endpoint, view } : undefined;
+  }
+}

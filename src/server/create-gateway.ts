@@ -1,0 +1,162 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { App } from '../app/define-app.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { type EventLog, type EventLogLimits } from '../events/event-log.js';
+import { MemoryEventLog } from '../events/memory-event-log.js';
+import { SluiceError } from '../errors/sluice-error.js';
+import { InlineRuntime, type Runtime } from '../runtime/inline-runtime.js';
+import { ApiKeys } from './api-keys.js';
+import { describeEndpoints, type EndpointEntry } from './app-catalog.js';
+import { AppRoutes } from './app-routes.js';
+import { sendError } from './error-reply.js';
+import type { GatewayContext } from './gateway-context.js';
+import { Heartbeat } from './heartbeat.js';
+import { allowedMethods } from './method-not-allowed.js';
+import { registerAttachRoute } from './routes/attach-route.js';
+import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
+import { registerRunRoutes } from './routes/run-routes.js';
+
+/** Options of {@link createGateway}; every one but `apps` has a production default. */
+export interface GatewayOptions {
+  readonly apps: readonly App[];
+  /** The event-log backend (default: in memory, with `eventLogLimits`). */
+  readonly eventLog?: EventLog;
+  readonly eventLogLimits?: Partial<EventLogLimits>;
+  /** Where runs execute (default: inline, in this process). */
+  readonly runtime?: Runtime;
+  /** When non-empty, every run and attach route needs one of these keys. */
+  readonly apiKeys?: readonly string[];
+  /** Largest request body in bytes (default 10 MiB); larger answers 413. */
+  readonly bodyLimitBytes?: number;
+  /** Milliseconds between heartbeat comments on open streams (default 15 s). */
+  readonly heartbeatMs?: number;
+  /** How long a run outlives its last client before it is cancelled (default 5 s). */
+  readonly cancelGraceMs?: number;
+  /** A pino logger, or `false` for none (default: pino at `info`). */
+  readonly logger?: Logger | false;
+}
+
+/** Where to listen. */
+export interface ListenOptions {
+  readonly host?: string;
+  readonly port?: number;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  readonly fastify: FastifyInstance;
+  readonly dispatcher: Dispatcher;
+  readonly eventLog: EventLog;
+  readonly runtime: Runtime;
+  /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:8000`. */
+  listen(options?: ListenOptions): Promise<string>;
+  /** Cancels runs, closes connections and releases the backends. */
+  close(): Promise<void>;
+}
+
+const MIB = 1024 * 1024;
+
+function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
+  const routes = new AppRoutes(options.apps);
+  const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits);
+  const runtime = options.runtime ?? new InlineRuntime(options.apps);
+  const cancelGraceMs = options.cancelGraceMs ?? 5_000;
+  const endpoints = new Map<string, EndpointEntry[]>(
+    options.apps.map((app) => [app.id, describeEndpoints(app)]),
+  );
+  return {
+    routes,
+    keys: new ApiKeys(options.apiKeys ?? []),
+    runtime,
+    dispatcher: new Dispatcher({ eventLog, runtime, cancelGraceMs, logger }),
+    eventLog,
+    heartbeat: new Heartbeat(options.heartbeatMs ?? 15_000),
+    logger,
+    endpointsOf: (appId) => endpoints.get(appId) ?? [],
+  };
+}
+
+function installErrorHandling(fastify: FastifyInstance, context: GatewayContext): void {
+  fastify.setErrorHandler((error, _request, reply) => sendError(reply, error, context.logger));
+  fastify.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = allowedMethods(context.routes, path);
+    if (allowed.length === 0) {
+      return sendError(
+        reply,
+        new SluiceError('not_found', 'Nothing is served at this path'),
+        context.logger,
+      );
+    }
+    reply.header('allow', allowed.join(', '));
+    return sendError(
+      reply,
+      new SluiceError('method_not_allowed', `Use ${allowed.join(' or ')} here`),
+      context.logger,
+    );
+  });
+}
+
+function installAuthentication(fastify: FastifyInstance, context: GatewayContext): void {
+  fastify.decorateRequest('owner', '');
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const needsKey = request.method === 'POST' || request.url.includes('/requests/');
+    try {
+      request.owner = needsKey ? context.keys.authenticate(request.headers.authorization) : '';
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+}
+
+/**
+ * Builds a gateway: the Fastify server over the dispatcher, runtime and event log. Apps
+ * start their `setup` at once; `/ready` tells when they are done.
+ *
+ * @example
+ * const gateway = await createGateway({ apps: [textApp] });
+ * const url = await gateway.listen({ host: '127.0.0.1', port: 8000 });
+ */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const logger = options.logger === false ? pino({ level: 'silent' }) : (options.logger ?? pino());
+  const context = buildContext(options, logger);
+  const fastify = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes ?? 10 * MIB,
+    forceCloseConnections: true,
+  });
+  fastify.removeContentTypeParser(['text/plain']);
+  installErrorHandling(fastify, context);
+  installAuthentication(fastify, context);
+  registerDiscoveryRoutes(fastify, context);
+  registerAttachRoute(fastify, context);
+  registerRunRoutes(fastify, context);
+  void context.runtime.start();
+  await fastify.ready();
+  return {
+    fastify,
+    dispatcher: context.dispatcher,
+    eventLog: context.eventLog,
+    runtime: context.runtime,
+    listen: (where = {}) =>
+      fastify
+        .listen({ host: where.host ?? '127.0.0.1', port: where.port ?? 0 })
+        .then(() => baseUrl(fastify)),
+    close: async () => {
+      context.dispatcher.cancelAll(new SluiceError('cancelled', 'The server is shutting down'));
+      context.heartbeat.stop();
+      await fastify.close();
+      await context.eventLog.close();
+    },
+  };
+}
+
+function baseUrl(fastify: FastifyInstance): string {
+  const address = fastify.server.address();
+  if (address === null || typeof address === 'string') return String(address);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}

@@ -1,0 +1,49 @@
+import type { FastifyError, FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import { SluiceError, toSluiceError } from '../errors/sluice-error.js';
+import type { ErrorCode } from '../errors/error-codes.js';
+
+const FASTIFY_CODES: Readonly<Record<string, [ErrorCode, string]>> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the input as application/json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
+    'invalid_json',
+    'The Content-Length does not match the body',
+  ],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'The request body is larger than the limit'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The body is empty but its type is JSON'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The body is not valid JSON'],
+};
+
+/**
+ * Maps what Fastify or a handler threw to a {@link SluiceError}. Fastify's body-parsing
+ * failures get their own codes; JSON syntax errors are `invalid_json`.
+ *
+ * @example
+ * const error = fromFastifyError(thrown);
+ */
+export function fromFastifyError(thrown: unknown): SluiceError {
+  if (thrown instanceof SluiceError) return thrown;
+  const fastifyError = thrown as Partial<FastifyError>;
+  const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (known) return new SluiceError(known[0], known[1], { cause: thrown });
+  if (thrown instanceof SyntaxError && fastifyError.statusCode === 400) {
+    return new SluiceError('invalid_json', 'The body is not valid JSON', { cause: thrown });
+  }
+  return toSluiceError(thrown);
+}
+
+/**
+ * Answers an HTTP error: the status of its code and `{detail, error_type, code}`. An
+ * `internal` error is logged with its cause; the client sees only the safe message.
+ *
+ * @example
+ * return sendError(reply, new SluiceError('not_found', 'No app is served at this path'), logger);
+ */
+export function sendError(reply: FastifyReply, thrown: unknown, logger: Logger): FastifyReply {
+  const error = fromFastifyError(thrown);
+  if (error.code === 'internal') logger.error({ err: error.cause ?? error }, 'internal error');
+  if (error.retryAfterSeconds !== undefined)
+    reply.header('retry-after', String(error.retryAfterSeconds));
+  if (error.code === 'unauthorized') reply.header('www-authenticate', 'Key');
+  return reply.code(error.status).type('application/json').send(error.toJSON());
+}

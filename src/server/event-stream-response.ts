@@ -1,0 +1,86 @@
+import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { EventLog } from '../events/event-log.js';
+import { toAsciiJson } from '../events/ascii-json.js';
+import { readCursor } from '../events/read-cursor.js';
+import { SSE_HEADERS, encodeSseComment, encodeSseFrames } from '../events/sse.js';
+import { toSluiceError } from '../errors/sluice-error.js';
+import type { Heartbeat } from './heartbeat.js';
+
+/** What {@link writeEventStream} needs. */
+export interface EventStreamOptions {
+  readonly response: ServerResponse;
+  readonly eventLog: EventLog;
+  readonly requestId: string;
+  readonly afterSeq: number;
+  readonly heartbeat: Heartbeat;
+  readonly logger: Logger;
+}
+
+/** Resolves on `drain`, or when the response closes first: a dead socket never leaks a waiter. */
+function drained(response: ServerResponse, closed: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = () => {
+      response.off('drain', finish);
+      closed.removeEventListener('abort', finish);
+      resolve();
+    };
+    response.on('drain', finish);
+    closed.addEventListener('abort', finish, { once: true });
+  });
+}
+
+function errorFrame(thrown: unknown, requestId: string): string {
+  const error = toSluiceError(thrown);
+  const payload = {
+    code: error.code,
+    message: error.message,
+    retryable: true,
+    request_id: requestId,
+  };
+  return `event: error\ndata: ${toAsciiJson(payload)}\n\n`;
+}
+
+function writeHead(response: ServerResponse, requestId: string): void {
+  response.writeHead(200, {
+    ...SSE_HEADERS,
+    'x-request-id': requestId,
+    'x-fal-request-id': requestId,
+  });
+  response.write(encodeSseComment('open'));
+}
+
+/**
+ * Streams a request's events to an HTTP response as SSE, from `afterSeq` to the terminal
+ * event, then ends the response. Each batch of frames is one write; when the socket is
+ * full it waits for `drain` raced against `close`. If reading fails after the first byte,
+ * an `error` event without an id ends the stream, so the client knows to resume.
+ *
+ * @example
+ * await writeEventStream({ response: reply.raw, eventLog, requestId, afterSeq: 0, heartbeat, logger });
+ */
+export async function writeEventStream(options: EventStreamOptions): Promise<void> {
+  const { response, requestId, heartbeat } = options;
+  const closed = new AbortController();
+  const onClose = () => closed.abort();
+  response.once('close', onClose);
+  writeHead(response, requestId);
+  heartbeat.add(response);
+  try {
+    const cursor = readCursor(options.eventLog, requestId, {
+      afterSeq: options.afterSeq,
+      signal: closed.signal,
+    });
+    for await (const batch of cursor) {
+      if (response.write(encodeSseFrames(batch.events))) continue;
+      await drained(response, closed.signal);
+    }
+  } catch (thrown) {
+    options.logger.error({ requestId, err: thrown }, 'event stream failed');
+    if (!response.destroyed) response.write(errorFrame(thrown, requestId));
+  } finally {
+    heartbeat.delete(response);
+    response.off('close', onClose);
+    if (!response.destroyed) response.end();
+  }
+}

@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { Dispatcher } from '../dispatch/dispatcher.js';
+import type { EventLog } from '../events/event-log.js';
+import type { Runtime } from '../runtime/inline-runtime.js';
+import type { ApiKeys } from './api-keys.js';
+import type { EndpointEntry } from './app-catalog.js';
+import type { AppRoutes } from './app-routes.js';
+import type { Heartbeat } from './heartbeat.js';
+
+/** What the route handlers share: the gateway's parts, built once by `createGateway`. */
+export interface GatewayContext {
+  readonly routes: AppRoutes;
+  readonly keys: ApiKeys;
+  readonly runtime: Runtime;
+  readonly dispatcher: Dispatcher;
+  readonly eventLog: EventLog;
+  readonly heartbeat: Heartbeat;
+  readonly logger: Logger;
+  readonly endpointsOf: (appId: string) => readonly EndpointEntry[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Fingerprint of the caller's API key, or 'anonymous'; set by the auth hook. */
+    owner: string;
+  }
+}

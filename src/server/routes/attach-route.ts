@@ -1,0 +1,77 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SluiceError } from '../../errors/sluice-error.js';
+import { writeEventStream } from '../event-stream-response.js';
+import type { GatewayContext } from '../gateway-context.js';
+
+interface AttachParams {
+  owner: string;
+  name: string;
+  requestId: string;
+}
+
+const SEQ = /^\d{1,15}$/;
+
+/** The seq to resume after: the `Last-Event-ID` header, else `?last_event_id=`, else 0. */
+export function resumePoint(header: unknown, query: unknown): number {
+  const raw = typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
+  if (raw === undefined || raw === '') return 0;
+  if (!SEQ.test(raw.trim())) {
+    throw new SluiceError('invalid_input', 'Last-Event-ID must be a non-negative integer', {
+      fields: [
+        {
+          loc: ['header', 'last-event-id'],
+          msg: 'must be a non-negative integer',
+          type: 'int_parsing',
+        },
+      ],
+    });
+  }
+  return Number(raw.trim());
+}
+
+async function findOwnedRequest(
+  context: GatewayContext,
+  request: FastifyRequest<{ Params: AttachParams }>,
+) {
+  const { owner, name, requestId } = request.params;
+  const lookup = await context.eventLog.lookup(requestId);
+  if (lookup.state === 'expired')
+    throw new SluiceError('request_expired', 'The request has expired');
+  const visible =
+    lookup.state !== 'unknown' &&
+    lookup.record.owner === request.owner &&
+    lookup.record.appId === `${owner}/${name}`;
+  if (!visible) throw new SluiceError('request_not_found', 'No such request');
+  return lookup;
+}
+
+/**
+ * `GET /{owner}/{name}/requests/{id}/stream`: attach to a request's events, or resume after
+ * `Last-Event-ID`. Another key's request is answered exactly as an unknown one.
+ *
+ * @example
+ * registerAttachRoute(fastify, context);
+ */
+export function registerAttachRoute(fastify: FastifyInstance, context: GatewayContext): void {
+  fastify.get<{ Params: AttachParams; Querystring: { last_event_id?: string } }>(
+    '/:owner/:name/requests/:requestId/stream',
+    async (request, reply: FastifyReply) => {
+      const afterSeq = resumePoint(request.headers['last-event-id'], request.query.last_event_id);
+      const lookup = await findOwnedRequest(context, request);
+      if (afterSeq > lookup.lastSeq) {
+        throw new SluiceError(
+          'invalid_input',
+          'Last-Event-ID is beyond the last event of this request',
+        );
+      }
+      const { requestId } = request.params;
+      reply.hijack();
+      const detach = context.dispatcher.attach(requestId);
+      try {
+        await writeEventStream({ ...context, response: reply.raw, requestId, afterSeq });
+      } finally {
+        detach();
+      }
+    },
+  );
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppEntry } from '../app-catalog.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { buildOpenApi } from '../openapi.js';
+
+function catalog(context: GatewayContext): AppEntry[] {
+  return context.routes.list().map((app) => ({
+    id: app.id,
+    description: app.description ?? null,
+    status: context.runtime.status(app.id),
+    endpoints: context.endpointsOf(app.id),
+  }));
+}
+
+/**
+ * `GET /health`, `/ready`, `/apps` and `/openapi.json`. They need no API key: the
+ * playground and docs render from them. Runs do need one.
+ *
+ * @example
+ * registerDiscoveryRoutes(fastify, context);
+ */
+export function registerDiscoveryRoutes(fastify: FastifyInstance, context: GatewayContext): void {
+  const openapi = buildOpenApi(context.routes.list(), (app) => context.endpointsOf(app.id));
+  fastify.get('/health', () => ({ status: 'ok' }));
+  fastify.get('/ready', (_request, reply) => {
+    const apps = Object.fromEntries(
+      context.routes.list().map((app) => [app.id, context.runtime.status(app.id)]),
+    );
+    const ready = Object.values(apps).every((status) => status.state === 'ready');
+    return reply.code(ready ? 200 : 503).send({ ready, apps });
+  });
+  fastify.get('/apps', () => ({ apps: catalog(context) }));
+  fastify.get('/openapi.json', () => openapi);
+}

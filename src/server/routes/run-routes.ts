@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseInput } from '../../app/input-schema.js';
+import type { LoggedEvent } from '../../events/event-types.js';
+import { readTerminal } from '../../events/read-terminal.js';
+import { isErrorCode } from '../../errors/error-codes.js';
+import { SluiceError } from '../../errors/sluice-error.js';
+import type { ResolvedRunRoute } from '../app-routes.js';
+import { sendError } from '../error-reply.js';
+import { writeEventStream } from '../event-stream-response.js';
+import type { GatewayContext } from '../gateway-context.js';
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function checkAvailable(context: GatewayContext, route: ResolvedRunRoute): void {
+  const status = context.runtime.status(route.app.id);
+  if (status.state === 'failed')
+    throw new SluiceError('app_unavailable', 'The app failed to start');
+}
+
+function errorFromEvent(event: LoggedEvent): SluiceError {
+  const payload = JSON.parse(event.json) as { code?: unknown; message?: unknown };
+  const code = isErrorCode(payload.code) ? payload.code : 'internal';
+  return new SluiceError(
+    code,
+    typeof payload.message === 'string' ? payload.message : 'The run failed',
+  );
+}
+
+/** The sync view: wait for the terminal event and answer it as JSON. */
+async function answerSync(
+  context: GatewayContext,
+  reply: FastifyReply,
+  requestId: string,
+): Promise<FastifyReply> {
+  const left = new AbortController();
+  const onClose = () => left.abort();
+  reply.raw.once('close', onClose);
+  const detach = context.dispatcher.attach(requestId);
+  try {
+    const terminal = await readTerminal(context.eventLog, requestId, left.signal);
+    reply.header('x-request-id', requestId).header('x-fal-request-id', requestId);
+    if (!terminal)
+      return sendError(reply, new SluiceError('cancelled', 'The client left'), context.logger);
+    if (terminal.type === 'error')
+      return sendError(reply, errorFromEvent(terminal), context.logger);
+    return reply.code(200).type('application/json').send(terminal.json);
+  } finally {
+    reply.raw.off('close', onClose);
+    detach();
+  }
+}
+
+/** The stream view: hand the socket to the SSE writer. */
+async function answerStream(
+  context: GatewayContext,
+  reply: FastifyReply,
+  requestId: string,
+): Promise<void> {
+  reply.hijack();
+  const detach = context.dispatcher.attach(requestId);
+  try {
+    await writeEventStream({ ...context, response: reply.raw, requestId, afterSeq: 0 });
+  } finally {
+    detach();
+  }
+}
+
+/**
+ * `POST /{owner}/{name}{path}` (JSON) and `POST /{owner}/{name}{path}/stream` (SSE).
+ *
+ * @example
+ * registerRunRoutes(fastify, context);
+ */
+export function registerRunRoutes(fastify: FastifyInstance, context: GatewayContext): void {
+  fastify.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = context.routes.resolveRun(pathOf(request.url));
+    if (!route) throw new SluiceError('not_found', 'No app endpoint is served at this path');
+    checkAvailable(context, route);
+    const input = await parseInput(route.endpoint.input, request.body ?? {});
+    const submission = { ...route, input, owner: request.owner, cancelOnDisconnect: true };
+    const record = await context.dispatcher.submit(submission);
+    if (route.view === 'stream') return answerStream(context, reply, record.requestId);
+    return answerSync(context, reply, record.requestId);
+  });
+}
