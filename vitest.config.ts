@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    execArgv: ['--expose-gc'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
   },
 });

@@ -62,7 +62,7 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
     description: definition.description,
     input: prepareInputSchema(definition.input),
     output: definition.output,
-    run: definition.run as RunFunction<unknown, unknown, unknown>,
+    run: definition.run,
   };
 }
 

@@ -67,9 +67,11 @@ export class EventWriter {
         await this.send(batch);
         continue;
       }
-      const prepared = await this.queue[0];
+      const head = this.queue[0];
+      const prepared = await head;
+      if (this.queue[0] !== head) continue;
       if (prepared) this.queue[0] = prepared;
-      else this.queue.shift();
+      else this.queue.splice(0, 1);
     }
     this.flushing = false;
     const waiters = this.drainWaiters;

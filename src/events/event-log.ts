@@ -58,15 +58,18 @@ export const DEFAULT_EVENT_LOG_LIMITS: EventLogLimits = {
  *
  * Semantics every backend keeps (the conformance suite in `test/events/` checks them):
  * - `append` numbers events 1, 2, 3… in order; a batch is appended whole or not at all.
- * - A terminal event (`result` or `error`) ends the log: later appends answer `ended`.
- *   The terminal event is always accepted, whatever the caps.
- * - When a non-terminal append would pass a cap, progress and preview events that a later
- *   one of the same type supersedes are dropped first; if still over, it answers `full`.
+ * - A terminal event (`result` or `error`) must be last in its batch and ends the log:
+ *   later appends answer `ended`. The terminal event itself is always accepted, whatever
+ *   the caps; the other events of its batch are held to the caps like any others.
+ * - When an append would pass a cap, progress and preview events that a later one of the
+ *   same type (in the log or in the batch) supersedes are dropped first; if it still does
+ *   not fit, nothing is appended and it answers `full`.
  * - `read` returns the events after a seq, leaving out progress and preview events that a
  *   later event of the same type supersedes (latest wins); output, log and terminal events
  *   are never left out. Any number of cursors read independently.
  * - The log is kept for `retentionMs` after its terminal event; then `lookup` answers
  *   `expired` and `read` answers `undefined`.
+ * - After `close`, `read` answers `undefined` and waits end at once, so cursors finish.
  *
  * @example
  * await log.create({ requestId, appId: 'demo/text', endpoint: '', owner: 'anonymous', createdAt: Date.now() });
@@ -80,7 +83,7 @@ export interface EventLog {
   lookup(requestId: string): Promise<RequestLookup>;
   /** Appends events in order; see the semantics above. */
   append(requestId: string, events: readonly NewEvent[]): Promise<AppendResult>;
-  /** Reads at most `maxEvents` events after `afterSeq`; `undefined` if unknown or expired. */
+  /** Reads at most `maxEvents` (≥ 1) events after `afterSeq`; `undefined` if unknown or expired. */
   read(requestId: string, afterSeq: number, maxEvents: number): Promise<EventBatch | undefined>;
   /** Resolves once an event after `afterSeq` exists, the log ends or expires, or `signal` aborts. */
   waitForEvents(requestId: string, afterSeq: number, signal: AbortSignal): Promise<void>;

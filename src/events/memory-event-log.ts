@@ -29,6 +29,7 @@ export class MemoryEventLog implements EventLog {
   private expiryHead = 0;
   private readonly tombstones = new Set<string>();
   private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
 
   constructor(limits: Partial<EventLogLimits> = {}) {
     this.limits = { ...DEFAULT_EVENT_LOG_LIMITS, ...limits };
@@ -37,6 +38,7 @@ export class MemoryEventLog implements EventLog {
   }
 
   create(record: RequestRecord): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('The event log is closed'));
     if (this.logs.has(record.requestId) || this.tombstones.has(record.requestId)) {
       return Promise.reject(new Error(`Request ${record.requestId} already exists`));
     }
@@ -56,20 +58,29 @@ export class MemoryEventLog implements EventLog {
   append(requestId: string, events: readonly NewEvent[]): Promise<AppendResult> {
     const log = this.logs.get(requestId);
     if (!log) return Promise.resolve({ accepted: false, reason: 'missing' });
-    const result = log.append(events, this.limits);
-    if (result.accepted && log.ended) {
-      this.expiries.push({ requestId, expiresAt: Date.now() + this.limits.retentionMs });
+    try {
+      const result = log.append(events, this.limits);
+      if (result.accepted && log.ended) {
+        this.expiries.push({ requestId, expiresAt: Date.now() + this.limits.retentionMs });
+      }
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return Promise.resolve(result);
   }
 
   read(requestId: string, afterSeq: number, maxEvents: number): Promise<EventBatch | undefined> {
+    if (!Number.isInteger(maxEvents) || maxEvents < 1) {
+      return Promise.reject(new RangeError('maxEvents must be a positive integer'));
+    }
+    if (this.closed) return Promise.resolve(undefined);
     return Promise.resolve(this.logs.get(requestId)?.read(afterSeq, maxEvents));
   }
 
   waitForEvents(requestId: string, afterSeq: number, signal: AbortSignal): Promise<void> {
     const log = this.logs.get(requestId);
-    if (!log || signal.aborted || log.hasEventsAfter(afterSeq)) return Promise.resolve();
+    if (!log || this.closed || signal.aborted || log.hasEventsAfter(afterSeq))
+      return Promise.resolve();
     return new Promise((resolve) => {
       const onAbort = () => {
         removeWaiter();
@@ -84,6 +95,7 @@ export class MemoryEventLog implements EventLog {
   }
 
   close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.sweeper);
     for (const log of this.logs.values()) log.wakeWaiters();
     return Promise.resolve();

@@ -33,12 +33,14 @@ export class MemoryRequestLog {
     if (terminalIndex !== -1 && terminalIndex !== batch.length - 1) {
       throw new TypeError('A terminal event must be the last of its batch');
     }
-    const addedBytes = batch.reduce((total, event) => total + sizeOf(event), 0);
-    if (terminalIndex === -1 && !this.makeRoom(batch.length, addedBytes, limits)) {
-      return { accepted: false, reason: 'full' };
+    const terminal = terminalIndex === -1 ? undefined : batch[terminalIndex];
+    const body = terminal ? batch.slice(0, -1) : batch;
+    if (!this.appendWithinCaps(body, limits)) return { accepted: false, reason: 'full' };
+    if (terminal) {
+      this.events.push(this.number(terminal));
+      this.bytes += sizeOf(terminal);
+      this.ended = true;
     }
-    for (const event of batch) this.push(event);
-    this.ended = terminalIndex !== -1;
     this.wakeWaiters();
     return { accepted: true, lastSeq: this.lastSeq };
   }
@@ -73,25 +75,40 @@ export class MemoryRequestLog {
     for (const waiter of waiters) waiter();
   }
 
-  private push(event: NewEvent): void {
+  private number(event: NewEvent): LoggedEvent {
     const seq = this.nextSeq++;
-    this.events.push({ seq, type: event.type, json: event.json });
-    this.bytes += sizeOf(event);
     if (isSupersedable(event.type)) this.latest[event.type] = seq;
+    return { seq, type: event.type, json: event.json };
   }
 
-  private makeRoom(addedEvents: number, addedBytes: number, limits: EventLogLimits): boolean {
-    const fits = () =>
-      this.events.length + addedEvents <= limits.maxEvents &&
-      this.bytes + addedBytes <= limits.maxBytes;
-    if (fits()) return true;
-    this.dropSuperseded();
-    return fits();
-  }
-
-  private dropSuperseded(): void {
-    this.events = this.events.filter((event) => !isSuperseded(event, this.latest));
-    this.bytes = this.events.reduce((total, event) => total + sizeOf(event), 0);
+  /**
+   * Appends `body` if it fits the caps, first dropping the progress and preview events it
+   * or the log supersede. Changes nothing when even that does not fit.
+   */
+  private appendWithinCaps(body: readonly NewEvent[], limits: EventLogLimits): boolean {
+    const addedBytes = body.reduce((total, event) => total + sizeOf(event), 0);
+    const fits = (count: number, bytes: number) =>
+      count <= limits.maxEvents && bytes <= limits.maxBytes;
+    if (fits(this.events.length + body.length, this.bytes + addedBytes)) {
+      for (const event of body) this.events.push(this.number(event));
+      this.bytes += addedBytes;
+      return true;
+    }
+    const latest = { ...this.latest };
+    const numbered = body.map((event, index) => ({
+      seq: this.nextSeq + index,
+      type: event.type,
+      json: event.json,
+    }));
+    for (const event of numbered) if (isSupersedable(event.type)) latest[event.type] = event.seq;
+    const kept = [...this.events, ...numbered].filter((event) => !isSuperseded(event, latest));
+    const keptBytes = kept.reduce((total, event) => total + sizeOf(event), 0);
+    if (!fits(kept.length, keptBytes)) return false;
+    this.events = kept;
+    this.bytes = keptBytes;
+    this.nextSeq += numbered.length;
+    Object.assign(this.latest, latest);
+    return true;
   }
 
   /** Index of the first event whose seq is greater than `seq` (binary search: seqs ascend). */

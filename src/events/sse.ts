@@ -1,6 +1,7 @@
-import type { LoggedEvent } from './event-types.js';
+import { EVENT_TYPES, type LoggedEvent } from './event-types.js';
 
 const LINE_BREAK = /[\r\n]/;
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 /**
  * Encodes one event as a Server-Sent Events frame: `id`, `event` and `data`, ended by a
@@ -11,6 +12,7 @@ const LINE_BREAK = /[\r\n]/;
  * // 'id: 1\nevent: output\ndata: {"token":"hi"}\n\n'
  */
 export function encodeSseFrame(event: LoggedEvent): string {
+  if (!KNOWN_TYPES.has(event.type)) throw new TypeError('SSE event type is not one of sluice’s');
   if (LINE_BREAK.test(event.json)) throw new TypeError('SSE data must be a single line');
   return `id: ${event.seq}\nevent: ${event.type}\ndata: ${event.json}\n\n`;
 }

@@ -12,7 +12,8 @@ import { AppRoutes } from './app-routes.js';
 import { sendError } from './error-reply.js';
 import type { GatewayContext } from './gateway-context.js';
 import { Heartbeat } from './heartbeat.js';
-import { allowedMethods } from './method-not-allowed.js';
+import { noRouteError } from './method-not-allowed.js';
+import { pathOf } from './path-of.js';
 import { registerAttachRoute } from './routes/attach-route.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
@@ -80,21 +81,9 @@ function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
 function installErrorHandling(fastify: FastifyInstance, context: GatewayContext): void {
   fastify.setErrorHandler((error, _request, reply) => sendError(reply, error, context.logger));
   fastify.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
-    const allowed = allowedMethods(context.routes, path);
-    if (allowed.length === 0) {
-      return sendError(
-        reply,
-        new SluiceError('not_found', 'Nothing is served at this path'),
-        context.logger,
-      );
-    }
-    reply.header('allow', allowed.join(', '));
-    return sendError(
-      reply,
-      new SluiceError('method_not_allowed', `Use ${allowed.join(' or ')} here`),
-      context.logger,
-    );
+    const error = noRouteError(context.routes, pathOf(request.url));
+    if (error.allowed.length > 0) reply.header('allow', error.allowed.join(', '));
+    return sendError(reply, error, context.logger);
   });
 }
 
@@ -123,7 +112,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger === false ? pino({ level: 'silent' }) : (options.logger ?? pino());
   const context = buildContext(options, logger);
   const fastify = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? 10 * MIB,
     forceCloseConnections: true,

@@ -1,3 +1,4 @@
+import { SluiceError } from '../errors/sluice-error.js';
 import type { AppRoutes } from './app-routes.js';
 
 const ATTACH_PATH = /^\/[^/]+\/[^/]+\/requests\/[^/]+\/stream$/;
@@ -18,4 +19,20 @@ export function allowedMethods(routes: AppRoutes, path: string): string[] {
   if (DISCOVERY_PATHS.has(path) || ATTACH_PATH.test(path)) return ['GET', 'HEAD'];
   if (routes.resolveRun(path)) return ['POST'];
   return [];
+}
+
+/**
+ * The error for a request no route took: `method_not_allowed` (with the methods that path
+ * does answer) or `not_found`.
+ *
+ * @example
+ * throw noRouteError(routes, '/demo/text/requests/abc/stream'); // 405, allowed: GET, HEAD
+ */
+export function noRouteError(routes: AppRoutes, path: string): SluiceError & { allowed: string[] } {
+  const allowed = allowedMethods(routes, path);
+  const error =
+    allowed.length === 0
+      ? new SluiceError('not_found', 'Nothing is served at this path')
+      : new SluiceError('method_not_allowed', `Use ${allowed.join(' or ')} here`);
+  return Object.assign(error, { allowed });
 }

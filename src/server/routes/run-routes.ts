@@ -8,11 +8,8 @@ import type { ResolvedRunRoute } from '../app-routes.js';
 import { sendError } from '../error-reply.js';
 import { writeEventStream } from '../event-stream-response.js';
 import type { GatewayContext } from '../gateway-context.js';
-
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
+import { noRouteError } from '../method-not-allowed.js';
+import { pathOf } from '../path-of.js';
 
 function checkAvailable(context: GatewayContext, route: ResolvedRunRoute): void {
   const status = context.runtime.status(route.app.id);
@@ -76,8 +73,13 @@ async function answerStream(
  */
 export function registerRunRoutes(fastify: FastifyInstance, context: GatewayContext): void {
   fastify.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
-    const route = context.routes.resolveRun(pathOf(request.url));
-    if (!route) throw new SluiceError('not_found', 'No app endpoint is served at this path');
+    const path = pathOf(request.url);
+    const route = context.routes.resolveRun(path);
+    if (!route) {
+      const error = noRouteError(context.routes, path);
+      if (error.allowed.length > 0) void reply.header('allow', error.allowed.join(', '));
+      throw error;
+    }
     checkAvailable(context, route);
     const input = await parseInput(route.endpoint.input, request.body ?? {});
     const submission = { ...route, input, owner: request.owner, cancelOnDisconnect: true };

@@ -1,0 +1,45 @@
+import { describe, expect, it, vi } from 'vitest';
+import { readCursor } from '../../../src/events/read-cursor.js';
+import {
+  appendAccepted,
+  createRequest,
+  openLog,
+  outputEvent,
+  resultEvent,
+  settlesWithin,
+  type MakeEventLog,
+} from './conformance-fixtures.js';
+
+const RETENTION_MS = 100;
+/** Retention plus a backend's sweep period (the memory backend sweeps once a second). */
+const EXPIRY_DEADLINE_MS = 2_500;
+
+export function describeRetentionConformance(makeLog: MakeEventLog): void {
+  describe('retention', () => {
+    it('expires an ended request after retentionMs, and never a live one', async () => {
+      await using opened = await openLog(makeLog, { retentionMs: RETENTION_MS });
+      const { log } = opened;
+      const live = await createRequest(log);
+      const ended = await createRequest(log);
+      await appendAccepted(log, live, [outputEvent('still running')]);
+      await appendAccepted(log, ended, [outputEvent('a'), resultEvent('done')]);
+      expect(await log.lookup(ended)).toMatchObject({ state: 'ended', lastSeq: 2 });
+
+      await vi.waitFor(async () => expect(await log.lookup(ended)).toEqual({ state: 'expired' }), {
+        timeout: EXPIRY_DEADLINE_MS,
+        interval: 25,
+      });
+      expect(await log.read(ended, 0, 10)).toBeUndefined();
+      const signal = AbortSignal.timeout(EXPIRY_DEADLINE_MS);
+      expect(await settlesWithin(log.waitForEvents(ended, 0, signal), 1_000)).toBe(true);
+      const batches = [];
+      for await (const batch of readCursor(log, ended, { afterSeq: 0, signal })) {
+        batches.push(batch);
+      }
+      expect(batches).toEqual([]);
+
+      expect(await log.lookup(live)).toMatchObject({ state: 'live', lastSeq: 1 });
+      expect(await log.read(live, 0, 10)).toMatchObject({ events: [{ seq: 1 }], ended: false });
+    });
+  });
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { toAsciiJson } from '../../src/events/ascii-json.js';
+import { EVENT_TYPES, type LoggedEvent } from '../../src/events/event-types.js';
+import {
+  encodeSseComment,
+  encodeSseFrame,
+  encodeSseFrames,
+  SSE_HEADERS,
+} from '../../src/events/sse.js';
+
+const LINE_BREAKS = ['\n', '\r', '\r\n'];
+const PRINTABLE_ASCII = /^[\n\x20-\x7e]*$/;
+
+function output(seq: number, value: unknown): LoggedEvent {
+  return { seq, type: 'output', json: toAsciiJson(value) };
+}
+
+describe('encodeSseFrame', () => {
+  it('writes id, event and data, then a blank line', () => {
+    expect(encodeSseFrame({ seq: 1, type: 'output', json: '{"token":"hi"}' })).toBe(
+      'id: 1\nevent: output\ndata: {"token":"hi"}\n\n',
+    );
+  });
+
+  it('names the frame after the event type, for every type', () => {
+    for (const type of EVENT_TYPES) {
+      expect(encodeSseFrame({ seq: 42, type, json: 'null' })).toBe(
+        `id: 42\nevent: ${type}\ndata: null\n\n`,
+      );
+    }
+  });
+
+  it('writes the data as given, so the frame is ASCII when the JSON is', () => {
+    const frame = encodeSseFrame(output(7, { text: 'h\u00e9llo \u{1f30a}\u2028' }));
+    expect(frame).toBe(
+      'id: 7\nevent: output\ndata: {"text":"h\\u00e9llo \\ud83c\\udf0a\\u2028"}\n\n',
+    );
+    expect(frame).toMatch(PRINTABLE_ASCII);
+  });
+
+  it('rejects data with a line break', () => {
+    for (const lineBreak of LINE_BREAKS) {
+      const event: LoggedEvent = { seq: 1, type: 'output', json: `{"a":1,${lineBreak}"b":2}` };
+      expect(() => encodeSseFrame(event)).toThrow(TypeError);
+    }
+  });
+});
+
+describe('encodeSseFrames', () => {
+  it('concatenates frames in order', () => {
+    const events = [output(1, 'a'), output(2, 'b')];
+    expect(encodeSseFrames(events)).toBe(
+      'id: 1\nevent: output\ndata: "a"\n\nid: 2\nevent: output\ndata: "b"\n\n',
+    );
+  });
+
+  it('writes nothing for no events', () => {
+    expect(encodeSseFrames([])).toBe('');
+  });
+});
+
+describe('encodeSseComment', () => {
+  it('writes a comment line and a blank line', () => {
+    expect(encodeSseComment('open')).toBe(': open\n\n');
+    expect(encodeSseComment('')).toBe(': \n\n');
+  });
+
+  it('rejects text with a line break', () => {
+    for (const lineBreak of LINE_BREAKS) {
+      expect(() => encodeSseComment(`heart${lineBreak}beat`)).toThrow(TypeError);
+    }
+  });
+});
+
+describe('SSE_HEADERS', () => {
+  it('declares an uncached, unbuffered, uncompressed event stream', () => {
+    expect(SSE_HEADERS['content-type']).toMatch(/^text\/event-stream\b/);
+    expect(SSE_HEADERS['cache-control']).toBe('no-cache, no-transform');
+    expect(SSE_HEADERS['x-accel-buffering']).toBe('no');
+    expect(Object.keys(SSE_HEADERS)).not.toContain('content-encoding');
+  });
+});
