@@ -111,8 +111,9 @@ function installAuthentication(fastify: FastifyInstance, context: GatewayContext
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger === false ? pino({ level: 'silent' }) : (options.logger ?? pino());
   const context = buildContext(options, logger);
+  const fastifyLogger: FastifyBaseLogger = logger;
   const fastify = Fastify({
-    loggerInstance: logger,
+    loggerInstance: fastifyLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? 10 * MIB,
     forceCloseConnections: true,
