@@ -71,7 +71,7 @@ export class EventWriter {
       const prepared = await head;
       if (this.queue[0] !== head) continue;
       if (prepared) this.queue[0] = prepared;
-      else this.queue.splice(0, 1);
+      else this.queue = this.queue.slice(1);
     }
     this.flushing = false;
     const waiters = this.drainWaiters;

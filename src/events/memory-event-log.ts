@@ -65,7 +65,7 @@ export class MemoryEventLog implements EventLog {
       }
       return Promise.resolve(result);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
