@@ -42,3 +42,8 @@ export { readCursor } from './events/read-cursor.js';
 export type { CursorOptions } from './events/read-cursor.js';
 export { toAsciiJson } from './events/ascii-json.js';
 export { encodeSseComment, encodeSseFrame, encodeSseFrames } from './events/sse.js';
+export { createGateway } from './server/create-gateway.js';
+export type { Gateway, GatewayOptions, ListenOptions } from './server/create-gateway.js';
+export { InlineRuntime } from './runtime/inline-runtime.js';
+export type { AppStatus, Runtime, RuntimeJob } from './runtime/inline-runtime.js';
+export { handleStrayErrors } from './runtime/stray-errors.js';
