@@ -6,7 +6,7 @@ const catalogue = await readFile(new URL('../../docs/errors.md', import.meta.url
 
 function documentedRows(): Map<string, number> {
   const rows = new Map<string, number>();
-  for (const match of catalogue.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \|/gm))
+  for (const match of catalogue.matchAll(/^\| +`([a-z_]+)` +\| +(\d{3}) +\|/gm))
     rows.set(match[1]!, Number(match[2]));
   return rows;
 }
