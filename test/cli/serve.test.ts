@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { startCli } from '../support/cli-server.js';
+import { readText, send, streamAll } from '../support/sse-client.js';
+
+describe('sluice serve', () => {
+  it('loads TypeScript app files and prints each app’s URLs', async () => {
+    await using server = await startCli(['test/fixtures/cli-apps.ts']);
+    expect(server.output()).toContain(`POST ${server.url}/fixture/echo `);
+    expect(server.output()).toContain(`POST ${server.url}/fixture/stray/stream`);
+    expect(server.output()).toContain(
+      `GET  ${server.url}/fixture/echo/requests/{request_id}/stream`,
+    );
+    const { response } = await send(`${server.url}/fixture/echo`, {
+      method: 'POST',
+      body: '{"text":"ok"}',
+    });
+    expect(JSON.parse(await readText(response))).toEqual({ text: 'ok' });
+  });
+
+  it.each(['timer', 'rejection'])(
+    'an app that throws outside its run (%s) fails only that run; the server keeps serving',
+    async (how) => {
+      await using server = await startCli(['test/fixtures/cli-apps.ts']);
+      const events = await streamAll(`${server.url}/fixture/stray/stream`, { how });
+      expect(events.map((event) => event.event)).toEqual(['output', 'error']);
+      expect(JSON.parse(events[1]!.data)).toMatchObject({ code: 'app_error' });
+      expect(server.child.exitCode).toBeNull();
+      const { response } = await send(`${server.url}/fixture/echo`, { method: 'POST', body: '{}' });
+      expect(response.statusCode).toBe(200);
+      await readText(response);
+    },
+  );
+
+  it('takes API keys from SLUICE_API_KEYS and a keys file', async () => {
+    await using server = await startCli(
+      ['test/fixtures/cli-apps.ts', '--keys-file', 'test/fixtures/keys.txt'],
+      {
+        SLUICE_API_KEYS: 'env-key',
+      },
+    );
+    const call = async (key?: string) => {
+      const headers: Record<string, string> = key ? { authorization: `Key ${key}` } : {};
+      const { response } = await send(`${server.url}/fixture/echo`, {
+        method: 'POST',
+        body: '{}',
+        headers,
+      });
+      await readText(response);
+      return response.statusCode;
+    };
+    expect(await call()).toBe(401);
+    expect(await call('env-key')).toBe(200);
+    expect(await call('file-key')).toBe(200);
+    expect(await call('commented-key')).toBe(401);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const server = await startCli(['test/fixtures/cli-apps.ts']);
+    const exit = new Promise<number | null>((resolve) =>
+      server.child.once('exit', (code) => resolve(code)),
+    );
+    server.child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+});
