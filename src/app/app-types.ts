@@ -27,19 +27,24 @@ export interface RunContext<State = unknown> {
   readonly requestId: string;
   /** What `setup()` returned. */
   readonly state: State;
-  /** Aborts when the request is cancelled, times out, or its client left. */
+  /**
+   * Aborts when the request is cancelled, times out, or its clients left, and when the run
+   * ends. Check it inside long loops, not only between steps: once it aborts, the request
+   * has already ended and whatever the run still computes is wasted.
+   */
   readonly signal: AbortSignal;
   /** Emits an `output` event (tokens, chunks, partial results). */
-  emit(data: unknown): void;
+  readonly emit: (data: unknown) => void;
   /** Emits a `progress` event. */
-  progress(step: number, total: number, message?: string): void;
+  readonly progress: (step: number, total: number, message?: string) => void;
   /**
    * Encodes an image as JPEG and emits a `preview` event. Resolves once the event is queued;
-   * it need not be awaited, and events keep the order of the calls.
+   * it need not be awaited, and events keep the order of the calls. Raw pixels are copied,
+   * so the buffer may be reused at once.
    */
-  preview(image: PreviewSource, options?: PreviewOptions): Promise<void>;
+  readonly preview: (image: PreviewSource, options?: PreviewOptions) => Promise<void>;
   /** Emits a `log` event. */
-  log(level: LogLevel, message: string): void;
+  readonly log: (level: LogLevel, message: string) => void;
 }
 
 /** What a run returns: the output, or an async generator whose yields are `output` events. */
@@ -53,16 +58,17 @@ export type RunFunction<Input, Output, State> = (
 ) => RunResult<Output>;
 
 /** An endpoint: its input schema, its optional output schema and its run. */
-export interface EndpointDefinition<
-  InputSchema extends z.ZodType = z.ZodType,
-  Output = unknown,
-  State = unknown,
-> {
-  readonly input: InputSchema;
+export interface EndpointDefinition<InputSchema = z.ZodType, Output = unknown, State = unknown> {
+  readonly input: InputSchema & z.ZodType;
   readonly output?: z.ZodType<Output>;
   readonly description?: string;
-  readonly run: RunFunction<z.output<InputSchema>, Output, State>;
+  readonly run: RunFunction<ParsedInput<InputSchema>, Output, State>;
 }
+
+/** What a run receives for an input schema: its parsed output, defaults applied. */
+export type ParsedInput<InputSchema> = InputSchema extends z.ZodType
+  ? z.output<InputSchema>
+  : never;
 
 /** An app id: `owner/name`, as on fal, Replicate and Hugging Face. */
 export type AppId = `${string}/${string}`;

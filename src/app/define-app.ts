@@ -3,8 +3,17 @@ import type { AppId, EndpointDefinition, RunFunction } from './app-types.js';
 import { checkAppId, checkEndpointPath } from './app-paths.js';
 import { prepareInputSchema } from './input-schema.js';
 
+/** Input schemas of an app's extra endpoints, by sub-path. */
+export type EndpointSchemas = Record<`/${string}`, z.ZodType>;
+
 /** What `defineApp` takes. */
-export interface AppOptions<Id extends AppId, InputSchema extends z.ZodType, Output, State> {
+export interface AppOptions<
+  Id extends AppId,
+  InputSchema extends z.ZodType,
+  Output,
+  State,
+  Endpoints extends EndpointSchemas = EndpointSchemas,
+> {
   /** `owner/name`: letters, digits, `.`, `_` and `-`. */
   readonly id: Id;
   readonly description?: string;
@@ -17,9 +26,9 @@ export interface AppOptions<Id extends AppId, InputSchema extends z.ZodType, Out
   /** The default endpoint's run. */
   readonly run: RunFunction<z.output<InputSchema>, Output, State>;
   /** More endpoints, under sub-paths such as `/img2img`. */
-  readonly endpoints?: Readonly<
-    Record<`/${string}`, EndpointDefinition<z.ZodType, unknown, State>>
-  >;
+  readonly endpoints?: {
+    readonly [Path in keyof Endpoints]: EndpointDefinition<Endpoints[Path], unknown, State>;
+  };
   /** A run still going after this many seconds ends with `timeout`. */
   readonly timeoutSeconds?: number;
   /** JPEG quality of `ctx.preview`, 1–100 (default 70). */
@@ -66,6 +75,16 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
   };
 }
 
+const MAX_TIMEOUT_SECONDS = 2_147_483;
+
+function checkTimeout(seconds: number | undefined): number | undefined {
+  if (seconds === undefined) return undefined;
+  if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
+    throw new TypeError(`timeoutSeconds must be more than 0 and at most ${MAX_TIMEOUT_SECONDS}`);
+  }
+  return seconds;
+}
+
 function checkQuality(quality: number): number {
   if (!Number.isInteger(quality) || quality < 1 || quality > 100) {
     throw new TypeError('previewQuality must be an integer from 1 to 100');
@@ -92,13 +111,17 @@ export function defineApp<
   InputSchema extends z.ZodType,
   Output,
   State = undefined,
->(options: AppOptions<Id, InputSchema, Output, State>): App<Id, z.input<InputSchema>, Output> {
+  Endpoints extends EndpointSchemas = Record<never, z.ZodType>,
+>(
+  options: AppOptions<Id, InputSchema, Output, State, Endpoints>,
+): App<Id, z.input<InputSchema>, Output> {
   checkAppId(options.id);
   const endpoints = new Map<string, ServedEndpoint>();
   endpoints.set('', serveEndpoint('', options as EndpointDefinition));
-  for (const [path, definition] of Object.entries(options.endpoints ?? {})) {
+  const extra = (options.endpoints ?? {}) as Record<string, EndpointDefinition>;
+  for (const [path, definition] of Object.entries(extra)) {
     checkEndpointPath(path);
-    endpoints.set(path, serveEndpoint(path, definition as EndpointDefinition));
+    endpoints.set(path, serveEndpoint(path, definition));
   }
   return {
     [APP_BRAND]: true,
@@ -106,7 +129,7 @@ export function defineApp<
     description: options.description,
     endpoints,
     setup: options.setup ?? (() => undefined),
-    timeoutSeconds: options.timeoutSeconds,
+    timeoutSeconds: checkTimeout(options.timeoutSeconds),
     previewQuality: checkQuality(options.previewQuality ?? DEFAULT_PREVIEW_QUALITY),
   };
 }

@@ -20,6 +20,7 @@ export class EventWriter {
   private queue: Pending[] = [];
   private flushing = false;
   private closed = false;
+  private terminal: NewEvent | undefined;
   private drainWaiters: Array<() => void> = [];
 
   constructor(
@@ -38,6 +39,7 @@ export class EventWriter {
   finish(terminal: NewEvent): Promise<void> {
     if (!this.closed) {
       this.queue.push(terminal);
+      this.terminal = terminal;
       this.closed = true;
       this.scheduleFlush();
     }
@@ -46,10 +48,10 @@ export class EventWriter {
 
   /** Drops what is queued but not yet sent: the run failed and its terminal event comes next. */
   discardQueued(): void {
-    this.queue = [];
+    this.queue = this.queue.filter((item) => item === this.terminal);
   }
 
-  private drained(): Promise<void> {
+  drained(): Promise<void> {
     if (!this.flushing && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }

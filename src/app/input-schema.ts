@@ -15,12 +15,23 @@ export function prepareInputSchema(schema: z.ZodType): z.ZodType {
 }
 
 const MAX_MESSAGE_LENGTH = 200;
+const MAX_KEY_LENGTH = 64;
 
-function toFieldError(issue: z.core.$ZodIssue): FieldError {
-  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const path = keys.length === 1 ? [...issue.path, keys[0]!] : issue.path;
+function toFieldErrors(issue: z.core.$ZodIssue): FieldError[] {
+  if (issue.code !== 'unrecognized_keys') return [toFieldError(issue, issue.path)];
+  return issue.keys.map((key) =>
+    toFieldError({ ...issue, message: `Unrecognized key: "${key}"` }, [...issue.path, key]),
+  );
+}
+
+function toFieldError(issue: z.core.$ZodIssue, path: readonly PropertyKey[]): FieldError {
   return {
-    loc: ['body', ...path.map((part) => (typeof part === 'symbol' ? String(part) : part))],
+    loc: [
+      'body',
+      ...path.map((part) =>
+        typeof part === 'number' ? part : String(part).slice(0, MAX_KEY_LENGTH),
+      ),
+    ],
     msg: issue.message.slice(0, MAX_MESSAGE_LENGTH),
     type: issue.code,
   };
@@ -36,6 +47,6 @@ function toFieldError(issue: z.core.$ZodIssue): FieldError {
 export async function parseInput(schema: z.ZodType, value: unknown): Promise<unknown> {
   const parsed = await schema.safeParseAsync(value);
   if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues.map(toFieldError);
+  const fields = parsed.error.issues.flatMap(toFieldErrors);
   throw new SluiceError('invalid_input', 'The input is invalid', { fields });
 }

@@ -30,7 +30,8 @@ function toSharp(source: PreviewSource): Sharp {
   if (!isRawImage(source)) return sharp(source);
   checkRawImage(source);
   const { data, width, height, channels } = source;
-  const pixels = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  // A copy: encoding finishes later, on another thread, and the app may reuse its buffer.
+  const pixels = Buffer.from(data);
   return sharp(pixels, { raw: { width, height, channels } });
 }
 

@@ -89,9 +89,17 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
     heartbeatMs: numberOption(values['heartbeat-ms'], 'heartbeat-ms'),
     cancelGraceMs: numberOption(values['cancel-grace-ms'], 'cancel-grace-ms'),
   });
-  const url = await gateway.listen({ host: values.host, port: numberOption(values.port, 'port') });
-  printUrls(apps, url, apiKeys.length > 0);
-  const stop = () => void gateway.close().then(() => process.exit(0));
+  const stop = () => {
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const url = await gateway.listen({ host: values.host, port: numberOption(values.port, 'port') });
+  printUrls(apps, url, apiKeys.length > 0);
 }

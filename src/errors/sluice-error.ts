@@ -1,4 +1,4 @@
-import { httpStatusOf, isRetryable, type ErrorCode } from './error-codes.js';
+import { httpStatusOf, isErrorCode, isRetryable, type ErrorCode } from './error-codes.js';
 
 /** One field problem in an `invalid_input` error, in FastAPI's shape (fal uses it too). */
 export interface FieldError {
@@ -21,6 +21,8 @@ export interface ErrorBody {
   readonly code: ErrorCode;
 }
 
+const BRAND = Symbol.for('sluice.error');
+
 /**
  * The one error class of sluice's public paths: a closed `code`, its HTTP `status`, and a
  * message that is safe to send to clients (never user input, never secrets).
@@ -29,6 +31,7 @@ export interface ErrorBody {
  * throw new SluiceError('not_found', 'No app is served at this path');
  */
 export class SluiceError extends Error {
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly fields: readonly FieldError[] | undefined;
   readonly retryAfterSeconds: number | undefined;
@@ -63,5 +66,30 @@ export class SluiceError extends Error {
  */
 export function toSluiceError(value: unknown): SluiceError {
   if (value instanceof SluiceError) return value;
+  if (isSluiceError(value)) return adopt(value);
   return new SluiceError('internal', 'Internal server error', { cause: value });
+}
+
+/**
+ * Whether a value is a SluiceError from any copy of sluice: an app file may load its own
+ * copy of the package, and its errors must keep their codes.
+ *
+ * @example
+ * if (isSluiceError(thrown)) reply.code(thrown.status);
+ */
+export function isSluiceError(value: unknown): value is SluiceError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    BRAND in value &&
+    isErrorCode((value as SluiceError).code)
+  );
+}
+
+function adopt(foreign: SluiceError): SluiceError {
+  return new SluiceError(foreign.code, foreign.message, {
+    cause: foreign.cause,
+    fields: foreign.fields,
+    retryAfterSeconds: foreign.retryAfterSeconds,
+  });
 }

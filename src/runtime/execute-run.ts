@@ -38,11 +38,17 @@ async function drainGenerator(
   generator: AsyncGenerator<unknown, unknown, undefined>,
   context: RunContext,
 ): Promise<unknown> {
-  for (;;) {
-    context.signal.throwIfAborted();
-    const step = await generator.next();
-    if (step.done) return step.value;
-    context.emit(step.value);
+  const close = () => void generator.return(undefined).catch(() => undefined);
+  context.signal.addEventListener('abort', close, { once: true });
+  try {
+    for (;;) {
+      context.signal.throwIfAborted();
+      const step = await generator.next();
+      if (step.done) return step.value;
+      context.emit(step.value);
+    }
+  } finally {
+    context.signal.removeEventListener('abort', close);
   }
 }
 
@@ -83,6 +89,15 @@ async function resultEvent(endpoint: ServedEndpoint, output: unknown): Promise<N
   }
 }
 
+function refusalError(reason: unknown): SluiceError {
+  if (reason === 'full') {
+    return new SluiceError('event_log_full', 'The run emitted more than its event log may keep');
+  }
+  return new SluiceError('internal', 'The event log did not accept the run’s events', {
+    cause: reason,
+  });
+}
+
 function linkSignals(job: RunJob, controller: AbortController): () => void {
   const timers: NodeJS.Timeout[] = [];
   const forward = () => controller.abort(job.signal.reason);
@@ -111,9 +126,7 @@ function linkSignals(job: RunJob, controller: AbortController): () => void {
 export async function executeRun(job: RunJob): Promise<RunOutcome> {
   const controller = new AbortController();
   const fail = (error: unknown) => controller.abort(toTerminalError(error));
-  const writer = new EventWriter(job.sink, () =>
-    fail(new SluiceError('event_log_full', 'The run emitted more than its event log may keep')),
-  );
+  const writer = new EventWriter(job.sink, (reason) => fail(refusalError(reason)));
   const unlink = linkSignals(job, controller);
   const context = createRunContext({
     requestId: job.requestId,
@@ -126,10 +139,12 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
   let terminal: NewEvent;
   let outcome: RunOutcome = { ok: true };
   try {
+    controller.signal.throwIfAborted();
     const running = runScope.run({ requestId: job.requestId, fail }, () =>
       callRun(job.endpoint, job.input, context),
     );
     const output = await Promise.race([running, whenAborted(controller.signal)]);
+    await Promise.race([writer.drained(), whenAborted(controller.signal)]);
     terminal = await resultEvent(job.endpoint, output);
   } catch (thrown) {
     const error = toTerminalError(controller.signal.aborted ? controller.signal.reason : thrown);

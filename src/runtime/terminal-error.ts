@@ -1,6 +1,6 @@
 import { toAsciiJson } from '../events/ascii-json.js';
 import type { ErrorPayload, NewEvent } from '../events/event-types.js';
-import { SluiceError } from '../errors/sluice-error.js';
+import { SluiceError, isSluiceError, toSluiceError } from '../errors/sluice-error.js';
 
 /**
  * What a run's failure becomes on the wire. A SluiceError the app threw keeps its code and
@@ -11,7 +11,7 @@ import { SluiceError } from '../errors/sluice-error.js';
  * toTerminalError(new TypeError('x')).message; // 'The app raised TypeError'
  */
 export function toTerminalError(thrown: unknown): SluiceError {
-  if (thrown instanceof SluiceError) return thrown;
+  if (isSluiceError(thrown)) return toSluiceError(thrown);
   const name = thrown instanceof Error ? thrown.name : typeof thrown;
   return new SluiceError('app_error', `The app raised ${name}`, { cause: thrown });
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { SluiceError, toSluiceError } from '../errors/sluice-error.js';
+import { SluiceError, isSluiceError, toSluiceError } from '../errors/sluice-error.js';
 import type { ErrorCode } from '../errors/error-codes.js';
 
 const FASTIFY_CODES: Readonly<Record<string, [ErrorCode, string]>> = {
@@ -22,7 +22,7 @@ const FASTIFY_CODES: Readonly<Record<string, [ErrorCode, string]>> = {
  * const error = fromFastifyError(thrown);
  */
 export function fromFastifyError(thrown: unknown): SluiceError {
-  if (thrown instanceof SluiceError) return thrown;
+  if (isSluiceError(thrown)) return toSluiceError(thrown);
   const fastifyError = thrown as Partial<FastifyError>;
   const known = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (known) return new SluiceError(known[0], known[1], { cause: thrown });
