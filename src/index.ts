@@ -41,7 +41,7 @@ export { MemoryEventLog } from './events/memory-event-log.js';
 export { readCursor } from './events/read-cursor.js';
 export type { CursorOptions } from './events/read-cursor.js';
 export { toAsciiJson } from './events/ascii-json.js';
-export { encodeSseComment, encodeSseFrame, encodeSseFrames } from './events/sse.js';
+export { encodeSseComment, encodeSseFrame, encodeSseFrames, groupForWrites } from './events/sse.js';
 export { createGateway } from './server/create-gateway.js';
 export type { Gateway, GatewayOptions, ListenOptions } from './server/create-gateway.js';
 export { InlineRuntime } from './runtime/inline-runtime.js';

@@ -18,6 +18,7 @@ describe('the public API', () => {
         "encodeSseComment",
         "encodeSseFrame",
         "encodeSseFrames",
+        "groupForWrites",
         "handleStrayErrors",
         "httpStatusOf",
         "isApp",

@@ -64,7 +64,9 @@ export class Dispatcher {
     const controller = new AbortController();
     this.controllers.set(record.requestId, controller);
     if (submission.cancelOnDisconnect) this.attachments.watch(record.requestId);
-    void this.execute(record, submission, controller.signal);
+    // Start on the next turn, so the caller writes its response head before any of the
+    // run's synchronous work: a stream's `: open` goes out at once, however the app begins.
+    setImmediate(() => void this.execute(record, submission, controller));
     return record;
   }
 
@@ -92,14 +94,14 @@ export class Dispatcher {
   private async execute(
     record: RequestRecord,
     submission: Submission,
-    signal: AbortSignal,
+    controller: AbortController,
   ): Promise<void> {
     const { eventLog, runtime, logger } = this.options;
     const { requestId } = record;
     const started = performance.now();
     const sink = (events: Parameters<EventLog['append']>[1]) => eventLog.append(requestId, events);
     try {
-      const outcome = await runtime.execute({ ...submission, requestId, signal, sink });
+      const outcome = await runtime.execute({ ...submission, requestId, controller, sink });
       const fields = { requestId, app: record.appId, ms: Math.round(performance.now() - started) };
       if (outcome.ok) logger.info(fields, 'run completed');
       else

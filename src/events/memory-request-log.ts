@@ -1,6 +1,9 @@
 import { isSupersedable, isTerminal, type LoggedEvent, type NewEvent } from './event-types.js';
 import type { AppendResult, EventBatch, EventLogLimits, RequestRecord } from './event-log.js';
-import { isSuperseded, noLatestSeqs, withoutSuperseded } from './supersession.js';
+import { isSuperseded, noLatestSeqs } from './supersession.js';
+
+/** Payload bytes after which a read stops adding events to its batch. */
+const BATCH_BYTES = 64 * 1024;
 
 /** Bytes counted for an event beyond its payload (seq, type, bookkeeping). */
 const EVENT_OVERHEAD_BYTES = 32;
@@ -45,16 +48,24 @@ export class MemoryRequestLog {
     return { accepted: true, lastSeq: this.lastSeq };
   }
 
+  /**
+   * The sendable events after `afterSeq`: at most `maxEvents`, and no more than about
+   * {@link BATCH_BYTES} of payload (always at least one event), so one batch never becomes
+   * one enormous socket write.
+   */
   read(afterSeq: number, maxEvents: number): EventBatch {
-    const start = this.indexAfter(afterSeq);
-    const window = this.events.slice(start, start + maxEvents);
-    const last = window.at(-1);
-    const lastSeq = last ? last.seq : Math.max(afterSeq, this.lastSeq);
-    return {
-      events: withoutSuperseded(window, this.latest),
-      lastSeq,
-      ended: this.ended && lastSeq >= this.lastSeq,
-    };
+    const events: LoggedEvent[] = [];
+    let bytes = 0;
+    let lastSeq = afterSeq;
+    for (let index = this.indexAfter(afterSeq); index < this.events.length; index++) {
+      if (events.length >= maxEvents || bytes >= BATCH_BYTES) break;
+      const event = this.events[index]!;
+      lastSeq = event.seq;
+      if (isSuperseded(event, this.latest)) continue;
+      events.push(event);
+      bytes += event.json.length;
+    }
+    return { events, lastSeq, ended: this.ended && lastSeq >= this.lastSeq };
   }
 
   hasEventsAfter(seq: number): boolean {

@@ -17,16 +17,3 @@ export function noLatestSeqs(): LatestSeqs {
 export function isSuperseded(event: LoggedEvent, latest: LatestSeqs): boolean {
   return isSupersedable(event.type) && event.seq < latest[event.type];
 }
-
-/**
- * The events that a cursor should send: all but superseded progress and preview events.
- *
- * @example
- * const sendable = withoutSuperseded(events, latest);
- */
-export function withoutSuperseded(
-  events: readonly LoggedEvent[],
-  latest: LatestSeqs,
-): LoggedEvent[] {
-  return events.filter((event) => !isSuperseded(event, latest));
-}

@@ -16,8 +16,12 @@ export interface RunJob {
   readonly input: unknown;
   readonly state: unknown;
   readonly requestId: string;
-  /** Aborted by the dispatcher: cancel, or the client left. Its reason is a SluiceError. */
-  readonly signal: AbortSignal;
+  /**
+   * The run's one abort controller. The dispatcher aborts it to cancel (its clients left, or
+   * a cancel call); the run aborts it itself when it fails or times out. The reason is
+   * always a SluiceError.
+   */
+  readonly controller: AbortController;
   readonly sink: EventSink;
 }
 
@@ -98,20 +102,12 @@ function refusalError(reason: unknown): SluiceError {
   });
 }
 
-function linkSignals(job: RunJob, controller: AbortController): () => void {
-  const timers: NodeJS.Timeout[] = [];
-  const forward = () => controller.abort(job.signal.reason);
-  if (job.signal.aborted) forward();
-  else job.signal.addEventListener('abort', forward, { once: true });
+function startTimeout(job: RunJob): () => void {
   const seconds = job.app.timeoutSeconds;
-  if (seconds !== undefined) {
-    const timeout = new SluiceError('timeout', `The run did not finish within ${seconds} s`);
-    timers.push(setTimeout(() => controller.abort(timeout), seconds * 1000));
-  }
-  return () => {
-    job.signal.removeEventListener('abort', forward);
-    for (const timer of timers) clearTimeout(timer);
-  };
+  if (seconds === undefined) return () => undefined;
+  const timeout = new SluiceError('timeout', `The run did not finish within ${seconds} s`);
+  const timer = setTimeout(() => job.controller.abort(timeout), seconds * 1000);
+  return () => clearTimeout(timer);
 }
 
 /**
@@ -121,13 +117,13 @@ function linkSignals(job: RunJob, controller: AbortController): () => void {
  * later emits dropped; the terminal event goes out at once.
  *
  * @example
- * const outcome = await executeRun({ app, endpoint, input, state, requestId, signal, sink });
+ * const outcome = await executeRun({ app, endpoint, input, state, requestId, controller, sink });
  */
 export async function executeRun(job: RunJob): Promise<RunOutcome> {
-  const controller = new AbortController();
+  const { controller } = job;
   const fail = (error: unknown) => controller.abort(toTerminalError(error));
   const writer = new EventWriter(job.sink, (reason) => fail(refusalError(reason)));
-  const unlink = linkSignals(job, controller);
+  const stopTimeout = startTimeout(job);
   const context = createRunContext({
     requestId: job.requestId,
     state: job.state,
@@ -152,7 +148,7 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     terminal = terminalErrorEvent(error, job.requestId);
     outcome = { ok: false, error };
   } finally {
-    unlink();
+    stopTimeout();
   }
   if (!controller.signal.aborted)
     controller.abort(new SluiceError('cancelled', 'The run has finished'));

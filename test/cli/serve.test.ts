@@ -31,6 +31,27 @@ describe('sluice serve', () => {
     },
   );
 
+  it('sends the stream head and `: open` before the app’s synchronous start', async () => {
+    await using server = await startCli(['test/fixtures/cli-apps.ts']);
+    const sentAt = performance.now();
+    const { response } = await send(`${server.url}/fixture/slow-start/stream`, {
+      method: 'POST',
+      body: '{"busy_ms":800}',
+    });
+    const headAt = performance.now();
+    const first = await new Promise<string>((resolve) =>
+      response.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+    );
+    const openAt = performance.now();
+    const rest = await readText(response);
+    const endAt = performance.now();
+    expect(first.startsWith(': open\n\n')).toBe(true);
+    expect(rest).toContain('event: result');
+    // The head and `: open` arrive long before the 800 ms of synchronous work ends.
+    expect(endAt - openAt).toBeGreaterThan(400);
+    expect(headAt - sentAt).toBeLessThan(endAt - sentAt - 400);
+  });
+
   it('takes API keys from SLUICE_API_KEYS and a keys file', async () => {
     await using server = await startCli(
       ['test/fixtures/cli-apps.ts', '--keys-file', 'test/fixtures/keys.txt'],

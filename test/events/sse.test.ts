@@ -5,6 +5,7 @@ import {
   encodeSseComment,
   encodeSseFrame,
   encodeSseFrames,
+  groupForWrites,
   SSE_HEADERS,
 } from '../../src/events/sse.js';
 
@@ -38,11 +39,17 @@ describe('encodeSseFrame', () => {
     expect(frame).toMatch(PRINTABLE_ASCII);
   });
 
-  it('rejects data with a line break', () => {
-    for (const lineBreak of LINE_BREAKS) {
-      const event: LoggedEvent = { seq: 1, type: 'output', json: `{"a":1,${lineBreak}"b":2}` };
-      expect(() => encodeSseFrame(event)).toThrow(TypeError);
+  it('gets single-line data from toAsciiJson, even for text full of line breaks', () => {
+    for (const lineBreak of [...LINE_BREAKS, '\u2028', '\u2029', '\u0085']) {
+      const frame = encodeSseFrame(output(1, { text: `a${lineBreak}b`, [lineBreak]: lineBreak }));
+      expect(frame.split('\n')).toHaveLength(5);
+      expect(frame).toMatch(PRINTABLE_ASCII);
     }
+  });
+
+  it('rejects an event type outside the closed set', () => {
+    const event = { seq: 1, type: 'output\nevent: result', json: '1' } as unknown as LoggedEvent;
+    expect(() => encodeSseFrame(event)).toThrow(TypeError);
   });
 });
 
@@ -56,6 +63,35 @@ describe('encodeSseFrames', () => {
 
   it('writes nothing for no events', () => {
     expect(encodeSseFrames([])).toBe('');
+  });
+});
+
+describe('groupForWrites', () => {
+  it('keeps small frames together, in order', () => {
+    const events = [output(1, 'a'), output(2, 'b')];
+    expect(groupForWrites(events)).toEqual([events]);
+  });
+
+  it('starts a new group before one would pass its size, keeping every event whole and in order', () => {
+    const events = Array.from({ length: 10 }, (_, index) => output(index + 1, 'x'.repeat(40)));
+    const groups = groupForWrites(events, 200);
+    expect(groups.flat()).toEqual(events);
+    expect(groups.length).toBeGreaterThan(1);
+    for (const group of groups) expect(encodeSseFrames(group).length).toBeLessThanOrEqual(200);
+  });
+
+  it('puts a frame larger than the group size in a group of its own', () => {
+    const big = output(2, 'y'.repeat(500));
+    const small = [output(1, 'a'), output(3, 'c')];
+    expect(groupForWrites([small[0]!, big, small[1]!], 200)).toEqual([
+      [small[0]],
+      [big],
+      [small[1]],
+    ]);
+  });
+
+  it('makes no group for no events', () => {
+    expect(groupForWrites([])).toEqual([]);
   });
 });
 

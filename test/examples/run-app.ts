@@ -60,7 +60,7 @@ export async function runApp(options: RunAppOptions): Promise<RunRecord> {
     input: await endpoint.input.parseAsync(options.input),
     state: options.state,
     requestId: 'test',
-    signal: (options.controller ?? new AbortController()).signal,
+    controller: options.controller ?? new AbortController(),
     sink,
   });
   const result = events.find((event) => event.type === 'result')?.data;

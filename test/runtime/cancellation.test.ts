@@ -38,7 +38,7 @@ describe('cancellation', () => {
   it('ends a run that ignores its signal at once, with a cancelled error event', async () => {
     const { app, started, seen, release } = stubbornApp();
     const controller = new AbortController();
-    const running = runApp(app, { signal: controller.signal });
+    const running = runApp(app, { controller });
     await started;
     const abortedAt = performance.now();
     controller.abort(cancelled());
@@ -71,7 +71,7 @@ describe('cancellation', () => {
         return 'late result';
       },
     });
-    const record = await runApp(app, { signal: controller.signal });
+    const record = await runApp(app, { controller });
     expect(terminalError(record.events).code).toBe('cancelled');
     await sleep(40);
     expect(record.eventsNow()).toEqual(record.events);
@@ -88,7 +88,7 @@ describe('cancellation', () => {
           setTimeout(() => controller.abort(cancelled()), 1);
         }),
     });
-    const { events } = await runApp(app, { signal: controller.signal });
+    const { events } = await runApp(app, { controller });
     expect(terminalError(events).code).toBe('cancelled');
   });
 
@@ -107,7 +107,7 @@ describe('cancellation', () => {
         }
       },
     });
-    const { events } = await runApp(app, { signal: controller.signal });
+    const { events } = await runApp(app, { controller });
     expect(terminalError(events).code).toBe('cancelled');
     await sleep(10);
     expect(yields).toBe(3);
@@ -125,7 +125,7 @@ describe('cancellation', () => {
         return 'ran';
       },
     });
-    const { events } = await runApp(app, { signal: controller.signal });
+    const { events } = await runApp(app, { controller });
     expect(terminalError(events).code).toBe('cancelled');
     expect(calls).toBe(0);
   });
@@ -142,7 +142,7 @@ describe('cancellation', () => {
         await sleep(50);
       },
     });
-    const record = await runApp(app, { signal: controller.signal });
+    const record = await runApp(app, { controller });
     await sleep(50);
     expect(terminalError(record.eventsNow()).code).toBe('cancelled');
   });

@@ -13,7 +13,7 @@ function jobFor(app: App, requestId: string) {
     endpoint: app.endpoints.get('')!,
     input: {},
     requestId,
-    signal: new AbortController().signal,
+    controller: new AbortController(),
     sink,
   };
   return { job, events };

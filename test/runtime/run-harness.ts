@@ -61,7 +61,7 @@ export interface RunAppOptions {
   readonly input?: unknown;
   readonly state?: unknown;
   readonly endpoint?: string;
-  readonly signal?: AbortSignal;
+  readonly controller?: AbortController;
   readonly requestId?: string;
   readonly sink?: { sink: EventSink; events: NewEvent[] };
 }
@@ -83,7 +83,7 @@ export async function runApp(app: App, options: RunAppOptions = {}): Promise<Run
     input: options.input ?? {},
     state: options.state,
     requestId: options.requestId ?? 'r1',
-    signal: options.signal ?? new AbortController().signal,
+    controller: options.controller ?? new AbortController(),
     sink: collected.sink,
   });
   return {
