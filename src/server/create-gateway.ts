@@ -115,6 +115,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const fastify = Fastify({
     loggerInstance: fastifyLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // Requests log through the gateway's logger with their request id; a pino child per
+    // request would cost memory on every idle stream for bindings nobody reads.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: options.bodyLimitBytes ?? 10 * MIB,
     forceCloseConnections: true,
   });

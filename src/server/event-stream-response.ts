@@ -12,6 +12,7 @@ import {
   groupForWrites,
 } from '../events/sse.js';
 import { toSluiceError } from '../errors/sluice-error.js';
+import type { GatewayContext } from './gateway-context.js';
 import type { Heartbeat } from './heartbeat.js';
 
 /** What {@link writeEventStream} needs. */
@@ -115,5 +116,27 @@ export async function writeEventStream(options: EventStreamOptions): Promise<voi
     heartbeat.delete(response);
     response.off('close', onClose);
     if (!response.destroyed) response.end();
+  }
+}
+
+/**
+ * Streams a request to a client as one of its attached clients: while the stream is open
+ * the run counts it, so the run is cancelled only once every client has left. Never
+ * rejects; failures are logged and end the response.
+ *
+ * @example
+ * reply.hijack();
+ * void streamToClient(context, reply.raw, { requestId, afterSeq: 0 });
+ */
+export async function streamToClient(
+  context: GatewayContext,
+  response: ServerResponse,
+  position: { readonly requestId: string; readonly afterSeq: number },
+): Promise<void> {
+  const detach = context.dispatcher.attach(position.requestId);
+  try {
+    await writeEventStream({ ...context, response, ...position });
+  } finally {
+    detach();
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SluiceError } from '../../errors/sluice-error.js';
-import { writeEventStream } from '../event-stream-response.js';
+import { streamToClient } from '../event-stream-response.js';
 import type { GatewayContext } from '../gateway-context.js';
 
 interface AttachParams {
@@ -64,14 +64,8 @@ export function registerAttachRoute(fastify: FastifyInstance, context: GatewayCo
           'Last-Event-ID is beyond the last event of this request',
         );
       }
-      const { requestId } = request.params;
       reply.hijack();
-      const detach = context.dispatcher.attach(requestId);
-      try {
-        await writeEventStream({ ...context, response: reply.raw, requestId, afterSeq });
-      } finally {
-        detach();
-      }
+      void streamToClient(context, reply.raw, { requestId: request.params.requestId, afterSeq });
     },
   );
 }

@@ -6,7 +6,7 @@ import { isErrorCode } from '../../errors/error-codes.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { ResolvedRunRoute } from '../app-routes.js';
 import { sendError } from '../error-reply.js';
-import { writeEventStream } from '../event-stream-response.js';
+import { streamToClient } from '../event-stream-response.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { noRouteError } from '../method-not-allowed.js';
 import { pathOf } from '../path-of.js';
@@ -50,19 +50,13 @@ async function answerSync(
   }
 }
 
-/** The stream view: hand the socket to the SSE writer. */
-async function answerStream(
-  context: GatewayContext,
-  reply: FastifyReply,
-  requestId: string,
-): Promise<void> {
+/**
+ * The stream view: hand the socket to the SSE writer. The handler returns at once, so
+ * Fastify's request and reply are not kept alive for as long as the stream is open.
+ */
+function answerStream(context: GatewayContext, reply: FastifyReply, requestId: string): void {
   reply.hijack();
-  const detach = context.dispatcher.attach(requestId);
-  try {
-    await writeEventStream({ ...context, response: reply.raw, requestId, afterSeq: 0 });
-  } finally {
-    detach();
-  }
+  void streamToClient(context, reply.raw, { requestId, afterSeq: 0 });
 }
 
 /**
