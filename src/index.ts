@@ -38,7 +38,7 @@ export type {
   RequestRecord,
 } from './events/event-log.js';
 export { MemoryEventLog } from './events/memory-event-log.js';
-export { readCursor } from './events/read-cursor.js';
+export { nextBatch, readCursor } from './events/read-cursor.js';
 export type { CursorOptions } from './events/read-cursor.js';
 export { toAsciiJson } from './events/ascii-json.js';
 export { encodeSseComment, encodeSseFrame, encodeSseFrames, groupForWrites } from './events/sse.js';

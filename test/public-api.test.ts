@@ -26,6 +26,7 @@ describe('the public API', () => {
         "isRetryable",
         "isSupersedable",
         "isTerminal",
+        "nextBatch",
         "readCursor",
         "toAsciiJson",
         "toSluiceError",

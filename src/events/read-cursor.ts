@@ -1,6 +1,6 @@
 import type { EventBatch, EventLog } from './event-log.js';
 
-/** Options of {@link readCursor}. */
+/** Options of {@link readCursor} and {@link nextBatch}. */
 export interface CursorOptions {
   /** Start after this seq: 0 for the whole log, a `Last-Event-ID` to resume. */
   readonly afterSeq: number;
@@ -11,6 +11,35 @@ export interface CursorOptions {
 }
 
 const DEFAULT_BATCH_SIZE = 1024;
+
+/**
+ * The next batch after `afterSeq` that has events to send or ends the log, waiting for the
+ * run when there is none yet; `undefined` when `signal` aborts or the log is gone. The
+ * batch's `lastSeq` is where to continue. A plain async function rather than a generator,
+ * so a cursor that waits holds as little as possible.
+ *
+ * @example
+ * const batch = await nextBatch(log, requestId, { afterSeq: position, signal });
+ */
+export async function nextBatch(
+  log: EventLog,
+  requestId: string,
+  options: CursorOptions,
+): Promise<EventBatch | undefined> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  let position = options.afterSeq;
+  while (!options.signal.aborted) {
+    const batch = await log.read(requestId, position, batchSize);
+    if (!batch) return undefined;
+    if (batch.events.length > 0 || batch.ended) return batch;
+    if (batch.lastSeq > position) {
+      position = batch.lastSeq;
+      continue;
+    }
+    await log.waitForEvents(requestId, position, options.signal);
+  }
+  return undefined;
+}
 
 /**
  * A cursor over one request's log: yields batches of sendable events in seq order until the
@@ -29,17 +58,12 @@ export async function* readCursor(
   requestId: string,
   options: CursorOptions,
 ): AsyncGenerator<EventBatch, void, undefined> {
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  let position = options.afterSeq;
-  while (!options.signal.aborted) {
-    const batch = await log.read(requestId, position, batchSize);
+  let afterSeq = options.afterSeq;
+  for (;;) {
+    const batch = await nextBatch(log, requestId, { ...options, afterSeq });
     if (!batch) return;
     if (batch.events.length > 0) yield batch;
     if (batch.ended) return;
-    if (batch.lastSeq > position) {
-      position = batch.lastSeq;
-      continue;
-    }
-    await log.waitForEvents(requestId, position, options.signal);
+    afterSeq = batch.lastSeq;
   }
 }

@@ -56,13 +56,23 @@ async function drainGenerator(
   }
 }
 
-async function callRun(
+/**
+ * Calls `run` and settles with its output, or rejects as soon as the run's signal aborts,
+ * whether or not the app notices. One promise for both, so an idle run holds little.
+ */
+function runUntilAborted(
   endpoint: ServedEndpoint,
   input: unknown,
   context: RunContext,
 ): Promise<unknown> {
-  const result = await endpoint.run(input, context);
-  return isAsyncGenerator(result) ? drainGenerator(result, context) : result;
+  return new Promise((resolve, reject) => {
+    const { signal } = context;
+    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    const result = endpoint.run(input, context);
+    const output = isAsyncGenerator(result) ? drainGenerator(result, context) : result;
+    // Not resolve(output): a promise resolved with a thenable could no longer be rejected on abort.
+    Promise.resolve(output).then(resolve, reject);
+  });
 }
 
 function whenAborted(signal: AbortSignal): Promise<never> {
@@ -136,10 +146,9 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
   let outcome: RunOutcome = { ok: true };
   try {
     controller.signal.throwIfAborted();
-    const running = runScope.run({ requestId: job.requestId, fail }, () =>
-      callRun(job.endpoint, job.input, context),
+    const output = await runScope.run({ requestId: job.requestId, fail }, () =>
+      runUntilAborted(job.endpoint, job.input, context),
     );
-    const output = await Promise.race([running, whenAborted(controller.signal)]);
     await Promise.race([writer.drained(), whenAborted(controller.signal)]);
     terminal = await resultEvent(job.endpoint, output);
   } catch (thrown) {

@@ -50,13 +50,14 @@ export class InlineRuntime implements Runtime {
     return this.setups.get(appId)?.status ?? { state: 'starting' };
   }
 
-  async execute(job: RuntimeJob): Promise<RunOutcome> {
+  execute(job: RuntimeJob): Promise<RunOutcome> {
     void this.start();
     const setup = this.setups.get(job.app.id);
-    const state = await setup?.state.catch(() => {
-      throw new SluiceError('app_unavailable', 'The app failed to start');
-    });
-    return executeRun({ ...job, state });
+    if (!setup) return Promise.reject(new SluiceError('not_found', 'The app is not served here'));
+    return setup.state.then(
+      (state) => executeRun({ ...job, state }),
+      () => Promise.reject(new SluiceError('app_unavailable', 'The app failed to start')),
+    );
   }
 
   private async setUp(app: App): Promise<void> {

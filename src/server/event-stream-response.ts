@@ -1,8 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
-import type { EventLog } from '../events/event-log.js';
 import { toAsciiJson } from '../events/ascii-json.js';
-import { readCursor } from '../events/read-cursor.js';
+import { nextBatch } from '../events/read-cursor.js';
 import type { LoggedEvent } from '../events/event-types.js';
 import {
   SSE_HEADERS,
@@ -13,17 +11,6 @@ import {
 } from '../events/sse.js';
 import { toSluiceError } from '../errors/sluice-error.js';
 import type { GatewayContext } from './gateway-context.js';
-import type { Heartbeat } from './heartbeat.js';
-
-/** What {@link writeEventStream} needs. */
-export interface EventStreamOptions {
-  readonly response: ServerResponse;
-  readonly eventLog: EventLog;
-  readonly requestId: string;
-  readonly afterSeq: number;
-  readonly heartbeat: Heartbeat;
-  readonly logger: Logger;
-}
 
 /** Resolves on `drain`, or when the response closes first: a dead socket never leaks a waiter. */
 function drained(response: ServerResponse, closed: AbortSignal): Promise<void> {
@@ -84,45 +71,20 @@ function writeHead(response: ServerResponse, requestId: string): void {
   response.write(encodeSseComment('open'));
 }
 
-/**
- * Streams a request's events to an HTTP response as SSE, from `afterSeq` to the terminal
- * event, then ends the response. Each batch of frames is one write; when the socket is
- * full it waits for `drain` raced against `close`. If reading fails after the first byte,
- * an `error` event without an id ends the stream, so the client knows to resume.
- *
- * @example
- * await writeEventStream({ response: reply.raw, eventLog, requestId, afterSeq: 0, heartbeat, logger });
- */
-export async function writeEventStream(options: EventStreamOptions): Promise<void> {
-  const { response, requestId, heartbeat } = options;
-  const closed = new AbortController();
-  const onClose = () => closed.abort();
-  response.once('close', onClose);
-  writeHead(response, requestId);
-  heartbeat.add(response);
-  try {
-    const cursor = readCursor(options.eventLog, requestId, {
-      afterSeq: options.afterSeq,
-      signal: closed.signal,
-    });
-    for await (const batch of cursor) {
-      if (writeAll(response, groupForWrites(batch.events))) continue;
-      await drained(response, closed.signal);
-    }
-  } catch (thrown) {
-    options.logger.error({ requestId, err: thrown }, 'event stream failed');
-    if (!response.destroyed) response.write(errorFrame(thrown, requestId));
-  } finally {
-    heartbeat.delete(response);
-    response.off('close', onClose);
-    if (!response.destroyed) response.end();
-  }
+/** Where a client's stream starts. */
+export interface StreamPosition {
+  readonly requestId: string;
+  /** 0 for the whole log, or the `Last-Event-ID` to resume after. */
+  readonly afterSeq: number;
 }
 
 /**
- * Streams a request to a client as one of its attached clients: while the stream is open
- * the run counts it, so the run is cancelled only once every client has left. Never
- * rejects; failures are logged and end the response.
+ * Streams a request's events to a client as SSE, from `afterSeq` to the terminal event, then
+ * ends the response. While it is open the client counts as attached, so the run is cancelled
+ * only once every client has left. Each batch of frames is one corked write; when the socket
+ * is full it waits for `drain` raced against `close`. If reading fails after the first byte,
+ * an `error` event without an id ends the stream, so the client knows to resume. Never
+ * rejects.
  *
  * @example
  * reply.hijack();
@@ -131,12 +93,34 @@ export async function writeEventStream(options: EventStreamOptions): Promise<voi
 export async function streamToClient(
   context: GatewayContext,
   response: ServerResponse,
-  position: { readonly requestId: string; readonly afterSeq: number },
+  { requestId, afterSeq }: StreamPosition,
 ): Promise<void> {
-  const detach = context.dispatcher.attach(position.requestId);
+  const detach = context.dispatcher.attach(requestId);
+  const closed = new AbortController();
+  const onClose = () => closed.abort();
+  response.once('close', onClose);
+  writeHead(response, requestId);
+  context.heartbeat.add(response);
   try {
-    await writeEventStream({ ...context, response, ...position });
+    let position = afterSeq;
+    for (;;) {
+      const batch = await nextBatch(context.eventLog, requestId, {
+        afterSeq: position,
+        signal: closed.signal,
+      });
+      if (!batch) break;
+      const hasRoom = batch.events.length === 0 || writeAll(response, groupForWrites(batch.events));
+      if (!hasRoom) await drained(response, closed.signal);
+      if (batch.ended) break;
+      position = batch.lastSeq;
+    }
+  } catch (thrown) {
+    context.logger.error({ requestId, err: thrown }, 'event stream failed');
+    if (!response.destroyed) response.write(errorFrame(thrown, requestId));
   } finally {
+    context.heartbeat.delete(response);
+    response.off('close', onClose);
+    if (!response.destroyed) response.end();
     detach();
   }
 }
