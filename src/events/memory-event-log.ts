@@ -81,17 +81,7 @@ export class MemoryEventLog implements EventLog {
     const log = this.logs.get(requestId);
     if (!log || this.closed || signal.aborted || log.hasEventsAfter(afterSeq))
       return Promise.resolve();
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        removeWaiter();
-        resolve();
-      };
-      const removeWaiter = log.addWaiter(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      });
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return log.waitForEvents(signal);
   }
 
   close(): Promise<void> {

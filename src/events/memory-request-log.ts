@@ -20,7 +20,7 @@ export class MemoryRequestLog {
   private nextSeq = 1;
   private bytes = 0;
   private readonly latest = noLatestSeqs();
-  private waiters: Array<() => void> = [];
+  private waiters: EventWaiter[] = [];
 
   constructor(record: RequestRecord) {
     this.record = record;
@@ -72,18 +72,20 @@ export class MemoryRequestLog {
     return this.ended || this.lastSeq > seq;
   }
 
-  addWaiter(waiter: () => void): () => void {
-    this.waiters.push(waiter);
-    return () => {
-      this.waiters = this.waiters.filter((candidate) => candidate !== waiter);
-    };
+  /** Resolves once an event is appended, the log ends or is dropped, or `signal` aborts. */
+  waitForEvents(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(new EventWaiter(this, signal, resolve)));
+  }
+
+  forgetWaiter(waiter: EventWaiter): void {
+    this.waiters = this.waiters.filter((candidate) => candidate !== waiter);
   }
 
   wakeWaiters(): void {
     if (this.waiters.length === 0) return;
     const waiters = this.waiters;
     this.waiters = [];
-    for (const waiter of waiters) waiter();
+    for (const waiter of waiters) waiter.wake();
   }
 
   private number(event: NewEvent): LoggedEvent {
@@ -132,5 +134,29 @@ export class MemoryRequestLog {
       else high = middle;
     }
     return low;
+  }
+}
+
+/**
+ * One cursor waiting for events: woken by an append, or released when its signal aborts. It
+ * is its own abort listener (`handleEvent`), so a waiting cursor costs one small object.
+ */
+class EventWaiter {
+  constructor(
+    private readonly log: MemoryRequestLog,
+    private readonly signal: AbortSignal,
+    private readonly resolve: () => void,
+  ) {
+    signal.addEventListener('abort', this, { once: true });
+  }
+
+  handleEvent(): void {
+    this.log.forgetWaiter(this);
+    this.resolve();
+  }
+
+  wake(): void {
+    this.signal.removeEventListener('abort', this);
+    this.resolve();
   }
 }
