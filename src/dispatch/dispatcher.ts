@@ -104,9 +104,11 @@ export class Dispatcher {
       const outcome = await runtime.execute({ ...submission, requestId, controller, sink });
       const fields = { requestId, app: record.appId, ms: Math.round(performance.now() - started) };
       if (outcome.ok) logger.info(fields, 'run completed');
+      else if (outcome.error.code === 'cancelled')
+        logger.info({ ...fields, code: 'cancelled' }, 'run cancelled');
       else
-        logger.info(
-          { ...fields, code: outcome.error.code, cause: outcome.error.cause },
+        logger.warn(
+          { ...fields, code: outcome.error.code, err: outcome.error.cause ?? outcome.error },
           'run failed',
         );
     } catch (thrown) {
