@@ -24,5 +24,9 @@ export default tseslint.config(
   {
     files: ['**/*.js', 'bin/**'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { URL: 'readonly', process: 'readonly' },
+    },
   },
 );
