@@ -1,6 +1,9 @@
 /**
  * The closed set of error codes and the one HTTP status each maps to. Every code is
  * documented in `docs/errors.md`; a test keeps the two in step.
+ *
+ * @example
+ * ERROR_STATUS.invalid_input; // 422
  */
 export const ERROR_STATUS = {
   invalid_json: 400,

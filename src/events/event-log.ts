@@ -45,7 +45,12 @@ export interface EventLogLimits {
   readonly retentionMs: number;
 }
 
-/** Defaults of {@link EventLogLimits}. */
+/**
+ * Defaults of {@link EventLogLimits}.
+ *
+ * @example
+ * new MemoryEventLog({ ...DEFAULT_EVENT_LOG_LIMITS, retentionMs: 60_000 });
+ */
 export const DEFAULT_EVENT_LOG_LIMITS: EventLogLimits = {
   maxEvents: 250_000,
   maxBytes: 64 * 1024 * 1024,

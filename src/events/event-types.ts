@@ -1,4 +1,9 @@
-/** The closed vocabulary of what a run emits. */
+/**
+ * The closed vocabulary of what a run emits.
+ *
+ * @example
+ * EVENT_TYPES.includes(type); // is it an event sluice sends?
+ */
 export const EVENT_TYPES = ['progress', 'preview', 'output', 'log', 'result', 'error'] as const;
 
 /** One of {@link EVENT_TYPES}. */
