@@ -62,7 +62,6 @@ function errorFrame(thrown: unknown, requestId: string): string {
 }
 
 function writeHead(response: ServerResponse, requestId: string): void {
-  response.socket?.setNoDelay(true);
   response.writeHead(200, {
     ...SSE_HEADERS,
     'x-request-id': requestId,
