@@ -6,7 +6,7 @@ import { readEvents, send } from '../support/sse-client.js';
 import { countApp } from '../support/test-apps.js';
 
 /** A real memory log whose reads fail once `failing` is set: a backend going away mid-stream. */
-function logThatFails(): { log: EventLog; fail(): void } {
+function logThatFails(): { log: EventLog; fail: () => void } {
   const inner = new MemoryEventLog();
   let failing = false;
   const log: EventLog = {
