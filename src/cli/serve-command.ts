@@ -16,6 +16,9 @@ Options:
   --body-limit <bytes>     largest request body (default 10485760)
   --heartbeat-ms <ms>      heartbeat interval of event streams (default 15000)
   --cancel-grace-ms <ms>   how long a run outlives its last client (default 5000)
+  --retention-ms <ms>      how long a request's events are kept after it ends (default 600000)
+  --max-events <n>         most events kept per request (default 250000)
+  --max-log-bytes <bytes>  most event bytes kept per request (default 67108864)
   --log-level <level>      pino level: fatal, error, warn, info, debug (default info)`;
 
 function numberOption(value: string | undefined, name: string): number | undefined {
@@ -24,6 +27,12 @@ function numberOption(value: string | undefined, name: string): number | undefin
   if (!Number.isFinite(number) || number < 0)
     throw new Error(`--${name} must be a non-negative number`);
   return number;
+}
+
+function withoutUndefined<Value extends object>(value: Value): Partial<Value> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<Value>;
 }
 
 async function readKeys(file: string | undefined): Promise<string[]> {
@@ -68,6 +77,9 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
       'body-limit': { type: 'string' },
       'heartbeat-ms': { type: 'string' },
       'cancel-grace-ms': { type: 'string' },
+      'retention-ms': { type: 'string' },
+      'max-events': { type: 'string' },
+      'max-log-bytes': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -88,6 +100,11 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
     bodyLimitBytes: numberOption(values['body-limit'], 'body-limit'),
     heartbeatMs: numberOption(values['heartbeat-ms'], 'heartbeat-ms'),
     cancelGraceMs: numberOption(values['cancel-grace-ms'], 'cancel-grace-ms'),
+    eventLogLimits: withoutUndefined({
+      retentionMs: numberOption(values['retention-ms'], 'retention-ms'),
+      maxEvents: numberOption(values['max-events'], 'max-events'),
+      maxBytes: numberOption(values['max-log-bytes'], 'max-log-bytes'),
+    }),
   });
   const stop = () => {
     gateway.close().then(

@@ -73,7 +73,7 @@ export function encodeSseComment(text: string): string {
 
 /** The fixed response headers of every sluice event stream. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/event-stream; charset=utf-8',
+  'content-type': 'text/event-stream',
   'cache-control': 'no-cache, no-transform',
   'x-accel-buffering': 'no',
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../support/cli-server.js';
-import { readText, send, streamAll } from '../support/sse-client.js';
+import { readText, send, streamAll, until } from '../support/sse-client.js';
 
 describe('sluice serve', () => {
   it('loads TypeScript app files and prints each app’s URLs', async () => {
@@ -73,6 +73,26 @@ describe('sluice serve', () => {
     expect(await call('env-key')).toBe(200);
     expect(await call('file-key')).toBe(200);
     expect(await call('commented-key')).toBe(401);
+  });
+
+  it('passes --max-events and --retention-ms to the event log', async () => {
+    await using server = await startCli([
+      'test/fixtures/cli-apps.ts',
+      '--max-events',
+      '3',
+      '--retention-ms',
+      '50',
+    ]);
+    const events = await streamAll(`${server.url}/fixture/chatty/stream`, { lines: 10 });
+    expect(events.at(-1)).toMatchObject({ event: 'error' });
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ code: 'event_log_full' });
+    const { request_id: requestId } = JSON.parse(events.at(-1)!.data) as { request_id: string };
+    const attach = `${server.url}/fixture/chatty/requests/${requestId}/stream`;
+    await until(async () => {
+      const { response } = await send(attach);
+      await readText(response);
+      return response.statusCode === 410;
+    }, 5_000);
   });
 
   it('stops cleanly on SIGTERM', async () => {

@@ -45,7 +45,7 @@ describe('the SSE wire format', () => {
       headers: { 'accept-encoding': 'gzip, deflate, br' },
     });
     await readText(response);
-    expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers['content-type']).toBe('text/event-stream');
     expect(response.headers['cache-control']).toBe('no-cache, no-transform');
     expect(response.headers['x-accel-buffering']).toBe('no');
     expect(response.headers['content-encoding']).toBeUndefined();
