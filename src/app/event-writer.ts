@@ -1,10 +1,20 @@
-import type { NewEvent } from '../events/event-types.js';
+import { isSupersedable, type NewEvent } from '../events/event-types.js';
 import type { AppendResult } from '../events/event-log.js';
 
 /** Where a run's events go: the event log (inline), or a replica's IPC channel. */
 export type EventSink = (events: readonly NewEvent[]) => Promise<AppendResult>;
 
 type Pending = NewEvent | Promise<NewEvent | undefined>;
+
+/** The most a run may have queued and not yet appended: its event log's caps. */
+export interface QueueCaps {
+  readonly maxEvents: number;
+  readonly maxBytes: number;
+}
+
+function isSupersedableEvent(item: Pending): item is NewEvent {
+  return !(item instanceof Promise) && isSupersedable(item.type);
+}
 
 /**
  * Keeps a run's events in the order they were emitted and hands them to the sink in
@@ -14,46 +24,73 @@ type Pending = NewEvent | Promise<NewEvent | undefined>;
  * @example
  * const writer = new EventWriter(sink, (reason) => failRun(reason));
  * writer.push({ type: 'output', json: '"hi"' });
- * await writer.finish({ type: 'result', json: '{}' });
+ * await writer.finish({ type: 'result', json: '{}' }); // true once the log took it
  */
 export class EventWriter {
   private queue: Pending[] = [];
+  private queuedBytes = 0;
   private flushing = false;
   private closed = false;
-  private terminal: NewEvent | undefined;
+  private finishing: Promise<boolean> | undefined;
   private drainWaiters: Array<() => void> = [];
 
   constructor(
     private readonly sink: EventSink,
     private readonly onRefused: (reason: unknown) => void,
+    private readonly caps: QueueCaps = { maxEvents: Infinity, maxBytes: Infinity },
   ) {}
 
-  /** Queues an event; ignored once the run has finished. */
+  /**
+   * Queues an event; ignored once the run has finished. A queue that reaches the log's caps
+   * first drops the progress and preview events a later queued one supersedes (nobody could
+   * have read them: latest wins), then refuses, so a run that emits in a tight loop without
+   * ever yielding cannot hold more memory than its log may keep.
+   */
   push(event: Pending): void {
     if (this.closed) return;
     this.queue.push(event);
+    if (!(event instanceof Promise)) this.queuedBytes += event.json.length;
+    if (this.overCaps()) this.dropSuperseded();
+    if (this.overCaps()) return this.refuse('full');
     this.scheduleFlush();
   }
 
-  /** Queues the terminal event, stops taking events, and resolves once everything is sent. */
-  finish(terminal: NewEvent): Promise<void> {
-    if (!this.closed) {
-      this.queue.push(terminal);
-      this.terminal = terminal;
-      this.closed = true;
-      this.scheduleFlush();
-    }
-    return this.drained();
+  /**
+   * Stops taking events at once, sends what is queued, then sends the terminal event in an
+   * append of its own, which the log always accepts whatever its caps. Resolves with whether
+   * the log took it. Only the first call sends anything.
+   */
+  finish(terminal: NewEvent): Promise<boolean> {
+    this.closed = true;
+    this.finishing ??= this.drained().then(() => this.sendTerminal(terminal));
+    return this.finishing;
   }
 
   /** Drops what is queued but not yet sent: the run failed and its terminal event comes next. */
   discardQueued(): void {
-    this.queue = this.queue.filter((item) => item === this.terminal);
+    this.queue = [];
+    this.queuedBytes = 0;
   }
 
   drained(): Promise<void> {
     if (!this.flushing && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private overCaps(): boolean {
+    return this.queue.length > this.caps.maxEvents || this.queuedBytes > this.caps.maxBytes;
+  }
+
+  private dropSuperseded(): void {
+    const latest = new Map<string, Pending>();
+    for (const item of this.queue) if (isSupersedableEvent(item)) latest.set(item.type, item);
+    this.queue = this.queue.filter(
+      (item) => !isSupersedableEvent(item) || latest.get(item.type) === item,
+    );
+    this.queuedBytes = this.queue.reduce(
+      (total, item) => total + (item instanceof Promise ? 0 : item.json.length),
+      0,
+    );
   }
 
   private scheduleFlush(): void {
@@ -84,7 +121,9 @@ export class EventWriter {
   private takeReady(): NewEvent[] {
     const end = this.queue.findIndex((item) => item instanceof Promise);
     const count = end === -1 ? this.queue.length : end;
-    return this.queue.splice(0, count) as NewEvent[];
+    const ready = this.queue.splice(0, count) as NewEvent[];
+    for (const event of ready) this.queuedBytes -= event.json.length;
+    return ready;
   }
 
   private async send(batch: NewEvent[]): Promise<void> {
@@ -96,7 +135,16 @@ export class EventWriter {
     }
   }
 
+  private async sendTerminal(terminal: NewEvent): Promise<boolean> {
+    try {
+      return (await this.sink([terminal])).accepted;
+    } catch {
+      return false;
+    }
+  }
+
   private refuse(reason: unknown): void {
+    this.closed = true; // the run is failing: only its terminal event follows
     this.discardQueued();
     this.onRefused(reason);
   }

@@ -20,7 +20,7 @@ const MAX_KEY_LENGTH = 64;
 function toFieldErrors(issue: z.core.$ZodIssue): FieldError[] {
   if (issue.code !== 'unrecognized_keys') return [toFieldError(issue, issue.path)];
   return issue.keys.map((key) =>
-    toFieldError({ ...issue, message: `Unrecognized key: "${key}"` }, [...issue.path, key]),
+    toFieldError({ ...issue, message: 'Unknown field' }, [...issue.path, key]),
   );
 }
 

@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /** What a stray error thrown from a run's callbacks needs to find its run. */
 export interface RunScope {
   readonly requestId: string;
-  fail(error: unknown): void;
+  readonly fail: (error: unknown) => void;
 }
 
 /**

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App, ServedEndpoint } from '../app/define-app.js';
+import type { QueueCaps } from '../app/event-writer.js';
 import type { EventLog, RequestRecord } from '../events/event-log.js';
+import type { NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
+import type { RunOutcome } from '../runtime/execute-run.js';
+import { RunControl } from '../runtime/run-control.js';
 import { terminalErrorEvent, toTerminalError } from '../runtime/terminal-error.js';
 import { AttachmentTracker } from './attachment-tracker.js';
 
@@ -25,20 +29,23 @@ export interface DispatcherOptions {
   readonly runtime: Runtime;
   /** How long a run outlives its last client before it is cancelled (default 5 s). */
   readonly cancelGraceMs: number;
+  /** The event log's caps: a run may not queue more than its log may keep. */
+  readonly caps: QueueCaps;
   readonly logger: Logger;
 }
 
 /**
- * Takes requests, hands them to the runtime and keeps each run's lifecycle: its abort
- * controller, its attached clients, and the grace timer that cancels a run whose clients
- * have all left. Every view (sync, stream, later queue and WebSocket) submits here.
+ * Takes requests, hands them to the runtime and keeps each run's lifecycle: its control
+ * (abort signal and scope), its attached clients, and the grace timer that cancels a run
+ * whose clients have all left. Every view (sync, stream, later queue and WebSocket) submits
+ * here. A request never stays live once its run is over, whatever happened to the run.
  *
  * @example
  * const record = await dispatcher.submit({ app, endpoint, input, owner, cancelOnDisconnect: true });
  * const detach = dispatcher.attach(record.requestId);
  */
 export class Dispatcher {
-  private readonly controllers = new Map<string, AbortController>();
+  private readonly controls = new Map<string, RunControl>();
   private readonly attachments: AttachmentTracker;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -49,7 +56,7 @@ export class Dispatcher {
 
   /** Number of runs not yet finished. */
   get activeRuns(): number {
-    return this.controllers.size;
+    return this.controls.size;
   }
 
   async submit(submission: Submission): Promise<RequestRecord> {
@@ -61,12 +68,12 @@ export class Dispatcher {
       createdAt: Date.now(),
     };
     await this.options.eventLog.create(record);
-    const controller = new AbortController();
-    this.controllers.set(record.requestId, controller);
+    const control = new RunControl(record.requestId);
+    this.controls.set(record.requestId, control);
     if (submission.cancelOnDisconnect) this.attachments.watch(record.requestId);
     // Start on the next turn, so the caller writes its response head before any of the
     // run's synchronous work: a stream's `: open` goes out at once, however the app begins.
-    setImmediate(() => void this.execute(record, submission, controller));
+    setImmediate(() => void this.execute(record, submission, control));
     return record;
   }
 
@@ -80,46 +87,58 @@ export class Dispatcher {
     requestId: string,
     reason = new SluiceError('cancelled', 'The request was cancelled'),
   ): boolean {
-    const controller = this.controllers.get(requestId);
-    if (!controller) return false;
-    controller.abort(reason);
+    const control = this.controls.get(requestId);
+    if (!control) return false;
+    control.abort(reason);
     return true;
   }
 
   /** Cancels every run and waits for none: the terminal events follow at once. */
   cancelAll(reason: SluiceError): void {
-    for (const requestId of this.controllers.keys()) this.cancel(requestId, reason);
+    for (const requestId of this.controls.keys()) this.cancel(requestId, reason);
   }
 
   private async execute(
     record: RequestRecord,
     submission: Submission,
-    controller: AbortController,
+    control: RunControl,
   ): Promise<void> {
-    const { eventLog, runtime, logger } = this.options;
+    const { eventLog, runtime } = this.options;
     const { requestId } = record;
     const started = performance.now();
-    const sink = (events: Parameters<EventLog['append']>[1]) => eventLog.append(requestId, events);
+    const sink = (events: readonly NewEvent[]) => eventLog.append(requestId, events);
     try {
-      const outcome = await runtime.execute({ ...submission, requestId, controller, sink });
-      const fields = { requestId, app: record.appId, ms: Math.round(performance.now() - started) };
-      if (outcome.ok) logger.info(fields, 'run completed');
-      else if (outcome.error.code === 'cancelled')
-        logger.info({ ...fields, code: 'cancelled' }, 'run cancelled');
-      else
-        logger.warn(
-          { ...fields, code: outcome.error.code, err: outcome.error.cause ?? outcome.error },
-          'run failed',
-        );
+      const { caps } = this.options;
+      const outcome = await runtime.execute({ ...submission, requestId, control, sink, caps });
+      this.logOutcome(record, outcome, performance.now() - started);
     } catch (thrown) {
-      const error = toTerminalError(thrown);
-      logger.error({ requestId, err: thrown }, 'run could not execute');
-      await eventLog
-        .append(requestId, [terminalErrorEvent(error, requestId)])
-        .catch(() => undefined);
-    } finally {
-      this.controllers.delete(requestId);
-      this.attachments.forget(requestId);
+      this.options.logger.error({ requestId, err: thrown }, 'run could not execute');
+      await this.endIfLive(requestId, toTerminalError(thrown));
+    }
+    await this.endIfLive(requestId, new SluiceError('internal', 'The run ended without a result'));
+    this.controls.delete(requestId);
+    this.attachments.forget(requestId);
+  }
+
+  private logOutcome(record: RequestRecord, outcome: RunOutcome, elapsedMs: number): void {
+    const { logger } = this.options;
+    const fields = { requestId: record.requestId, app: record.appId, ms: Math.round(elapsedMs) };
+    if (outcome.ok) return logger.info(fields, 'run completed');
+    const { code, cause } = outcome.error;
+    if (code === 'cancelled') return logger.info({ ...fields, code }, 'run cancelled');
+    logger.warn({ ...fields, code, err: cause ?? outcome.error }, 'run failed');
+  }
+
+  /** Writes a terminal error unless the request's log has already ended. */
+  private async endIfLive(requestId: string, error: SluiceError): Promise<void> {
+    const { eventLog, logger } = this.options;
+    try {
+      const lookup = await eventLog.lookup(requestId);
+      if (lookup.state !== 'live') return;
+      logger.error({ requestId, code: error.code }, 'ending a request its run left live');
+      await eventLog.append(requestId, [terminalErrorEvent(error, requestId)]);
+    } catch (failure) {
+      logger.error({ requestId, err: failure }, 'could not end the request');
     }
   }
 }

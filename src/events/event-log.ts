@@ -15,7 +15,7 @@ export interface RequestRecord {
 /** What the log knows of a request id. */
 export type RequestLookup =
   | { readonly state: 'live' | 'ended'; readonly record: RequestRecord; readonly lastSeq: number }
-  | { readonly state: 'expired' }
+  | { readonly state: 'expired'; readonly record: RequestRecord }
   | { readonly state: 'unknown' };
 
 /** A cursor's read: the events after its position, superseded ones already left out. */
@@ -73,7 +73,8 @@ export const DEFAULT_EVENT_LOG_LIMITS: EventLogLimits = {
  *   later event of the same type supersedes (latest wins); output, log and terminal events
  *   are never left out. Any number of cursors read independently.
  * - The log is kept for `retentionMs` after its terminal event; then `lookup` answers
- *   `expired` and `read` answers `undefined`.
+ *   `expired` with the request's record (so a gateway can tell its owner from strangers)
+ *   and `read` answers `undefined`.
  * - After `close`, `read` answers `undefined` and waits end at once, so cursors finish.
  *
  * @example

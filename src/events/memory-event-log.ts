@@ -27,7 +27,8 @@ export class MemoryEventLog implements EventLog {
   /** Ended requests in order of expiry: retention is one constant, so ending order is expiry order. */
   private readonly expiries: Array<{ requestId: string; expiresAt: number }> = [];
   private expiryHead = 0;
-  private readonly tombstones = new Set<string>();
+  /** Expired requests' records, oldest first, so they answer `expired` rather than `unknown`. */
+  private readonly tombstones = new Map<string, RequestRecord>();
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
@@ -52,7 +53,8 @@ export class MemoryEventLog implements EventLog {
       const state = log.ended ? 'ended' : 'live';
       return Promise.resolve({ state, record: log.record, lastSeq: log.lastSeq });
     }
-    return Promise.resolve({ state: this.tombstones.has(requestId) ? 'expired' : 'unknown' });
+    const expired = this.tombstones.get(requestId);
+    return Promise.resolve(expired ? { state: 'expired', record: expired } : { state: 'unknown' });
   }
 
   append(requestId: string, events: readonly NewEvent[]): Promise<AppendResult> {
@@ -109,9 +111,9 @@ export class MemoryEventLog implements EventLog {
     const log = this.logs.get(requestId);
     this.logs.delete(requestId);
     log?.wakeWaiters();
-    this.tombstones.add(requestId);
+    if (log) this.tombstones.set(requestId, log.record);
     if (this.tombstones.size > TOMBSTONE_CAPACITY) {
-      const oldest = this.tombstones.values().next().value;
+      const oldest = this.tombstones.keys().next().value;
       if (oldest !== undefined) this.tombstones.delete(oldest);
     }
   }

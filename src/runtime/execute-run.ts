@@ -1,11 +1,13 @@
 import type { App, ServedEndpoint } from '../app/define-app.js';
-import { EventWriter, type EventSink } from '../app/event-writer.js';
+import { EventWriter, type EventSink, type QueueCaps } from '../app/event-writer.js';
 import { createRunContext } from '../app/run-context.js';
 import { runScope } from '../app/run-scope.js';
 import type { RunContext } from '../app/app-types.js';
 import { toAsciiJson } from '../events/ascii-json.js';
+import { DEFAULT_EVENT_LOG_LIMITS } from '../events/event-log.js';
 import type { NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
+import type { RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
 
 /** One run to execute. */
@@ -17,12 +19,13 @@ export interface RunJob {
   readonly state: unknown;
   readonly requestId: string;
   /**
-   * The run's one abort controller. The dispatcher aborts it to cancel (its clients left, or
-   * a cancel call); the run aborts it itself when it fails or times out. The reason is
-   * always a SluiceError.
+   * How the run is stopped. The dispatcher aborts it to cancel (its clients left, or a
+   * cancel call); the run aborts it itself when it fails, times out or ends.
    */
-  readonly controller: AbortController;
+  readonly control: RunControl;
   readonly sink: EventSink;
+  /** The event log's caps, which also bound what the run may have queued (default: the log defaults). */
+  readonly caps?: QueueCaps;
 }
 
 /** How a run ended. */
@@ -116,7 +119,7 @@ function startTimeout(job: RunJob): () => void {
   const seconds = job.app.timeoutSeconds;
   if (seconds === undefined) return () => undefined;
   const timeout = new SluiceError('timeout', `The run did not finish within ${seconds} s`);
-  const timer = setTimeout(() => job.controller.abort(timeout), seconds * 1000);
+  const timer = setTimeout(() => job.control.abort(timeout), seconds * 1000);
   return () => clearTimeout(timer);
 }
 
@@ -130,37 +133,43 @@ function startTimeout(job: RunJob): () => void {
  * const outcome = await executeRun({ app, endpoint, input, state, requestId, controller, sink });
  */
 export async function executeRun(job: RunJob): Promise<RunOutcome> {
-  const { controller } = job;
-  const fail = (error: unknown) => controller.abort(toTerminalError(error));
-  const writer = new EventWriter(job.sink, (reason) => fail(refusalError(reason)));
+  const { control } = job;
+  const { signal, scope } = control;
+  const writer = new EventWriter(
+    job.sink,
+    (reason) => control.abort(refusalError(reason)),
+    job.caps ?? DEFAULT_EVENT_LOG_LIMITS,
+  );
   const stopTimeout = startTimeout(job);
   const context = createRunContext({
     requestId: job.requestId,
     state: job.state,
-    signal: controller.signal,
+    signal,
     writer,
     previewQuality: job.app.previewQuality,
-    fail,
+    fail: scope.fail,
   });
   let terminal: NewEvent;
   let outcome: RunOutcome = { ok: true };
   try {
-    controller.signal.throwIfAborted();
-    const output = await runScope.run({ requestId: job.requestId, fail }, () =>
+    signal.throwIfAborted();
+    const output = await runScope.run(scope, () =>
       runUntilAborted(job.endpoint, job.input, context),
     );
-    await Promise.race([writer.drained(), whenAborted(controller.signal)]);
+    await Promise.race([writer.drained(), whenAborted(signal)]);
     terminal = await resultEvent(job.endpoint, output);
   } catch (thrown) {
-    const error = toTerminalError(controller.signal.aborted ? controller.signal.reason : thrown);
+    const error = toTerminalError(signal.aborted ? signal.reason : thrown);
     writer.discardQueued();
     terminal = terminalErrorEvent(error, job.requestId);
     outcome = { ok: false, error };
   } finally {
     stopTimeout();
   }
-  if (!controller.signal.aborted)
-    controller.abort(new SluiceError('cancelled', 'The run has finished'));
-  await writer.finish(terminal);
+  // Close the writer before the signal aborts: what the app emits from its abort listeners
+  // is dropped, and can no longer push the terminal event out of its append.
+  const written = writer.finish(terminal);
+  control.abort(new SluiceError('cancelled', 'The run has finished'));
+  await written;
   return outcome;
 }

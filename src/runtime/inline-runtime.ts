@@ -54,7 +54,11 @@ export class InlineRuntime implements Runtime {
     void this.start();
     const setup = this.setups.get(job.app.id);
     if (!setup) return Promise.reject(new SluiceError('not_found', 'The app is not served here'));
-    return setup.state.then(
+    // A request cancelled while setup is still going ends at once rather than when (or if) setup does.
+    const cancelled = new Promise<undefined>((resolve) => {
+      job.control.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+    });
+    return Promise.race([setup.state, cancelled]).then(
       (state) => executeRun({ ...job, state }),
       () => Promise.reject(new SluiceError('app_unavailable', 'The app failed to start')),
     );

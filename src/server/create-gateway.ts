@@ -2,7 +2,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { pino, type Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
-import { type EventLog, type EventLogLimits } from '../events/event-log.js';
+import {
+  DEFAULT_EVENT_LOG_LIMITS,
+  type EventLog,
+  type EventLogLimits,
+} from '../events/event-log.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { InlineRuntime, type Runtime } from '../runtime/inline-runtime.js';
@@ -30,7 +34,7 @@ export interface GatewayOptions {
   readonly apiKeys?: readonly string[];
   /** Largest request body in bytes (default 10 MiB); larger answers 413. */
   readonly bodyLimitBytes?: number;
-  /** Milliseconds between heartbeat comments on open streams (default 15 s). */
+  /** Milliseconds between heartbeat comments on open streams (default 15 s, at least 10 ms). */
   readonly heartbeatMs?: number;
   /** How long a run outlives its last client before it is cancelled (default 5 s). */
   readonly cancelGraceMs?: number;
@@ -57,6 +61,7 @@ export interface Gateway {
 }
 
 const MIB = 1024 * 1024;
+const MIN_HEARTBEAT_MS = 10;
 
 function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
   const routes = new AppRoutes(options.apps);
@@ -70,7 +75,13 @@ function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
     routes,
     keys: new ApiKeys(options.apiKeys ?? []),
     runtime,
-    dispatcher: new Dispatcher({ eventLog, runtime, cancelGraceMs, logger }),
+    dispatcher: new Dispatcher({
+      eventLog,
+      runtime,
+      cancelGraceMs,
+      logger,
+      caps: { ...DEFAULT_EVENT_LOG_LIMITS, ...options.eventLogLimits },
+    }),
     eventLog,
     heartbeat: new Heartbeat(options.heartbeatMs ?? 15_000),
     logger,
@@ -90,7 +101,8 @@ function installErrorHandling(fastify: FastifyInstance, context: GatewayContext)
 function installAuthentication(fastify: FastifyInstance, context: GatewayContext): void {
   fastify.decorateRequest('owner', '');
   fastify.addHook('onRequest', (request, _reply, done) => {
-    const needsKey = request.method === 'POST' || request.url.includes('/requests/');
+    // Decided by the route that matched, never by the URL's text (which may be percent-encoded).
+    const needsKey = request.routeOptions.config.auth === true;
     try {
       request.owner = needsKey ? context.keys.authenticate(request.headers.authorization) : '';
       done();
@@ -110,6 +122,9 @@ function installAuthentication(fastify: FastifyInstance, context: GatewayContext
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger === false ? pino({ level: 'silent' }) : (options.logger ?? pino());
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  if (!(heartbeatMs >= MIN_HEARTBEAT_MS))
+    throw new TypeError(`heartbeatMs must be at least ${MIN_HEARTBEAT_MS}`);
   const context = buildContext(options, logger);
   const fastifyLogger: FastifyBaseLogger = logger;
   const fastify = Fastify({
@@ -120,6 +135,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     childLoggerFactory: (logger) => logger,
     bodyLimit: options.bodyLimitBytes ?? 10 * MIB,
     forceCloseConnections: true,
+    // Errors Fastify raises before routing (a URL that cannot be decoded) get sluice's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      void sendError(reply, error, logger);
+    },
   });
   fastify.removeContentTypeParser(['text/plain']);
   installErrorHandling(fastify, context);

@@ -12,6 +12,7 @@ const FASTIFY_CODES: Readonly<Record<string, [ErrorCode, string]>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'The request body is larger than the limit'],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['invalid_json', 'The body is empty but its type is JSON'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['invalid_json', 'The body is not valid JSON'],
+  FST_ERR_BAD_URL: ['not_found', 'Nothing is served at this path'],
 };
 
 /**

@@ -14,6 +14,7 @@ import type { GatewayContext } from './gateway-context.js';
 
 /** Resolves on `drain`, or when the response closes first: a dead socket never leaks a waiter. */
 function drained(response: ServerResponse, closed: AbortSignal): Promise<void> {
+  if (response.destroyed || closed.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const finish = () => {
       response.off('drain', finish);
@@ -94,6 +95,9 @@ export async function streamToClient(
   response: ServerResponse,
   { requestId, afterSeq }: StreamPosition,
 ): Promise<void> {
+  // The client may have left while the request was being validated or looked up: its
+  // `close` has fired already and will not again.
+  if (response.destroyed) return;
   const detach = context.dispatcher.attach(requestId);
   const closed = new AbortController();
   const onClose = () => closed.abort();

@@ -20,6 +20,10 @@ export interface GatewayContext {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route needs an API key when keys are configured. */
+    auth?: boolean;
+  }
   interface FastifyRequest {
     /** Fingerprint of the caller's API key, or 'anonymous'; set by the auth hook. */
     owner: string;

@@ -23,13 +23,13 @@ function deferred<T>() {
 const neverRefused = () => expect.unreachable('the sink did not refuse');
 
 describe('EventWriter', () => {
-  it('sends what was pushed in one tick as one batch, then the terminal event', async () => {
+  it('sends what was pushed in one tick as one batch, then the terminal event in an append of its own', async () => {
     const { sink, batches } = recordingSink();
     const writer = new EventWriter(sink, neverRefused);
     writer.push(output('a'));
     writer.push(output('b'));
     await writer.finish(result);
-    expect(batches).toEqual([[output('a'), output('b'), result]]);
+    expect(batches).toEqual([[output('a'), output('b')], [result]]);
   });
 
   it('holds later events back until an event being prepared is ready', async () => {

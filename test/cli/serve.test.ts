@@ -52,6 +52,22 @@ describe('sluice serve', () => {
     expect(headAt - sentAt).toBeLessThan(endAt - sentAt - 400);
   });
 
+  it('an abort listener that throws fails only its own run, when it finishes or is cancelled', async () => {
+    await using server = await startCli(['test/fixtures/cli-apps.ts', '--cancel-grace-ms', '100']);
+    const finished = await streamAll(`${server.url}/fixture/throwing-cleanup/stream`, {});
+    expect(finished.at(-1)).toMatchObject({ event: 'result' });
+    const cancelled = await send(`${server.url}/fixture/throwing-cleanup/stream`, {
+      method: 'POST',
+      body: '{"wait_ms":5000}',
+    });
+    cancelled.request.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(server.child.exitCode).toBeNull();
+    const { response } = await send(`${server.url}/fixture/echo`, { method: 'POST', body: '{}' });
+    expect(response.statusCode).toBe(200);
+    await readText(response);
+  });
+
   it('takes API keys from SLUICE_API_KEYS and a keys file', async () => {
     await using server = await startCli(
       ['test/fixtures/cli-apps.ts', '--keys-file', 'test/fixtures/keys.txt'],

@@ -31,8 +31,8 @@ describe('MemoryEventLog', () => {
       log.sweep(first.endedAt + RETENTION_MS - 1_000);
       expect(await log.lookup(first.record.requestId)).toMatchObject({ state: 'ended' });
       log.sweep(second.endedAt + RETENTION_MS + 1_000);
-      expect(await log.lookup(first.record.requestId)).toEqual({ state: 'expired' });
-      expect(await log.lookup(second.record.requestId)).toEqual({ state: 'expired' });
+      expect(await log.lookup(first.record.requestId)).toMatchObject({ state: 'expired' });
+      expect(await log.lookup(second.record.requestId)).toMatchObject({ state: 'expired' });
       expect(await log.read(second.record.requestId, 0, 10)).toBeUndefined();
     } finally {
       await log.close();
@@ -59,7 +59,7 @@ describe('MemoryEventLog', () => {
       await expect(log.create(record)).rejects.toThrow();
       log.sweep(endedAt + RETENTION_MS + 1_000);
       await expect(log.create(record)).rejects.toThrow();
-      expect(await log.lookup(record.requestId)).toEqual({ state: 'expired' });
+      expect(await log.lookup(record.requestId)).toMatchObject({ state: 'expired' });
     } finally {
       await log.close();
     }

@@ -6,6 +6,7 @@ import app from '../../examples/progressive-image.js';
 import { longestEventLoopStall } from './event-loop-stall.js';
 import { decodeJpegDataUri } from './jpeg-data-uri.js';
 import { payloadsOf, runApp } from './run-app.js';
+import { RunControl } from '../../src/runtime/run-control.js';
 
 interface ImageResult {
   readonly image: {
@@ -87,7 +88,7 @@ describe('demo/progressive-image', () => {
   });
 
   it('stops working soon after it is cancelled', async () => {
-    const controller = new AbortController();
+    const control = new RunControl('r1');
     let progressCalls = 0;
     const countProgress = (context: RunContext): RunContext => ({
       ...context,
@@ -100,14 +101,14 @@ describe('demo/progressive-image', () => {
     const abortAtStep3 = (event: { type: string; data: unknown }) => {
       if (event.type !== 'progress' || (event.data as ProgressPayload).step !== 3) return;
       abortedAt = performance.now();
-      controller.abort(new SluiceError('cancelled', 'x'));
+      control.abort(new SluiceError('cancelled', 'x'));
     };
     const input = { width: 128, height: 128, steps: 200, seed: 1 };
     const record = await runApp({
       app,
       state,
       input,
-      controller,
+      control,
       onEvent: abortAtStep3,
       wrapContext: countProgress,
     });

@@ -2,6 +2,7 @@ import type { RunContext } from '../../src/app/app-types.js';
 import type { App, ServedEndpoint } from '../../src/app/define-app.js';
 import type { EventType, NewEvent } from '../../src/events/event-types.js';
 import { executeRun, type RunOutcome } from '../../src/runtime/execute-run.js';
+import { RunControl } from '../../src/runtime/run-control.js';
 
 /** An event as the sink received it, its JSON parsed. */
 export interface ParsedEvent {
@@ -16,7 +17,7 @@ export interface RunAppOptions {
   readonly state: unknown;
   /** Raw input; the endpoint's schema applies defaults. */
   readonly input: Record<string, unknown>;
-  readonly controller?: AbortController;
+  readonly control?: RunControl;
   /** Sees each event as the sink receives it (the place to abort mid-run). */
   readonly onEvent?: (event: ParsedEvent) => void;
   /** Wraps the context the app sees, to watch calls it makes after the run has ended. */
@@ -60,7 +61,7 @@ export async function runApp(options: RunAppOptions): Promise<RunRecord> {
     input: await endpoint.input.parseAsync(options.input),
     state: options.state,
     requestId: 'test',
-    controller: options.controller ?? new AbortController(),
+    control: options.control ?? new RunControl('test'),
     sink,
   });
   const result = events.find((event) => event.type === 'result')?.data;

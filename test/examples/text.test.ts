@@ -3,6 +3,7 @@ import type { RunContext } from '../../src/app/app-types.js';
 import { SluiceError } from '../../src/errors/sluice-error.js';
 import app from '../../examples/text.js';
 import { payloadsOf, runApp, type ParsedEvent, type RunRecord } from './run-app.js';
+import { RunControl } from '../../src/runtime/run-control.js';
 
 interface TextResult {
   readonly text: string;
@@ -62,7 +63,7 @@ describe('demo/text', () => {
   });
 
   it('stops generating soon after it is cancelled', async () => {
-    const controller = new AbortController();
+    const control = new RunControl('r1');
     let emits = 0;
     const countEmits = (context: RunContext): RunContext => ({
       ...context,
@@ -72,8 +73,7 @@ describe('demo/text', () => {
       },
     });
     const abortAfterFive = (event: ParsedEvent) => {
-      if (event.type === 'output' && emits === 5)
-        controller.abort(new SluiceError('cancelled', 'x'));
+      if (event.type === 'output' && emits === 5) control.abort(new SluiceError('cancelled', 'x'));
     };
     const input = { max_tokens: 1000, tokens_per_second: 200, seed: 1 };
     const started = performance.now();
@@ -81,7 +81,7 @@ describe('demo/text', () => {
       app,
       state,
       input,
-      controller,
+      control,
       onEvent: abortAfterFive,
       wrapContext: countEmits,
     });

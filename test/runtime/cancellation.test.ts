@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineApp } from '../../src/app/define-app.js';
 import { SluiceError } from '../../src/errors/sluice-error.js';
 import { runApp, sleep, soleTerminal, terminalError, typesOf } from './run-harness.js';
+import { RunControl } from '../../src/runtime/run-control.js';
 
 const cancelled = () => new SluiceError('cancelled', 'The request was cancelled');
 
@@ -37,11 +38,11 @@ function stubbornApp(timeoutSeconds?: number) {
 describe('cancellation', () => {
   it('ends a run that ignores its signal at once, with a cancelled error event', async () => {
     const { app, started, seen, release } = stubbornApp();
-    const controller = new AbortController();
-    const running = runApp(app, { controller });
+    const control = new RunControl('r1');
+    const running = runApp(app, { control });
     await started;
     const abortedAt = performance.now();
-    controller.abort(cancelled());
+    control.abort(cancelled());
     const { outcome, events } = await running;
     release();
     expect(performance.now() - abortedAt).toBeLessThan(500);
@@ -54,16 +55,16 @@ describe('cancellation', () => {
     });
     expect(outcome).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(seen.signal!.aborted).toBe(true);
-    expect(seen.signal!.reason).toBe(controller.signal.reason);
+    expect(seen.signal!.reason).toBe(control.signal.reason);
   });
 
   it('drops what an ignoring app emits after the terminal event', async () => {
-    const controller = new AbortController();
+    const control = new RunControl('r1');
     const app = defineApp({
       id: 'demo/late',
       input: z.object({}),
       async run(_input, ctx) {
-        setTimeout(() => controller.abort(cancelled()), 1);
+        setTimeout(() => control.abort(cancelled()), 1);
         await sleep(20);
         ctx.emit('late output');
         ctx.progress(1, 1);
@@ -71,29 +72,29 @@ describe('cancellation', () => {
         return 'late result';
       },
     });
-    const record = await runApp(app, { controller });
+    const record = await runApp(app, { control });
     expect(terminalError(record.events).code).toBe('cancelled');
     await sleep(40);
     expect(record.eventsNow()).toEqual(record.events);
   });
 
   it('lets the app see its signal abort, through a listener', async () => {
-    const controller = new AbortController();
+    const control = new RunControl('r1');
     const app = defineApp({
       id: 'demo/polite',
       input: z.object({}),
       run: (_input, ctx) =>
         new Promise<string>((_resolve, reject) => {
           ctx.signal.addEventListener('abort', () => reject(new Error('stopped')));
-          setTimeout(() => controller.abort(cancelled()), 1);
+          setTimeout(() => control.abort(cancelled()), 1);
         }),
     });
-    const { events } = await runApp(app, { controller });
+    const { events } = await runApp(app, { control });
     expect(terminalError(events).code).toBe('cancelled');
   });
 
   it('stops an async generator between yields', async () => {
-    const controller = new AbortController();
+    const control = new RunControl('r1');
     let yields = 0;
     const app = defineApp({
       id: 'demo/endless',
@@ -101,21 +102,21 @@ describe('cancellation', () => {
       async *run() {
         for (;;) {
           yields++;
-          if (yields === 3) controller.abort(cancelled());
+          if (yields === 3) control.abort(cancelled());
           yield yields;
           await sleep(1);
         }
       },
     });
-    const { events } = await runApp(app, { controller });
+    const { events } = await runApp(app, { control });
     expect(terminalError(events).code).toBe('cancelled');
     await sleep(10);
     expect(yields).toBe(3);
   });
 
   it('does not start the app when the job was cancelled before it began', async () => {
-    const controller = new AbortController();
-    controller.abort(cancelled());
+    const control = new RunControl('r1');
+    control.abort(cancelled());
     let calls = 0;
     const app = defineApp({
       id: 'demo/never',
@@ -125,24 +126,24 @@ describe('cancellation', () => {
         return 'ran';
       },
     });
-    const { events } = await runApp(app, { controller });
+    const { events } = await runApp(app, { control });
     expect(terminalError(events).code).toBe('cancelled');
     expect(calls).toBe(0);
   });
 
   it('fails a run still pending a preview when it is cancelled, with one terminal event', async () => {
-    const controller = new AbortController();
+    const control = new RunControl('r1');
     const pixels = new Uint8Array(1024 * 1024 * 3).fill(128);
     const app = defineApp({
       id: 'demo/cancel-preview',
       input: z.object({}),
       async run(_input, ctx) {
         void ctx.preview({ data: pixels, width: 1024, height: 1024, channels: 3 });
-        controller.abort(cancelled());
+        control.abort(cancelled());
         await sleep(50);
       },
     });
-    const record = await runApp(app, { controller });
+    const record = await runApp(app, { control });
     await sleep(50);
     expect(terminalError(record.eventsNow()).code).toBe('cancelled');
   });

@@ -5,6 +5,7 @@ import { SluiceError } from '../../src/errors/sluice-error.js';
 import { InlineRuntime, type RuntimeJob } from '../../src/runtime/inline-runtime.js';
 import type { App } from '../../src/app/define-app.js';
 import { collectingSink, parseEvents, sleep, soleTerminal } from './run-harness.js';
+import { RunControl } from '../../src/runtime/run-control.js';
 
 function jobFor(app: App, requestId: string) {
   const { sink, events } = collectingSink();
@@ -13,7 +14,7 @@ function jobFor(app: App, requestId: string) {
     endpoint: app.endpoints.get('')!,
     input: {},
     requestId,
-    controller: new AbortController(),
+    control: new RunControl(requestId),
     sink,
   };
   return { job, events };

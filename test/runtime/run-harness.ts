@@ -4,6 +4,7 @@ import type { EventSink } from '../../src/app/event-writer.js';
 import type { ErrorPayload, EventType, NewEvent } from '../../src/events/event-types.js';
 import { isTerminal } from '../../src/events/event-types.js';
 import { executeRun, type RunOutcome } from '../../src/runtime/execute-run.js';
+import { RunControl } from '../../src/runtime/run-control.js';
 
 /** An event as a test reads it: its type and its parsed payload. */
 export interface ParsedEvent {
@@ -61,7 +62,7 @@ export interface RunAppOptions {
   readonly input?: unknown;
   readonly state?: unknown;
   readonly endpoint?: string;
-  readonly controller?: AbortController;
+  readonly control?: RunControl;
   readonly requestId?: string;
   readonly sink?: { sink: EventSink; events: NewEvent[] };
 }
@@ -83,7 +84,7 @@ export async function runApp(app: App, options: RunAppOptions = {}): Promise<Run
     input: options.input ?? {},
     state: options.state,
     requestId: options.requestId ?? 'r1',
-    controller: options.controller ?? new AbortController(),
+    control: options.control ?? new RunControl(options.requestId ?? 'r1'),
     sink: collected.sink,
   });
   return {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryEventLog } from '../../src/events/memory-event-log.js';
 import { startGateway } from '../support/gateway.js';
 import { parseEvents, readText, send } from '../support/sse-client.js';
 import { countApp } from '../support/test-apps.js';
@@ -117,3 +118,30 @@ async function streamAllGet(url: string, headers: Record<string, string>) {
   const { response } = await send(url, { headers });
   return parseEvents(await readText(response));
 }
+
+describe('API keys on unusual paths', () => {
+  it('a percent-encoded attach path still needs a key', async () => {
+    await using gateway = await startGateway({ apps: [countApp], apiKeys: KEYS });
+    const encoded = `${gateway.url}/test/count/%72equests/00000000-0000-4000-8000-000000000000/stream`;
+    expect((await status(encoded)).status).toBe(401);
+    expect((await status(encoded, { headers: { authorization: 'Key bogus' } })).status).toBe(401);
+  });
+
+  it('only the owner learns that a request expired; to another key it is unknown', async () => {
+    const eventLog = new MemoryEventLog({ retentionMs: 1 });
+    await using gateway = await startGateway({ apps: [countApp], apiKeys: KEYS, eventLog });
+    const alice = { authorization: 'Key key-alice' };
+    const { response } = await send(`${gateway.url}/test/count/stream`, {
+      method: 'POST',
+      body: '{"n":1}',
+      headers: alice,
+    });
+    const requestId = String(response.headers['x-request-id']);
+    await readText(response);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    eventLog.sweep(Date.now());
+    const attach = `${gateway.url}/test/count/requests/${requestId}/stream`;
+    expect((await status(attach, { headers: alice })).status).toBe(410);
+    expect((await status(attach, { headers: { authorization: 'Key key-bob' } })).status).toBe(404);
+  });
+});

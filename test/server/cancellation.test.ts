@@ -1,5 +1,7 @@
 import { request as httpRequest } from 'node:http';
+import { z } from 'zod';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { defineApp } from '../../src/app/define-app.js';
 import { startGateway } from '../support/gateway.js';
 import { readEvents, send, until } from '../support/sse-client.js';
 import { countApp, sleep, workLoop, workLoopApp } from '../support/test-apps.js';
@@ -85,5 +87,66 @@ describe('cancellation when clients leave', () => {
     request.destroy();
     await until(() => workLoop.aborted === 1, 2_000);
     await until(() => gateway.dispatcher.activeRuns === 0);
+  });
+});
+
+/** Validates its input slowly (an async refinement), like a check against a database. */
+const slowValidationApp = defineApp({
+  id: 'test/slow-validation',
+  input: z.object({ delay_ms: z.number().default(150) }).refine(async ({ delay_ms }) => {
+    await sleep(delay_ms);
+    return true;
+  }),
+  async run(_input, ctx) {
+    workLoop.started++;
+    ctx.signal.addEventListener('abort', () => workLoop.aborted++);
+    while (!ctx.signal.aborted) await sleep(10);
+    return {};
+  },
+});
+
+/** Its setup never finishes. */
+const hangingSetupApp = defineApp({
+  id: 'test/hanging-setup',
+  input: z.object({}),
+  setup: () => new Promise<never>(() => undefined),
+  run: () => ({}),
+});
+
+function leaveAfter(url: string, ms: number): void {
+  const request = httpRequest(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    agent: false,
+  });
+  request.on('error', () => undefined);
+  request.end('{}');
+  setTimeout(() => request.destroy(), ms);
+}
+
+describe('clients that leave before their request is running', () => {
+  it.each(['/stream', ''])(
+    'a client that leaves while its input is validated is noticed (view %s)',
+    async (view) => {
+      await using gateway = await startGateway({ apps: [slowValidationApp], cancelGraceMs: 100 });
+      leaveAfter(`${gateway.url}/test/slow-validation${view}`, 50);
+      await until(() => workLoop.started === 1, 2_000);
+      await until(() => workLoop.aborted === 1, 2_000);
+      await until(() => gateway.dispatcher.activeRuns === 0);
+    },
+  );
+
+  it('a request whose app is still setting up ends when its client leaves', async () => {
+    await using gateway = await startGateway({ apps: [hangingSetupApp], cancelGraceMs: 100 });
+    const exchange = await send(`${gateway.url}/test/hanging-setup/stream`, {
+      method: 'POST',
+      body: '{}',
+    });
+    const requestId = String(exchange.response.headers['x-request-id']);
+    exchange.request.destroy();
+    await until(async () => (await gateway.eventLog.lookup(requestId)).state === 'ended', 2_000);
+    const batch = await gateway.eventLog.read(requestId, 0, 10);
+    expect(JSON.parse(batch!.events.at(-1)!.json)).toMatchObject({ code: 'cancelled' });
+    expect(gateway.dispatcher.activeRuns).toBe(0);
   });
 });

@@ -201,4 +201,29 @@ describe('bad requests get a precise error and the server keeps serving', () => 
     const result = await call(gateway, `/test/count/requests/${requestId}/stream`);
     expect(result).toMatchObject({ status: 410, body: { code: 'request_expired' } });
   });
+
+  it('a URL that cannot be decoded → 404 not_found in sluice’s shape, without echoing it', async () => {
+    await using gateway = await startGateway({ apps: [countApp] });
+    const result = await call(gateway, '/test/%E0%A4%A', { method: 'POST', body: '{}' });
+    expect(result).toMatchObject({
+      status: 404,
+      body: { code: 'not_found', error_type: 'not_found' },
+    });
+    expect(JSON.stringify(result.body)).not.toContain('%E0');
+  });
+
+  it('a JSON null body → 422, and an unknown field is named only in loc', async () => {
+    await using gateway = await startGateway({ apps: [countApp] });
+    expect(await call(gateway, '/test/count', { method: 'POST', body: 'null' })).toMatchObject({
+      status: 422,
+    });
+    const unknown = await call(gateway, '/test/count', { method: 'POST', body: '{"<script>":1}' });
+    expect(unknown.body.detail).toEqual([
+      { loc: ['body', '<script>'], msg: 'Unknown field', type: 'unrecognized_keys' },
+    ]);
+  });
+
+  it('refuses a heartbeat interval that would flood every stream', async () => {
+    await expect(startGateway({ apps: [countApp], heartbeatMs: 0 })).rejects.toThrow(TypeError);
+  });
 });

@@ -35,13 +35,14 @@ async function findOwnedRequest(
 ) {
   const { owner, name, requestId } = request.params;
   const lookup = await context.eventLog.lookup(requestId);
-  if (lookup.state === 'expired')
-    throw new SluiceError('request_expired', 'The request has expired');
+  // Only the owner learns that a request expired; to anyone else it is simply unknown.
   const visible =
     lookup.state !== 'unknown' &&
     lookup.record.owner === request.owner &&
     lookup.record.appId === `${owner}/${name}`;
   if (!visible) throw new SluiceError('request_not_found', 'No such request');
+  if (lookup.state === 'expired')
+    throw new SluiceError('request_expired', 'The request has expired');
   return lookup;
 }
 
@@ -55,6 +56,7 @@ async function findOwnedRequest(
 export function registerAttachRoute(fastify: FastifyInstance, context: GatewayContext): void {
   fastify.get<{ Params: AttachParams; Querystring: { last_event_id?: string } }>(
     '/:owner/:name/requests/:requestId/stream',
+    { config: { auth: true } },
     async (request, reply: FastifyReply) => {
       const afterSeq = resumePoint(request.headers['last-event-id'], request.query.last_event_id);
       const lookup = await findOwnedRequest(context, request);
@@ -62,6 +64,15 @@ export function registerAttachRoute(fastify: FastifyInstance, context: GatewayCo
         throw new SluiceError(
           'invalid_input',
           'Last-Event-ID is beyond the last event of this request',
+          {
+            fields: [
+              {
+                loc: ['header', 'last-event-id'],
+                msg: 'is beyond the last event',
+                type: 'out_of_range',
+              },
+            ],
+          },
         );
       }
       reply.hijack();

@@ -35,6 +35,7 @@ async function answerSync(
   const left = new AbortController();
   const onClose = () => left.abort();
   reply.raw.once('close', onClose);
+  if (reply.raw.destroyed) left.abort(); // it left while its input was being validated
   const detach = context.dispatcher.attach(requestId);
   try {
     const terminal = await readTerminal(context.eventLog, requestId, left.signal);
@@ -66,19 +67,27 @@ function answerStream(context: GatewayContext, reply: FastifyReply, requestId: s
  * registerRunRoutes(fastify, context);
  */
 export function registerRunRoutes(fastify: FastifyInstance, context: GatewayContext): void {
-  fastify.post('/*', async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = pathOf(request.url);
-    const route = context.routes.resolveRun(path);
-    if (!route) {
-      const error = noRouteError(context.routes, path);
-      if (error.allowed.length > 0) void reply.header('allow', error.allowed.join(', '));
-      throw error;
-    }
-    checkAvailable(context, route);
-    const input = await parseInput(route.endpoint.input, request.body ?? {});
-    const submission = { ...route, input, owner: request.owner, cancelOnDisconnect: true };
-    const record = await context.dispatcher.submit(submission);
-    if (route.view === 'stream') return answerStream(context, reply, record.requestId);
-    return answerSync(context, reply, record.requestId);
-  });
+  fastify.post(
+    '/*',
+    { config: { auth: true } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const path = pathOf(request.url);
+      const route = context.routes.resolveRun(path);
+      if (!route) {
+        const error = noRouteError(context.routes, path);
+        if (error.allowed.length > 0) void reply.header('allow', error.allowed.join(', '));
+        throw error;
+      }
+      checkAvailable(context, route);
+      // No body at all runs with the input's defaults; a JSON `null` body is validated as sent.
+      const input = await parseInput(
+        route.endpoint.input,
+        request.body === undefined ? {} : request.body,
+      );
+      const submission = { ...route, input, owner: request.owner, cancelOnDisconnect: true };
+      const record = await context.dispatcher.submit(submission);
+      if (route.view === 'stream') return answerStream(context, reply, record.requestId);
+      return answerSync(context, reply, record.requestId);
+    },
+  );
 }

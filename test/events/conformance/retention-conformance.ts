@@ -25,10 +25,13 @@ export function describeRetentionConformance(makeLog: MakeEventLog): void {
       await appendAccepted(log, ended, [outputEvent('a'), resultEvent('done')]);
       expect(await log.lookup(ended)).toMatchObject({ state: 'ended', lastSeq: 2 });
 
-      await vi.waitFor(async () => expect(await log.lookup(ended)).toEqual({ state: 'expired' }), {
-        timeout: EXPIRY_DEADLINE_MS,
-        interval: 25,
-      });
+      await vi.waitFor(
+        async () => expect(await log.lookup(ended)).toMatchObject({ state: 'expired' }),
+        {
+          timeout: EXPIRY_DEADLINE_MS,
+          interval: 25,
+        },
+      );
       expect(await log.read(ended, 0, 10)).toBeUndefined();
       const signal = AbortSignal.timeout(EXPIRY_DEADLINE_MS);
       expect(await settlesWithin(log.waitForEvents(ended, 0, signal), 1_000)).toBe(true);
