@@ -25,6 +25,8 @@ export interface Runtime {
 interface SetupState {
   status: AppStatus;
   state: Promise<unknown>;
+  /** What setup returned, once it has. */
+  value?: unknown;
 }
 
 /**
@@ -54,7 +56,12 @@ export class InlineRuntime implements Runtime {
     void this.start();
     const setup = this.setups.get(job.app.id);
     if (!setup) return Promise.reject(new SluiceError('not_found', 'The app is not served here'));
-    // A request cancelled while setup is still going ends at once rather than when (or if) setup does.
+    if (setup.status.state === 'ready') return executeRun({ ...job, state: setup.value });
+    return this.afterSetup(setup, job);
+  }
+
+  /** A request that arrives during setup waits for it, but ends at once if cancelled meanwhile. */
+  private afterSetup(setup: SetupState, job: RuntimeJob): Promise<RunOutcome> {
     const cancelled = new Promise<undefined>((resolve) => {
       job.control.signal.addEventListener('abort', () => resolve(undefined), { once: true });
     });
@@ -69,7 +76,7 @@ export class InlineRuntime implements Runtime {
     this.setups.set(app.id, entry);
     entry.state = Promise.resolve().then(() => app.setup());
     try {
-      await entry.state;
+      entry.value = await entry.state;
       entry.status = { state: 'ready' };
     } catch (error) {
       entry.status = {
