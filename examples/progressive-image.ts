@@ -3,7 +3,7 @@ import { createThrottle, defineApp, encodePreview, type RunContext } from 'sluic
 import { createDefaultScene } from './lib/path-tracer/default-scene.js';
 import { ProgressiveRenderer } from './lib/path-tracer/progressive-renderer.js';
 import type { Scene } from './lib/path-tracer/scene.js';
-import { pickSeed, SEED_LIMIT } from './lib/seeded-random.js';
+import { pickSeed, seedField } from './lib/seeded-random.js';
 import { createTimeSlicer } from './lib/time-slicer.js';
 
 /** Work between yields to the event loop: the run shares its process with other streams. */
@@ -22,13 +22,7 @@ const input = z.object({
   width: z.number().int().min(64).max(1024).default(512).describe('Image width in pixels'),
   height: z.number().int().min(64).max(1024).default(512).describe('Image height in pixels'),
   bounces: z.number().int().min(1).max(5).default(3).describe('Light bounces per path'),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(SEED_LIMIT - 1)
-    .optional()
-    .describe('Same seed, same image; one is picked (and returned) when absent'),
+  seed: seedField('image'),
 });
 
 const output = z.object({

@@ -5,7 +5,7 @@ import { NgramModel } from './lib/ngram/ngram-model.js';
 import { sampleToken } from './lib/ngram/sample-token.js';
 import { spaceToken, tokenize } from './lib/ngram/tokenize.js';
 import { createPacer } from './lib/pacer.js';
-import { pickSeed, SeededRandom, SEED_LIMIT } from './lib/seeded-random.js';
+import { pickSeed, SeededRandom, seedField } from './lib/seeded-random.js';
 
 const input = z.object({
   prompt: z
@@ -20,13 +20,7 @@ const input = z.object({
     .max(2)
     .default(0.8)
     .describe('0 always picks the likeliest word; higher is more surprising'),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(SEED_LIMIT - 1)
-    .optional()
-    .describe('Same seed, same text; one is picked (and returned) when absent'),
+  seed: seedField('text'),
   tokens_per_second: z
     .number()
     .min(0)

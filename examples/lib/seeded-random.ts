@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { z } from 'zod';
 
 /** The largest seed plus one: seeds are unsigned 32-bit integers. */
 export const SEED_LIMIT = 2 ** 32;
@@ -35,4 +36,20 @@ export class SeededRandom {
  */
 export function pickSeed(): number {
   return randomInt(0, SEED_LIMIT);
+}
+
+/**
+ * The optional `seed` input field of an app whose output a seed makes repeatable.
+ *
+ * @example
+ * input: z.object({ steps: z.number(), seed: seedField('image') })
+ */
+export function seedField(output: string) {
+  return z
+    .number()
+    .int()
+    .min(0)
+    .max(SEED_LIMIT - 1)
+    .optional()
+    .describe(`Same seed, same ${output}; one is picked (and returned) when absent`);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryEventLog } from '../../src/events/memory-event-log.js';
+import { expireEnded } from '../support/expire.js';
 import { startGateway } from '../support/gateway.js';
-import { parseEvents, readText, send } from '../support/sse-client.js';
+import { parseEvents, readText, send, runToEnd } from '../support/sse-client.js';
 import { countApp } from '../support/test-apps.js';
 
 const KEYS = ['key-alice', 'key-bob'];
@@ -65,13 +66,7 @@ describe('API keys', () => {
     await using gateway = await startGateway({ apps: [countApp], apiKeys: KEYS });
     const alice = { authorization: 'Key key-alice' };
     const bob = { authorization: 'Key key-bob' };
-    const { response } = await send(`${gateway.url}/test/count/stream`, {
-      method: 'POST',
-      body: '{"n":2}',
-      headers: alice,
-    });
-    const requestId = String(response.headers['x-request-id']);
-    await readText(response);
+    const requestId = await runToEnd(`${gateway.url}/test/count/stream`, '{"n":2}', alice);
     const attach = `${gateway.url}/test/count/requests/${requestId}/stream`;
     const asBob = await status(attach, { headers: bob });
     const unknown = await status(
@@ -86,12 +81,7 @@ describe('API keys', () => {
 
   it('a request is attached only under its own app', async () => {
     await using gateway = await startGateway({ apps: [countApp] });
-    const { response } = await send(`${gateway.url}/test/count/stream`, {
-      method: 'POST',
-      body: '{"n":1}',
-    });
-    const requestId = String(response.headers['x-request-id']);
-    await readText(response);
+    const requestId = await runToEnd(`${gateway.url}/test/count/stream`, '{"n":1}');
     expect((await status(`${gateway.url}/other/app/requests/${requestId}/stream`)).status).toBe(
       404,
     );
@@ -131,15 +121,8 @@ describe('API keys on unusual paths', () => {
     const eventLog = new MemoryEventLog({ retentionMs: 1 });
     await using gateway = await startGateway({ apps: [countApp], apiKeys: KEYS, eventLog });
     const alice = { authorization: 'Key key-alice' };
-    const { response } = await send(`${gateway.url}/test/count/stream`, {
-      method: 'POST',
-      body: '{"n":1}',
-      headers: alice,
-    });
-    const requestId = String(response.headers['x-request-id']);
-    await readText(response);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    eventLog.sweep(Date.now());
+    const requestId = await runToEnd(`${gateway.url}/test/count/stream`, '{"n":1}', alice);
+    await expireEnded(eventLog);
     const attach = `${gateway.url}/test/count/requests/${requestId}/stream`;
     expect((await status(attach, { headers: alice })).status).toBe(410);
     expect((await status(attach, { headers: { authorization: 'Key key-bob' } })).status).toBe(404);

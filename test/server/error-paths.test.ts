@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryEventLog } from '../../src/events/memory-event-log.js';
+import { expireEnded } from '../support/expire.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
-import { parseEvents, readText, send, streamAll, until } from '../support/sse-client.js';
+import { parseEvents, readText, send, streamAll, until, runToEnd } from '../support/sse-client.js';
 import { brokenSetupApp, countApp, failingApp } from '../support/test-apps.js';
 
 async function call(gateway: TestGateway, path: string, options: Parameters<typeof send>[1] = {}) {
@@ -135,12 +136,7 @@ describe('bad requests get a precise error and the server keeps serving', () => 
 
   it('a bad or impossible Last-Event-ID → 422 invalid_input', async () => {
     await using gateway = await startGateway({ apps: [countApp] });
-    const { response } = await send(`${gateway.url}/test/count/stream`, {
-      method: 'POST',
-      body: '{"n":2}',
-    });
-    const requestId = String(response.headers['x-request-id']);
-    await readText(response);
+    const requestId = await runToEnd(`${gateway.url}/test/count/stream`, '{"n":2}');
     const path = `/test/count/requests/${requestId}/stream`;
     expect(await call(gateway, path, { headers: { 'last-event-id': 'abc' } })).toMatchObject({
       status: 422,
@@ -196,8 +192,7 @@ describe('bad requests get a precise error and the server keeps serving', () => 
     });
     const requestId = String(response.headers['x-request-id']);
     expect(parseEvents(await readText(response)).at(-1)?.event).toBe('result');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    eventLog.sweep(Date.now());
+    await expireEnded(eventLog);
     const result = await call(gateway, `/test/count/requests/${requestId}/stream`);
     expect(result).toMatchObject({ status: 410, body: { code: 'request_expired' } });
   });

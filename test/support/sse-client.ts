@@ -133,3 +133,19 @@ export async function until(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * POSTs to a stream route, reads the stream to its end, and returns the request's id.
+ *
+ * @example
+ * const requestId = await runToEnd(`${url}/test/count/stream`, '{"n":1}');
+ */
+export async function runToEnd(
+  url: string,
+  body: string,
+  headers?: Record<string, string>,
+): Promise<string> {
+  const { response } = await send(url, { method: 'POST', body, headers });
+  await readText(response);
+  return String(response.headers['x-request-id']);
+}
