@@ -45,6 +45,95 @@ export interface RunContext<State = unknown> {
   readonly preview: (image: PreviewSource, options?: PreviewOptions) => Promise<void>;
   /** Emits a `log` event. */
   readonly log: (level: LogLevel, message: string) => void;
+  /** This process's rank in its worker group: 0 to `worldSize - 1` (0 outside groups). */
+  readonly rank: number;
+  /** How many ranks run this request together (1 outside worker groups). */
+  readonly worldSize: number;
+  /** Waits until every rank has reached this barrier. */
+  readonly barrier: (options?: CollectiveOptions) => Promise<void>;
+  /** Every rank receives the root rank's value (default root: 0). */
+  readonly broadcast: <Value>(value: Value, options?: RootedCollectiveOptions) => Promise<Value>;
+  /** The root rank receives every rank's value, in rank order; the others receive `undefined`. */
+  readonly gather: <Value>(
+    value: Value,
+    options?: RootedCollectiveOptions,
+  ) => Promise<Value[] | undefined>;
+  /** Every rank receives every rank's value, in rank order. */
+  readonly allGather: <Value>(value: Value, options?: CollectiveOptions) => Promise<Value[]>;
+  /** Every rank receives the element-wise reduction of every rank's number, array or typed array. */
+  readonly allReduce: <Value extends Reducible>(
+    value: Value,
+    operation: ReduceOperation,
+    options?: CollectiveOptions,
+  ) => Promise<Value>;
+  /**
+   * Runs `target` once per input, spread across its replicas, and yields the outputs: in
+   * input order (the default) or as they complete. The first failure cancels the rest,
+   * unless `returnExceptions` puts each failure (a `SluiceError`) in its input's slot.
+   * Cancelling this run cancels every child.
+   */
+  readonly map: <Output = unknown>(
+    target: MapTarget,
+    inputs: Iterable<unknown> | AsyncIterable<unknown>,
+    options?: MapOptions,
+  ) => AsyncIterable<Output>;
+  /** Like `map`, for inputs given as argument tuples: `options.toInput` builds each input from one tuple. */
+  readonly starmap: <Output = unknown, Arguments extends readonly unknown[] = unknown[]>(
+    target: MapTarget,
+    argumentLists: Iterable<Arguments> | AsyncIterable<Arguments>,
+    options: StarmapOptions<Arguments>,
+  ) => AsyncIterable<Output>;
+}
+
+/** Options of every collective. */
+export interface CollectiveOptions {
+  /** Fails the request, naming the ranks that did not arrive, after this long (default: the app's `collectiveTimeoutMs`). */
+  readonly timeoutMs?: number;
+}
+
+/** Options of collectives that have a root rank. */
+export interface RootedCollectiveOptions extends CollectiveOptions {
+  /** The rank that sends (`broadcast`) or receives (`gather`); default 0. */
+  readonly root?: number;
+}
+
+/** The typed arrays that collectives move without a JSON round trip. */
+export type TypedArray =
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/** What `allReduce` can combine. */
+export type Reducible = number | readonly number[] | TypedArray;
+
+/** How `allReduce` combines values. */
+export type ReduceOperation = 'sum' | 'max' | 'min';
+
+/** What `ctx.map` runs: `'owner/name'`, `'owner/name/sub/path'`, or an app id and endpoint path. */
+export type MapTarget = string | { readonly app: string; readonly path?: string };
+
+/** Options of `ctx.map` and `ctx.starmap`. */
+export interface MapOptions {
+  /** `'input'` (default) yields in input order; `'completion'` as each child finishes. */
+  readonly order?: 'input' | 'completion';
+  /** Most children running at once (default: 16). */
+  readonly concurrency?: number;
+  /** Yield a failed child's `SluiceError` in its slot instead of failing the whole map. */
+  readonly returnExceptions?: boolean;
+}
+
+/** Options of `ctx.starmap`. */
+export interface StarmapOptions<Arguments extends readonly unknown[]> extends MapOptions {
+  /** Builds a child's input from one argument tuple. */
+  readonly toInput: (...values: Arguments) => unknown;
 }
 
 /** What a run returns: the output, or an async generator whose yields are `output` events. */
@@ -63,6 +152,16 @@ export interface EndpointDefinition<InputSchema = z.ZodType, Output = unknown, S
   readonly output?: z.ZodType<Output>;
   readonly description?: string;
   readonly run: RunFunction<ParsedInput<InputSchema>, Output, State>;
+  /** Concurrent runs and queued requests allowed; past them a request answers 429 `overloaded`. */
+  readonly limits?: EndpointLimits;
+}
+
+/** Per-endpoint admission limits; past them a request answers 429 `overloaded`. */
+export interface EndpointLimits {
+  /** Most runs of the endpoint executing at once. */
+  readonly concurrent?: number;
+  /** Most requests of the endpoint waiting to start. */
+  readonly queued?: number;
 }
 
 /** What a run receives for an input schema: its parsed output, defaults applied. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AppId, EndpointDefinition, RunFunction } from './app-types.js';
+import type { AppId, EndpointDefinition, EndpointLimits, RunFunction } from './app-types.js';
 import { checkAppId, checkEndpointPath } from './app-paths.js';
 import { prepareInputSchema } from './input-schema.js';
 
@@ -33,7 +33,26 @@ export interface AppOptions<
   readonly timeoutSeconds?: number;
   /** JPEG quality of `ctx.preview`, 1–100 (default 70). */
   readonly previewQuality?: number;
+  /** Limits of the default endpoint: concurrent runs and queued requests. */
+  readonly limits?: EndpointLimits;
+  /** Where runs execute: in the gateway's process, or in replica processes. */
+  readonly isolation?: Isolation;
+  /** How many replicas (each one process, or one group of `worldSize` processes). */
+  readonly replicas?: number;
+  /** Runs one replica may execute at once. */
+  readonly maxConcurrency?: number;
+  /** Ranks per replica: each replica becomes a group of this many processes. */
+  readonly worldSize?: number;
+  /** `CUDA_VISIBLE_DEVICES` of each rank (default: the rank's own number). */
+  readonly deviceMap?: (rank: number) => string;
+  /** How long a cancelled run may ignore `ctx.signal` before its replica is killed. */
+  readonly cancelDeadlineMs?: number;
+  /** Default timeout of every collective. */
+  readonly collectiveTimeoutMs?: number;
 }
+
+/** Where an app's runs execute. */
+export type Isolation = 'inline' | 'process';
 
 /** An endpoint as sluice serves it. */
 export interface ServedEndpoint {
@@ -43,6 +62,18 @@ export interface ServedEndpoint {
   readonly input: z.ZodType;
   readonly output: z.ZodType | undefined;
   readonly run: RunFunction<unknown, unknown, unknown>;
+  readonly limits: EndpointLimits;
+}
+
+/** Where and how wide an app runs, as `defineApp` declared it. */
+export interface Placement {
+  readonly isolation: Isolation | undefined;
+  readonly replicas: number | undefined;
+  readonly maxConcurrency: number | undefined;
+  readonly worldSize: number | undefined;
+  readonly deviceMap: ((rank: number) => string) | undefined;
+  readonly cancelDeadlineMs: number | undefined;
+  readonly collectiveTimeoutMs: number | undefined;
 }
 
 const APP_BRAND = Symbol.for('sluice.app');
@@ -59,6 +90,8 @@ export interface App<Id extends AppId = AppId, Input = unknown, Output = unknown
   readonly setup: () => unknown;
   readonly timeoutSeconds: number | undefined;
   readonly previewQuality: number;
+  /** Placement, as declared; the runtime applies defaults and CLI overrides. */
+  readonly placement: Placement;
   /** Phantom types for clients; never set at run time. */
   readonly types?: { readonly input: Input; readonly output: Output };
 }
@@ -72,6 +105,7 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
     input: prepareInputSchema(definition.input),
     output: definition.output,
     run: definition.run,
+    limits: definition.limits ?? {},
   };
 }
 
@@ -131,6 +165,15 @@ export function defineApp<
     setup: options.setup ?? (() => undefined),
     timeoutSeconds: checkTimeout(options.timeoutSeconds),
     previewQuality: checkQuality(options.previewQuality ?? DEFAULT_PREVIEW_QUALITY),
+    placement: {
+      isolation: options.isolation,
+      replicas: options.replicas,
+      maxConcurrency: options.maxConcurrency,
+      worldSize: options.worldSize,
+      deviceMap: options.deviceMap,
+      cancelDeadlineMs: options.cancelDeadlineMs,
+      collectiveTimeoutMs: options.collectiveTimeoutMs,
+    },
   };
 }
 

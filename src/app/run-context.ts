@@ -1,6 +1,9 @@
 import { toAsciiJson } from '../events/ascii-json.js';
 import type { LogLevel, NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
+import type { ChildRuns } from '../runtime/child-runs.js';
+import { soloCollectives, type Collectives } from '../runtime/collectives/collectives.js';
+import { mapRuns } from '../runtime/map-runs.js';
 import type { PreviewOptions, RunContext } from './app-types.js';
 import type { EventWriter } from './event-writer.js';
 import { encodePreview, type PreviewSource } from './preview.js';
@@ -14,6 +17,10 @@ export interface RunContextOptions<State> {
   readonly previewQuality: number;
   /** Ends the run with this error (used when the app misuses the context). */
   readonly fail: (error: SluiceError) => void;
+  /** The run's worker group (default: a group of one). */
+  readonly collectives?: Collectives;
+  /** How `ctx.map` starts children (absent: `ctx.map` fails). */
+  readonly childRuns?: ChildRuns;
 }
 
 const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
@@ -59,7 +66,19 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
     return queued;
   };
 
+  const { signal, childRuns } = options;
   return {
+    ...(options.collectives ?? soloCollectives()),
+    map: (target, inputs, mapOptions = {}) =>
+      mapRuns({ childRuns, signal, target, inputs, options: mapOptions }),
+    starmap: (target, argumentLists, mapOptions) =>
+      mapRuns({
+        childRuns,
+        signal,
+        target,
+        inputs: spreadInto(argumentLists, mapOptions.toInput),
+        options: mapOptions,
+      }),
     requestId: options.requestId,
     state: options.state,
     signal: options.signal,
@@ -80,4 +99,11 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
       pushJson('log', { level, message: String(message), timestamp: new Date().toISOString() });
     },
   };
+}
+
+async function* spreadInto<Arguments extends readonly unknown[]>(
+  argumentLists: Iterable<Arguments> | AsyncIterable<Arguments>,
+  toInput: (...values: Arguments) => unknown,
+): AsyncGenerator<unknown> {
+  for await (const values of argumentLists) yield toInput(...values);
 }

@@ -15,11 +15,13 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   invalid_input: 422,
+  overloaded: 429,
   cancelled: 499,
   app_error: 500,
   event_log_full: 500,
   internal: 500,
   app_unavailable: 503,
+  worker_lost: 503,
   timeout: 504,
 } as const satisfies Record<string, number>;
 
@@ -27,7 +29,12 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** Codes whose request a client may simply retry. */
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['app_unavailable', 'timeout']);
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set([
+  'app_unavailable',
+  'overloaded',
+  'timeout',
+  'worker_lost',
+]);
 
 /**
  * The HTTP status of an error code.

@@ -7,6 +7,8 @@ import { toAsciiJson } from '../events/ascii-json.js';
 import { DEFAULT_EVENT_LOG_LIMITS } from '../events/event-log.js';
 import type { NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
+import type { ChildRuns } from './child-runs.js';
+import type { Collectives } from './collectives/collectives.js';
 import type { RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
 
@@ -26,6 +28,10 @@ export interface RunJob {
   readonly sink: EventSink;
   /** The event log's caps, which also bound what the run may have queued (default: the log defaults). */
   readonly caps?: QueueCaps;
+  /** The run's worker group (default: a group of one). */
+  readonly collectives?: Collectives;
+  /** How `ctx.map` starts children. */
+  readonly childRuns?: ChildRuns;
 }
 
 /** How a run ended. */
@@ -148,6 +154,8 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     writer,
     previewQuality: job.app.previewQuality,
     fail: scope.fail,
+    collectives: job.collectives,
+    childRuns: job.childRuns,
   });
   let terminal: NewEvent;
   let outcome: RunOutcome = { ok: true };

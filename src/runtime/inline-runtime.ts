@@ -19,7 +19,15 @@ export interface Runtime {
   /** Starts every app's `setup`; resolves when all have finished or failed. */
   start(): Promise<void>;
   status(appId: string): AppStatus;
+  /**
+   * How many runs of this app the runtime can execute at once (replicas × their
+   * `maxConcurrency`; `Infinity` when unbounded). The dispatcher starts no more than this;
+   * the rest wait in its queue.
+   */
+  capacity(appId: string): number;
   execute(job: RuntimeJob): Promise<RunOutcome>;
+  /** Stops every replica and releases what the runtime holds. */
+  close(): Promise<void>;
 }
 
 interface SetupState {
@@ -50,6 +58,15 @@ export class InlineRuntime implements Runtime {
 
   status(appId: string): AppStatus {
     return this.setups.get(appId)?.status ?? { state: 'starting' };
+  }
+
+  capacity(appId: string): number {
+    const app = this.apps.find((candidate) => candidate.id === appId);
+    return app?.placement.maxConcurrency ?? Infinity;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   execute(job: RuntimeJob): Promise<RunOutcome> {

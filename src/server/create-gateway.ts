@@ -9,7 +9,8 @@ import {
 } from '../events/event-log.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
 import { SluiceError } from '../errors/sluice-error.js';
-import { InlineRuntime, type Runtime } from '../runtime/inline-runtime.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import type { Runtime } from '../runtime/inline-runtime.js';
 import { ApiKeys } from './api-keys.js';
 import { describeEndpoints, type EndpointEntry } from './app-catalog.js';
 import { AppRoutes } from './app-routes.js';
@@ -20,6 +21,7 @@ import { noRouteError } from './method-not-allowed.js';
 import { pathOf } from './path-of.js';
 import { registerAttachRoute } from './routes/attach-route.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
+import { registerPlaygroundRoutes } from './routes/playground-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 
 /** Options of {@link createGateway}; every one but `apps` has a production default. */
@@ -66,7 +68,7 @@ const MIN_HEARTBEAT_MS = 10;
 function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
   const routes = new AppRoutes(options.apps);
   const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits);
-  const runtime = options.runtime ?? new InlineRuntime(options.apps);
+  const runtime = options.runtime ?? createRuntime(options.apps);
   const cancelGraceMs = options.cancelGraceMs ?? 5_000;
   const endpoints = new Map<string, EndpointEntry[]>(
     options.apps.map((app) => [app.id, describeEndpoints(app)]),
@@ -146,6 +148,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerDiscoveryRoutes(fastify, context);
   registerAttachRoute(fastify, context);
   registerRunRoutes(fastify, context);
+  registerPlaygroundRoutes(fastify, context);
   void context.runtime.start();
   await fastify.ready();
   return {
@@ -161,6 +164,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       context.dispatcher.cancelAll(new SluiceError('cancelled', 'The server is shutting down'));
       context.heartbeat.stop();
       await fastify.close();
+      await context.runtime.close();
       await context.eventLog.close();
     },
   };

@@ -37,8 +37,13 @@ describe('error codes', () => {
     for (const code of codes) expect(httpStatusOf(code)).toBeGreaterThanOrEqual(400);
   });
 
-  it('marks only app_unavailable and timeout as retryable', () => {
-    expect(codes.filter(isRetryable).sort()).toEqual(['app_unavailable', 'timeout']);
+  it('marks only app_unavailable, overloaded, timeout and worker_lost as retryable', () => {
+    expect(codes.filter(isRetryable).sort()).toEqual([
+      'app_unavailable',
+      'overloaded',
+      'timeout',
+      'worker_lost',
+    ]);
   });
 
   it.each([

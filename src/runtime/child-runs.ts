@@ -1,0 +1,15 @@
+/** Where a child run goes: an app and one of its endpoints (`''` for the default). */
+export interface ChildTarget {
+  readonly appId: string;
+  readonly path: string;
+}
+
+/**
+ * How a run starts runs of other endpoints (`ctx.map`). The gateway's dispatcher provides
+ * it, so children obey the same limits and placement as any request; replica processes
+ * proxy it to their parent.
+ */
+export interface ChildRuns {
+  /** Runs one input and resolves with its output; rejects with a `SluiceError`. Aborting `signal` cancels the child. */
+  run(target: ChildTarget, input: unknown, signal: AbortSignal): Promise<unknown>;
+}
