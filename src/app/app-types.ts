@@ -49,7 +49,10 @@ export interface RunContext<State = unknown> {
   readonly rank: number;
   /** How many ranks run this request together (1 outside worker groups). */
   readonly worldSize: number;
-  /** Waits until every rank has reached this barrier. */
+  /**
+   * Waits until every rank has reached this barrier. Every rank must call the same
+   * collectives in the same order: calls are matched by their position (docs/collectives.md).
+   */
   readonly barrier: (options?: CollectiveOptions) => Promise<void>;
   /** Every rank receives the root rank's value (default root: 0). */
   readonly broadcast: <Value>(value: Value, options?: RootedCollectiveOptions) => Promise<Value>;
@@ -87,7 +90,10 @@ export interface RunContext<State = unknown> {
 
 /** Options of every collective. */
 export interface CollectiveOptions {
-  /** Fails the request, naming the ranks that did not arrive, after this long (default: the app's `collectiveTimeoutMs`). */
+  /**
+   * Rejects with `timeout`, naming the ranks that did not arrive, after this long (default:
+   * the app's `collectiveTimeoutMs`, else 60 s). See docs/collectives.md.
+   */
   readonly timeoutMs?: number;
 }
 

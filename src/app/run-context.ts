@@ -68,7 +68,7 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
 
   const { signal, childRuns } = options;
   return {
-    ...(options.collectives ?? soloCollectives()),
+    ...collectiveMethods(options.collectives ?? soloCollectives()),
     map: (target, inputs, mapOptions = {}) =>
       mapRuns({ childRuns, signal, target, inputs, options: mapOptions }),
     starmap: (target, argumentLists, mapOptions) =>
@@ -76,8 +76,11 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
         childRuns,
         signal,
         target,
-        inputs: spreadInto(argumentLists, mapOptions.toInput),
-        options: mapOptions,
+        inputs: spreadInto(
+          argumentLists,
+          (mapOptions as Partial<typeof mapOptions> | undefined)?.toInput,
+        ),
+        options: mapOptions ?? {},
       }),
     requestId: options.requestId,
     state: options.state,
@@ -101,9 +104,26 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
   };
 }
 
+/** Only the collective calls: a group's own extras (its `close`) stay off the context. */
+function collectiveMethods(collectives: Collectives): Collectives {
+  const { rank, worldSize, barrier, broadcast, gather, allGather, allReduce } = collectives;
+  return { rank, worldSize, barrier, broadcast, gather, allGather, allReduce };
+}
+
+/** A boolean, not a type guard: narrowing would turn a tuple type into `any[]`. */
+const isArgumentList = (values: unknown): boolean => Array.isArray(values);
+
 async function* spreadInto<Arguments extends readonly unknown[]>(
   argumentLists: Iterable<Arguments> | AsyncIterable<Arguments>,
-  toInput: (...values: Arguments) => unknown,
+  toInput: ((...values: Arguments) => unknown) | undefined,
 ): AsyncGenerator<unknown> {
-  for await (const values of argumentLists) yield toInput(...values);
+  if (typeof toInput !== 'function') {
+    throw new SluiceError('app_error', 'ctx.starmap needs options.toInput, a function');
+  }
+  for await (const values of argumentLists) {
+    if (!isArgumentList(values)) {
+      throw new SluiceError('app_error', 'ctx.starmap needs each input as an array of arguments');
+    }
+    yield toInput(...values);
+  }
 }

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isApp, type App } from '../app/define-app.js';
+import { recordAppSource } from '../runtime/app-sources.js';
 
 /**
  * Imports app files (TypeScript loads through tsx) and collects every app they export,
- * default or named.
+ * default or named. Each app's file is remembered, so replica processes can load it again.
  *
  * @example
  * const apps = await loadApps(['examples/text.ts']);
@@ -12,9 +13,11 @@ import { isApp, type App } from '../app/define-app.js';
 export async function loadApps(files: readonly string[]): Promise<App[]> {
   const apps: App[] = [];
   for (const file of files) {
-    const exports = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
+    const moduleUrl = pathToFileURL(resolve(file)).href;
+    const exports = (await import(moduleUrl)) as Record<string, unknown>;
     const found = [...new Set(Object.values(exports))].filter(isApp);
     if (found.length === 0) throw new Error(`${file} exports no app made with defineApp`);
+    for (const app of found) recordAppSource(app, moduleUrl);
     apps.push(...found);
   }
   return apps;

@@ -2,11 +2,31 @@ import type { App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { executeRun, type RunJob, type RunOutcome } from './execute-run.js';
 
-/** Where an app stands in its lifecycle, as `/ready` and `/apps` report it. */
+/** One replica of a process app, as `/ready` and `/apps` report it. */
+export interface ReplicaStatus {
+  /** The replica's number, 0 to `replicas - 1`. */
+  readonly replica: number;
+  /** `restarting`: it died and waits for its backoff; `failed`: its setup failed and it waits for its backoff. */
+  readonly state: 'starting' | 'ready' | 'restarting' | 'failed';
+  /** Process ids of its ranks (one unless it is a worker group); empty while it waits. */
+  readonly pids: readonly number[];
+  /** Runs it holds now. */
+  readonly running: number;
+  /** How many times it has been restarted. */
+  readonly restarts: number;
+  /** Why it last went down, if it has. */
+  readonly lastError?: string;
+}
+
+/** Where an app stands in its lifecycle, as `/ready` and `/apps` report it. Process apps list their replicas. */
 export type AppStatus =
-  | { readonly state: 'starting' }
-  | { readonly state: 'ready' }
-  | { readonly state: 'failed'; readonly error: string };
+  | { readonly state: 'starting'; readonly replicas?: readonly ReplicaStatus[] }
+  | { readonly state: 'ready'; readonly replicas?: readonly ReplicaStatus[] }
+  | {
+      readonly state: 'failed';
+      readonly error: string;
+      readonly replicas?: readonly ReplicaStatus[];
+    };
 
 /** A run to execute, before the runtime adds the app's state. */
 export type RuntimeJob = Omit<RunJob, 'state'>;
@@ -49,7 +69,14 @@ export class InlineRuntime implements Runtime {
   private readonly setups = new Map<string, SetupState>();
   private started: Promise<void> | undefined;
 
-  constructor(private readonly apps: readonly App[]) {}
+  /**
+   * @param maxConcurrency Runs of each app at once, over the apps' own `maxConcurrency`
+   *   (default: theirs, else unbounded).
+   */
+  constructor(
+    private readonly apps: readonly App[],
+    private readonly maxConcurrency?: number,
+  ) {}
 
   start(): Promise<void> {
     this.started ??= Promise.all(this.apps.map((app) => this.setUp(app))).then(() => undefined);
@@ -62,7 +89,7 @@ export class InlineRuntime implements Runtime {
 
   capacity(appId: string): number {
     const app = this.apps.find((candidate) => candidate.id === appId);
-    return app?.placement.maxConcurrency ?? Infinity;
+    return this.maxConcurrency ?? app?.placement.maxConcurrency ?? Infinity;
   }
 
   close(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { RunContext } from '../../app/app-types.js';
+import { createCollectives } from './create-collectives.js';
 
 /** The collective operations a run's context exposes, with its rank and group size. */
 export type Collectives = Pick<
@@ -20,20 +21,21 @@ export interface RankTransport {
 
 /**
  * The collectives of a run that is alone in its group: every operation completes at once
- * with this rank's own value.
+ * with this rank's own value, after the same checks a group makes.
  *
  * @example
  * const collectives = soloCollectives();
  * await collectives.allReduce(3, 'sum'); // 3
  */
 export function soloCollectives(): Collectives {
-  return {
-    rank: 0,
-    worldSize: 1,
-    barrier: () => Promise.resolve(),
-    broadcast: (value) => Promise.resolve(value),
-    gather: (value) => Promise.resolve([value]),
-    allGather: (value) => Promise.resolve([value]),
-    allReduce: (value) => Promise.resolve(value),
-  };
+  return createCollectives({ transport: SOLO_TRANSPORT });
 }
+
+const SOLO_TRANSPORT: RankTransport = {
+  rank: 0,
+  worldSize: 1,
+  send: (toRank) => {
+    throw new RangeError(`No rank ${toRank} in a group of 1`);
+  },
+  onMessage: () => () => undefined,
+};

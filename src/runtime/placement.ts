@@ -1,0 +1,93 @@
+import type { App, Isolation } from '../app/define-app.js';
+
+/** Placement settings that apply to every app, from the CLI or code; they win over the app's own. */
+export interface RuntimeOverrides {
+  readonly isolation?: Isolation;
+  readonly replicas?: number;
+  readonly maxConcurrency?: number;
+  readonly worldSize?: number;
+  readonly cancelDeadlineMs?: number;
+  readonly collectiveTimeoutMs?: number;
+  /** Extra Node flags of every replica process (e.g. `--max-old-space-size=256`). */
+  readonly nodeOptions?: readonly string[];
+  /** First delay before a dead replica restarts; it doubles per consecutive failure (default 250 ms). */
+  readonly restartBackoffMs?: number;
+  /** Longest delay between restarts (default 30 s). */
+  readonly maxRestartBackoffMs?: number;
+}
+
+/** An app's placement with defaults and overrides applied. */
+export interface ResolvedPlacement {
+  readonly isolation: Isolation;
+  readonly replicas: number;
+  /** Runs one replica executes at once (1 for worker groups). */
+  readonly maxConcurrency: number;
+  readonly worldSize: number;
+  readonly deviceMap: (rank: number) => string;
+  readonly cancelDeadlineMs: number;
+  readonly collectiveTimeoutMs: number | undefined;
+  readonly nodeOptions: readonly string[];
+  readonly restartBackoffMs: number;
+  readonly maxRestartBackoffMs: number;
+}
+
+/** Where apps run unless they or the CLI say otherwise (see DESIGN.md, "Runtime"). */
+export const DEFAULT_ISOLATION: Isolation = 'inline';
+/** Runs one process replica executes at once unless the app says otherwise. */
+export const DEFAULT_REPLICA_CONCURRENCY = 1;
+export const DEFAULT_CANCEL_DEADLINE_MS = 5_000;
+
+function positiveInteger(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`${name} must be a positive integer`);
+  }
+  return value;
+}
+
+function positiveNumber(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(Number.isFinite(value) && value > 0)) {
+    throw new TypeError(`${name} must be a positive number`);
+  }
+  return value;
+}
+
+/**
+ * An app's placement: the overrides, else the app's declaration, else the defaults. A
+ * `worldSize` above 1 always runs in processes, one request per group at a time.
+ *
+ * @example
+ * resolvePlacement(app, { replicas: 2 }).replicas; // 2
+ */
+export function resolvePlacement(app: App, overrides: RuntimeOverrides = {}): ResolvedPlacement {
+  const declared = app.placement;
+  const worldSize = positiveInteger(overrides.worldSize ?? declared.worldSize, 'worldSize') ?? 1;
+  const isolation =
+    worldSize > 1 ? 'process' : (overrides.isolation ?? declared.isolation ?? DEFAULT_ISOLATION);
+  const maxConcurrency = positiveInteger(
+    overrides.maxConcurrency ?? declared.maxConcurrency,
+    'maxConcurrency',
+  );
+  return {
+    isolation,
+    replicas: positiveInteger(overrides.replicas ?? declared.replicas, 'replicas') ?? 1,
+    maxConcurrency:
+      worldSize > 1
+        ? 1
+        : (maxConcurrency ?? (isolation === 'process' ? DEFAULT_REPLICA_CONCURRENCY : Infinity)),
+    worldSize,
+    deviceMap: declared.deviceMap ?? ((rank) => String(rank)),
+    cancelDeadlineMs:
+      positiveNumber(overrides.cancelDeadlineMs ?? declared.cancelDeadlineMs, 'cancelDeadlineMs') ??
+      DEFAULT_CANCEL_DEADLINE_MS,
+    collectiveTimeoutMs: positiveNumber(
+      overrides.collectiveTimeoutMs ?? declared.collectiveTimeoutMs,
+      'collectiveTimeoutMs',
+    ),
+    nodeOptions: overrides.nodeOptions ?? [],
+    restartBackoffMs: positiveNumber(overrides.restartBackoffMs, 'restartBackoffMs') ?? 250,
+    maxRestartBackoffMs:
+      positiveNumber(overrides.maxRestartBackoffMs, 'maxRestartBackoffMs') ?? 30_000,
+  };
+}

@@ -1,0 +1,135 @@
+import type { AppendResult } from '../../events/event-log.js';
+import { isTerminal, type NewEvent } from '../../events/event-types.js';
+import { SluiceError } from '../../errors/sluice-error.js';
+import type { RunOutcome } from '../execute-run.js';
+import type { RuntimeJob } from '../inline-runtime.js';
+import { terminalErrorEvent } from '../terminal-error.js';
+import { fromWireError, toWireError, type WireError } from './replica-protocol.js';
+
+/** What a {@link RelayedRun} needs from the replica that executes it. */
+export interface RelayedRunOptions {
+  readonly job: RuntimeJob;
+  readonly worldSize: number;
+  /** How long the run's code may go on after the run ended before its replica is killed. */
+  readonly cancelDeadlineMs: number;
+  /** Sends the abort into every rank. */
+  readonly cancelRanks: (error: WireError) => void;
+  /** The code outlived the cancel deadline: kill the replica. */
+  readonly overran: () => void;
+  /** Every rank's code has returned: the run's slot is free. */
+  readonly released: () => void;
+}
+
+const ENDED: AppendResult = { accepted: false, reason: 'ended' };
+
+/**
+ * The parent's side of one run in a replica: appends rank 0's events to the event log in
+ * order, writes the terminal event itself when the run is cancelled or its replica dies
+ * (so a hung or dead replica never leaves a request live), and holds the run's slot until
+ * every rank's code has returned, killing the replica if that outlasts the cancel deadline.
+ *
+ * @example
+ * const run = new RelayedRun({ job, worldSize: 1, cancelDeadlineMs: 5000, cancelRanks, overran, released });
+ * const outcome = await run.outcome;
+ */
+export class RelayedRun {
+  readonly outcome: Promise<RunOutcome>;
+  private resolveOutcome: (outcome: RunOutcome) => void = () => undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private ended = false;
+  private released = false;
+  private readonly settledRanks = new Set<number>();
+  private deadline: NodeJS.Timeout | undefined;
+  private timeout: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RelayedRunOptions) {
+    this.outcome = new Promise((resolve) => (this.resolveOutcome = resolve));
+    const { signal } = options.job.control;
+    if (signal.aborted) queueMicrotask(this.onAbort);
+    else signal.addEventListener('abort', this.onAbort, { once: true });
+    this.startTimeout();
+  }
+
+  get job(): RuntimeJob {
+    return this.options.job;
+  }
+
+  /** Appends a batch of rank 0's events, after the ones before it. */
+  append(events: readonly NewEvent[]): Promise<AppendResult> {
+    if (this.ended) return Promise.resolve(ENDED);
+    if (events.some((event) => isTerminal(event.type))) this.ended = true;
+    const appended = this.chain.then(() => this.options.job.sink(events));
+    this.chain = appended.catch(() => undefined);
+    return appended;
+  }
+
+  /** A rank's `executeRun` returned; rank 0's terminal event is in the log by then. */
+  rankFinished(rank: number, error: WireError | undefined): void {
+    if (rank === 0) {
+      this.ended = true;
+      this.settle(error ? { ok: false, error: fromWireError(error) } : { ok: true });
+    } else if (error && error.code !== 'cancelled') {
+      void this.end(fromWireError(error));
+    }
+  }
+
+  /** A rank's code returned. */
+  rankSettled(rank: number): void {
+    this.settledRanks.add(rank);
+    if (this.settledRanks.size < this.options.worldSize || this.released) return;
+    this.released = true;
+    clearTimeout(this.deadline);
+    this.options.released();
+  }
+
+  /** The replica died: the run ends with `error` unless it already has. */
+  lose(error: SluiceError): void {
+    this.released = true;
+    clearTimeout(this.deadline);
+    void this.end(error);
+  }
+
+  /** The app's timeout, kept here too: a replica whose event loop is blocked cannot keep it. */
+  private startTimeout(): void {
+    const seconds = this.options.job.app.timeoutSeconds;
+    if (seconds === undefined) return;
+    const error = new SluiceError('timeout', `The run did not finish within ${seconds} s`);
+    this.timeout = setTimeout(() => void this.end(error), seconds * 1000);
+  }
+
+  private readonly onAbort = (): void => {
+    const reason = this.options.job.control.signal.reason as unknown;
+    void this.end(
+      reason instanceof SluiceError
+        ? reason
+        : new SluiceError('cancelled', 'The request was cancelled'),
+    );
+  };
+
+  /** Ends the run from the parent: writes its terminal event unless one is already in. */
+  private async end(error: SluiceError): Promise<void> {
+    if (!this.ended) {
+      this.ended = true;
+      const terminal = terminalErrorEvent(error, this.options.job.requestId);
+      const written = this.chain.then(() => this.options.job.sink([terminal]));
+      this.chain = written.catch(() => undefined);
+      await this.chain;
+    }
+    this.settle({ ok: false, error });
+  }
+
+  /** Resolves the outcome once, stops the ranks' code and starts the cancel deadline. */
+  private settle(outcome: RunOutcome): void {
+    const { job, cancelRanks, cancelDeadlineMs, overran } = this.options;
+    job.control.signal.removeEventListener('abort', this.onAbort);
+    clearTimeout(this.timeout);
+    this.resolveOutcome(outcome);
+    this.resolveOutcome = () => undefined;
+    job.control.abort(FINISHED);
+    if (this.released || this.deadline) return;
+    cancelRanks(toWireError(outcome.ok ? FINISHED : outcome.error));
+    this.deadline = setTimeout(overran, cancelDeadlineMs);
+  }
+}
+
+const FINISHED = new SluiceError('cancelled', 'The run has finished');

@@ -1,0 +1,242 @@
+import type { ChildProcess } from 'node:child_process';
+import type { AppendResult } from '../../events/event-log.js';
+import { SluiceError } from '../../errors/sluice-error.js';
+import type { RunOutcome } from '../execute-run.js';
+import type { RuntimeJob } from '../inline-runtime.js';
+import type { ResolvedPlacement } from '../placement.js';
+import { RelayedRun } from './relayed-run.js';
+import { rankEnvironment } from './replica-environment.js';
+import {
+  toWireError,
+  type ParentMessage,
+  type ReplicaMessage,
+  type ReplicaTarget,
+  type WireError,
+} from './replica-protocol.js';
+import { spawnRank } from './spawn-rank.js';
+
+/** What a replica tells its pool. */
+export interface ReplicaGroupEvents {
+  /** Every rank has finished `setup`. */
+  readonly ready: () => void;
+  /** A rank died or failed its setup; every rank is being killed. */
+  readonly down: (failure: { readonly error: string; readonly inSetup: boolean }) => void;
+  /** A run's slot is free. */
+  readonly freed: () => void;
+}
+
+/** How one replica is started. */
+export interface ReplicaGroupOptions {
+  readonly target: ReplicaTarget;
+  readonly placement: ResolvedPlacement;
+  readonly events: ReplicaGroupEvents;
+}
+
+interface ChildCall {
+  readonly runId: number;
+  readonly controller: AbortController;
+}
+
+let nextRunId = 1;
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `was killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
+}
+
+/**
+ * One replica: `worldSize` rank processes (one for a plain replica) started together,
+ * serving runs together and dying together. Rank 0's events go to the event log; messages
+ * between ranks go through here. When any rank dies, every rank is killed, every run ends
+ * with `worker_lost`, and the pool decides when to start a new replica.
+ *
+ * @example
+ * const group = new ReplicaGroup({ target, placement, events });
+ * const outcome = await group.execute(job);
+ */
+export class ReplicaGroup {
+  private readonly ranks: ChildProcess[];
+  private readonly runs = new Map<number, RelayedRun>();
+  /** Child runs (`ctx.map`) in flight, by `rank:callId`. */
+  private readonly childCalls = new Map<string, ChildCall>();
+  private readyRanks = 0;
+  private state: 'starting' | 'ready' | 'down' = 'starting';
+
+  constructor(private readonly options: ReplicaGroupOptions) {
+    const { worldSize } = options.placement;
+    this.ranks = Array.from({ length: worldSize }, (_, rank) => this.spawn(rank));
+  }
+
+  /** Runs holding a slot (including cancelled runs whose code has not returned). */
+  get load(): number {
+    return this.runs.size;
+  }
+
+  get pids(): number[] {
+    return this.ranks.map((child) => child.pid ?? 0);
+  }
+
+  execute(job: RuntimeJob): Promise<RunOutcome> {
+    const runId = nextRunId++;
+    const { placement } = this.options;
+    const run = new RelayedRun({
+      job,
+      worldSize: placement.worldSize,
+      cancelDeadlineMs: placement.cancelDeadlineMs,
+      cancelRanks: (error) => this.broadcast({ kind: 'cancel', runId, error }),
+      overran: () =>
+        this.fail(`a run went on past its cancel deadline of ${placement.cancelDeadlineMs} ms`),
+      released: () => {
+        this.runs.delete(runId);
+        this.options.events.freed();
+      },
+    });
+    this.runs.set(runId, run);
+    // The run's signal aborts when it ends, however it ends: its children go with it.
+    job.control.signal.addEventListener('abort', () => this.cancelChildren(runId), { once: true });
+    const order = {
+      runId,
+      requestId: job.requestId,
+      path: job.endpoint.path,
+      input: job.input,
+      caps: job.caps,
+      childRuns: job.childRuns !== undefined,
+    };
+    this.broadcast({ kind: 'run', order });
+    return run.outcome;
+  }
+
+  /** Kills every rank; runs end with `worker_lost`. */
+  kill(): Promise<void> {
+    const exits = this.ranks.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) resolve();
+          else child.once('exit', () => resolve());
+        }),
+    );
+    this.fail('the replica was stopped');
+    return Promise.all(exits).then(() => undefined);
+  }
+
+  private spawn(rank: number): ChildProcess {
+    const { target, placement } = this.options;
+    const child = spawnRank({
+      environment: rankEnvironment({
+        target,
+        rank,
+        worldSize: placement.worldSize,
+        device: placement.deviceMap(rank),
+        collectiveTimeoutMs: placement.collectiveTimeoutMs,
+      }),
+      nodeOptions: placement.nodeOptions,
+    });
+    child.on('message', (message) => this.receive(rank, message as ReplicaMessage));
+    child.on('exit', (code, signal) => this.fail(`rank ${rank} ${describeExit(code, signal)}`));
+    child.on('error', (error) => this.fail(`rank ${rank} failed: ${error.message}`));
+    return child;
+  }
+
+  private send(rank: number, message: ParentMessage): void {
+    const child = this.ranks[rank];
+    if (!child?.connected) return;
+    child.send(message, (error) => {
+      if (error) this.fail(`rank ${rank} could not be reached: ${error.message}`);
+    });
+  }
+
+  private broadcast(message: ParentMessage): void {
+    for (let rank = 0; rank < this.ranks.length; rank++) this.send(rank, message);
+  }
+
+  private receive(rank: number, message: ReplicaMessage): void {
+    switch (message.kind) {
+      case 'ready':
+        return this.rankReady();
+      case 'setup-failed':
+        return this.fail(message.error, true);
+      case 'append':
+        return void this.append(message.runId, message.events);
+      case 'finished':
+        return this.runs.get(message.runId)?.rankFinished(rank, message.error);
+      case 'settled':
+        return this.runs.get(message.runId)?.rankSettled(rank);
+      case 'child-run':
+        return void this.childRun(rank, message);
+      case 'child-cancel':
+        return this.childCalls.get(`${rank}:${message.callId}`)?.controller.abort();
+      case 'rank-send':
+        return this.relay(rank, message);
+    }
+  }
+
+  private rankReady(): void {
+    this.readyRanks++;
+    if (this.readyRanks < this.ranks.length || this.state !== 'starting') return;
+    this.state = 'ready';
+    this.options.events.ready();
+  }
+
+  /** Appends rank 0's batch and answers with the log's verdict (a failing log counts as a refusal). */
+  private async append(runId: number, events: Parameters<RelayedRun['append']>[0]) {
+    const run = this.runs.get(runId);
+    let result: AppendResult = { accepted: false, reason: 'ended' };
+    try {
+      if (run) result = await run.append(events);
+    } catch {
+      result = { accepted: false, reason: 'missing' };
+    }
+    this.send(0, { kind: 'appended', runId, result });
+  }
+
+  private relay(fromRank: number, message: Extract<ReplicaMessage, { kind: 'rank-send' }>): void {
+    const { runId, toRank } = message;
+    if (!Number.isInteger(toRank) || toRank < 0 || toRank >= this.ranks.length) return;
+    this.send(toRank, { kind: 'rank-message', runId, fromRank, message: message.message });
+  }
+
+  private async childRun(rank: number, message: Extract<ReplicaMessage, { kind: 'child-run' }>) {
+    const key = `${rank}:${message.callId}`;
+    const controller = new AbortController();
+    this.childCalls.set(key, { runId: message.runId, controller });
+    const answer: { output?: unknown; error?: WireError } = {};
+    try {
+      answer.output = await this.startChild(message, controller.signal);
+    } catch (error) {
+      answer.error = toWireError(error);
+    } finally {
+      this.childCalls.delete(key);
+    }
+    this.send(rank, { kind: 'child-result', callId: message.callId, ...answer });
+  }
+
+  private startChild(
+    message: Extract<ReplicaMessage, { kind: 'child-run' }>,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    const job = this.runs.get(message.runId)?.job;
+    if (!job?.childRuns) {
+      return Promise.reject(new SluiceError('internal', 'ctx.map is not available to this run'));
+    }
+    if (job.control.signal.aborted) return Promise.reject(job.control.signal.reason as Error);
+    return job.childRuns.run(message.target, message.input, signal);
+  }
+
+  private cancelChildren(runId: number): void {
+    for (const call of this.childCalls.values()) {
+      if (call.runId === runId)
+        call.controller.abort(new SluiceError('cancelled', 'The parent run ended'));
+    }
+  }
+
+  /** Takes the replica down (once): kills every rank and ends every run. */
+  private fail(error: string, inSetup = this.state === 'starting'): void {
+    if (this.state === 'down') return;
+    this.state = 'down';
+    for (const child of this.ranks) child.kill('SIGKILL');
+    const lost = new SluiceError('worker_lost', 'The replica running this request died');
+    for (const run of this.runs.values()) run.lose(lost);
+    this.runs.clear();
+    for (const { controller } of this.childCalls.values()) controller.abort(lost);
+    this.options.events.down({ error, inSetup });
+  }
+}

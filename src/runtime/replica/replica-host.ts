@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { App, ServedEndpoint } from '../../app/define-app.js';
+import type { EventSink } from '../../app/event-writer.js';
+import type { AppendResult } from '../../events/event-log.js';
+import { SluiceError } from '../../errors/sluice-error.js';
+import type { Collectives } from '../collectives/collectives.js';
+import { executeRun } from '../execute-run.js';
+import { RunControl } from '../run-control.js';
+import { ChildRunsProxy } from './child-runs-proxy.js';
+import { IpcRankTransport } from './ipc-rank-transport.js';
+import type { ReplicaChannel } from './replica-channel.js';
+import {
+  fromWireError,
+  toWireError,
+  type ParentMessage,
+  type RunOrder,
+} from './replica-protocol.js';
+import { trackSettlement } from './track-settlement.js';
+
+/** Builds a run's collectives from its transport and signal (the collectives engine). */
+export type CollectivesFactory = (run: {
+  readonly transport: IpcRankTransport;
+  readonly signal: AbortSignal;
+}) => Collectives;
+
+/** What a replica process serves, and where it sits in its group. */
+export interface ReplicaHostOptions {
+  readonly app: App;
+  readonly state: unknown;
+  readonly channel: ReplicaChannel;
+  readonly rank: number;
+  readonly worldSize: number;
+  /** Present in groups of more than one rank. */
+  readonly collectives?: CollectivesFactory;
+}
+
+interface HostedRun {
+  readonly control: RunControl;
+  readonly appendWaiters: Array<(result: AppendResult) => void>;
+  readonly transport: IpcRankTransport | undefined;
+}
+
+const DISCARDED: AppendResult = { accepted: true, lastSeq: 0 };
+
+/**
+ * The replica side of the IPC protocol: runs each order with `executeRun`, sends rank 0's
+ * events to the parent as they are emitted (one message per batch the event writer makes,
+ * acknowledged by the parent's append, so the log's caps and refusals hold), and reports
+ * when each run has finished and when its code has returned.
+ *
+ * @example
+ * new ReplicaHost({ app, state, channel, rank: 0, worldSize: 1 }).listen();
+ */
+export class ReplicaHost {
+  private readonly runs = new Map<number, HostedRun>();
+  private readonly childRuns: ChildRunsProxy;
+
+  constructor(private readonly options: ReplicaHostOptions) {
+    this.childRuns = new ChildRunsProxy(options.channel);
+  }
+
+  /** Handles one message from the parent. */
+  readonly receive = (message: ParentMessage): void => {
+    switch (message.kind) {
+      case 'run':
+        return void this.run(message.order);
+      case 'cancel':
+        return this.runs.get(message.runId)?.control.abort(fromWireError(message.error));
+      case 'appended':
+        return this.runs.get(message.runId)?.appendWaiters.shift()?.(message.result);
+      case 'child-result':
+        return this.childRuns.settle(message.callId, message);
+      case 'rank-message':
+        return this.runs.get(message.runId)?.transport?.deliver(message.fromRank, message.message);
+    }
+  };
+
+  private async run(order: RunOrder): Promise<void> {
+    const { channel, app, rank, worldSize } = this.options;
+    const { runId } = order;
+    const transport =
+      worldSize > 1 ? new IpcRankTransport({ channel, runId, rank, worldSize }) : undefined;
+    const hosted: HostedRun = {
+      control: new RunControl(order.requestId),
+      appendWaiters: [],
+      transport,
+    };
+    this.runs.set(runId, hosted);
+    const endpoint = app.endpoints.get(order.path);
+    const tracked = endpoint ? trackSettlement(endpoint) : undefined;
+    const outcome = await executeRun({
+      app,
+      endpoint: tracked?.endpoint ?? missingEndpoint(order.path),
+      input: order.input,
+      state: this.options.state,
+      requestId: order.requestId,
+      control: hosted.control,
+      sink: rank === 0 ? this.sinkOf(runId, hosted) : () => Promise.resolve(DISCARDED),
+      caps: order.caps,
+      collectives:
+        transport && this.options.collectives?.({ transport, signal: hosted.control.signal }),
+      childRuns: order.childRuns ? this.childRuns.forRun(runId) : undefined,
+    });
+    channel.send({
+      kind: 'finished',
+      runId,
+      ...(outcome.ok ? {} : { error: toWireError(outcome.error) }),
+    });
+    await tracked?.settled();
+    this.runs.delete(runId);
+    channel.send({ kind: 'settled', runId });
+  }
+
+  private sinkOf(runId: number, hosted: HostedRun): EventSink {
+    return (events) =>
+      new Promise((resolve) => {
+        hosted.appendWaiters.push(resolve);
+        this.options.channel.send({ kind: 'append', runId, events });
+      });
+  }
+}
+
+function missingEndpoint(path: string): ServedEndpoint {
+  const fail = () => {
+    throw new SluiceError('not_found', `The app has no endpoint ${path || '(default)'}`);
+  };
+  return {
+    path,
+    description: undefined,
+    input: z.unknown(),
+    output: undefined,
+    run: fail,
+    limits: {},
+  };
+}

@@ -1,0 +1,233 @@
+import { SluiceError } from '../../errors/sluice-error.js';
+import type { RunOutcome } from '../execute-run.js';
+import type { AppStatus, ReplicaStatus, RuntimeJob } from '../inline-runtime.js';
+import type { ResolvedPlacement } from '../placement.js';
+import { terminalErrorEvent } from '../terminal-error.js';
+import { ReplicaGroup } from './replica-group.js';
+import type { ReplicaTarget } from './replica-protocol.js';
+
+/** One replica's place in the pool, across its restarts. */
+interface ReplicaSlot {
+  readonly index: number;
+  group: ReplicaGroup | undefined;
+  state: ReplicaStatus['state'];
+  restarts: number;
+  /** Failures since it was last ready: the exponent of its backoff. */
+  failures: number;
+  /** Its latest failure happened during setup (it is crash-looping if it stays so). */
+  setupFailing: boolean;
+  lastError: string | undefined;
+  timer: NodeJS.Timeout | undefined;
+  /** Resolves once it has been ready or failed for the first time. */
+  firstSettled: () => void;
+}
+
+interface Waiter {
+  readonly job: RuntimeJob;
+  readonly start: (group: ReplicaGroup) => void;
+  readonly reject: (error: SluiceError) => void;
+}
+
+/**
+ * The replicas of one process app: starts them, restarts them with exponential backoff
+ * when they die (a replica whose setup keeps failing waits longer each time, and `/ready`
+ * shows its last error), and hands each run to the least-loaded ready replica with a free
+ * slot. A run that finds none waits for one, unless it is cancelled first.
+ *
+ * @example
+ * const pool = new ReplicaPool({ target, placement });
+ * await pool.start();
+ * const outcome = await pool.execute(job);
+ */
+export class ReplicaPool {
+  private readonly slots: ReplicaSlot[];
+  private readonly started: Promise<void>;
+  private waiters: Waiter[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly options: {
+      readonly target: ReplicaTarget;
+      readonly placement: ResolvedPlacement;
+    },
+  ) {
+    const settled: Promise<void>[] = [];
+    this.slots = Array.from({ length: options.placement.replicas }, (_, index) => {
+      let firstSettled = () => undefined as void;
+      settled.push(new Promise((resolve) => (firstSettled = resolve)));
+      return {
+        index,
+        group: undefined,
+        state: 'starting' as const,
+        restarts: 0,
+        failures: 0,
+        setupFailing: false,
+        lastError: undefined,
+        timer: undefined,
+        firstSettled,
+      };
+    });
+    this.started = Promise.all(settled).then(() => undefined);
+  }
+
+  /** Starts every replica; resolves once each has been ready or failed once. */
+  start(): Promise<void> {
+    for (const slot of this.slots)
+      if (!slot.group && !slot.timer && !this.closed) this.launch(slot);
+    return this.started;
+  }
+
+  /** Replicas × runs per replica: dead and restarting replicas count, as they come back. */
+  get capacity(): number {
+    return this.options.placement.replicas * this.options.placement.maxConcurrency;
+  }
+
+  status(): AppStatus {
+    const replicas = this.slots.map((slot) => this.slotStatus(slot));
+    if (this.slots.some((slot) => slot.state === 'ready')) return { state: 'ready', replicas };
+    if (this.crashLooping()) {
+      const error = this.slots.find((slot) => slot.lastError)?.lastError ?? 'setup failed';
+      return { state: 'failed', error, replicas };
+    }
+    return { state: 'starting', replicas };
+  }
+
+  execute(job: RuntimeJob): Promise<RunOutcome> {
+    void this.start();
+    if (this.closed)
+      return Promise.reject(new SluiceError('app_unavailable', 'The server is shutting down'));
+    const group = this.pick();
+    if (group) return group.execute(job);
+    if (this.crashLooping()) return Promise.reject(unavailable());
+    return this.wait(job);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.reject(new SluiceError('app_unavailable', 'The server is shutting down'));
+    }
+    const kills = this.slots.map((slot) => {
+      clearTimeout(slot.timer);
+      slot.firstSettled();
+      return slot.group?.kill() ?? Promise.resolve();
+    });
+    await Promise.all(kills);
+  }
+
+  private slotStatus(slot: ReplicaSlot): ReplicaStatus {
+    return {
+      replica: slot.index,
+      state: slot.state,
+      pids: slot.group?.pids ?? [],
+      running: slot.group?.load ?? 0,
+      restarts: slot.restarts,
+      ...(slot.lastError === undefined ? {} : { lastError: slot.lastError }),
+    };
+  }
+
+  /** No replica is ready and every one failed its latest setup. */
+  private crashLooping(): boolean {
+    return this.slots.every((slot) => slot.setupFailing && slot.state !== 'ready');
+  }
+
+  /** The ready replica with the fewest runs and a free slot. */
+  private pick(): ReplicaGroup | undefined {
+    const limit = this.options.placement.maxConcurrency;
+    let best: ReplicaGroup | undefined;
+    for (const slot of this.slots) {
+      const group = slot.group;
+      if (slot.state !== 'ready' || !group || group.load >= limit) continue;
+      if (!best || group.load < best.load) best = group;
+    }
+    return best;
+  }
+
+  private wait(job: RuntimeJob): Promise<RunOutcome> {
+    const { signal } = job.control;
+    return new Promise<RunOutcome>((resolve, reject) => {
+      const leave = () => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== entry);
+        signal.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        leave();
+        resolve(endWaiting(job));
+      };
+      const entry: Waiter = {
+        job,
+        start: (group) => (leave(), resolve(group.execute(job))),
+        reject: (error) => (leave(), reject(error)),
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(entry);
+    });
+  }
+
+  /** Hands waiting runs to free slots, in arrival order. */
+  private drain(): void {
+    while (this.waiters.length > 0) {
+      const group = this.pick();
+      if (!group) return;
+      this.waiters[0]?.start(group);
+    }
+  }
+
+  private launch(slot: ReplicaSlot): void {
+    slot.timer = undefined;
+    slot.state = 'starting';
+    slot.group = new ReplicaGroup({
+      target: this.options.target,
+      placement: this.options.placement,
+      events: {
+        ready: () => {
+          slot.state = 'ready';
+          slot.failures = 0;
+          slot.setupFailing = false;
+          slot.firstSettled();
+          this.drain();
+        },
+        down: (failure) => this.down(slot, failure),
+        freed: () => this.drain(),
+      },
+    });
+  }
+
+  private down(
+    slot: ReplicaSlot,
+    failure: { readonly error: string; readonly inSetup: boolean },
+  ): void {
+    slot.group = undefined;
+    slot.lastError = failure.error;
+    slot.setupFailing = failure.inSetup;
+    slot.state = failure.inSetup ? 'failed' : 'restarting';
+    slot.failures++;
+    slot.firstSettled();
+    if (this.crashLooping()) {
+      for (const waiter of this.waiters.splice(0)) waiter.reject(unavailable());
+    }
+    if (this.closed) return;
+    const { restartBackoffMs, maxRestartBackoffMs } = this.options.placement;
+    const delay = Math.min(restartBackoffMs * 2 ** (slot.failures - 1), maxRestartBackoffMs);
+    slot.timer = setTimeout(() => {
+      slot.restarts++;
+      this.launch(slot);
+    }, delay);
+  }
+}
+
+function unavailable(): SluiceError {
+  return new SluiceError('app_unavailable', 'The app failed to start');
+}
+
+/** A run cancelled while waiting for a replica: its terminal event, written here. */
+async function endWaiting(job: RuntimeJob): Promise<RunOutcome> {
+  const reason = job.control.signal.reason as unknown;
+  const error =
+    reason instanceof SluiceError
+      ? reason
+      : new SluiceError('cancelled', 'The request was cancelled');
+  await job.sink([terminalErrorEvent(error, job.requestId)]);
+  return { ok: false, error };
+}

@@ -1,0 +1,94 @@
+import type { QueueCaps } from '../../app/event-writer.js';
+import type { AppendResult } from '../../events/event-log.js';
+import type { NewEvent } from '../../events/event-types.js';
+import { SluiceError, isSluiceError } from '../../errors/sluice-error.js';
+import { isErrorCode, type ErrorCode } from '../../errors/error-codes.js';
+import type { ChildTarget } from '../child-runs.js';
+
+/**
+ * What a replica process serves: an app exported by a module, or a `DistributedWorker`
+ * class exported by a module.
+ */
+export type ReplicaTarget =
+  | { readonly kind: 'app'; readonly moduleUrl: string; readonly appId: string }
+  | { readonly kind: 'worker'; readonly moduleUrl: string; readonly exportName: string };
+
+/** A `SluiceError` as it crosses the IPC channel. */
+export interface WireError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** One run, as the parent hands it to every rank of a replica. */
+export interface RunOrder {
+  readonly runId: number;
+  readonly requestId: string;
+  readonly path: string;
+  readonly input: unknown;
+  readonly caps: QueueCaps | undefined;
+  /** Whether this rank proxies `ctx.map` to the parent. */
+  readonly childRuns: boolean;
+}
+
+/** Messages from the parent to a replica process. */
+export type ParentMessage =
+  | { readonly kind: 'run'; readonly order: RunOrder }
+  | { readonly kind: 'cancel'; readonly runId: number; readonly error: WireError }
+  | { readonly kind: 'appended'; readonly runId: number; readonly result: AppendResult }
+  | {
+      readonly kind: 'child-result';
+      readonly callId: number;
+      readonly output?: unknown;
+      readonly error?: WireError;
+    }
+  | {
+      readonly kind: 'rank-message';
+      readonly runId: number;
+      readonly fromRank: number;
+      readonly message: unknown;
+    };
+
+/** Messages from a replica process to its parent. */
+export type ReplicaMessage =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'setup-failed'; readonly error: string }
+  | { readonly kind: 'append'; readonly runId: number; readonly events: readonly NewEvent[] }
+  | { readonly kind: 'finished'; readonly runId: number; readonly error?: WireError }
+  | { readonly kind: 'settled'; readonly runId: number }
+  | {
+      readonly kind: 'child-run';
+      readonly runId: number;
+      readonly callId: number;
+      readonly target: ChildTarget;
+      readonly input: unknown;
+    }
+  | { readonly kind: 'child-cancel'; readonly callId: number }
+  | {
+      readonly kind: 'rank-send';
+      readonly runId: number;
+      readonly toRank: number;
+      readonly message: unknown;
+    };
+
+/**
+ * A thrown value as it crosses the IPC channel: a `SluiceError` keeps its code and message,
+ * anything else becomes `internal`.
+ *
+ * @example
+ * toWireError(new SluiceError('cancelled', 'Cancelled')); // { code: 'cancelled', message: 'Cancelled' }
+ */
+export function toWireError(thrown: unknown): WireError {
+  if (isSluiceError(thrown)) return { code: thrown.code, message: thrown.message };
+  return { code: 'internal', message: 'Internal server error' };
+}
+
+/**
+ * The `SluiceError` a {@link WireError} stands for.
+ *
+ * @example
+ * fromWireError({ code: 'worker_lost', message: 'The worker died' }).status; // 503
+ */
+export function fromWireError(wire: WireError): SluiceError {
+  const code = isErrorCode(wire.code) ? wire.code : 'internal';
+  return new SluiceError(code, String(wire.message));
+}

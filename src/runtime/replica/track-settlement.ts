@@ -1,0 +1,71 @@
+import type { ServedEndpoint } from '../../app/define-app.js';
+import type { RunContext } from '../../app/app-types.js';
+
+/** An endpoint whose run reports when the app's code has really returned. */
+export interface TrackedEndpoint {
+  readonly endpoint: ServedEndpoint;
+  /** Resolves once the run function (or its generator) has returned or thrown; at once if it never ran. */
+  readonly settled: () => Promise<void>;
+}
+
+function isAsyncGenerator(value: unknown): value is RunGenerator {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AsyncGenerator).next === 'function' &&
+    Symbol.asyncIterator in value
+  );
+}
+
+type RunGenerator = AsyncGenerator<unknown, unknown, undefined>;
+
+/** Delegates to `generator`, calling `onDone` once a step says it is done or throws. */
+function watchGenerator(generator: RunGenerator, onDone: () => void): RunGenerator {
+  const settle = (step: Promise<IteratorResult<unknown, unknown>>) =>
+    step.then(
+      (result) => {
+        if (result.done) onDone();
+        return result;
+      },
+      (error: unknown) => {
+        onDone();
+        throw error;
+      },
+    );
+  const watched: RunGenerator = {
+    next: () => settle(generator.next()),
+    return: (value) => settle(generator.return(value)),
+    throw: (error) => settle(generator.throw(error)),
+    [Symbol.asyncIterator]: () => watched,
+  };
+  return watched;
+}
+
+/**
+ * Wraps an endpoint so the replica knows when the app's code is done. `executeRun` ends a
+ * cancelled run at once, whether or not the app noticed; the replica keeps the run's slot
+ * until its code returns, and the parent kills a replica whose code outlives the cancel
+ * deadline.
+ *
+ * @example
+ * const tracked = trackSettlement(endpoint);
+ * await executeRun({ ...job, endpoint: tracked.endpoint });
+ * await tracked.settled();
+ */
+export function trackSettlement(endpoint: ServedEndpoint): TrackedEndpoint {
+  let settled: Promise<void> | undefined;
+  const run = (input: unknown, context: RunContext) => {
+    let markDone = () => undefined as void;
+    settled = new Promise((resolve) => (markDone = resolve));
+    try {
+      const result = endpoint.run(input, context);
+      if (isAsyncGenerator(result)) return watchGenerator(result, markDone);
+      Promise.resolve(result).then(markDone, markDone);
+      return result;
+    } catch (error) {
+      markDone();
+      throw error;
+    }
+  };
+  return { endpoint: { ...endpoint, run }, settled: () => settled ?? Promise.resolve() };
+}
