@@ -2,13 +2,15 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { pino, type Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
+import type { DefaultLimits } from '../dispatch/tracked-request.js';
+import type { RequestQueue } from '../dispatch/request-queue.js';
+import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-delivery.js';
 import {
   DEFAULT_EVENT_LOG_LIMITS,
   type EventLog,
   type EventLogLimits,
 } from '../events/event-log.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
-import { SluiceError } from '../errors/sluice-error.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
 import { ApiKeys } from './api-keys.js';
@@ -17,11 +19,16 @@ import { AppRoutes } from './app-routes.js';
 import { sendError } from './error-reply.js';
 import type { GatewayContext } from './gateway-context.js';
 import { Heartbeat } from './heartbeat.js';
+import { GatewayMetrics } from './metrics.js';
+import { registerMetricsRoute } from './metrics-route.js';
 import { noRouteError } from './method-not-allowed.js';
 import { pathOf } from './path-of.js';
 import { registerAttachRoute } from './routes/attach-route.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
 import { registerPlaygroundRoutes } from './routes/playground-routes.js';
+import { queueMethodError } from './routes/queue-paths.js';
+import { registerQueueRequestRoutes } from './routes/queue-request-routes.js';
+import { registerQueueSubmitRoute } from './routes/queue-submit-route.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 
 /** Options of {@link createGateway}; every one but `apps` has a production default. */
@@ -42,6 +49,17 @@ export interface GatewayOptions {
   readonly cancelGraceMs?: number;
   /** A pino logger, or `false` for none (default: pino at `info`). */
   readonly logger?: Logger | false;
+  /** Limits of endpoints that declare none in `defineApp` (default: unbounded). */
+  readonly limits?: DefaultLimits;
+  /** Where requests wait (default: in memory). */
+  readonly queue?: RequestQueue;
+  /**
+   * How long `close()` lets running runs finish before cancelling them (default 0: cancel
+   * at once; `sluice serve` defaults to 30 s).
+   */
+  readonly shutdownDeadlineMs?: number;
+  /** Webhook retries (default: 5 attempts, 500 ms doubling, 10 s per attempt). */
+  readonly webhook?: Partial<WebhookPolicy>;
 }
 
 /** Where to listen. */
@@ -58,7 +76,11 @@ export interface Gateway {
   readonly runtime: Runtime;
   /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:8000`. */
   listen(options?: ListenOptions): Promise<string>;
-  /** Cancels runs, closes connections and releases the backends. */
+  /**
+   * Graceful shutdown: refuses new runs (503 `app_unavailable`), ends queued requests with
+   * `cancelled`, lets running runs finish up to `shutdownDeadlineMs`, cancels the rest, lets
+   * open streams write their terminal events, then closes connections and the backends.
+   */
   close(): Promise<void>;
 }
 
@@ -70,6 +92,21 @@ function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
   const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits);
   const runtime = options.runtime ?? createRuntime(options.apps);
   const cancelGraceMs = options.cancelGraceMs ?? 5_000;
+  const limits = { ...DEFAULT_EVENT_LOG_LIMITS, ...options.eventLogLimits };
+  const metrics = new GatewayMetrics(() => dispatcher.queueDepth);
+  const dispatcher: Dispatcher = new Dispatcher({
+    eventLog,
+    runtime,
+    cancelGraceMs,
+    logger,
+    caps: limits,
+    retentionMs: limits.retentionMs,
+    findApp: (appId) => routes.get(appId),
+    queue: options.queue,
+    defaultLimits: options.limits,
+    webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
+    observer: metrics.observer(),
+  });
   const endpoints = new Map<string, EndpointEntry[]>(
     options.apps.map((app) => [app.id, describeEndpoints(app)]),
   );
@@ -77,16 +114,11 @@ function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
     routes,
     keys: new ApiKeys(options.apiKeys ?? []),
     runtime,
-    dispatcher: new Dispatcher({
-      eventLog,
-      runtime,
-      cancelGraceMs,
-      logger,
-      caps: { ...DEFAULT_EVENT_LOG_LIMITS, ...options.eventLogLimits },
-    }),
+    dispatcher,
     eventLog,
     heartbeat: new Heartbeat(options.heartbeatMs ?? 15_000),
     logger,
+    metrics,
     endpointsOf: (appId) => endpoints.get(appId) ?? [],
   };
 }
@@ -94,7 +126,8 @@ function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
 function installErrorHandling(fastify: FastifyInstance, context: GatewayContext): void {
   fastify.setErrorHandler((error, _request, reply) => sendError(reply, error, context.logger));
   fastify.setNotFoundHandler((request, reply) => {
-    const error = noRouteError(context.routes, pathOf(request.url));
+    const path = pathOf(request.url);
+    const error = queueMethodError(context.routes, path) ?? noRouteError(context.routes, path);
     if (error.allowed.length > 0) reply.header('allow', error.allowed.join(', '));
     return sendError(reply, error, context.logger);
   });
@@ -147,7 +180,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   installAuthentication(fastify, context);
   registerDiscoveryRoutes(fastify, context);
   registerAttachRoute(fastify, context);
+  registerQueueSubmitRoute(fastify, context);
+  registerQueueRequestRoutes(fastify, context);
   registerRunRoutes(fastify, context);
+  registerMetricsRoute(fastify, context);
   registerPlaygroundRoutes(fastify, context);
   void context.runtime.start();
   await fastify.ready();
@@ -161,13 +197,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         .listen({ host: where.host ?? '127.0.0.1', port: where.port ?? 0 })
         .then(() => baseUrl(fastify)),
     close: async () => {
-      context.dispatcher.cancelAll(new SluiceError('cancelled', 'The server is shutting down'));
+      await context.dispatcher.shutdown(options.shutdownDeadlineMs ?? 0);
+      await streamsEnded(context.metrics, STREAM_FLUSH_MS);
       context.heartbeat.stop();
       await fastify.close();
       await context.runtime.close();
       await context.eventLog.close();
     },
   };
+}
+
+const STREAM_FLUSH_MS = 2_000;
+
+/** Waits (at most `timeoutMs`) for open streams to write their terminal events and end. */
+async function streamsEnded(metrics: GatewayMetrics, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { values } = await metrics.activeStreams.get();
+    if ((values[0]?.value ?? 0) <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function baseUrl(fastify: FastifyInstance): string {

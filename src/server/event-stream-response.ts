@@ -71,6 +71,11 @@ function writeHead(response: ServerResponse, requestId: string): void {
   response.write(encodeSseComment('open'));
 }
 
+function countEvents(context: GatewayContext, sent: number, read: number): void {
+  if (sent > 0) context.metrics.eventsSent.inc(sent);
+  if (read > sent) context.metrics.eventsSkipped.inc(read - sent);
+}
+
 /** Where a client's stream starts. */
 export interface StreamPosition {
   readonly requestId: string;
@@ -104,6 +109,7 @@ export async function streamToClient(
   response.once('close', onClose);
   writeHead(response, requestId);
   context.heartbeat.add(response);
+  context.metrics.activeStreams.inc();
   try {
     let position = afterSeq;
     for (;;) {
@@ -112,6 +118,7 @@ export async function streamToClient(
         signal: closed.signal,
       });
       if (!batch) break;
+      countEvents(context, batch.events.length, batch.lastSeq - position);
       const hasRoom = batch.events.length === 0 || writeAll(response, groupForWrites(batch.events));
       if (!hasRoom) await drained(response, closed.signal);
       if (batch.ended) break;
@@ -122,6 +129,7 @@ export async function streamToClient(
     if (!response.destroyed) response.write(errorFrame(thrown, requestId));
   } finally {
     context.heartbeat.delete(response);
+    context.metrics.activeStreams.dec();
     response.off('close', onClose);
     if (!response.destroyed) response.end();
     detach();

@@ -6,6 +6,7 @@ import type { ApiKeys } from './api-keys.js';
 import type { EndpointEntry } from './app-catalog.js';
 import type { AppRoutes } from './app-routes.js';
 import type { Heartbeat } from './heartbeat.js';
+import type { GatewayMetrics } from './metrics.js';
 
 /** What the route handlers share: the gateway's parts, built once by `createGateway`. */
 export interface GatewayContext {
@@ -16,6 +17,7 @@ export interface GatewayContext {
   readonly eventLog: EventLog;
   readonly heartbeat: Heartbeat;
   readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
   readonly endpointsOf: (appId: string) => readonly EndpointEntry[];
 }
 

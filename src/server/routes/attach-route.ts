@@ -3,7 +3,8 @@ import { SluiceError } from '../../errors/sluice-error.js';
 import { streamToClient } from '../event-stream-response.js';
 import type { GatewayContext } from '../gateway-context.js';
 
-interface AttachParams {
+/** The params of every route under `/{owner}/{name}/requests/{id}`. */
+export interface RequestParams {
   owner: string;
   name: string;
   requestId: string;
@@ -29,9 +30,16 @@ export function resumePoint(header: unknown, query: unknown): number {
   return Number(raw.trim());
 }
 
-async function findOwnedRequest(
+/**
+ * Looks a request up for its owner: `request_not_found` for an unknown id, another key's
+ * request or another app's; `request_expired` (410) once its retention has passed.
+ *
+ * @example
+ * const lookup = await findOwnedRequest(context, request);
+ */
+export async function findOwnedRequest(
   context: GatewayContext,
-  request: FastifyRequest<{ Params: AttachParams }>,
+  request: FastifyRequest<{ Params: RequestParams }>,
 ) {
   const { owner, name, requestId } = request.params;
   const lookup = await context.eventLog.lookup(requestId);
@@ -54,7 +62,7 @@ async function findOwnedRequest(
  * registerAttachRoute(fastify, context);
  */
 export function registerAttachRoute(fastify: FastifyInstance, context: GatewayContext): void {
-  fastify.get<{ Params: AttachParams; Querystring: { last_event_id?: string } }>(
+  fastify.get<{ Params: RequestParams; Querystring: { last_event_id?: string } }>(
     '/:owner/:name/requests/:requestId/stream',
     { config: { auth: true } },
     async (request, reply: FastifyReply) => {

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseInput } from '../../app/input-schema.js';
-import type { LoggedEvent } from '../../events/event-types.js';
+import { parseQueueOptions } from '../../dispatch/request-options.js';
 import { readTerminal } from '../../events/read-terminal.js';
-import { isErrorCode } from '../../errors/error-codes.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { ResolvedRunRoute } from '../app-routes.js';
 import { sendError } from '../error-reply.js';
@@ -10,20 +9,21 @@ import { streamToClient } from '../event-stream-response.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { noRouteError } from '../method-not-allowed.js';
 import { pathOf } from '../path-of.js';
+import { sendTerminal } from './terminal-reply.js';
 
-function checkAvailable(context: GatewayContext, route: ResolvedRunRoute): void {
+/**
+ * Refuses a run of an app whose setup failed (503 `app_unavailable`).
+ *
+ * @example
+ * checkAvailable(context, route);
+ */
+export function checkAvailable(
+  context: GatewayContext,
+  route: Pick<ResolvedRunRoute, 'app'>,
+): void {
   const status = context.runtime.status(route.app.id);
   if (status.state === 'failed')
     throw new SluiceError('app_unavailable', 'The app failed to start');
-}
-
-function errorFromEvent(event: LoggedEvent): SluiceError {
-  const payload = JSON.parse(event.json) as { code?: unknown; message?: unknown };
-  const code = isErrorCode(payload.code) ? payload.code : 'internal';
-  return new SluiceError(
-    code,
-    typeof payload.message === 'string' ? payload.message : 'The run failed',
-  );
 }
 
 /** The sync view: wait for the terminal event and answer it as JSON. */
@@ -39,12 +39,9 @@ async function answerSync(
   const detach = context.dispatcher.attach(requestId);
   try {
     const terminal = await readTerminal(context.eventLog, requestId, left.signal);
+    if (terminal) return sendTerminal(context, reply, { requestId, terminal });
     reply.header('x-request-id', requestId).header('x-fal-request-id', requestId);
-    if (!terminal)
-      return sendError(reply, new SluiceError('cancelled', 'The client left'), context.logger);
-    if (terminal.type === 'error')
-      return sendError(reply, errorFromEvent(terminal), context.logger);
-    return reply.code(200).type('application/json').send(terminal.json);
+    return sendError(reply, new SluiceError('cancelled', 'The client left'), context.logger);
   } finally {
     reply.raw.off('close', onClose);
     detach();
@@ -61,7 +58,9 @@ function answerStream(context: GatewayContext, reply: FastifyReply, requestId: s
 }
 
 /**
- * `POST /{owner}/{name}{path}` (JSON) and `POST /{owner}/{name}{path}/stream` (SSE).
+ * `POST /{owner}/{name}{path}` (JSON) and `POST /{owner}/{name}{path}/stream` (SSE). Both
+ * go through the dispatcher's queue and limits, with the same priority and start-timeout
+ * headers as the queue view.
  *
  * @example
  * registerRunRoutes(fastify, context);
@@ -79,13 +78,21 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
         throw error;
       }
       checkAvailable(context, route);
+      const options = parseQueueOptions(request.headers);
       // No body at all runs with the input's defaults; a JSON `null` body is validated as sent.
       const input = await parseInput(
         route.endpoint.input,
         request.body === undefined ? {} : request.body,
       );
-      const submission = { ...route, input, owner: request.owner, cancelOnDisconnect: true };
-      const record = await context.dispatcher.submit(submission);
+      const { record } = await context.dispatcher.submit({
+        app: route.app,
+        endpoint: route.endpoint,
+        input,
+        owner: request.owner,
+        cancelOnDisconnect: true,
+        view: route.view,
+        ...options,
+      });
       if (route.view === 'stream') return answerStream(context, reply, record.requestId);
       return answerSync(context, reply, record.requestId);
     },

@@ -1,0 +1,100 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { GatewayOptions } from '../server/create-gateway.js';
+
+/** `sluice serve`'s flags, as `parseArgs` reads them. */
+export const SERVE_FLAGS = {
+  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string', default: '8000' },
+  'keys-file': { type: 'string' },
+  'body-limit': { type: 'string' },
+  'heartbeat-ms': { type: 'string' },
+  'cancel-grace-ms': { type: 'string' },
+  'retention-ms': { type: 'string' },
+  'max-events': { type: 'string' },
+  'max-log-bytes': { type: 'string' },
+  'max-concurrent': { type: 'string' },
+  'max-queued': { type: 'string' },
+  'shutdown-deadline-ms': { type: 'string' },
+  'webhook-attempts': { type: 'string' },
+  'webhook-backoff-ms': { type: 'string' },
+  'log-level': { type: 'string', default: 'info' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** The flags' help text. */
+export const SERVE_FLAGS_HELP = `Options:
+  --host <host>                interface to listen on (default 127.0.0.1)
+  --port <port>                port (default 8000; 0 picks a free one)
+  --keys-file <file>           API keys, one per line; SLUICE_API_KEYS (comma-separated) also works
+  --body-limit <bytes>         largest request body (default 10485760)
+  --heartbeat-ms <ms>          heartbeat interval of event streams (default 15000)
+  --cancel-grace-ms <ms>       how long a run outlives its last client (default 5000)
+  --retention-ms <ms>          how long a request's events and result are kept after it ends (default 600000)
+  --max-events <n>             most events kept per request (default 250000)
+  --max-log-bytes <bytes>      most event bytes kept per request (default 67108864)
+  --max-concurrent <n>         runs at once per endpoint without limits.concurrent (default unbounded)
+  --max-queued <n>             waiting requests per endpoint without limits.queued (default unbounded)
+  --shutdown-deadline-ms <ms>  on SIGTERM/SIGINT, how long running runs may finish (default 30000)
+  --webhook-attempts <n>       webhook deliveries tried before giving up (default 5)
+  --webhook-backoff-ms <ms>    wait before the second webhook attempt, doubling after (default 500)
+  --log-level <level>          pino level: fatal, error, warn, info, debug (default info)`;
+
+type FlagValues = { readonly [Name in keyof typeof SERVE_FLAGS]?: string | boolean };
+
+function numberOption(values: FlagValues, name: keyof typeof SERVE_FLAGS): number | undefined {
+  const value = values[name];
+  if (typeof value !== 'string') return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0)
+    throw new Error(`--${name} must be a non-negative number`);
+  return number;
+}
+
+function withoutUndefined<Value extends object>(value: Value): Partial<Value> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<Value>;
+}
+
+const DEFAULT_SHUTDOWN_DEADLINE_MS = 30_000;
+
+/**
+ * The gateway options the flags set (every one but apps, logger and keys).
+ *
+ * @example
+ * const options = gatewayOptionsOf(values);
+ */
+export function gatewayOptionsOf(
+  values: FlagValues,
+): Omit<GatewayOptions, 'apps' | 'logger' | 'apiKeys'> {
+  return {
+    bodyLimitBytes: numberOption(values, 'body-limit'),
+    heartbeatMs: numberOption(values, 'heartbeat-ms'),
+    cancelGraceMs: numberOption(values, 'cancel-grace-ms'),
+    eventLogLimits: withoutUndefined({
+      retentionMs: numberOption(values, 'retention-ms'),
+      maxEvents: numberOption(values, 'max-events'),
+      maxBytes: numberOption(values, 'max-log-bytes'),
+    }),
+    limits: withoutUndefined({
+      concurrent: numberOption(values, 'max-concurrent'),
+      queued: numberOption(values, 'max-queued'),
+    }),
+    shutdownDeadlineMs:
+      numberOption(values, 'shutdown-deadline-ms') ?? DEFAULT_SHUTDOWN_DEADLINE_MS,
+    webhook: withoutUndefined({
+      attempts: numberOption(values, 'webhook-attempts'),
+      baseDelayMs: numberOption(values, 'webhook-backoff-ms'),
+    }),
+  };
+}
+
+/**
+ * The port flag as a number.
+ *
+ * @example
+ * const port = portOf(values); // 8000
+ */
+export function portOf(values: FlagValues): number | undefined {
+  return numberOption(values, 'port');
+}

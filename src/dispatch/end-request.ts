@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import type { EventLog } from '../events/event-log.js';
+import type { SluiceError } from '../errors/sluice-error.js';
+import { terminalErrorEvent } from '../runtime/terminal-error.js';
+
+/** One request to end with an error. */
+export interface Ending {
+  readonly eventLog: EventLog;
+  readonly logger: Logger;
+  readonly requestId: string;
+  readonly error: SluiceError;
+  /** Log it as a fault: the run itself should have ended the request. */
+  readonly unexpected: boolean;
+}
+
+/**
+ * Writes a terminal `error` event unless the request's log has already ended; never
+ * rejects (a failure is logged with the request id).
+ *
+ * @example
+ * await endIfLive({ eventLog, logger, requestId, error, unexpected: false });
+ */
+export async function endIfLive(ending: Ending): Promise<void> {
+  const { eventLog, logger, requestId, error } = ending;
+  try {
+    const lookup = await eventLog.lookup(requestId);
+    if (lookup.state !== 'live') return;
+    if (ending.unexpected)
+      logger.error({ requestId, code: error.code }, 'ending a request its run left live');
+    await eventLog.append(requestId, [terminalErrorEvent(error, requestId)]);
+  } catch (failure) {
+    logger.error({ requestId, err: failure }, 'could not end the request');
+  }
+}

@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+import type { EventLog } from '../events/event-log.js';
+import { readTerminal } from '../events/read-terminal.js';
+import type { DispatchObserver } from './dispatch-observer.js';
+import { outcomeOf } from './terminal-outcome.js';
+import { observed, type TrackedRequest } from './tracked-request.js';
+import { deliverWebhook, webhookBody, type WebhookPolicy } from './webhook-delivery.js';
+
+/** What the aftermath needs. */
+export interface AftermathOptions {
+  readonly eventLog: EventLog;
+  readonly logger: Logger;
+  readonly observer: DispatchObserver;
+  readonly webhookPolicy: WebhookPolicy;
+}
+
+/**
+ * What follows a request's terminal event: its outcome in the metrics and the logs, and
+ * its webhook, delivered in the background with retries.
+ *
+ * @example
+ * await aftermath.record(tracked);
+ */
+export class RequestAftermath {
+  private readonly deliveries = new Set<Promise<void>>();
+
+  constructor(private readonly options: AftermathOptions) {}
+
+  /** Resolves once every webhook in delivery has settled, or after `timeoutMs`. */
+  async webhooksSettled(timeoutMs: number): Promise<void> {
+    if (this.deliveries.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all(this.deliveries), timeout]);
+    clearTimeout(timer);
+  }
+
+  async record(tracked: Readonly<TrackedRequest>): Promise<void> {
+    const { requestId } = tracked.record;
+    const never = new AbortController().signal;
+    const terminal = await readTerminal(this.options.eventLog, requestId, never).catch(
+      () => undefined,
+    );
+    const outcome = outcomeOf(terminal);
+    const { startedAt, endedAt } = tracked;
+    const runSeconds =
+      startedAt === undefined || endedAt === undefined ? undefined : (endedAt - startedAt) / 1000;
+    this.options.observer.finished(observed(tracked), outcome, runSeconds);
+    this.logOutcome(tracked, outcome);
+    const url = tracked.submission.webhookUrl;
+    if (!url || !terminal) return;
+    const delivery = this.sendWebhook(tracked, { url, body: webhookBody(requestId, terminal) });
+    this.deliveries.add(delivery);
+    void delivery.finally(() => this.deliveries.delete(delivery));
+  }
+
+  private async sendWebhook(
+    tracked: Readonly<TrackedRequest>,
+    { url, body }: { url: string; body: ReturnType<typeof webhookBody> },
+  ): Promise<void> {
+    const { logger } = this.options;
+    const { requestId } = tracked.record;
+    const delivered = await deliverWebhook({
+      url,
+      body,
+      policy: this.options.webhookPolicy,
+      onAttemptFailed: (attempt, problem) =>
+        logger.warn({ requestId, attempt, problem }, 'webhook delivery failed'),
+    });
+    if (delivered) return logger.debug({ requestId }, 'webhook delivered');
+    logger.error({ requestId }, 'webhook not delivered');
+    this.options.observer.webhookFailed(observed(tracked));
+  }
+
+  private logOutcome(tracked: Readonly<TrackedRequest>, outcome: string): void {
+    const { logger } = this.options;
+    const { requestId, appId } = tracked.record;
+    const fields = { requestId, app: appId, view: tracked.submission.view ?? 'sync' };
+    if (outcome === 'ok') return logger.info(fields, 'run completed');
+    if (outcome === 'cancelled')
+      return logger.info({ ...fields, code: outcome }, 'request cancelled');
+    logger.warn({ ...fields, code: outcome }, 'request failed');
+  }
+}

@@ -1,0 +1,69 @@
+import { SluiceError } from '../errors/sluice-error.js';
+
+/** How a request asks to be queued: from its headers, checked. */
+export interface QueueOptions {
+  /** Higher starts first; `0` is normal. */
+  readonly priority: number;
+  /** End the request with `timeout` if it has not started within this many seconds. */
+  readonly startTimeoutSeconds: number | undefined;
+}
+
+const MAX_PRIORITY = 1000;
+const FAL_PRIORITIES: Readonly<Record<string, number>> = { normal: 0, low: -1 };
+const MAX_START_TIMEOUT_SECONDS = 24 * 60 * 60;
+
+function headerError(header: string, message: string, type: string): SluiceError {
+  return new SluiceError('invalid_input', `${header} ${message}`, {
+    fields: [{ loc: ['header', header], msg: message, type }],
+  });
+}
+
+function single(value: unknown): string | undefined {
+  if (Array.isArray(value)) return single(value[0]);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function parsePriority(headers: Readonly<Record<string, unknown>>): number {
+  const sluice = single(headers['x-sluice-priority']);
+  if (sluice !== undefined) {
+    const priority = Number(sluice);
+    if (!Number.isInteger(priority) || Math.abs(priority) > MAX_PRIORITY)
+      throw headerError(
+        'x-sluice-priority',
+        `must be an integer from -${MAX_PRIORITY} to ${MAX_PRIORITY}`,
+        'int_parsing',
+      );
+    return priority;
+  }
+  const fal = single(headers['x-fal-queue-priority']);
+  if (fal === undefined) return 0;
+  const priority = FAL_PRIORITIES[fal.toLowerCase()];
+  if (priority === undefined)
+    throw headerError('x-fal-queue-priority', 'must be "normal" or "low"', 'enum');
+  return priority;
+}
+
+function parseStartTimeout(headers: Readonly<Record<string, unknown>>): number | undefined {
+  const raw = single(headers['x-fal-request-timeout']);
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!(seconds > 0 && seconds <= MAX_START_TIMEOUT_SECONDS))
+    throw headerError(
+      'x-fal-request-timeout',
+      `must be a number of seconds from 0 to ${MAX_START_TIMEOUT_SECONDS}`,
+      'float_parsing',
+    );
+  return seconds;
+}
+
+/**
+ * Reads a request's queue options from its headers: `x-sluice-priority` (an integer,
+ * higher first) or fal's `x-fal-queue-priority` (`normal`, `low`), and fal's start timeout
+ * `x-fal-request-timeout` (seconds). A malformed header is `invalid_input`.
+ *
+ * @example
+ * parseQueueOptions({ 'x-fal-queue-priority': 'low' }); // { priority: -1, startTimeoutSeconds: undefined }
+ */
+export function parseQueueOptions(headers: Readonly<Record<string, unknown>>): QueueOptions {
+  return { priority: parsePriority(headers), startTimeoutSeconds: parseStartTimeout(headers) };
+}

@@ -1,0 +1,75 @@
+import type { App, ServedEndpoint } from '../app/define-app.js';
+import type { RequestRecord } from '../events/event-log.js';
+import type { SluiceError } from '../errors/sluice-error.js';
+import type { RunControl } from '../runtime/run-control.js';
+import type { ObservedRequest, RequestView } from './dispatch-observer.js';
+
+/** What to run, and for whom. */
+export interface Submission {
+  readonly app: App;
+  readonly endpoint: ServedEndpoint;
+  /** Already validated. */
+  readonly input: unknown;
+  /** Fingerprint of the caller's key, or `'anonymous'`. */
+  readonly owner: string;
+  /** Cancel the run once its last client has been gone for the grace period (stream and sync views). */
+  readonly cancelOnDisconnect: boolean;
+  /** Which view submitted it, for metrics (default `sync`). */
+  readonly view?: RequestView;
+  /** Higher starts first (default 0). */
+  readonly priority?: number;
+  /** End with `timeout` if not started within this many seconds. */
+  readonly startTimeoutSeconds?: number;
+  /** Where to POST the outcome once the request ends. */
+  readonly webhookUrl?: string;
+}
+
+/** Limits that apply to endpoints that declare none. */
+export interface DefaultLimits {
+  readonly concurrent?: number;
+  readonly queued?: number;
+}
+
+/** Where a request stands, as the dispatcher knows it. */
+export type DispatchState = 'queued' | 'running' | 'ended';
+
+/** What the dispatcher knows of a request it took. */
+export interface TrackedRequest {
+  readonly record: RequestRecord;
+  /** What was submitted; its input is dropped once the request ends. */
+  submission: Submission;
+  state: DispatchState;
+  /** Milliseconds since the epoch. */
+  startedAt?: number;
+  endedAt?: number;
+  /** It ended because it did not start within its start timeout. */
+  startTimedOut?: boolean;
+  control?: RunControl;
+  startTimer?: NodeJS.Timeout;
+  /** A cancel that came while the request was between the queue and its start. */
+  pendingCancel?: SluiceError;
+}
+
+/** The answer of {@link Dispatcher.submit}. */
+export interface Submitted {
+  readonly record: RequestRecord;
+  /** Requests of the same app ahead of it; 0 when it started or starts next. */
+  readonly queuePosition: number;
+}
+
+/** The answer of {@link Dispatcher.cancel}. */
+export type CancelAnswer = 'requested' | 'ended' | 'unknown';
+
+/**
+ * A tracked request as metrics see it: its app, endpoint and view.
+ *
+ * @example
+ * observer.started(observed(tracked), waitSeconds);
+ */
+export function observed(tracked: Readonly<TrackedRequest>): ObservedRequest {
+  return {
+    appId: tracked.record.appId,
+    endpoint: tracked.record.endpoint,
+    view: tracked.submission.view ?? 'sync',
+  };
+}

@@ -1,0 +1,93 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DispatchObserver, ObservedRequest } from '../dispatch/dispatch-observer.js';
+
+const SECONDS_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
+const REQUEST_LABELS = ['app', 'endpoint', 'view'] as const;
+
+function labels(request: ObservedRequest) {
+  return { app: request.appId, endpoint: request.endpoint || '/', view: request.view };
+}
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (never prom-client's global
+ * one, so gateways in one process do not share counters). It observes the dispatcher and
+ * the event streams; `/metrics` renders it. Names are listed in `docs/metrics.md`.
+ *
+ * @example
+ * const metrics = new GatewayMetrics(() => dispatcher.queueDepth);
+ * const text = await metrics.registry.metrics();
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'sluice_requests_total',
+    help: 'Requests by app, endpoint, view and outcome (ok, or the error code)',
+    labelNames: [...REQUEST_LABELS, 'outcome'],
+    registers: [this.registry],
+  });
+  readonly activeStreams = new Gauge({
+    name: 'sluice_active_streams',
+    help: 'Event streams open now',
+    registers: [this.registry],
+  });
+  readonly eventsSent = new Counter({
+    name: 'sluice_events_sent_total',
+    help: 'Events written to event streams',
+    registers: [this.registry],
+  });
+  readonly eventsSkipped = new Counter({
+    name: 'sluice_events_skipped_total',
+    help: 'Superseded progress and preview events a slow stream skipped',
+    registers: [this.registry],
+  });
+  readonly queueWait = this.histogram('sluice_queue_wait_seconds', 'Time from submission to start');
+  readonly runDuration = this.histogram(
+    'sluice_run_duration_seconds',
+    'Time from start to the terminal event',
+  );
+  readonly firstEvent = this.histogram(
+    'sluice_time_to_first_event_seconds',
+    'Time from submission to the first event',
+  );
+  readonly webhookFailures = new Counter({
+    name: 'sluice_webhook_failures_total',
+    help: 'Webhooks not delivered after every attempt',
+    labelNames: ['app'],
+    registers: [this.registry],
+  });
+
+  constructor(queueDepth: () => number) {
+    new Gauge({
+      name: 'sluice_queue_depth',
+      help: 'Requests waiting to start',
+      registers: [this.registry],
+      collect() {
+        this.set(queueDepth());
+      },
+    });
+  }
+
+  /** The dispatcher's view of these metrics. */
+  observer(): DispatchObserver {
+    return {
+      refused: (request, code) => this.requests.inc({ ...labels(request), outcome: code }),
+      started: (request, seconds) => this.queueWait.observe(labels(request), seconds),
+      firstEvent: (request, seconds) => this.firstEvent.observe(labels(request), seconds),
+      finished: (request, outcome, runSeconds) => {
+        this.requests.inc({ ...labels(request), outcome });
+        if (runSeconds !== undefined) this.runDuration.observe(labels(request), runSeconds);
+      },
+      webhookFailed: (request) => this.webhookFailures.inc({ app: request.appId }),
+    };
+  }
+
+  private histogram(name: string, help: string): Histogram<(typeof REQUEST_LABELS)[number]> {
+    return new Histogram({
+      name,
+      help,
+      labelNames: [...REQUEST_LABELS],
+      buckets: SECONDS_BUCKETS,
+      registers: [this.registry],
+    });
+  }
+}

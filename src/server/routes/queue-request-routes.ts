@@ -1,0 +1,157 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toAsciiJson } from '../../events/ascii-json.js';
+import { readTerminal } from '../../events/read-terminal.js';
+import { SSE_HEADERS, encodeSseComment } from '../../events/sse.js';
+import { SluiceError } from '../../errors/sluice-error.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { findOwnedRequest, type RequestParams } from './attach-route.js';
+import { baseUrlOf } from './queue-submit-route.js';
+import {
+  queueStatus,
+  requestUrls,
+  scanLog,
+  scanTerminal,
+  type QueueStatus,
+} from './queue-status.js';
+import { sendTerminal } from './terminal-reply.js';
+
+type QueueRequest = FastifyRequest<{ Params: RequestParams; Querystring: { logs?: string } }>;
+
+const REQUEST_PATH = '/queue/:owner/:name/requests/:requestId';
+
+function wantsLogs(request: QueueRequest): boolean {
+  return request.query.logs === '1' || request.query.logs === 'true';
+}
+
+/** The status now, with the log lines after `afterSeq`. */
+async function statusNow(
+  context: GatewayContext,
+  request: QueueRequest,
+  afterSeq: number,
+): Promise<{ status: QueueStatus; lastSeq: number; newLogs: number }> {
+  const { requestId } = request.params;
+  const appId = `${request.params.owner}/${request.params.name}`;
+  const withLogs = wantsLogs(request);
+  const scan = withLogs
+    ? await scanLog(context.eventLog, requestId, afterSeq)
+    : await scanTerminal(context.eventLog, requestId);
+  const status = queueStatus({
+    requestId,
+    urls: requestUrls(baseUrlOf(request), appId, requestId),
+    tracked: context.dispatcher.tracked(requestId),
+    queuePosition: await context.dispatcher.position(requestId),
+    scan,
+    withLogs,
+  });
+  return { status, lastSeq: scan.lastSeq, newLogs: scan.logs.length };
+}
+
+function withoutLogs(status: QueueStatus): string {
+  return JSON.stringify({ ...status, logs: undefined });
+}
+
+/** Writes one status per change until `COMPLETED`: new log lines only, as fal's client accumulates them. */
+async function streamStatuses(
+  context: GatewayContext,
+  request: QueueRequest,
+  response: ServerResponse,
+): Promise<void> {
+  const closed = new AbortController();
+  response.once('close', () => closed.abort());
+  response.writeHead(200, { ...SSE_HEADERS, 'x-fal-request-id': request.params.requestId });
+  response.write(encodeSseComment('open'));
+  context.heartbeat.add(response);
+  context.metrics.activeStreams.inc();
+  try {
+    let seq = 0;
+    let previous = '';
+    while (!closed.signal.aborted) {
+      // Listen before reading, so a change between the read and the wait is not missed.
+      const iteration = new AbortController();
+      const signal = AbortSignal.any([closed.signal, iteration.signal]);
+      const changed = context.dispatcher.nextChange(signal);
+      try {
+        const { status, lastSeq, newLogs } = await statusNow(context, request, seq);
+        if (withoutLogs(status) !== previous || newLogs > 0)
+          response.write(`data: ${toAsciiJson(status)}\n\n`);
+        previous = withoutLogs(status);
+        seq = lastSeq;
+        if (status.status === 'COMPLETED') break;
+        const { requestId } = request.params;
+        await Promise.race([changed, context.eventLog.waitForEvents(requestId, seq, signal)]);
+      } finally {
+        iteration.abort();
+      }
+    }
+  } catch (thrown) {
+    context.logger.error(
+      { requestId: request.params.requestId, err: thrown },
+      'status stream failed',
+    );
+  } finally {
+    context.heartbeat.delete(response);
+    context.metrics.activeStreams.dec();
+    if (!response.destroyed) response.end();
+  }
+}
+
+async function answerResult(context: GatewayContext, request: QueueRequest, reply: FastifyReply) {
+  const left = new AbortController();
+  reply.raw.once('close', () => left.abort());
+  const terminal = await readTerminal(context.eventLog, request.params.requestId, left.signal);
+  if (!terminal) {
+    await findOwnedRequest(context, request); // expired while waiting: say so
+    throw new SluiceError('cancelled', 'The client left');
+  }
+  return sendTerminal(context, reply, { requestId: request.params.requestId, terminal });
+}
+
+async function answerCancel(context: GatewayContext, request: QueueRequest, reply: FastifyReply) {
+  const lookup = await findOwnedRequest(context, request);
+  const answer =
+    lookup.state === 'ended' ? 'ended' : await context.dispatcher.cancel(request.params.requestId);
+  if (answer === 'ended') return reply.code(400).send({ status: 'ALREADY_COMPLETED' });
+  return reply.code(202).send({ status: 'CANCELLATION_REQUESTED' });
+}
+
+/**
+ * The queue's per-request routes: `GET …/status[?logs=1]`, `GET …/status/stream` (SSE, one
+ * status per change, ending after `COMPLETED`), `GET …` (the result; it waits for the
+ * request to end) and `PUT …/cancel` (any request, whatever view started it). Another
+ * key's request is answered exactly as an unknown one; an expired one is `request_expired`.
+ *
+ * @example
+ * registerQueueRequestRoutes(fastify, context);
+ */
+export function registerQueueRequestRoutes(
+  fastify: FastifyInstance,
+  context: GatewayContext,
+): void {
+  const config = { config: { auth: true } };
+  fastify.get(`${REQUEST_PATH}/status`, config, async (request: QueueRequest) => {
+    await findOwnedRequest(context, request);
+    return (await statusNow(context, request, 0)).status;
+  });
+  fastify.get(`${REQUEST_PATH}/status/stream`, config, async (request: QueueRequest, reply) => {
+    await findOwnedRequest(context, request);
+    reply.hijack();
+    void streamStatuses(context, request, reply.raw);
+  });
+  fastify.get(REQUEST_PATH, config, async (request: QueueRequest, reply) => {
+    await findOwnedRequest(context, request);
+    return answerResult(context, request, reply);
+  });
+  // fal's client sends its cancel as JSON with an empty body: the cancel route reads no body.
+  void fastify.register((scope, _options, done) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', (_request, payload, parsed) => {
+      payload.resume();
+      parsed(null, undefined);
+    });
+    scope.put(`${REQUEST_PATH}/cancel`, config, (request: QueueRequest, reply) =>
+      answerCancel(context, request, reply),
+    );
+    done();
+  });
+}

@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseInput } from '../../app/input-schema.js';
+import { parseQueueOptions } from '../../dispatch/request-options.js';
+import { SluiceError } from '../../errors/sluice-error.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { pathOf } from '../path-of.js';
+import { queueMethodError } from './queue-paths.js';
+import { requestUrls } from './queue-status.js';
+import { checkAvailable } from './run-routes.js';
+
+const QUEUE_PREFIX = '/queue';
+
+function webhookOf(query: unknown): string | undefined {
+  const { webhook, fal_webhook } = (query ?? {}) as Record<string, unknown>;
+  const [name, raw] =
+    typeof webhook === 'string' ? ['webhook', webhook] : ['fal_webhook', fal_webhook];
+  if (raw === undefined) return undefined;
+  const url = typeof raw === 'string' && URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new SluiceError('invalid_input', `${name} must be an http or https URL`, {
+      fields: [{ loc: ['query', name], msg: 'must be an http or https URL', type: 'url_parsing' }],
+    });
+  }
+  return url.href;
+}
+
+/**
+ * The base URL a client reached this gateway at, from its `Host` header.
+ *
+ * @example
+ * baseUrlOf(request); // 'http://127.0.0.1:8000'
+ */
+export function baseUrlOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.headers.host ?? 'localhost'}`;
+}
+
+/**
+ * `POST /queue/{owner}/{name}{path}`: queues a run and answers at once with its id, queue
+ * position and URLs. Queue requests are never cancelled by a disconnect, only by `cancel`.
+ *
+ * @example
+ * registerQueueSubmitRoute(fastify, context);
+ */
+export function registerQueueSubmitRoute(fastify: FastifyInstance, context: GatewayContext): void {
+  fastify.post(
+    `${QUEUE_PREFIX}/*`,
+    { config: { auth: true } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const path = pathOf(request.url);
+      const route = context.routes.resolveRun(path.slice(QUEUE_PREFIX.length));
+      if (!route || route.view !== 'sync') {
+        const wrongMethod = queueMethodError(context.routes, path);
+        if (wrongMethod) void reply.header('allow', wrongMethod.allowed.join(', '));
+        throw wrongMethod ?? new SluiceError('not_found', 'No app is served at this path');
+      }
+      checkAvailable(context, route);
+      const options = parseQueueOptions(request.headers);
+      const webhookUrl = webhookOf(request.query);
+      const input = await parseInput(
+        route.endpoint.input,
+        request.body === undefined ? {} : request.body,
+      );
+      const { record, queuePosition } = await context.dispatcher.submit({
+        app: route.app,
+        endpoint: route.endpoint,
+        input,
+        owner: request.owner,
+        cancelOnDisconnect: false,
+        view: 'queue',
+        ...options,
+        webhookUrl,
+      });
+      const { requestId } = record;
+      reply.header('x-request-id', requestId).header('x-fal-request-id', requestId);
+      return reply.code(200).send({
+        request_id: requestId,
+        status: 'IN_QUEUE',
+        queue_position: queuePosition,
+        ...requestUrls(baseUrlOf(request), route.app.id, requestId),
+      });
+    },
+  );
+}
