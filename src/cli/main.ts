@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { callCommand } from './call-command.js';
 import { serveCommand } from './serve-command.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<void>>> = {
   serve: serveCommand,
+  call: callCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -82,7 +82,7 @@ export function isSluiceError(value: unknown): value is SluiceError {
     typeof value === 'object' &&
     value !== null &&
     BRAND in value &&
-    isErrorCode((value as SluiceError).code)
+    isErrorCode((value as { code?: unknown }).code)
   );
 }
 

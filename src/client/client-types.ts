@@ -1,0 +1,91 @@
+/** The closed vocabulary of events a sluice stream carries. */
+export type StreamEventType = 'progress' | 'preview' | 'output' | 'log' | 'result' | 'error';
+
+/** Data of a `progress` event. */
+export interface ProgressData {
+  readonly step: number;
+  readonly total: number;
+  readonly message?: string;
+}
+
+/** Data of a `preview` event: an image a page can show (a JPEG data URI by default). */
+export interface PreviewData {
+  readonly image: {
+    readonly url: string;
+    readonly content_type: string;
+    readonly width?: number;
+    readonly height?: number;
+  };
+}
+
+/** Data of a `log` event. */
+export interface LogData {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly timestamp: string;
+}
+
+/** Data of an `error` event: the request failed. */
+export interface ErrorData {
+  readonly code: string;
+  readonly message: string;
+  readonly retryable: boolean;
+  readonly request_id: string;
+}
+
+/** One event of a stream; `id` is its SSE id, the request's event number (1, 2, 3…). */
+export type StreamEvent<Output = unknown> =
+  | { readonly type: 'progress'; readonly id: number; readonly data: ProgressData }
+  | { readonly type: 'preview'; readonly id: number; readonly data: PreviewData }
+  | { readonly type: 'output'; readonly id: number; readonly data: unknown }
+  | { readonly type: 'log'; readonly id: number; readonly data: LogData }
+  | { readonly type: 'result'; readonly id: number; readonly data: Output }
+  | { readonly type: 'error'; readonly id: number; readonly data: ErrorData };
+
+/** How the client resumes a dropped stream: jittered exponential backoff. */
+export interface RetryOptions {
+  /** Reconnection attempts per interruption before giving up (default 5). */
+  readonly attempts?: number;
+  /** Delay before the first attempt, in ms (default 100); doubles each attempt. */
+  readonly initialDelayMs?: number;
+  /** Longest delay between attempts, in ms (default 2000). */
+  readonly maxDelayMs?: number;
+}
+
+/** Options of `createClient`. */
+export interface ClientOptions {
+  /** The gateway's URL, e.g. `http://127.0.0.1:8000`. */
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Key <apiKey>`. */
+  readonly apiKey?: string;
+  /** The fetch to use (default: the global one). */
+  readonly fetch?: typeof fetch;
+  /** Resume backoff. */
+  readonly retry?: RetryOptions;
+  /**
+   * A stream that receives nothing, not even a heartbeat, for this long is treated as
+   * dropped and resumed (default 60 000: four of the server's default 15 s heartbeats; 0 turns
+   * it off). Keep it above the server's `heartbeatMs`.
+   */
+  readonly idleTimeoutMs?: number;
+}
+
+/** Options of `client.run` and `client.stream`. */
+export interface CallOptions {
+  /** An endpoint's sub-path such as `/img2img` (default: the app's default endpoint). */
+  readonly path?: `/${string}`;
+  /** Aborts the call; a stream ends and its `done()` rejects with `cancelled`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `client.attach`. */
+export interface AttachOptions {
+  /** Replay only events after this one (default 0: every event). */
+  readonly lastEventId?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `client.cancel`. */
+export interface CancelOptions {
+  readonly signal?: AbortSignal;
+}

@@ -1,0 +1,22 @@
+export { createClient } from './create-client.js';
+export type { DefaultCallOptions, EndpointCallOptions, SluiceClient } from './sluice-client.js';
+export { EventStream } from './event-stream.js';
+export { SseDecoder } from './sse-decoder.js';
+export type { SseMessage } from './sse-decoder.js';
+export { SluiceError, isSluiceError } from '../errors/sluice-error.js';
+export type { ErrorBody, FieldError } from '../errors/sluice-error.js';
+export type { ErrorCode } from '../errors/error-codes.js';
+export type {
+  AttachOptions,
+  CallOptions,
+  CancelOptions,
+  ClientOptions,
+  ErrorData,
+  LogData,
+  PreviewData,
+  ProgressData,
+  RetryOptions,
+  StreamEvent,
+  StreamEventType,
+} from './client-types.js';
+export type { AppCatalog, AppIdOf, InputOf, OutputOf } from './typed-apps.js';
