@@ -1,0 +1,120 @@
+import type { SchemaNode } from '../catalog.js';
+import { element } from '../dom.js';
+import { schemaTable, type RefResolver } from './schema-table.js';
+
+interface Parameter {
+  readonly name: string;
+  readonly in: string;
+  readonly required?: boolean;
+  readonly schema?: SchemaNode;
+}
+
+interface MediaTypes {
+  readonly content?: Readonly<Record<string, { readonly schema?: SchemaNode }>>;
+}
+
+interface Operation {
+  readonly summary?: string;
+  readonly description?: string;
+  readonly parameters?: readonly Parameter[];
+  readonly requestBody?: MediaTypes;
+  readonly responses?: Readonly<Record<string, MediaTypes & { readonly description?: string }>>;
+}
+
+/** The parts of an OpenAPI 3.1 document the docs page renders. */
+export interface OpenApiDocument {
+  readonly info?: { readonly title?: string; readonly version?: string };
+  readonly paths: Readonly<Record<string, Readonly<Record<string, Operation>>>>;
+  readonly components?: { readonly schemas?: Readonly<Record<string, SchemaNode>> };
+}
+
+function mediaSection(title: string, media: MediaTypes, resolve: RefResolver): HTMLElement[] {
+  return Object.entries(media.content ?? {}).map(([type, { schema }]) =>
+    element(
+      'div',
+      { class: 'media' },
+      element('h4', {}, title, ' ', element('code', {}, type)),
+      schema ? schemaTable(schema, resolve) : null,
+    ),
+  );
+}
+
+function parametersTable(parameters: readonly Parameter[]): HTMLElement {
+  const rows = parameters.map((parameter) =>
+    element(
+      'tr',
+      {},
+      element('td', {}, element('code', {}, parameter.name), parameter.required ? ' *' : ''),
+      element('td', {}, parameter.in),
+      element('td', {}, element('code', {}, String(parameter.schema?.type ?? 'any'))),
+    ),
+  );
+  return element('table', { class: 'schema-table' }, element('tbody', {}, ...rows));
+}
+
+function operationSection(
+  route: { readonly method: string; readonly path: string; readonly operation: Operation },
+  resolve: RefResolver,
+): HTMLElement {
+  const { method, path, operation } = route;
+  const responses = Object.entries(operation.responses ?? {}).map(([status, response]) =>
+    element(
+      'li',
+      {},
+      element('strong', {}, status),
+      ` ${response.description ?? ''}`,
+      ...(status.startsWith('2') ? mediaSection('Body', response, resolve) : []),
+    ),
+  );
+  return element(
+    'section',
+    { class: 'operation', 'data-operation': `${method.toUpperCase()} ${path}` },
+    element('h3', {}, element('span', { class: 'method' }, method.toUpperCase()), path),
+    operation.summary ? element('p', {}, operation.summary) : null,
+    operation.description ? element('p', { class: 'description' }, operation.description) : null,
+    operation.parameters?.length ? parametersTable(operation.parameters) : null,
+    ...(operation.requestBody ? mediaSection('Request body', operation.requestBody, resolve) : []),
+    element('h4', {}, 'Responses'),
+    element('ul', {}, ...responses),
+  );
+}
+
+/**
+ * The API docs of an OpenAPI document: every operation with its parameters, request body
+ * schema and responses. No third-party renderer, nothing fetched but the document.
+ *
+ * @example
+ * document.body.append(renderOpenApi(await (await fetch('/openapi.json')).json()));
+ */
+export function renderOpenApi(document: OpenApiDocument): HTMLElement {
+  const schemas = document.components?.schemas ?? {};
+  const resolve: RefResolver = (ref) => schemas[ref.replace('#/components/schemas/', '')];
+  const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) =>
+      operationSection({ method, path, operation }, resolve),
+    ),
+  );
+  return element(
+    'main',
+    { 'data-testid': 'api-docs' },
+    element(
+      'h1',
+      {},
+      document.info?.title ?? 'API',
+      ' ',
+      element('small', {}, document.info?.version ?? ''),
+    ),
+    element(
+      'p',
+      {},
+      'Runs need an ',
+      element('code', {}, 'Authorization: Key <key>'),
+      ' header when the server has keys. Errors answer ',
+      element('code', {}, '{detail, error_type, code}'),
+      '. The machine-readable document is at ',
+      element('a', { href: '/openapi.json' }, '/openapi.json'),
+      '.',
+    ),
+    ...operations,
+  );
+}

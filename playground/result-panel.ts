@@ -1,0 +1,37 @@
+import { copyButton } from './copy-button.js';
+import { element } from './dom.js';
+import { imagesIn, readableJson } from './images.js';
+
+/**
+ * The final output: its images rendered, its JSON pretty-printed with a Copy button.
+ *
+ * @example
+ * const panel = new ResultPanel();
+ * panel.show({ image: { url, content_type: 'image/jpeg' }, seed: 7 });
+ */
+export class ResultPanel {
+  readonly element = element('section', { class: 'result', 'data-testid': 'result', hidden: true });
+
+  clear(): void {
+    this.element.replaceChildren();
+    this.element.hidden = true;
+  }
+
+  show(output: unknown): void {
+    const images = imagesIn(output).map((image) =>
+      element('img', { src: image.url, alt: 'Result image', 'data-testid': 'result-image' }),
+    );
+    const json = JSON.stringify(output, null, 2);
+    this.element.replaceChildren(
+      element(
+        'h3',
+        {},
+        'Result',
+        copyButton(() => json, 'Copy JSON'),
+      ),
+      element('div', { class: 'result-images' }, ...images),
+      element('pre', { class: 'json', 'data-testid': 'result-json' }, readableJson(output)),
+    );
+    this.element.hidden = false;
+  }
+}

@@ -1,0 +1,112 @@
+import { element } from './dom.js';
+import { formatTiming } from './durations.js';
+import { imagesIn } from './images.js';
+import type { PageEvent } from './page-event.js';
+import { ProgressPanel } from './progress-panel.js';
+import { ResultPanel } from './result-panel.js';
+import { LogPanel, OutputPanel, PreviewPanel } from './stream-panels.js';
+
+/** Where a run is: `running`, then one of the ends. */
+export type RunState = 'idle' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** A failure as the page shows it. */
+export interface RunFailure {
+  readonly code: string;
+  readonly message: string;
+}
+
+const TICK_MS = 250;
+
+/**
+ * Everything the page shows about one run, live: status, timings, progress, the latest
+ * preview, output text, logs, and at the end the result. Times are `Date.now()` values.
+ *
+ * @example
+ * const view = new RunView();
+ * view.begin('Starting…');
+ * view.handle(event);
+ */
+export class RunView {
+  private readonly status = element('p', { class: 'status', 'data-testid': 'status' });
+  private readonly timings = element('p', { class: 'timings', 'data-testid': 'timings' });
+  private readonly progress = new ProgressPanel();
+  private readonly preview = new PreviewPanel();
+  private readonly output = new OutputPanel();
+  private readonly logs = new LogPanel();
+  private readonly result = new ResultPanel();
+  readonly element = element(
+    'section',
+    { class: 'run', 'data-testid': 'run', hidden: true },
+    this.status,
+    this.timings,
+    this.progress.element,
+    element('div', { class: 'live' }, this.preview.element, this.output.element),
+    this.logs.element,
+    this.result.element,
+  );
+  private startedAt = 0;
+  private firstEventAt: number | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  begin(label: string): void {
+    this.startedAt = Date.now();
+    this.firstEventAt = undefined;
+    for (const panel of [this.preview, this.output, this.logs, this.result]) panel.clear();
+    this.progress.reset(this.startedAt);
+    this.timings.textContent = '';
+    this.setStatus('running', label);
+    this.element.hidden = false;
+    clearInterval(this.ticker);
+    this.ticker = setInterval(() => this.progress.refresh(Date.now()), TICK_MS);
+  }
+
+  setRequestId(requestId: string): void {
+    this.setStatus('running', `Running · request ${requestId}`);
+  }
+
+  handle(event: PageEvent): void {
+    const at = Date.now();
+    if (this.firstEventAt === undefined) {
+      this.firstEventAt = at;
+      this.timings.textContent = `First event after ${formatTiming(at - this.startedAt)}`;
+    }
+    this.progress.track(event, at);
+    const image = imagesIn(event.data).at(-1);
+    if (image !== undefined && event.type !== 'result') this.preview.show(image);
+    if (event.type === 'output') this.output.append(event.data);
+    if (event.type === 'log') this.logs.append(event.data);
+    if (event.type === 'result') this.complete(event.data);
+    if (event.type === 'error') this.fail(event.data as RunFailure);
+  }
+
+  /** Ends the run with a failure: an `error` event, a refused request or a lost connection. */
+  fail(failure: RunFailure): void {
+    const cancelled = failure.code === 'cancelled';
+    // A failure that came as no event (a refused request) still ends the facts line.
+    this.progress.track({ type: 'error', id: 0, data: failure }, Date.now());
+    this.end(cancelled ? 'cancelled' : 'failed');
+    const label = cancelled ? 'Cancelled' : 'Failed';
+    this.status.textContent = `${label}: ${failure.message} (${failure.code})`;
+  }
+
+  private complete(output: unknown): void {
+    this.end('completed');
+    this.result.show(output);
+    this.status.textContent = 'Completed';
+  }
+
+  private end(state: RunState): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+    const first =
+      this.firstEventAt === undefined ? '—' : formatTiming(this.firstEventAt - this.startedAt);
+    const total = formatTiming(Date.now() - this.startedAt);
+    this.timings.textContent = `First event after ${first} · total ${total}`;
+    this.status.dataset.state = state;
+  }
+
+  private setStatus(state: RunState, text: string): void {
+    this.status.dataset.state = state;
+    this.status.textContent = text;
+  }
+}

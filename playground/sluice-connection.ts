@@ -1,0 +1,36 @@
+import { createClient } from '../src/client/index.js';
+import type { PageEvent } from './page-event.js';
+
+/** A run's events as the page consumes them. */
+export interface PageStream extends AsyncIterable<PageEvent> {
+  /** Resolves with the request id once the server answered. */
+  readonly started: () => Promise<string>;
+}
+
+/** The page's only way to the server's run routes: `sluice/client` underneath. */
+export interface Connection {
+  readonly stream: (appId: string, input: unknown, path: string) => PageStream;
+  readonly attach: (appId: string, requestId: string) => PageStream;
+  readonly cancel: (appId: string, requestId: string) => Promise<void>;
+}
+
+/**
+ * A connection to the server that served the page, with an optional API key.
+ *
+ * @example
+ * const stream = connect().stream('demo/text', { prompt: 'Once' }, '');
+ */
+export function connect(apiKey?: string): Connection {
+  const client = createClient({
+    baseUrl: location.origin,
+    ...(apiKey ? { apiKey } : {}),
+  });
+  return {
+    stream: (appId, input, path) =>
+      path === ''
+        ? client.stream(appId, input)
+        : client.stream(appId, input, { path: path as `/${string}` }),
+    attach: (appId, requestId) => client.attach(appId, requestId),
+    cancel: (appId, requestId) => client.cancel(appId, requestId),
+  };
+}
