@@ -47,3 +47,44 @@ export type { Gateway, GatewayOptions, ListenOptions } from './server/create-gat
 export { InlineRuntime } from './runtime/inline-runtime.js';
 export type { AppStatus, Runtime, RuntimeJob } from './runtime/inline-runtime.js';
 export { handleStrayErrors } from './runtime/stray-errors.js';
+export { createRuntime } from './runtime/create-runtime.js';
+export type { RuntimeApp } from './runtime/create-runtime.js';
+export type { RuntimeOverrides } from './runtime/placement.js';
+export type { ReplicaStatus } from './runtime/inline-runtime.js';
+export type { EndpointLimits } from './app/app-types.js';
+export type { Isolation, Placement } from './app/define-app.js';
+export { DistributedRunner } from './runtime/distributed/distributed-runner.js';
+export type {
+  DistributedRunnerOptions,
+  RunnerCallOptions,
+  RunnerEvent,
+} from './runtime/distributed/distributed-runner.js';
+export { DistributedWorker } from './runtime/distributed/distributed-worker.js';
+export {
+  createCollectives,
+  DEFAULT_COLLECTIVE_TIMEOUT_MS,
+} from './runtime/collectives/create-collectives.js';
+export type {
+  CreateCollectivesOptions,
+  GroupCollectives,
+} from './runtime/collectives/create-collectives.js';
+export { soloCollectives } from './runtime/collectives/collectives.js';
+export type { Collectives, RankTransport } from './runtime/collectives/collectives.js';
+export { createMemoryTransports } from './runtime/collectives/memory-transports.js';
+export type { MemoryTransportOptions } from './runtime/collectives/memory-transports.js';
+export type {
+  CollectiveOptions,
+  MapOptions,
+  MapTarget,
+  Reducible,
+  ReduceOperation,
+  RootedCollectiveOptions,
+  StarmapOptions,
+  TypedArray,
+} from './app/app-types.js';
+export type { ChildRuns, ChildTarget } from './runtime/child-runs.js';
+export { MemoryRequestQueue } from './dispatch/memory-request-queue.js';
+export type { QueueEntry, RequestQueue } from './dispatch/request-queue.js';
+export { DEFAULT_WEBHOOK_POLICY } from './dispatch/webhook-delivery.js';
+export type { WebhookBody, WebhookPolicy } from './dispatch/webhook-delivery.js';
+export type { DefaultLimits } from './dispatch/tracked-request.js';

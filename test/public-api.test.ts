@@ -5,13 +5,21 @@ describe('the public API', () => {
   it('exports exactly these names (a change here is an API change: review it)', () => {
     expect(Object.keys(sluice).sort()).toMatchInlineSnapshot(`
       [
+        "DEFAULT_COLLECTIVE_TIMEOUT_MS",
         "DEFAULT_EVENT_LOG_LIMITS",
+        "DEFAULT_WEBHOOK_POLICY",
+        "DistributedRunner",
+        "DistributedWorker",
         "ERROR_STATUS",
         "EVENT_TYPES",
         "InlineRuntime",
         "MemoryEventLog",
+        "MemoryRequestQueue",
         "SluiceError",
+        "createCollectives",
         "createGateway",
+        "createMemoryTransports",
+        "createRuntime",
         "createThrottle",
         "defineApp",
         "encodePreview",
@@ -28,6 +36,7 @@ describe('the public API', () => {
         "isTerminal",
         "nextBatch",
         "readCursor",
+        "soloCollectives",
         "toAsciiJson",
         "toSluiceError",
       ]
