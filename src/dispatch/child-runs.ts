@@ -14,6 +14,9 @@ export interface ChildRunsOptions {
   readonly findApp: (appId: string) => App | undefined;
   /** The parent's owner: children belong to the same key. */
   readonly owner: string;
+  /** The parent's app, whose slot the parent holds while its children run. */
+  readonly parentAppId: string;
+  readonly capacityOf: (appId: string) => number;
 }
 
 function abortReason(signal: AbortSignal): SluiceError {
@@ -43,7 +46,9 @@ export class DispatcherChildRuns implements ChildRuns {
     const app = this.options.findApp(target.appId);
     const endpoint = app?.endpoints.get(target.path);
     if (!app || !endpoint) throw new SluiceError('not_found', 'No app is served at this path');
+    this.refuseSelfWait(app);
     const parsed = await parseInput(endpoint.input, input);
+    signal.throwIfAborted();
     const { dispatcher, eventLog, owner } = this.options;
     const submission = {
       app,
@@ -56,6 +61,7 @@ export class DispatcherChildRuns implements ChildRuns {
     const { record } = await dispatcher.submit(submission);
     const cancel = () => void dispatcher.cancel(record.requestId, abortReason(signal));
     signal.addEventListener('abort', cancel, { once: true });
+    if (signal.aborted) cancel(); // aborted while the child was being submitted
     try {
       const terminal = await readTerminal(eventLog, record.requestId, signal);
       if (!terminal) throw abortReason(signal);
@@ -65,4 +71,18 @@ export class DispatcherChildRuns implements ChildRuns {
       signal.removeEventListener('abort', cancel);
     }
   };
+
+  /**
+   * A parent holds one of its app's slots while it waits for its children; children of the
+   * same app with a bounded capacity could wait for that slot forever.
+   */
+  private refuseSelfWait(app: App): void {
+    const { parentAppId, capacityOf } = this.options;
+    if (app.id !== parentAppId || capacityOf(app.id) === Infinity) return;
+    throw new SluiceError(
+      'app_error',
+      'ctx.map onto its own app needs unbounded capacity (no maxConcurrency, inline): ' +
+        'its children would wait for the slot their parent holds',
+    );
+  }
 }

@@ -142,6 +142,7 @@ export class Dispatcher {
       this.load.wait(key, -1);
       this.live--;
       this.requests.delete(record.requestId);
+      await this.endIfLive(record.requestId, toTerminalError(error));
       throw error;
     }
     this.armStartTimeout(tracked);
@@ -216,19 +217,22 @@ export class Dispatcher {
     await this.aftermath.webhooksSettled(WEBHOOK_SETTLE_MS);
   }
 
-  /** A {@link ChildRuns} for runs of one owner: children join the same queue and limits. */
-  childRunsFor(owner: string): DispatcherChildRuns {
+  /** A {@link ChildRuns} for a parent run: children join the same queue and limits. */
+  childRunsFor(parent: RequestRecord): DispatcherChildRuns {
     return new DispatcherChildRuns({
       dispatcher: this,
       eventLog: this.options.eventLog,
       findApp: this.options.findApp ?? (() => undefined),
-      owner,
+      owner: parent.owner,
+      parentAppId: parent.appId,
+      capacityOf: (appId) => this.options.runtime.capacity(appId),
     });
   }
 
   private admit(submission: Submission, key: { appId: string; endpoint: string }): void {
     const observed = { ...key, view: submission.view ?? 'sync' };
-    if (this.closing) {
+    // A draining server still lets running parents start their children: they may finish.
+    if (this.closing && submission.view !== 'child') {
       this.observer.refused(observed, 'app_unavailable');
       throw new SluiceError('app_unavailable', SHUTTING_DOWN, {
         retryAfterSeconds: RETRY_AFTER_SECONDS,
@@ -310,7 +314,7 @@ export class Dispatcher {
       return eventLog.append(requestId, events);
     };
     try {
-      const childRuns = this.childRunsFor(record.owner);
+      const childRuns = this.childRunsFor(record);
       await runtime.execute({ ...submission, requestId, control, sink, caps, childRuns });
     } catch (thrown) {
       this.options.logger.error({ requestId, err: thrown }, 'run could not execute');

@@ -205,7 +205,10 @@ async function* consume(fanOut: FanOut, options: Required<MapOptions>): AsyncGen
 async function* fanOutRuns(request: MapRequest): AsyncGenerator<unknown> {
   const { childRuns, signal: parentSignal } = request;
   if (!childRuns) {
-    throw new SluiceError('internal', 'ctx.map is not available: the runtime gave no child runs');
+    throw new SluiceError(
+      'app_error',
+      'ctx.map is not available here: only runs the gateway started may map, and in a worker group only rank 0',
+    );
   }
   const target = parseMapTarget(request.target);
   const options = checkOptions(request.options);

@@ -123,6 +123,19 @@ function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
   };
 }
 
+/**
+ * An empty body typed as JSON means "no input", like no body at all: `@fal-ai/client` sends
+ * exactly that for a call without input. Any other body goes to Fastify's own JSON parser.
+ */
+function acceptEmptyJsonBodies(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    void parseJson(request, typeof body === 'string' ? body : body.toString('utf8'), done);
+  });
+}
+
 function installErrorHandling(fastify: FastifyInstance, context: GatewayContext): void {
   fastify.setErrorHandler((error, _request, reply) => sendError(reply, error, context.logger));
   fastify.setNotFoundHandler((request, reply) => {
@@ -176,6 +189,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
   fastify.removeContentTypeParser(['text/plain']);
+  acceptEmptyJsonBodies(fastify);
   installErrorHandling(fastify, context);
   installAuthentication(fastify, context);
   registerDiscoveryRoutes(fastify, context);

@@ -41,6 +41,12 @@ describe('the unmodified @fal-ai/client against sluice', () => {
     expect(logged.at(-1)).toEqual({ type: 'result', data: result.data as unknown });
   });
 
+  it('fal.run without input (an empty body typed as JSON) runs with the defaults', async () => {
+    await using gateway = await startGateway({ apps: [greetApp], apiKeys: [KEY] });
+    const result = await falClientFor(gateway.url).run('fixture/greet', {});
+    expect(result.data).toEqual({ text: NON_ASCII_TEXT, words: NON_ASCII_TEXT.split(' ').length });
+  });
+
   it('fal.stream yields every event payload in order and done() is the output', async () => {
     await using gateway = await startGateway({ apps: [painterApp], apiKeys: [KEY] });
     const fal = falClientFor(gateway.url);

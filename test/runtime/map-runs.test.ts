@@ -234,7 +234,7 @@ describe('mapRuns', () => {
     ).rejects.toMatchObject({
       code: 'app_error',
     });
-    await expect(collect(map({ inputs: [1] }))).rejects.toMatchObject({ code: 'internal' });
+    await expect(collect(map({ inputs: [1] }))).rejects.toMatchObject({ code: 'app_error' });
   });
 });
 

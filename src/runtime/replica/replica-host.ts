@@ -99,7 +99,9 @@ export class ReplicaHost {
       caps: order.caps,
       collectives:
         transport && this.options.collectives?.({ transport, signal: hosted.control.signal }),
-      childRuns: order.childRuns ? this.childRuns.forRun(runId) : undefined,
+      // Only rank 0 starts children: every rank runs the same code, and a map per rank would
+      // run each child worldSize times.
+      childRuns: order.childRuns && rank === 0 ? this.childRuns.forRun(runId) : undefined,
     });
     channel.send({
       kind: 'finished',

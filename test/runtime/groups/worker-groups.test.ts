@@ -20,6 +20,14 @@ async function groupStatus(gateway: TestGateway): Promise<ReplicaStatus> {
 }
 
 describe('worker groups', () => {
+  it('only rank 0 may start child runs: ctx.map on another rank fails with a clear message', async () => {
+    await using gateway = await startReplicaGateway({ app: groupRanks, file: 'group-ranks.ts' });
+    const events = await streamEvents(`${gateway.url}${STREAM}`, { mode: 'rank1-maps' });
+    const { mapErrors } = lastData<{ mapErrors: (string | null)[] }>(events);
+    expect(mapErrors[0]).toBeNull();
+    expect(mapErrors[1]).toMatch(/only rank 0/);
+  });
+
   it('runs every rank with its environment; only rank 0 streams and answers', async () => {
     await using gateway = await startReplicaGateway({ app: groupRanks, file: 'group-ranks.ts' });
     expect(gateway.runtime.capacity('test/group-ranks')).toBe(1);

@@ -1,0 +1,21 @@
+/**
+ * `npm run bench [-- --quick] [-- --only i,ii]`: the core scenarios (`bench/run.ts`, which
+ * takes the arguments), then the replica, collective and queue benchmarks, one process each
+ * so none warms or loads the next.
+ */
+import { spawnSync } from 'node:child_process';
+
+const SUITES: readonly (readonly string[])[] = [
+  ['bench/run.ts', ...process.argv.slice(2)],
+  ['bench/replicas.ts'],
+  ['bench/collectives.ts'],
+  ['bench/queue.ts'],
+];
+
+let failed = 0;
+for (const suite of SUITES) {
+  console.error(`\n== tsx ${suite.join(' ')}`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', ...suite], { stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+process.exitCode = failed === 0 ? 0 : 1;
