@@ -6,7 +6,7 @@ import {
   trackEvent,
   type ProgressFacts,
   type ProgressState,
-} from '../src/cli/progress-facts.js';
+} from '../src/client/progress-facts.js';
 import { element } from './dom.js';
 import type { PageEvent } from './page-event.js';
 

@@ -1,4 +1,4 @@
-import { formatDuration, formatRate, type ProgressFacts } from './progress-facts.js';
+import { formatDuration, formatRate, type ProgressFacts } from '../client/progress-facts.js';
 
 /** Options of {@link renderProgress}. */
 export interface RenderOptions {

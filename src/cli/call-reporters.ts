@@ -1,6 +1,6 @@
 import type { StreamEvent } from '../client/index.js';
 import { redraw, renderProgress } from './call-renderer.js';
-import { progressFacts, startProgress, trackEvent } from './progress-facts.js';
+import { progressFacts, startProgress, trackEvent } from '../client/progress-facts.js';
 
 /** Shows a call's events as they arrive. */
 export interface CallReporter {

@@ -20,3 +20,16 @@ export type {
   StreamEventType,
 } from './client-types.js';
 export type { AppCatalog, AppIdOf, InputOf, OutputOf } from './typed-apps.js';
+export {
+  formatDuration,
+  formatRate,
+  progressFacts,
+  startProgress,
+  trackEvent,
+} from './progress-facts.js';
+export type {
+  ProgressFacts,
+  ProgressState,
+  TrackedEvent,
+  TrackedStatus,
+} from './progress-facts.js';

@@ -18,7 +18,7 @@ const RUNNING_TREE = fileURLToPath(new URL('../', import.meta.url));
 
 /**
  * The page imports sluice's browser-safe modules (`../src/client/…`,
- * `../src/cli/progress-facts.js`) by their source paths. A published package has no `src/`,
+ * `../src/client/progress-facts.js`) by their source paths. A published package has no `src/`,
  * so those imports are sent to the same files in the tree the gateway runs from (`dist/`).
  */
 const runningTree: Plugin = {

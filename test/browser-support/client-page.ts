@@ -7,7 +7,7 @@ import {
   startProgress,
   trackEvent,
   type ProgressState,
-} from '../../src/cli/progress-facts.js';
+} from '../../src/client/progress-facts.js';
 
 /** An event as the page received it. */
 export interface PageEvent {

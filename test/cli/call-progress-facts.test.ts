@@ -7,7 +7,7 @@ import {
   trackEvent,
   type ProgressState,
   type TrackedEvent,
-} from '../../src/cli/progress-facts.js';
+} from '../../src/client/progress-facts.js';
 
 function track(events: readonly (readonly [at: number, event: TrackedEvent])[]): ProgressState {
   return events.reduce((state, [at, event]) => trackEvent(state, event, at), startProgress(1_000));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redraw, renderProgress } from '../../src/cli/call-renderer.js';
-import { progressFacts, startProgress, trackEvent } from '../../src/cli/progress-facts.js';
+import { progressFacts, startProgress, trackEvent } from '../../src/client/progress-facts.js';
 
 function factsAfter(events: readonly { type: string; data: unknown }[], now = 5_000) {
   let state = startProgress(0);

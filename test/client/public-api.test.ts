@@ -8,7 +8,12 @@ describe('the sluice/client entry point', () => {
       'SluiceError',
       'SseDecoder',
       'createClient',
+      'formatDuration',
+      'formatRate',
       'isSluiceError',
+      'progressFacts',
+      'startProgress',
+      'trackEvent',
     ]);
   });
 

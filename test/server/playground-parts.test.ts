@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatTiming } from '../../playground/durations.js';
 import { imagesIn, readableJson } from '../../playground/images.js';
 import { describeProgress } from '../../playground/progress-panel.js';
-import { progressFacts, startProgress, trackEvent } from '../../src/cli/progress-facts.js';
+import { progressFacts, startProgress, trackEvent } from '../../src/client/progress-facts.js';
 
 const jpeg = { url: 'data:image/jpeg;base64,AAAA', content_type: 'image/jpeg' };
 

@@ -57,6 +57,7 @@ async function streamStatuses(
   request: QueueRequest,
   response: ServerResponse,
 ): Promise<void> {
+  if (response.destroyed) return; // the client left while its request was looked up
   const closed = new AbortController();
   response.once('close', () => closed.abort());
   response.writeHead(200, { ...SSE_HEADERS, 'x-fal-request-id': request.params.requestId });
