@@ -2,6 +2,7 @@ import type { App } from '../app/define-app.js';
 import { ERROR_STATUS } from '../errors/error-codes.js';
 import type { EndpointEntry } from './app-catalog.js';
 import type { JsonSchema } from './json-schema.js';
+import { queuePaths } from './openapi-queue.js';
 
 type Operation = Record<string, unknown>;
 
@@ -113,6 +114,7 @@ export function buildOpenApi(
   for (const app of apps) {
     for (const endpoint of endpointsOf(app)) Object.assign(paths, runOperations(app, endpoint));
     paths[`/${app.id}/requests/{request_id}/stream`] = { get: attachOperation(app) };
+    Object.assign(paths, queuePaths(app, endpointsOf(app)));
   }
   return {
     openapi: '3.1.0',

@@ -107,6 +107,12 @@ describe('discovery, docs and probes', () => {
       '/test/images/img2img',
       '/test/images/img2img/stream',
       '/test/images/requests/{request_id}/stream',
+      '/queue/test/images',
+      '/queue/test/images/img2img',
+      '/queue/test/images/requests/{request_id}/status',
+      '/queue/test/images/requests/{request_id}/status/stream',
+      '/queue/test/images/requests/{request_id}',
+      '/queue/test/images/requests/{request_id}/cancel',
     ]);
     const errorBody = {
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
