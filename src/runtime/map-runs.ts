@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { MapOptions, MapTarget } from '../app/app-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns, ChildTarget } from './child-runs.js';
@@ -214,6 +215,9 @@ async function* fanOutRuns(request: MapRequest): AsyncGenerator<unknown> {
   const options = checkOptions(request.options);
   if (parentSignal.aborted) throw abortError(parentSignal.reason);
   const controller = new AbortController();
+  // Every child in flight listens to this signal (and removes its listener when it ends), so
+  // many listeners are expected: not a leak for Node to warn about.
+  setMaxListeners(0, controller.signal);
   const state = new FanOutState(options.concurrency);
   const onParentAbort = () => {
     state.fail(abortError(parentSignal.reason));
