@@ -67,26 +67,36 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
   };
 
   const { signal, childRuns } = options;
+  // Listed one by one, not spread: a group's own extras (its `close`) stay off the context,
+  // and a literal without a spread shares one shape across runs instead of one each.
+  const collectives = options.collectives ?? sharedSoloCollectives();
   return {
-    ...collectiveMethods(options.collectives ?? soloCollectives()),
-    map: (target, inputs, mapOptions = {}) =>
-      mapRuns({ childRuns, signal, target, inputs, options: mapOptions }),
-    starmap: (target, argumentLists, mapOptions) =>
-      mapRuns({
-        childRuns,
-        signal,
-        target,
-        inputs: spreadInto(
-          argumentLists,
-          (mapOptions as Partial<typeof mapOptions> | undefined)?.toInput,
-        ),
-        options: mapOptions ?? {},
-      }),
+    rank: collectives.rank,
+    worldSize: collectives.worldSize,
+    barrier: collectives.barrier,
+    broadcast: collectives.broadcast,
+    gather: collectives.gather,
+    allGather: collectives.allGather,
+    allReduce: collectives.allReduce,
+    // Method shorthand, not arrow properties: these use no `this`, so they still work
+    // detached. Under tsx (the benchmarks, a checkout without a build), esbuild's keepNames
+    // wraps every named arrow in `__name()`, which gives each run's copy a property
+    // dictionary of its own (256 bytes); methods keep their names without it.
+    map(target, inputs, mapOptions = {}) {
+      return mapRuns({ childRuns, signal, target, inputs, options: mapOptions });
+    },
+    starmap(target, argumentLists, mapOptions) {
+      const toInput = (mapOptions as Partial<typeof mapOptions> | undefined)?.toInput;
+      const inputs = spreadInto(argumentLists, toInput);
+      return mapRuns({ childRuns, signal, target, inputs, options: mapOptions ?? {} });
+    },
     requestId: options.requestId,
     state: options.state,
     signal: options.signal,
-    emit: (data) => pushJson('output', data),
-    progress: (step, total, message) => {
+    emit(data) {
+      pushJson('output', data);
+    },
+    progress(step, total, message) {
       if (!Number.isFinite(step) || !Number.isFinite(total)) {
         misuse('ctx.progress needs finite numbers for step and total');
         return;
@@ -94,7 +104,7 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
       pushJson('progress', message === undefined ? { step, total } : { step, total, message });
     },
     preview,
-    log: (level: LogLevel, message: string) => {
+    log(level: LogLevel, message: string) {
       if (!LOG_LEVELS.has(level)) {
         misuse('ctx.log needs a level of debug, info, warn or error');
         return;
@@ -104,10 +114,16 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
   };
 }
 
-/** Only the collective calls: a group's own extras (its `close`) stay off the context. */
-function collectiveMethods(collectives: Collectives): Collectives {
-  const { rank, worldSize, barrier, broadcast, gather, allGather, allReduce } = collectives;
-  return { rank, worldSize, barrier, broadcast, gather, allGather, allReduce };
+let solo: Collectives | undefined;
+
+/**
+ * The collectives of a run alone in its group, shared by every such run: with no other rank
+ * there is nothing to send, wait for or time out, so calls keep no state between them. One
+ * set per run would cost an idle run a dozen closures.
+ */
+function sharedSoloCollectives(): Collectives {
+  solo ??= soloCollectives();
+  return solo;
 }
 
 /** A boolean, not a type guard: narrowing would turn a tuple type into `any[]`. */

@@ -7,16 +7,20 @@ import type { ChildRuns, ChildTarget } from '../runtime/child-runs.js';
 import type { Dispatcher } from './dispatcher.js';
 import { errorFromEvent } from './terminal-outcome.js';
 
-/** What child runs need from the gateway. */
-export interface ChildRunsOptions {
+/** What child runs need from the gateway: the same for every parent, so built once. */
+export interface ChildRunSources {
   readonly dispatcher: Dispatcher;
   readonly eventLog: EventLog;
   readonly findApp: (appId: string) => App | undefined;
+  readonly capacityOf: (appId: string) => number;
+}
+
+/** The parent run whose children these are. */
+export interface ChildRunsParent {
   /** The parent's owner: children belong to the same key. */
   readonly owner: string;
   /** The parent's app, whose slot the parent holds while its children run. */
-  readonly parentAppId: string;
-  readonly capacityOf: (appId: string) => number;
+  readonly appId: string;
 }
 
 function abortReason(signal: AbortSignal): SluiceError {
@@ -35,26 +39,26 @@ function abortReason(signal: AbortSignal): SluiceError {
  * const output = await dispatcher.childRunsFor(owner).run({ appId: 'demo/echo', path: '' }, { text }, signal);
  */
 export class DispatcherChildRuns implements ChildRuns {
-  constructor(private readonly options: ChildRunsOptions) {}
+  /** Every run holds one until it ends, so it keeps two references and no closures. */
+  constructor(
+    private readonly sources: ChildRunSources,
+    private readonly parent: ChildRunsParent,
+  ) {}
 
-  readonly run = async (
-    target: ChildTarget,
-    input: unknown,
-    signal: AbortSignal,
-  ): Promise<unknown> => {
+  async run(target: ChildTarget, input: unknown, signal: AbortSignal): Promise<unknown> {
     signal.throwIfAborted();
-    const app = this.options.findApp(target.appId);
+    const app = this.sources.findApp(target.appId);
     const endpoint = app?.endpoints.get(target.path);
     if (!app || !endpoint) throw new SluiceError('not_found', 'No app is served at this path');
     this.refuseSelfWait(app);
     const parsed = await parseInput(endpoint.input, input);
     signal.throwIfAborted();
-    const { dispatcher, eventLog, owner } = this.options;
+    const { dispatcher, eventLog } = this.sources;
     const submission = {
       app,
       endpoint,
       input: parsed,
-      owner,
+      owner: this.parent.owner,
       cancelOnDisconnect: false,
       view: 'child' as const,
     };
@@ -70,15 +74,14 @@ export class DispatcherChildRuns implements ChildRuns {
     } finally {
       signal.removeEventListener('abort', cancel);
     }
-  };
+  }
 
   /**
    * A parent holds one of its app's slots while it waits for its children; children of the
    * same app with a bounded capacity could wait for that slot forever.
    */
   private refuseSelfWait(app: App): void {
-    const { parentAppId, capacityOf } = this.options;
-    if (app.id !== parentAppId || capacityOf(app.id) === Infinity) return;
+    if (app.id !== this.parent.appId || this.sources.capacityOf(app.id) === Infinity) return;
     throw new SluiceError(
       'app_error',
       'ctx.map onto its own app needs unbounded capacity (no maxConcurrency, inline): ' +

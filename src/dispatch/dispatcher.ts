@@ -10,7 +10,7 @@ import { RunControl } from '../runtime/run-control.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
 import { AttachmentTracker } from './attachment-tracker.js';
 import { ChangeSignal } from './change-signal.js';
-import { DispatcherChildRuns } from './child-runs.js';
+import { DispatcherChildRuns, type ChildRunSources } from './child-runs.js';
 import { endIfLive } from './end-request.js';
 import { NO_OBSERVER, type DispatchObserver } from './dispatch-observer.js';
 import { LoadCounters, resolveLimits, type ResolvedLimits } from './load-counters.js';
@@ -75,6 +75,7 @@ export class Dispatcher {
   private readonly changes = new ChangeSignal();
   private readonly observer: DispatchObserver;
   private readonly aftermath: RequestAftermath;
+  private readonly childRunSources: ChildRunSources;
   private pumping: Promise<void> = Promise.resolve();
   private live = 0;
   private closing = false;
@@ -94,10 +95,17 @@ export class Dispatcher {
         new SluiceError('cancelled', 'Every client of this request left'),
       );
     });
+    const capacityOf = (appId: string) => options.runtime.capacity(appId);
     this.load = new LoadCounters({
-      capacityOf: (appId) => options.runtime.capacity(appId),
+      capacityOf,
       limitsOf: (appId, endpoint) => this.limitsOf(appId, endpoint),
     });
+    this.childRunSources = {
+      dispatcher: this,
+      eventLog: options.eventLog,
+      findApp: options.findApp ?? (() => undefined),
+      capacityOf,
+    };
   }
 
   /** Requests not yet ended: queued or running. */
@@ -219,14 +227,7 @@ export class Dispatcher {
 
   /** A {@link ChildRuns} for a parent run: children join the same queue and limits. */
   childRunsFor(parent: RequestRecord): DispatcherChildRuns {
-    return new DispatcherChildRuns({
-      dispatcher: this,
-      eventLog: this.options.eventLog,
-      findApp: this.options.findApp ?? (() => undefined),
-      owner: parent.owner,
-      parentAppId: parent.appId,
-      capacityOf: (appId) => this.options.runtime.capacity(appId),
-    });
+    return new DispatcherChildRuns(this.childRunSources, parent);
   }
 
   private admit(submission: Submission, key: { appId: string; endpoint: string }): void {
