@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { MapOptions, MapTarget } from '../app/app-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns, ChildTarget } from './child-runs.js';
+import { checkOptions, parseMapTarget } from './map-arguments.js';
 
 /** One `ctx.map` call. */
 export interface MapRequest {
@@ -13,47 +14,9 @@ export interface MapRequest {
   readonly options: MapOptions;
 }
 
-/** How many children run at once unless `concurrency` says otherwise. */
-export const DEFAULT_MAP_CONCURRENCY = 16;
-
 type Settled =
   | { readonly index: number; readonly ok: true; readonly value: unknown }
   | { readonly index: number; readonly ok: false; readonly error: SluiceError };
-
-const APP_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
-const TARGET_PROBLEM =
-  "ctx.map needs a target of 'owner/name', 'owner/name/sub/path' or { app: 'owner/name', path }";
-
-/**
- * Where `ctx.map` sends its inputs: `'owner/name'` (the default endpoint),
- * `'owner/name/sub/path'`, or `{ app, path }`.
- *
- * @example
- * parseMapTarget('demo/images/upscale'); // { appId: 'demo/images', path: '/upscale' }
- */
-export function parseMapTarget(target: MapTarget): ChildTarget {
-  const [appId, rawPath] =
-    typeof target === 'string'
-      ? [target.split('/').slice(0, 2).join('/'), target.split('/').slice(2).join('/')]
-      : [target.app, target.path ?? ''];
-  if (typeof appId !== 'string' || !APP_ID.test(appId) || typeof rawPath !== 'string') {
-    throw new SluiceError('app_error', TARGET_PROBLEM);
-  }
-  const path = rawPath.replace(/^\/+|\/+$/g, '');
-  return { appId, path: path === '' ? '' : `/${path}` };
-}
-
-function checkOptions(options: MapOptions): Required<MapOptions> {
-  const concurrency = options.concurrency ?? DEFAULT_MAP_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new SluiceError('app_error', 'ctx.map needs a concurrency that is a positive integer');
-  }
-  const order = options.order ?? 'input';
-  if (order !== 'input' && order !== 'completion') {
-    throw new SluiceError('app_error', "ctx.map needs an order of 'input' or 'completion'");
-  }
-  return { concurrency, order, returnExceptions: options.returnExceptions ?? false };
-}
 
 function toSluiceError(error: unknown): SluiceError {
   if (error instanceof SluiceError) return error;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { MapOptions, MapTarget } from '../../src/app/app-types.js';
 import { SluiceError } from '../../src/errors/sluice-error.js';
 import type { ChildRuns } from '../../src/runtime/child-runs.js';
-import { mapRuns, parseMapTarget } from '../../src/runtime/map-runs.js';
+import { parseMapTarget } from '../../src/runtime/map-arguments.js';
+import { mapRuns } from '../../src/runtime/map-runs.js';
 import { answeringChildRuns, fakeChildRuns, turns } from './map-fake-child-runs.js';
 
 interface MapCall {
