@@ -83,6 +83,8 @@ export const DEFAULT_EVENT_LOG_LIMITS: EventLogLimits = {
  * const batch = await log.read(requestId, 0, 100);
  */
 export interface EventLog {
+  /** The caps and retention this log enforces; the dispatcher bounds runs and its memory by them. */
+  readonly limits: EventLogLimits;
   /** Creates the empty log of a new request. */
   create(record: RequestRecord): Promise<void>;
   /** What the log knows of a request id. */

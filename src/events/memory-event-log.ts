@@ -22,7 +22,7 @@ const SWEEP_INTERVAL_MS = 1_000;
  * const log = new MemoryEventLog({ retentionMs: 60_000 });
  */
 export class MemoryEventLog implements EventLog {
-  private readonly limits: EventLogLimits;
+  readonly limits: EventLogLimits;
   private readonly logs = new Map<string, MemoryRequestLog>();
   /** Ended requests in order of expiry: retention is one constant, so ending order is expiry order. */
   private readonly expiries: Array<{ requestId: string; expiresAt: number }> = [];

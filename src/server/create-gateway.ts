@@ -5,11 +5,7 @@ import { Dispatcher } from '../dispatch/dispatcher.js';
 import type { DefaultLimits } from '../dispatch/tracked-request.js';
 import type { RequestQueue } from '../dispatch/request-queue.js';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-delivery.js';
-import {
-  DEFAULT_EVENT_LOG_LIMITS,
-  type EventLog,
-  type EventLogLimits,
-} from '../events/event-log.js';
+import type { EventLog, EventLogLimits } from '../events/event-log.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
@@ -36,6 +32,7 @@ export interface GatewayOptions {
   readonly apps: readonly App[];
   /** The event-log backend (default: in memory, with `eventLogLimits`). */
   readonly eventLog?: EventLog;
+  /** Caps and retention of the default memory log (a log passed in keeps its own). */
   readonly eventLogLimits?: Partial<EventLogLimits>;
   /** Where runs execute (default: inline, in this process). */
   readonly runtime?: Runtime;
@@ -92,7 +89,7 @@ function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
   const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits);
   const runtime = options.runtime ?? createRuntime(options.apps);
   const cancelGraceMs = options.cancelGraceMs ?? 5_000;
-  const limits = { ...DEFAULT_EVENT_LOG_LIMITS, ...options.eventLogLimits };
+  const { limits } = eventLog; // a log passed in enforces its own caps and retention
   const metrics = new GatewayMetrics(() => dispatcher.queueDepth);
   const dispatcher: Dispatcher = new Dispatcher({
     eventLog,

@@ -30,6 +30,7 @@ export function recordingEventLog(): RecordingEventLog {
     return result;
   };
   return {
+    limits: log.limits,
     create: (request) => log.create(request),
     lookup: (requestId) => log.lookup(requestId),
     append,

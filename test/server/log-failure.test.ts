@@ -10,6 +10,7 @@ function logThatFails(): { log: EventLog; fail: () => void } {
   const inner = new MemoryEventLog();
   let failing = false;
   const log: EventLog = {
+    limits: inner.limits,
     create: (record) => inner.create(record),
     lookup: (requestId) => inner.lookup(requestId),
     append: (requestId, events) => inner.append(requestId, events),

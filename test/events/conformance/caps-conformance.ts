@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventLog } from '../../../src/events/event-log.js';
+import { DEFAULT_EVENT_LOG_LIMITS, type EventLog } from '../../../src/events/event-log.js';
 import type { NewEvent } from '../../../src/events/event-types.js';
 import {
   appendAccepted,
@@ -53,6 +53,15 @@ async function fillUntilRefused(
 
 export function describeCapsConformance(makeLog: MakeEventLog): void {
   describe('caps', () => {
+    it('reports the caps and retention it enforces, defaults filled in', async () => {
+      await using opened = await openLog(makeLog, { maxEvents: 7, retentionMs: 1_234 });
+      expect(opened.log.limits).toEqual({
+        ...DEFAULT_EVENT_LOG_LIMITS,
+        maxEvents: 7,
+        retentionMs: 1_234,
+      });
+    });
+
     it('drops superseded progress and previews to stay under maxEvents', async () => {
       await using opened = await openLog(makeLog, { maxEvents: 4 });
       const requestId = await createRequest(opened.log);
