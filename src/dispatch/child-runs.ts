@@ -4,12 +4,12 @@ import type { EventLog } from '../events/event-log.js';
 import { readTerminal } from '../events/read-terminal.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns, ChildTarget } from '../runtime/child-runs.js';
-import type { Dispatcher } from './dispatcher.js';
+import type { RequestDispatch } from './request-dispatch.js';
 import { errorFromEvent } from './terminal-outcome.js';
 
 /** What child runs need from the gateway: the same for every parent, so built once. */
 export interface ChildRunSources {
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: Pick<RequestDispatch, 'submit' | 'cancel'>;
   readonly eventLog: EventLog;
   readonly findApp: (appId: string) => App | undefined;
   readonly capacityOf: (appId: string) => number;

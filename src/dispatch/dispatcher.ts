@@ -14,6 +14,7 @@ import { DispatcherChildRuns, type ChildRunSources } from './child-runs.js';
 import { endIfLive } from './end-request.js';
 import { NO_OBSERVER, type DispatchObserver } from './dispatch-observer.js';
 import { LoadCounters, resolveLimits, type ResolvedLimits } from './load-counters.js';
+import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
 import type { RequestQueue } from './request-queue.js';
 import { MemoryRequestQueue } from './memory-request-queue.js';
 import { RequestAftermath } from './request-aftermath.js';
@@ -67,7 +68,7 @@ const SHUTTING_DOWN = 'The server is shutting down';
  * const { record } = await dispatcher.submit({ app, endpoint, input, owner, cancelOnDisconnect: true });
  * const detach = dispatcher.attach(record.requestId);
  */
-export class Dispatcher {
+export class Dispatcher implements RequestDispatch {
   private readonly requests = new Map<string, TrackedRequest>();
   private readonly attachments: AttachmentTracker;
   private readonly queue: RequestQueue;
@@ -163,6 +164,14 @@ export class Dispatcher {
   /** What the dispatcher knows of a request; `undefined` once forgotten or never seen here. */
   tracked(requestId: string): Readonly<TrackedRequest> | undefined {
     return this.requests.get(requestId);
+  }
+
+  /** Where a request stands; `undefined` once forgotten or never seen here. */
+  progress(requestId: string): Promise<RequestProgress | undefined> {
+    const tracked = this.requests.get(requestId);
+    if (!tracked) return Promise.resolve(undefined);
+    const { state, startedAt, endedAt, startTimedOut } = tracked;
+    return Promise.resolve({ state, startedAt, endedAt, startTimedOut });
   }
 
   /** Requests of the same app ahead of a queued one; `undefined` when it is not waiting. */

@@ -1,3 +1,20 @@
+import type { RequestView } from './dispatch-observer.js';
+
+/**
+ * What a worker in another process needs to run a queued request: its JSON-serialisable
+ * submission. The in-process dispatcher keeps the submission itself and sends none.
+ */
+export interface QueuedRequest {
+  /** The input as the client sent it; the worker parses it with the app's own schema. */
+  readonly input: unknown;
+  readonly owner: string;
+  readonly view: RequestView;
+  readonly cancelOnDisconnect: boolean;
+  /** End with `timeout` if not started by then (milliseconds since the epoch). */
+  readonly startDeadline?: number;
+  readonly webhookUrl?: string;
+}
+
 /** A request waiting to start. */
 export interface QueueEntry {
   readonly requestId: string;
@@ -8,16 +25,19 @@ export interface QueueEntry {
   readonly priority: number;
   /** Milliseconds since the epoch. */
   readonly enqueuedAt: number;
+  /** The submission, for a worker in another process; kept and returned as is. */
+  readonly request?: QueuedRequest;
 }
 
 /**
  * The queue port: where requests wait until the dispatcher has room to start them. The
- * memory queue is the embedded default; a Redis queue implements the same port later.
+ * memory queue is the embedded default; the BullMQ queue (`src/redis/`) is the scale-out one.
  *
  * Semantics every backend keeps (the conformance suite in `test/dispatch/` checks them):
  * - **Ordering.** Entries are taken highest priority first; within one priority, in the
  *   order they were enqueued (FIFO). `take` skips entries its predicate refuses (an app
- *   or endpoint at its limit) without reordering them.
+ *   or endpoint at its limit) without reordering them. The predicate decides by app and
+ *   endpoint only (a queue may hand out any entry of an endpoint it accepts).
  * - **At most one active run per request.** An entry is removed by the `take` that returns
  *   it, atomically: no two `take`s, on any gateway, return the same request. `remove`
  *   answers `true` only if it removed the entry itself, so a request is either started or

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { pino, type Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
+import type { RequestDispatch } from '../dispatch/request-dispatch.js';
 import type { DefaultLimits } from '../dispatch/tracked-request.js';
 import type { RequestQueue } from '../dispatch/request-queue.js';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-delivery.js';
@@ -68,7 +69,7 @@ export interface ListenOptions {
 /** A running gateway. */
 export interface Gateway {
   readonly fastify: FastifyInstance;
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: RequestDispatch;
   readonly eventLog: EventLog;
   readonly runtime: Runtime;
   /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:8000`. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Dispatcher } from '../dispatch/dispatcher.js';
+import type { RequestDispatch } from '../dispatch/request-dispatch.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
 import type { ApiKeys } from './api-keys.js';
@@ -13,7 +13,7 @@ export interface GatewayContext {
   readonly routes: AppRoutes;
   readonly keys: ApiKeys;
   readonly runtime: Runtime;
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: RequestDispatch;
   readonly eventLog: EventLog;
   readonly heartbeat: Heartbeat;
   readonly logger: Logger;

@@ -39,7 +39,7 @@ async function statusNow(
   const status = queueStatus({
     requestId,
     urls: requestUrls(baseUrlOf(request), appId, requestId),
-    tracked: context.dispatcher.tracked(requestId),
+    progress: await context.dispatcher.progress(requestId),
     queuePosition: await context.dispatcher.position(requestId),
     scan,
     withLogs,

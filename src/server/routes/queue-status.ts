@@ -1,4 +1,4 @@
-import type { TrackedRequest } from '../../dispatch/tracked-request.js';
+import type { RequestProgress } from '../../dispatch/request-dispatch.js';
 import { errorFromEvent } from '../../dispatch/terminal-outcome.js';
 import type { EventLog } from '../../events/event-log.js';
 import type { LogPayload, LoggedEvent } from '../../events/event-types.js';
@@ -102,7 +102,7 @@ export async function scanTerminal(eventLog: EventLog, requestId: string): Promi
 export interface StatusParts {
   readonly requestId: string;
   readonly urls: RequestUrls;
-  readonly tracked: Readonly<TrackedRequest> | undefined;
+  readonly progress: RequestProgress | undefined;
   /** Defined while the request waits. */
   readonly queuePosition: number | undefined;
   readonly scan: LogScan;
@@ -110,9 +110,9 @@ export interface StatusParts {
   readonly withLogs: boolean;
 }
 
-function inferenceTime(tracked: Readonly<TrackedRequest> | undefined): number | null {
-  if (tracked?.startedAt === undefined || tracked.endedAt === undefined) return null;
-  return (tracked.endedAt - tracked.startedAt) / 1000;
+function inferenceTime(progress: RequestProgress | undefined): number | null {
+  if (progress?.startedAt === undefined || progress.endedAt === undefined) return null;
+  return (progress.endedAt - progress.startedAt) / 1000;
 }
 
 /**
@@ -121,14 +121,14 @@ function inferenceTime(tracked: Readonly<TrackedRequest> | undefined): number | 
  * `error`/`error_type`. Pure.
  *
  * @example
- * const status = queueStatus({ requestId, urls, tracked, queuePosition, scan, withLogs: true });
+ * const status = queueStatus({ requestId, urls, progress, queuePosition, scan, withLogs: true });
  */
 export function queueStatus(parts: StatusParts): QueueStatus {
   const base = { request_id: parts.requestId, ...parts.urls };
   const logs = parts.withLogs ? parts.scan.logs : [];
   const { terminal } = parts.scan;
   if (terminal) {
-    const metrics = { inference_time: inferenceTime(parts.tracked) };
+    const metrics = { inference_time: inferenceTime(parts.progress) };
     if (terminal.type !== 'error') return { ...base, status: 'COMPLETED', logs, metrics };
     const error = errorFromEvent(terminal);
     return {

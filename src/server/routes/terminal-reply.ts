@@ -10,19 +10,19 @@ import type { GatewayContext } from '../gateway-context.js';
  * `x-fal-request-timeout-type: user` when it did not start within its start timeout).
  *
  * @example
- * return sendTerminal(context, reply, { requestId, terminal });
+ * return await sendTerminal(context, reply, { requestId, terminal });
  */
-export function sendTerminal(
+export async function sendTerminal(
   context: GatewayContext,
   reply: FastifyReply,
   { requestId, terminal }: { requestId: string; terminal: LoggedEvent },
-): FastifyReply {
+): Promise<FastifyReply> {
   reply.header('x-request-id', requestId).header('x-fal-request-id', requestId);
   if (terminal.type !== 'error')
     return reply.code(200).type('application/json').send(terminal.json);
   const error = errorFromEvent(terminal);
   reply.header('x-fal-error-type', error.code);
-  if (context.dispatcher.tracked(requestId)?.startTimedOut)
+  if ((await context.dispatcher.progress(requestId))?.startTimedOut)
     reply.header('x-fal-request-timeout-type', 'user');
   return sendError(reply, error, context.logger);
 }
