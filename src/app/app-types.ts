@@ -160,6 +160,11 @@ export interface EndpointDefinition<InputSchema = z.ZodType, Output = unknown, S
   readonly run: RunFunction<ParsedInput<InputSchema>, Output, State>;
   /** Concurrent runs and queued requests allowed; past them a request answers 429 `overloaded`. */
   readonly limits?: EndpointLimits;
+  /**
+   * Times a run whose worker died may start again on another worker (Redis mode; default 0:
+   * it ends with `worker_lost`, since a retry repeats the work).
+   */
+  readonly retries?: number;
 }
 
 /** Per-endpoint admission limits; past them a request answers 429 `overloaded`. */

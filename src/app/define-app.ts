@@ -35,6 +35,8 @@ export interface AppOptions<
   readonly previewQuality?: number;
   /** Limits of the default endpoint: concurrent runs and queued requests. */
   readonly limits?: EndpointLimits;
+  /** Times a run of the default endpoint whose worker died starts again (Redis mode; default 0). */
+  readonly retries?: number;
   /** Where runs execute: in the gateway's process, or in replica processes. */
   readonly isolation?: Isolation;
   /** How many replicas (each one process, or one group of `worldSize` processes). */
@@ -63,6 +65,8 @@ export interface ServedEndpoint {
   readonly output: z.ZodType | undefined;
   readonly run: RunFunction<unknown, unknown, unknown>;
   readonly limits: EndpointLimits;
+  /** Times a run whose worker died starts again elsewhere (Redis mode). */
+  readonly retries: number;
 }
 
 /** Where and how wide an app runs, as `defineApp` declared it. */
@@ -106,7 +110,16 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
     output: definition.output,
     run: definition.run,
     limits: definition.limits ?? {},
+    retries: checkRetries(definition.retries ?? 0),
   };
+}
+
+const MAX_RETRIES = 10;
+
+function checkRetries(retries: number): number {
+  if (!Number.isInteger(retries) || retries < 0 || retries > MAX_RETRIES)
+    throw new TypeError(`retries must be an integer from 0 to ${MAX_RETRIES}`);
+  return retries;
 }
 
 const MAX_TIMEOUT_SECONDS = 2_147_483;

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { callCommand } from './call-command.js';
 import { serveCommand } from './serve-command.js';
+import { workerCommand } from './worker-command.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<void>>> = {
   serve: serveCommand,
   call: callCommand,
+  worker: workerCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -8,11 +8,14 @@ import { createRuntime } from '../runtime/create-runtime.js';
 import { createGateway } from '../server/create-gateway.js';
 import { loadApps } from './load-apps.js';
 import { RUNTIME_FLAG_OPTIONS, RUNTIME_FLAG_USAGE, runtimeOverrides } from './runtime-flags.js';
+import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-flags.js';
 import { SERVE_FLAGS, SERVE_FLAGS_HELP, gatewayOptionsOf, portOf } from './serve-options.js';
 
 const USAGE = `Usage: sluice serve <app files…> [options]
+       sluice serve [app files…] --redis <url> [options]   (a gateway of a Redis deployment)
 
 ${SERVE_FLAGS_HELP}
+${REDIS_FLAG_USAGE}
 ${RUNTIME_FLAG_USAGE}`;
 
 async function readKeys(file: string | undefined): Promise<string[]> {
@@ -56,9 +59,10 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { ...SERVE_FLAGS, ...RUNTIME_FLAG_OPTIONS },
+    options: { ...SERVE_FLAGS, ...RUNTIME_FLAG_OPTIONS, ...REDIS_FLAG_OPTIONS },
   });
-  if (values.help || positionals.length === 0) {
+  const redis = redisOptionsOf(values);
+  if (values.help || (positionals.length === 0 && !redis)) {
     process.stdout.write(USAGE + '\n');
     if (!values.help) process.exitCode = 2;
     return;
@@ -72,6 +76,7 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
     runtime: createRuntime(apps, runtimeOverrides(values)),
     logger,
     apiKeys,
+    redis,
     ...gatewayOptionsOf(values),
   });
   const stop = () => {
@@ -87,5 +92,5 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const url = await gateway.listen({ host: values.host, port: portOf(values) });
-  printUrls(apps, url, apiKeys.length > 0);
+  printUrls(gateway.apps(), url, apiKeys.length > 0);
 }

@@ -18,13 +18,20 @@ export interface ResolvedRunRoute {
  * routes.resolveRun('/demo/text/stream'); // { app, endpoint, view: 'stream' }
  */
 export class AppRoutes {
-  private readonly apps = new Map<string, App>();
+  private apps = new Map<string, App>();
 
   constructor(apps: readonly App[]) {
+    this.replace(apps);
+  }
+
+  /** Serves these apps from now on (a Redis gateway's catalog changes as workers come and go). */
+  replace(apps: readonly App[]): void {
+    const byId = new Map<string, App>();
     for (const app of apps) {
-      if (this.apps.has(app.id)) throw new TypeError(`Two apps share the id "${app.id}"`);
-      this.apps.set(app.id, app);
+      if (byId.has(app.id)) throw new TypeError(`Two apps share the id "${app.id}"`);
+      byId.set(app.id, app);
     }
+    this.apps = byId;
   }
 
   list(): readonly App[] {

@@ -8,6 +8,8 @@ import type { RequestQueue } from '../dispatch/request-queue.js';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-delivery.js';
 import type { EventLog, EventLogLimits } from '../events/event-log.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
+import { openRedisGateway } from '../redis/redis-gateway.js';
+import type { RedisModeOptions } from '../redis/redis-backends.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
 import { ApiKeys } from './api-keys.js';
@@ -58,6 +60,12 @@ export interface GatewayOptions {
   readonly shutdownDeadlineMs?: number;
   /** Webhook retries (default: 5 attempts, 500 ms doubling, 10 s per attempt). */
   readonly webhook?: Partial<WebhookPolicy>;
+  /**
+   * Redis mode: the event log, queue and request states live in Redis, and workers
+   * (`sluice worker`, or this process for its own `apps`) run the requests. The gateway
+   * serves every app the workers publish. `eventLog`, `queue` and `runtime` do not apply.
+   */
+  readonly redis?: RedisModeOptions;
 }
 
 /** Where to listen. */
@@ -72,6 +80,8 @@ export interface Gateway {
   readonly dispatcher: RequestDispatch;
   readonly eventLog: EventLog;
   readonly runtime: Runtime;
+  /** The apps served now (a Redis gateway's change as workers come and go). */
+  apps(): readonly App[];
   /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:8000`. */
   listen(options?: ListenOptions): Promise<string>;
   /**
@@ -83,19 +93,28 @@ export interface Gateway {
 }
 
 const MIB = 1024 * 1024;
+const DEFAULT_CANCEL_GRACE_MS = 5_000;
 const MIN_HEARTBEAT_MS = 10;
 
-function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
-  const routes = new AppRoutes(options.apps);
+interface Backends {
+  readonly eventLog: EventLog;
+  readonly runtime: Runtime;
+  readonly dispatcher: RequestDispatch;
+  /** What else closes with the gateway (Redis mode). */
+  readonly close: (deadlineMs: number) => Promise<void>;
+}
+
+function memoryBackends(
+  options: GatewayOptions,
+  { logger, routes, metrics }: { logger: Logger; routes: AppRoutes; metrics: GatewayMetrics },
+): Backends {
   const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits);
   const runtime = options.runtime ?? createRuntime(options.apps);
-  const cancelGraceMs = options.cancelGraceMs ?? 5_000;
   const { limits } = eventLog; // a log passed in enforces its own caps and retention
-  const metrics = new GatewayMetrics(() => dispatcher.queueDepth);
-  const dispatcher: Dispatcher = new Dispatcher({
+  const dispatcher = new Dispatcher({
     eventLog,
     runtime,
-    cancelGraceMs,
+    cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
     logger,
     caps: limits,
     retentionMs: limits.retentionMs,
@@ -105,19 +124,58 @@ function buildContext(options: GatewayOptions, logger: Logger): GatewayContext {
     webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
     observer: metrics.observer(),
   });
-  const endpoints = new Map<string, EndpointEntry[]>(
-    options.apps.map((app) => [app.id, describeEndpoints(app)]),
-  );
+  return { eventLog, runtime, dispatcher, close: () => Promise.resolve() };
+}
+
+function redisBackends(
+  redis: RedisModeOptions,
+  options: GatewayOptions,
+  { logger, routes, metrics }: { logger: Logger; routes: AppRoutes; metrics: GatewayMetrics },
+): Promise<Backends> {
+  return openRedisGateway({
+    redis,
+    apps: options.apps,
+    runtime: options.runtime,
+    logger,
+    eventLogLimits: options.eventLogLimits,
+    cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+    defaultLimits: options.limits,
+    webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
+    observer: metrics.observer(),
+    onApps: (apps) => routes.replace(apps),
+    findApp: (appId) => routes.get(appId),
+  });
+}
+
+async function buildContext(
+  options: GatewayOptions,
+  logger: Logger,
+): Promise<GatewayContext & { closeBackends: Backends['close'] }> {
+  const routes = new AppRoutes(options.apps);
+  const metrics: GatewayMetrics = new GatewayMetrics(() => backends.dispatcher.queueDepth);
+  const parts = { logger, routes, metrics };
+  const backends: Backends = options.redis
+    ? await redisBackends(options.redis, options, parts)
+    : memoryBackends(options, parts);
+  const endpoints = new WeakMap<App, EndpointEntry[]>();
+  const endpointsOf = (appId: string) => {
+    const app = routes.get(appId);
+    if (!app) return [];
+    let entries = endpoints.get(app);
+    if (!entries) endpoints.set(app, (entries = describeEndpoints(app)));
+    return entries;
+  };
   return {
     routes,
     keys: new ApiKeys(options.apiKeys ?? []),
-    runtime,
-    dispatcher,
-    eventLog,
+    runtime: backends.runtime,
+    dispatcher: backends.dispatcher,
+    eventLog: backends.eventLog,
     heartbeat: new Heartbeat(options.heartbeatMs ?? 15_000),
     logger,
     metrics,
-    endpointsOf: (appId) => endpoints.get(appId) ?? [],
+    endpointsOf,
+    closeBackends: backends.close,
   };
 }
 
@@ -171,7 +229,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   if (!(heartbeatMs >= MIN_HEARTBEAT_MS))
     throw new TypeError(`heartbeatMs must be at least ${MIN_HEARTBEAT_MS}`);
-  const context = buildContext(options, logger);
+  const context = await buildContext(options, logger);
   const fastifyLogger: FastifyBaseLogger = logger;
   const fastify = Fastify({
     loggerInstance: fastifyLogger,
@@ -204,6 +262,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     dispatcher: context.dispatcher,
     eventLog: context.eventLog,
     runtime: context.runtime,
+    apps: () => context.routes.list(),
     listen: (where = {}) =>
       fastify
         .listen({ host: where.host ?? '127.0.0.1', port: where.port ?? 0 })
@@ -215,6 +274,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await fastify.close();
       await context.runtime.close();
       await context.eventLog.close();
+      await context.closeBackends(options.shutdownDeadlineMs ?? 0);
     },
   };
 }

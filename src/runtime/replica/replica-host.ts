@@ -133,5 +133,6 @@ function missingEndpoint(path: string): ServedEndpoint {
     output: undefined,
     run: fail,
     limits: {},
+    retries: 0,
   };
 }

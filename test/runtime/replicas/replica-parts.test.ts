@@ -15,6 +15,7 @@ function endpointOf(run: ServedEndpoint['run']): ServedEndpoint {
     output: undefined,
     run,
     limits: {},
+    retries: 0,
   };
 }
 

@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { startWorkerNode } from '../redis/worker-node.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import { handleStrayErrors } from '../runtime/stray-errors.js';
+import { loadApps } from './load-apps.js';
+import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-flags.js';
+import { RUNTIME_FLAG_OPTIONS, RUNTIME_FLAG_USAGE, runtimeOverrides } from './runtime-flags.js';
+
+const USAGE = `Usage: sluice worker <app files…> --redis <url> [options]
+
+Takes the apps' requests from the Redis queue and runs them. No HTTP: gateways
+(sluice serve --redis <url>) serve the clients.
+
+Options:
+${REDIS_FLAG_USAGE}
+  --shutdown-deadline-ms <ms>    on SIGTERM/SIGINT, how long running runs may finish (default 30000)
+  --log-level <level>            pino level: fatal, error, warn, info, debug (default info)
+${RUNTIME_FLAG_USAGE}`;
+
+const WORKER_FLAGS = {
+  ...REDIS_FLAG_OPTIONS,
+  ...RUNTIME_FLAG_OPTIONS,
+  'shutdown-deadline-ms': { type: 'string', default: '30000' },
+  'log-level': { type: 'string', default: 'info' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * `sluice worker <app files…> --redis <url>`: runs the apps' requests from the shared queue
+ * until SIGINT or SIGTERM, then lets running runs finish up to the shutdown deadline.
+ *
+ * @example
+ * await workerCommand(['examples/text.ts', '--redis', 'redis://127.0.0.1:6379']);
+ */
+export async function workerCommand(argv: readonly string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: WORKER_FLAGS,
+  });
+  const redis = redisOptionsOf(values);
+  if (values.help || positionals.length === 0 || !redis) {
+    process.stdout.write(USAGE + '\n');
+    if (!values.help) process.exitCode = 2;
+    return;
+  }
+  const deadlineMs = Number(values['shutdown-deadline-ms']);
+  if (!(deadlineMs >= 0)) throw new Error('--shutdown-deadline-ms must be a non-negative number');
+  const logger = pino({ level: values['log-level'] });
+  handleStrayErrors(logger);
+  const apps = await loadApps(positionals);
+  const runtime = createRuntime(apps, runtimeOverrides(values));
+  const node = await startWorkerNode({ redis, apps, runtime, logger });
+  const stop = () => {
+    logger.info('shutting down: draining running runs');
+    node.close(deadlineMs).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await node.ready;
+  const names = apps.map((app) => app.id).join(', ');
+  process.stdout.write(`sluice worker ${node.workerId} is running ${names} from ${redis.url}\n`);
+}

@@ -1,0 +1,86 @@
+import type { Logger } from 'pino';
+import type { App } from '../app/define-app.js';
+import type { EventLogLimits } from '../events/event-log.js';
+import { BullRequestQueue } from './bull-request-queue.js';
+import type { Lane } from './bull-lane-name.js';
+import { RedisEventLog } from './redis-event-log.js';
+import { RedisHub, type RedisBackendOptions } from './redis-hub.js';
+import { RunStates } from './run-states.js';
+
+/** Redis mode, as `--redis` and `createGateway({ redis })` set it. */
+export interface RedisModeOptions extends RedisBackendOptions {
+  /** Lock of a running request; a worker silent this long is lost (default 10 s). */
+  readonly lockMs?: number;
+  /** How often workers look for requests whose worker was lost (default 5 s). */
+  readonly stalledCheckMs?: number;
+}
+
+/** What opening the backends needs beyond the Redis options. */
+export interface BackendParts {
+  readonly logger: Logger;
+  /** Caps and retention of every request's log. */
+  readonly eventLogLimits?: Partial<EventLogLimits>;
+  /** The apps this process runs (retries and concurrency of their endpoints). */
+  readonly apps?: readonly App[];
+}
+
+/** The Redis backends of one process, over one {@link RedisHub}. */
+export interface RedisBackends {
+  readonly hub: RedisHub;
+  readonly eventLog: RedisEventLog;
+  readonly queue: BullRequestQueue;
+  readonly states: RunStates;
+  /** Closes the queue, the log and the hub. */
+  close(): Promise<void>;
+}
+
+function endpointOf(apps: readonly App[], lane: Lane) {
+  return apps.find((app) => app.id === lane.appId)?.endpoints.get(lane.endpoint);
+}
+
+/**
+ * Connects to Redis and opens the event log, the queue and the run states on it.
+ *
+ * @example
+ * const backends = await openRedisBackends({ url: 'redis://127.0.0.1:6379' }, { logger });
+ * await backends.close();
+ */
+export async function openRedisBackends(
+  options: RedisModeOptions,
+  parts: BackendParts,
+): Promise<RedisBackends> {
+  const hub = await RedisHub.connect(options);
+  const apps = parts.apps ?? [];
+  const eventLog = new RedisEventLog(hub, parts.eventLogLimits);
+  const queue = new BullRequestQueue(hub, {
+    lockMs: options.lockMs,
+    stalledCheckMs: options.stalledCheckMs,
+    retriesOf: (lane) => endpointOf(apps, lane)?.retries ?? 0,
+    concurrencyOf: (lane) => endpointOf(apps, lane)?.limits.concurrent,
+    onError: (error) => parts.logger.warn({ err: error }, 'redis queue'),
+  });
+  const states = new RunStates(hub, eventLog.limits.retentionMs);
+  return {
+    hub,
+    eventLog,
+    queue,
+    states,
+    close: async () => {
+      await queue.close();
+      await eventLog.close();
+      await hub.close();
+    },
+  };
+}
+
+/**
+ * The lanes (app and endpoint pairs) of some apps.
+ *
+ * @example
+ * await queue.serveLanes(lanesOf(apps));
+ */
+export function lanesOf(apps: readonly App[]): Lane[] {
+  return apps.flatMap((app) =>
+    [...app.endpoints.keys()].map((endpoint) => ({ appId: app.id, endpoint })),
+  );
+}

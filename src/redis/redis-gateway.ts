@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import type { App } from '../app/define-app.js';
+import type { DispatchObserver } from '../dispatch/dispatch-observer.js';
+import type { DefaultLimits } from '../dispatch/tracked-request.js';
+import type { WebhookPolicy } from '../dispatch/webhook-delivery.js';
+import type { EventLog, EventLogLimits } from '../events/event-log.js';
+import type { Runtime } from '../runtime/inline-runtime.js';
+import { openRedisBackends, type RedisModeOptions } from './redis-backends.js';
+import { RemoteCatalog } from './remote-catalog.js';
+import { RemoteDispatcher } from './remote-dispatcher.js';
+import { RemoteRuntime } from './remote-runtime.js';
+import { startWorkerNode, type WorkerNode } from './worker-node.js';
+
+/** What a Redis gateway is built from. */
+export interface RedisGatewayOptions {
+  readonly redis: RedisModeOptions;
+  /** Apps this process also runs as a worker; the gateway serves every app of the catalog. */
+  readonly apps: readonly App[];
+  /** Where this process's own apps run. */
+  readonly runtime?: Runtime;
+  readonly logger: Logger;
+  readonly eventLogLimits?: Partial<EventLogLimits>;
+  readonly cancelGraceMs: number;
+  readonly defaultLimits?: DefaultLimits;
+  readonly webhookPolicy: WebhookPolicy;
+  readonly observer: DispatchObserver;
+  /** Called with the apps to serve each time the catalog changes. */
+  readonly onApps: (apps: readonly App[]) => void;
+  /** Finds a served app by id. */
+  readonly findApp: (appId: string) => App | undefined;
+}
+
+/** The parts of a gateway in Redis mode. */
+export interface RedisGateway {
+  readonly eventLog: EventLog;
+  readonly runtime: Runtime;
+  readonly dispatcher: RemoteDispatcher;
+  /** Closes the local worker (if any), the catalog and the backends. */
+  close(deadlineMs: number): Promise<void>;
+}
+
+/** Catalog apps, with this process's own apps (their real schemas) in place of their stand-ins. */
+function servedApps(local: readonly App[], catalog: readonly App[]): App[] {
+  const localIds = new Set<string>(local.map((app) => app.id));
+  return [...local, ...catalog.filter((app) => !localIds.has(app.id))];
+}
+
+/**
+ * Opens a gateway's Redis mode: the shared log, queue and run states, the catalog of apps
+ * the workers publish, and, when the process was given apps, a worker of its own.
+ *
+ * @example
+ * const parts = await openRedisGateway({ redis: { url }, apps: [], logger, ... });
+ */
+export async function openRedisGateway(options: RedisGatewayOptions): Promise<RedisGateway> {
+  const { logger, apps } = options;
+  const backends = await openRedisBackends(options.redis, {
+    logger,
+    eventLogLimits: options.eventLogLimits,
+  });
+  let node: WorkerNode | undefined;
+  try {
+    if (apps.length > 0)
+      node = await startWorkerNode({
+        redis: options.redis,
+        apps,
+        runtime: options.runtime,
+        logger,
+        eventLogLimits: options.eventLogLimits,
+      });
+    options.onApps(apps);
+    const catalog = await RemoteCatalog.open(backends.hub, (catalogApps) =>
+      options.onApps(servedApps(apps, catalogApps)),
+    );
+    const runtime = new RemoteRuntime(() => catalog.workers);
+    const dispatcher = new RemoteDispatcher({
+      ...backends,
+      logger,
+      cancelGraceMs: options.cancelGraceMs,
+      findApp: options.findApp,
+      capacityOf: (appId) => runtime.capacity(appId),
+      defaultLimits: options.defaultLimits,
+      webhookPolicy: options.webhookPolicy,
+      observer: options.observer,
+    });
+    return {
+      eventLog: backends.eventLog,
+      runtime,
+      dispatcher,
+      close: async (deadlineMs) => {
+        catalog.close();
+        await node?.close(deadlineMs);
+        await backends.close();
+      },
+    };
+  } catch (error) {
+    await node?.close(0);
+    await backends.close();
+    throw error;
+  }
+}

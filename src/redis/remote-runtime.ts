@@ -1,0 +1,51 @@
+import { SluiceError } from '../errors/sluice-error.js';
+import type { AppStatus, ReplicaStatus, Runtime } from '../runtime/inline-runtime.js';
+import type { RunOutcome } from '../runtime/execute-run.js';
+import type { WorkerInfo } from './worker-registry.js';
+
+/**
+ * The runtime a Redis gateway reports: the remote workers, each shown as one replica of
+ * every app it serves. It executes nothing; workers take requests from the queue.
+ *
+ * @example
+ * const runtime = new RemoteRuntime(() => catalog.workers);
+ * runtime.status('demo/text'); // { state: 'ready', replicas: [...] }
+ */
+export class RemoteRuntime implements Runtime {
+  constructor(private readonly workers: () => readonly WorkerInfo[]) {}
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  status(appId: string): AppStatus {
+    const serving = this.workers().filter((worker) => worker.apps[appId]);
+    const replicas: ReplicaStatus[] = serving.map((worker, replica) => {
+      const app = worker.apps[appId]!;
+      const state = app.state === 'failed' ? 'failed' : app.state;
+      return { replica, state, pids: [worker.pid], running: app.running, restarts: 0 };
+    });
+    if (replicas.some((replica) => replica.state === 'ready')) return { state: 'ready', replicas };
+    if (replicas.length > 0 && replicas.every((replica) => replica.state === 'failed'))
+      return { state: 'failed', error: 'Every worker failed to set this app up', replicas };
+    // No worker yet: requests wait in the queue for one.
+    return { state: 'starting', replicas };
+  }
+
+  capacity(appId: string): number {
+    let total = 0;
+    for (const worker of this.workers()) {
+      const app = worker.apps[appId];
+      if (app) total += app.capacity ?? Infinity;
+    }
+    return total;
+  }
+
+  execute(): Promise<RunOutcome> {
+    return Promise.reject(new SluiceError('internal', 'A Redis gateway runs nothing itself'));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,193 @@
+import type { Logger } from 'pino';
+import type { App } from '../app/define-app.js';
+import type { RequestQueue, QueueEntry } from '../dispatch/request-queue.js';
+import type { RequestDispatch } from '../dispatch/request-dispatch.js';
+import type { EventLog } from '../events/event-log.js';
+import { NO_OBSERVER } from '../dispatch/dispatch-observer.js';
+import { endIfLive } from '../dispatch/end-request.js';
+import { RequestAftermath } from '../dispatch/request-aftermath.js';
+import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-delivery.js';
+import { SluiceError } from '../errors/sluice-error.js';
+import type { Runtime } from '../runtime/inline-runtime.js';
+import { RunControl } from '../runtime/run-control.js';
+import { RemoteRun, type RemoteRunParts } from './remote-run.js';
+import type { RunStates } from './run-states.js';
+
+/** The queue as a worker uses it: `take`, and the worker-side calls of the BullMQ queue. */
+export interface WorkerQueue extends Pick<RequestQueue, 'take'> {
+  /** The run is over: release the entry for good. */
+  settle(requestId: string): Promise<void>;
+  /** A taken entry whose worker died; `retrying` when it went back to the queue. */
+  onLost(listener: (entry: QueueEntry, retrying: boolean) => void): () => void;
+  /** Something may be waiting anew. */
+  onQueued(listener: () => void): () => void;
+}
+
+/** What a {@link RemoteWorker} needs. */
+export interface RemoteWorkerOptions {
+  readonly apps: readonly App[];
+  readonly runtime: Runtime;
+  readonly eventLog: EventLog;
+  readonly queue: WorkerQueue;
+  readonly states: RunStates;
+  /** Submits child runs (`ctx.map`) back to the cluster. */
+  readonly dispatch: Pick<RequestDispatch, 'childRunsFor'>;
+  readonly logger: Logger;
+  /** How often to look for work without being told (default 1 s). */
+  readonly pollMs?: number;
+  readonly webhookPolicy?: WebhookPolicy;
+}
+
+const CANCEL_SETTLE_MS = 5_000;
+
+/**
+ * A worker: takes requests of its apps from the shared queue while its runtime has room,
+ * runs them, and writes their events to the shared event log. Cancels reach it through
+ * Redis; a request whose worker died is ended (or retried) by whichever worker notices.
+ *
+ * @example
+ * const worker = new RemoteWorker({ apps, runtime, eventLog, queue, states, dispatch, logger });
+ * await worker.start();
+ * await worker.close(30_000);
+ */
+export class RemoteWorker {
+  private readonly apps: ReadonlyMap<string, App>;
+  private readonly running = new Map<string, RunControl>();
+  private readonly runningPerApp = new Map<string, number>();
+  private readonly stops: (() => void)[] = [];
+  private readonly runs = new Set<Promise<void>>();
+  private readonly parts: RemoteRunParts;
+  private poll: NodeJS.Timeout | undefined;
+  private pumping = false;
+  private pumpAgain = false;
+  private closing = false;
+
+  constructor(private readonly options: RemoteWorkerOptions) {
+    this.apps = new Map(options.apps.map((app) => [app.id, app]));
+    const { runtime, eventLog, states, dispatch, logger } = options;
+    const webhookPolicy = options.webhookPolicy ?? DEFAULT_WEBHOOK_POLICY;
+    const aftermath = new RequestAftermath({
+      eventLog,
+      logger,
+      observer: NO_OBSERVER,
+      webhookPolicy,
+    });
+    this.parts = { runtime, eventLog, states, dispatch, logger, aftermath };
+  }
+
+  /** Runs of an app this worker holds now. */
+  runningOf(appId: string): number {
+    return this.runningPerApp.get(appId) ?? 0;
+  }
+
+  /** Starts the apps' setup, then takes work. */
+  async start(): Promise<void> {
+    const { queue, states, runtime } = this.options;
+    this.stops.push(
+      queue.onQueued(() => this.pump()),
+      queue.onLost((entry, retrying) => void this.lost(entry, retrying)),
+      states.onCancel((requestId) => void this.cancelHere(requestId)),
+    );
+    await runtime.start();
+    this.poll = setInterval(() => this.pump(), this.options.pollMs ?? 1_000);
+    this.poll.unref();
+    this.pump();
+  }
+
+  /**
+   * Stops taking work, lets running runs finish for up to `deadlineMs`, then cancels the
+   * rest and waits briefly for their terminal events. Closes the runtime, not the backends.
+   */
+  async close(deadlineMs: number): Promise<void> {
+    this.closing = true;
+    clearInterval(this.poll);
+    await this.settled(deadlineMs);
+    const reason = new SluiceError('cancelled', 'The worker is shutting down');
+    for (const control of this.running.values()) control.abort(reason);
+    await this.settled(CANCEL_SETTLE_MS);
+    for (const stop of this.stops) stop();
+    await this.parts.aftermath.webhooksSettled(CANCEL_SETTLE_MS);
+    await this.options.runtime.close();
+  }
+
+  private canStart(entry: QueueEntry): boolean {
+    const app = this.apps.get(entry.appId);
+    if (this.closing || !app?.endpoints.has(entry.endpoint)) return false;
+    const { runtime } = this.options;
+    if (runtime.status(app.id).state !== 'ready') return false;
+    return this.runningOf(app.id) < runtime.capacity(app.id);
+  }
+
+  /** Takes work until nothing eligible is left; one loop at a time. */
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.takeAll()
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'taking work failed'))
+      .finally(() => {
+        this.pumping = false;
+        if (!this.pumpAgain) return;
+        this.pumpAgain = false;
+        this.pump();
+      });
+  }
+
+  private async takeAll(): Promise<void> {
+    for (;;) {
+      const entry = await this.options.queue.take((candidate) => this.canStart(candidate));
+      if (!entry) return;
+      this.begin(entry);
+    }
+  }
+
+  private begin(entry: QueueEntry): void {
+    const app = this.apps.get(entry.appId)!;
+    const control = new RunControl(entry.requestId);
+    this.running.set(entry.requestId, control);
+    this.runningPerApp.set(app.id, this.runningOf(app.id) + 1);
+    const run = new RemoteRun(this.parts, { entry, app, control })
+      .execute()
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'run failed'))
+      .finally(() => this.after(entry, app));
+    this.runs.add(run);
+    void run.finally(() => this.runs.delete(run));
+  }
+
+  private async after(entry: QueueEntry, app: App): Promise<void> {
+    this.running.delete(entry.requestId);
+    this.runningPerApp.set(app.id, this.runningOf(app.id) - 1);
+    await this.options.queue.settle(entry.requestId).catch((error: unknown) => {
+      this.options.logger.error({ err: error, requestId: entry.requestId }, 'settle failed');
+    });
+    this.pump();
+  }
+
+  private async cancelHere(requestId: string): Promise<void> {
+    const control = this.running.get(requestId);
+    if (!control) return;
+    const reason = await this.options.states.cancelOf(requestId);
+    control.abort(reason ?? new SluiceError('cancelled', 'The request was cancelled'));
+  }
+
+  /** A request whose worker died, found by this worker's stalled-job check. */
+  private async lost(entry: QueueEntry, retrying: boolean): Promise<void> {
+    const { requestId } = entry;
+    this.options.logger.warn({ requestId, retrying }, 'a worker running this request was lost');
+    if (retrying) return this.pump();
+    const { eventLog, states, logger } = this.options;
+    const error = new SluiceError('worker_lost', 'The worker running this request was lost');
+    await states.ended(requestId);
+    await endIfLive({ eventLog, logger, requestId, error, unexpected: false });
+  }
+
+  private async settled(timeoutMs: number): Promise<void> {
+    if (this.runs.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.all(this.runs), timeout]);
+    clearTimeout(timer);
+  }
+}

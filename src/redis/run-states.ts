@@ -1,0 +1,130 @@
+import type { RequestProgress } from '../dispatch/request-dispatch.js';
+import type { DispatchState } from '../dispatch/tracked-request.js';
+import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes.js';
+import { SluiceError } from '../errors/sluice-error.js';
+import type { RedisHub } from './redis-hub.js';
+
+/** A change of a request's state, as the `changes` channel carries it. */
+export interface StateChange {
+  readonly requestId: string;
+  readonly state: DispatchState;
+}
+
+/** What a worker learns when it starts a request. */
+export interface StartFacts {
+  /** 1 for the first start, 2 for the first retry after a lost worker… */
+  readonly attempt: number;
+  /** A cancel that came before the start. */
+  readonly cancel: SluiceError | undefined;
+}
+
+/** How long the state of a request that never ends is kept (a backstop: a week). */
+const UNENDED_TTL_MS = 7 * 24 * 3_600_000;
+
+function toError(json: string | null | undefined): SluiceError | undefined {
+  if (!json) return undefined;
+  const { code, message } = JSON.parse(json) as { code: string; message: string };
+  const known = code in ERROR_STATUS ? (code as ErrorCode) : 'cancelled';
+  return new SluiceError(known, message);
+}
+
+/**
+ * Where each request stands, shared by gateways and workers in Redis: its state and
+ * timings (for queue status), the cancel asked for it, and how many clients are attached
+ * across gateways. Every change is published on the `changes` channel.
+ *
+ * @example
+ * const states = new RunStates(hub, retentionMs);
+ * await states.create(requestId);
+ * const { attempt, cancel } = await states.started(requestId);
+ */
+export class RunStates {
+  constructor(
+    private readonly hub: RedisHub,
+    private readonly retentionMs: number,
+  ) {}
+
+  async create(requestId: string): Promise<void> {
+    const key = this.keyOf(requestId);
+    await this.hub.command
+      .multi()
+      .hset(key, { state: 'queued', attached: 0 })
+      .pexpire(key, UNENDED_TTL_MS)
+      .exec();
+  }
+
+  /** Marks a request running; tells which attempt this is and any cancel already asked. */
+  async started(requestId: string): Promise<StartFacts> {
+    const key = this.keyOf(requestId);
+    const replies = await this.hub.command
+      .multi()
+      .hset(key, { state: 'running', startedAt: Date.now() })
+      .hincrby(key, 'attempts', 1)
+      .hget(key, 'cancel')
+      .exec();
+    await this.publish({ requestId, state: 'running' });
+    const attempt = Number(replies?.[1]?.[1] ?? 1);
+    return { attempt, cancel: toError(replies?.[2]?.[1] as string | null) };
+  }
+
+  /** Marks a request ended; its state is kept for the retention window. */
+  async ended(requestId: string, startTimedOut = false): Promise<void> {
+    const key = this.keyOf(requestId);
+    const fields = {
+      state: 'ended',
+      endedAt: Date.now(),
+      ...(startTimedOut ? { startTimedOut: 1 } : {}),
+    };
+    await this.hub.command.multi().hset(key, fields).pexpire(key, this.retentionMs).exec();
+    await this.publish({ requestId, state: 'ended' });
+  }
+
+  async progress(requestId: string): Promise<RequestProgress | undefined> {
+    const fields = await this.hub.command.hgetall(this.keyOf(requestId));
+    if (!fields.state) return undefined;
+    const timeOf = (name: string) => (fields[name] ? Number(fields[name]) : undefined);
+    return {
+      state: fields.state as DispatchState,
+      startedAt: timeOf('startedAt'),
+      endedAt: timeOf('endedAt'),
+      startTimedOut: fields.startTimedOut === '1',
+    };
+  }
+
+  /** Records a cancel for a request that has left the queue, and tells its worker. */
+  async requestCancel(requestId: string, reason: SluiceError): Promise<void> {
+    const json = JSON.stringify({ code: reason.code, message: reason.message });
+    await this.hub.command.hset(this.keyOf(requestId), 'cancel', json);
+    await this.hub.command.publish(this.hub.channel('cancel'), requestId);
+  }
+
+  /** The cancel asked for a request, if any. */
+  async cancelOf(requestId: string): Promise<SluiceError | undefined> {
+    return toError(await this.hub.command.hget(this.keyOf(requestId), 'cancel'));
+  }
+
+  /** Counts a client in (`1`) or out (`-1`) on any gateway; answers the new count. */
+  async attached(requestId: string, delta: number): Promise<number> {
+    return this.hub.command.hincrby(this.keyOf(requestId), 'attached', delta);
+  }
+
+  /** Calls `listener` with every state change, from any process. */
+  onChange(listener: (change: StateChange) => void): () => void {
+    return this.hub.listen(this.hub.channel('changes'), (message) =>
+      listener(JSON.parse(message) as StateChange),
+    );
+  }
+
+  /** Calls `listener` with the id of every request a cancel was asked for. */
+  onCancel(listener: (requestId: string) => void): () => void {
+    return this.hub.listen(this.hub.channel('cancel'), listener);
+  }
+
+  private async publish(change: StateChange): Promise<void> {
+    await this.hub.command.publish(this.hub.channel('changes'), JSON.stringify(change));
+  }
+
+  private keyOf(requestId: string): string {
+    return this.hub.key('run', requestId);
+  }
+}

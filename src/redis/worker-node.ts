@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { App } from '../app/define-app.js';
+import type { EventLogLimits } from '../events/event-log.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import type { Runtime } from '../runtime/inline-runtime.js';
+import { lanesOf, openRedisBackends, type RedisModeOptions } from './redis-backends.js';
+import { RemoteDispatcher } from './remote-dispatcher.js';
+import { RemoteWorker } from './remote-worker.js';
+import { WorkerRegistry } from './worker-registry.js';
+
+/** What {@link startWorkerNode} needs. */
+export interface WorkerNodeOptions {
+  readonly redis: RedisModeOptions;
+  readonly apps: readonly App[];
+  /** Where runs execute (default: each app's own placement). */
+  readonly runtime?: Runtime;
+  readonly logger: Logger;
+  readonly eventLogLimits?: Partial<EventLogLimits>;
+}
+
+/** A running worker node. */
+export interface WorkerNode {
+  readonly workerId: string;
+  readonly worker: RemoteWorker;
+  /** Resolves once every app's setup has finished (or failed) and work is being taken. */
+  readonly ready: Promise<void>;
+  /** Withdraws from the catalog, lets runs finish for up to `deadlineMs`, then closes. */
+  close(deadlineMs: number): Promise<void>;
+}
+
+/**
+ * A worker of a Redis deployment: announces its apps, takes their requests from the shared
+ * queue and runs them in its runtime (inline, replicas or worker groups). No HTTP.
+ *
+ * @example
+ * const node = await startWorkerNode({ redis: { url }, apps, logger });
+ * await node.ready;
+ * process.once('SIGTERM', () => void node.close(30_000));
+ */
+export async function startWorkerNode(options: WorkerNodeOptions): Promise<WorkerNode> {
+  const { apps, logger } = options;
+  const backends = await openRedisBackends(options.redis, {
+    logger,
+    apps,
+    eventLogLimits: options.eventLogLimits,
+  });
+  const { hub, eventLog, queue, states } = backends;
+  const runtime = options.runtime ?? createRuntime(apps);
+  const byId = new Map<string, App>(apps.map((app) => [app.id, app]));
+  const dispatch = new RemoteDispatcher({
+    eventLog,
+    queue,
+    states,
+    logger,
+    cancelGraceMs: 5_000,
+    findApp: (appId) => byId.get(appId),
+    capacityOf: (appId) => runtime.capacity(appId),
+  });
+  const worker = new RemoteWorker({ apps, runtime, eventLog, queue, states, dispatch, logger });
+  const workerId = randomUUID();
+  await queue.serveLanes(lanesOf(apps));
+  const registry = await WorkerRegistry.announce(hub, {
+    workerId,
+    apps,
+    capacityOf: (appId) => runtime.capacity(appId),
+    runningOf: (appId) => worker.runningOf(appId),
+    statusOf: (appId) => runtime.status(appId),
+  });
+  const ready = worker.start().then(() => registry.beat());
+  return {
+    workerId,
+    worker,
+    ready,
+    close: async (deadlineMs) => {
+      await registry.withdraw().catch(() => undefined);
+      await worker.close(deadlineMs);
+      await dispatch.shutdown(0);
+      await backends.close();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { hostname } from 'node:os';
+import type { App } from '../app/define-app.js';
+import type { AppStatus } from '../runtime/inline-runtime.js';
+import { publishedApp, type PublishedApp } from './published-apps.js';
+import type { RedisHub } from './redis-hub.js';
+
+/** A live worker as it announces itself. */
+export interface WorkerInfo {
+  readonly workerId: string;
+  readonly host: string;
+  readonly pid: number;
+  /** Per app: the runs it can hold (`null`: unbounded), what it runs now, and its state. */
+  readonly apps: Readonly<
+    Record<string, { capacity: number | null; running: number; state: AppStatus['state'] }>
+  >;
+}
+
+/** What a worker's announcements need. */
+export interface Announcement {
+  readonly workerId: string;
+  readonly apps: readonly App[];
+  readonly capacityOf: (appId: string) => number;
+  readonly runningOf: (appId: string) => number;
+  readonly statusOf: (appId: string) => AppStatus;
+  /** Milliseconds between heartbeats (default 2 s); a worker silent for 3 is gone. */
+  readonly intervalMs?: number;
+}
+
+const DEFAULT_INTERVAL_MS = 2_000;
+
+/**
+ * Keeps a worker announced in Redis: its apps' published descriptions (for gateways that
+ * learn apps from workers) and a heartbeat key that expires when the worker dies.
+ *
+ * @example
+ * const registry = await WorkerRegistry.announce(hub, { workerId, apps, capacityOf, runningOf, statusOf });
+ * await registry.withdraw();
+ */
+export class WorkerRegistry {
+  private readonly timer: NodeJS.Timeout;
+
+  private constructor(
+    private readonly hub: RedisHub,
+    private readonly announcement: Announcement,
+  ) {
+    const intervalMs = announcement.intervalMs ?? DEFAULT_INTERVAL_MS;
+    this.timer = setInterval(() => void this.beat().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  static async announce(hub: RedisHub, announcement: Announcement): Promise<WorkerRegistry> {
+    const registry = new WorkerRegistry(hub, announcement);
+    const published = announcement.apps.map((app) => [app.id, JSON.stringify(publishedApp(app))]);
+    if (published.length > 0)
+      await hub.command.hset(hub.key('apps'), Object.fromEntries(published));
+    await registry.beat();
+    await hub.command.publish(hub.channel('catalog'), announcement.workerId);
+    return registry;
+  }
+
+  /** Stops the heartbeat and removes the worker at once. */
+  async withdraw(): Promise<void> {
+    clearInterval(this.timer);
+    await this.hub.command.del(this.workerKey());
+    await this.hub.command.publish(this.hub.channel('catalog'), this.announcement.workerId);
+  }
+
+  private workerKey(): string {
+    return this.hub.key('worker', this.announcement.workerId);
+  }
+
+  /** Writes the heartbeat now (say, once the apps are ready). */
+  async beat(): Promise<void> {
+    const { workerId, apps, capacityOf, runningOf, statusOf } = this.announcement;
+    const info: WorkerInfo = {
+      workerId,
+      host: hostname(),
+      pid: process.pid,
+      apps: Object.fromEntries(
+        apps.map((app) => {
+          const capacity = capacityOf(app.id);
+          const state = statusOf(app.id).state;
+          const entry = {
+            capacity: capacity === Infinity ? null : capacity,
+            running: runningOf(app.id),
+            state,
+          };
+          return [app.id, entry];
+        }),
+      ),
+    };
+    const ttl = 3 * (this.announcement.intervalMs ?? DEFAULT_INTERVAL_MS);
+    await this.hub.command.set(this.workerKey(), JSON.stringify(info), 'PX', ttl);
+  }
+}
+
+/** Every app workers have published, and the workers alive now. */
+export interface Catalog {
+  readonly apps: readonly PublishedApp[];
+  readonly workers: readonly WorkerInfo[];
+}
+
+/**
+ * Reads the catalog: what gateways serve, and what `/ready` reports.
+ *
+ * @example
+ * const { apps, workers } = await readCatalog(hub);
+ */
+export async function readCatalog(hub: RedisHub): Promise<Catalog> {
+  const published = await hub.command.hgetall(hub.key('apps'));
+  const apps = Object.values(published).map((json) => JSON.parse(json) as PublishedApp);
+  const workerKeys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await hub.command.scan(
+      cursor,
+      'MATCH',
+      hub.key('worker', '*'),
+      'COUNT',
+      500,
+    );
+    cursor = next;
+    workerKeys.push(...keys);
+  } while (cursor !== '0');
+  const values = workerKeys.length > 0 ? await hub.command.mget(...workerKeys) : [];
+  const workers = values.flatMap((json) => (json ? [JSON.parse(json) as WorkerInfo] : []));
+  return { apps, workers };
+}
