@@ -8,7 +8,8 @@ export interface QueueOptions {
   readonly startTimeoutSeconds: number | undefined;
 }
 
-const MAX_PRIORITY = 1000;
+/** The largest `x-sluice-priority`, either way: priorities run from -1000 to 1000. */
+export const MAX_PRIORITY = 1000;
 const FAL_PRIORITIES: Readonly<Record<string, number>> = { normal: 0, low: -1 };
 const MAX_START_TIMEOUT_SECONDS = 24 * 60 * 60;
 

@@ -49,10 +49,8 @@ function runsElsewhere(): never {
 function endpointDefinition(endpoint: PublishedEndpoint) {
   return {
     description: endpoint.description,
-    input: z.fromJSONSchema(endpoint.input as Parameters<typeof z.fromJSONSchema>[0]),
-    output:
-      endpoint.output &&
-      z.fromJSONSchema(endpoint.output as Parameters<typeof z.fromJSONSchema>[0]),
+    input: z.fromJSONSchema(endpoint.input),
+    output: endpoint.output && z.fromJSONSchema(endpoint.output),
     run: runsElsewhere,
     limits: endpoint.limits,
     retries: endpoint.retries,

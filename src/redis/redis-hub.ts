@@ -30,15 +30,23 @@ export class RedisHub {
   private readonly reconnectListeners = new Set<() => void>();
   private closed = false;
 
+  /** The command connection. */
+  readonly command: Redis;
+  /** The key prefix, e.g. `sluice:`. */
+  readonly prefix: string;
+  /** The Redis URL, for backends that open connections of their own (BullMQ's blocking ones). */
+  readonly url: string;
+  private readonly subscriber: Redis;
+
   private constructor(
-    /** The command connection. */
-    readonly command: Redis,
-    private readonly subscriber: Redis,
-    /** The key prefix, e.g. `sluice:`. */
-    readonly prefix: string,
-    /** The Redis URL, for backends that open connections of their own (BullMQ's blocking ones). */
-    readonly url: string,
+    connections: { readonly command: Redis; readonly subscriber: Redis },
+    location: { readonly prefix: string; readonly url: string },
   ) {
+    this.command = connections.command;
+    this.subscriber = connections.subscriber;
+    this.prefix = location.prefix;
+    this.url = location.url;
+    const { subscriber } = connections;
     subscriber.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener(message);
     });
@@ -54,7 +62,7 @@ export class RedisHub {
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     const command = openConnection(options.url, 'sluice-command');
     const subscriber = openConnection(options.url, 'sluice-subscriber');
-    const hub = new RedisHub(command, subscriber, prefix, options.url);
+    const hub = new RedisHub({ command, subscriber }, { prefix, url: options.url });
     try {
       await Promise.all([command.ping(), subscriber.ping()]);
     } catch (error) {
@@ -83,7 +91,10 @@ export class RedisHub {
       void this.subscriber.subscribe(channel).catch(() => undefined); // retried on reconnect
     }
     channelListeners.add(listener);
+    let listening = true;
     return () => {
+      if (!listening) return; // a second call must not touch a newer listener set
+      listening = false;
       channelListeners.delete(listener);
       if (channelListeners.size > 0 || this.closed) return;
       this.listeners.delete(channel);

@@ -6,10 +6,9 @@ import { ChangeSignal } from '../dispatch/change-signal.js';
 import { DispatcherChildRuns, type ChildRunSources } from '../dispatch/child-runs.js';
 import { NO_OBSERVER, type DispatchObserver } from '../dispatch/dispatch-observer.js';
 import { endIfLive } from '../dispatch/end-request.js';
-import { resolveLimits } from '../dispatch/load-counters.js';
 import { RequestAftermath } from '../dispatch/request-aftermath.js';
 import type { RequestDispatch, RequestProgress } from '../dispatch/request-dispatch.js';
-import type { QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
+import type { RequestQueue } from '../dispatch/request-queue.js';
 import {
   observed,
   type CancelAnswer,
@@ -22,12 +21,14 @@ import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-
 import type { EventLog, RequestRecord } from '../events/event-log.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
+import type { Lane } from './bull-lane-name.js';
+import { queueEntryOf, refusalOf } from './remote-admission.js';
 import type { RunStates, StateChange } from './run-states.js';
 
 /** The queue as a remote dispatcher uses it: the port, and the depth of one endpoint. */
 export type RemoteQueue = Pick<RequestQueue, 'enqueue' | 'remove' | 'position' | 'depth'> & {
   /** Requests of one endpoint waiting to start, on every gateway. */
-  laneDepth(lane: { appId: string; endpoint: string }): Promise<number>;
+  laneDepth(lane: Lane): Promise<number>;
 };
 
 /** What a {@link RemoteDispatcher} needs. */
@@ -46,9 +47,6 @@ export interface RemoteDispatcherOptions {
   readonly webhookPolicy?: WebhookPolicy;
   readonly observer?: DispatchObserver;
 }
-
-const RETRY_AFTER_SECONDS = 1;
-const SHUTTING_DOWN = 'The server is shutting down';
 
 /**
  * Request dispatch for Redis mode: requests go to the shared BullMQ queue, and workers
@@ -117,7 +115,7 @@ export class RemoteDispatcher implements RequestDispatch {
     try {
       await this.options.eventLog.create(record);
       await this.options.states.create(record.requestId);
-      await this.options.queue.enqueue(this.entryOf(tracked));
+      await this.options.queue.enqueue(queueEntryOf(tracked));
     } catch (error) {
       this.submitted.delete(record.requestId);
       await this.end(record.requestId, toTerminalError(error));
@@ -189,44 +187,17 @@ export class RemoteDispatcher implements RequestDispatch {
     await this.aftermath.webhooksSettled(5_000);
   }
 
-  private async admit(submission: Submission, lane: { appId: string; endpoint: string }) {
+  private async admit(submission: Submission, lane: Lane): Promise<void> {
     const view = { ...lane, view: submission.view ?? 'sync' };
-    if (this.closing && submission.view !== 'child') {
-      this.observer.refused(view, 'app_unavailable');
-      throw new SluiceError('app_unavailable', SHUTTING_DOWN, {
-        retryAfterSeconds: RETRY_AFTER_SECONDS,
-      });
-    }
-    const { queued } = resolveLimits(submission.endpoint.limits, this.options.defaultLimits);
-    if (queued === Infinity) return;
-    const waiting = await this.options.queue.laneDepth(lane);
-    // Whether a worker has room is not known here: an empty queue admits, as one that
-    // starts at once would in memory mode.
-    if (waiting === 0 || waiting < queued) return;
-    this.observer.refused(view, 'overloaded');
-    throw new SluiceError('overloaded', 'Too many requests are waiting for this endpoint', {
-      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    const refusal = await refusalOf({
+      closing: this.closing,
+      submission,
+      queue: this.options.queue,
+      defaultLimits: this.options.defaultLimits,
     });
-  }
-
-  private entryOf(tracked: TrackedRequest): QueueEntry {
-    const { record, submission } = tracked;
-    const seconds = submission.startTimeoutSeconds;
-    return {
-      requestId: record.requestId,
-      appId: record.appId,
-      endpoint: record.endpoint,
-      priority: submission.priority ?? 0,
-      enqueuedAt: record.createdAt,
-      request: {
-        input: submission.input,
-        owner: submission.owner,
-        view: submission.view ?? 'sync',
-        cancelOnDisconnect: submission.cancelOnDisconnect,
-        startDeadline: seconds === undefined ? undefined : record.createdAt + seconds * 1000,
-        webhookUrl: submission.webhookUrl,
-      },
-    };
+    if (!refusal) return;
+    this.observer.refused(view, refusal.code);
+    throw refusal;
   }
 
   private armStartTimeout(tracked: TrackedRequest): void {

@@ -50,7 +50,10 @@ export class WorkerRegistry {
 
   static async announce(hub: RedisHub, announcement: Announcement): Promise<WorkerRegistry> {
     const registry = new WorkerRegistry(hub, announcement);
-    const published = announcement.apps.map((app) => [app.id, JSON.stringify(publishedApp(app))]);
+    const published = announcement.apps.map((app): [string, string] => [
+      app.id,
+      JSON.stringify(publishedApp(app)),
+    ]);
     if (published.length > 0)
       await hub.command.hset(hub.key('apps'), Object.fromEntries(published));
     await registry.beat();

@@ -1,20 +1,17 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { App } from '../app/define-app.js';
-import { Dispatcher } from '../dispatch/dispatcher.js';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
 import type { DefaultLimits } from '../dispatch/tracked-request.js';
 import type { RequestQueue } from '../dispatch/request-queue.js';
-import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-delivery.js';
+import { type WebhookPolicy } from '../dispatch/webhook-delivery.js';
 import type { EventLog, EventLogLimits } from '../events/event-log.js';
-import { MemoryEventLog } from '../events/memory-event-log.js';
-import { openRedisGateway } from '../redis/redis-gateway.js';
 import type { RedisModeOptions } from '../redis/redis-backends.js';
-import { createRuntime } from '../runtime/create-runtime.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
 import { ApiKeys } from './api-keys.js';
 import { describeEndpoints, type EndpointEntry } from './app-catalog.js';
 import { AppRoutes } from './app-routes.js';
+import { memoryBackends, redisBackends, type Backends } from './gateway-backends.js';
 import { sendError } from './error-reply.js';
 import type { GatewayContext } from './gateway-context.js';
 import { Heartbeat } from './heartbeat.js';
@@ -93,59 +90,7 @@ export interface Gateway {
 }
 
 const MIB = 1024 * 1024;
-const DEFAULT_CANCEL_GRACE_MS = 5_000;
 const MIN_HEARTBEAT_MS = 10;
-
-interface Backends {
-  readonly eventLog: EventLog;
-  readonly runtime: Runtime;
-  readonly dispatcher: RequestDispatch;
-  /** What else closes with the gateway (Redis mode). */
-  readonly close: (deadlineMs: number) => Promise<void>;
-}
-
-function memoryBackends(
-  options: GatewayOptions,
-  { logger, routes, metrics }: { logger: Logger; routes: AppRoutes; metrics: GatewayMetrics },
-): Backends {
-  const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits);
-  const runtime = options.runtime ?? createRuntime(options.apps);
-  const { limits } = eventLog; // a log passed in enforces its own caps and retention
-  const dispatcher = new Dispatcher({
-    eventLog,
-    runtime,
-    cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
-    logger,
-    caps: limits,
-    retentionMs: limits.retentionMs,
-    findApp: (appId) => routes.get(appId),
-    queue: options.queue,
-    defaultLimits: options.limits,
-    webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
-    observer: metrics.observer(),
-  });
-  return { eventLog, runtime, dispatcher, close: () => Promise.resolve() };
-}
-
-function redisBackends(
-  redis: RedisModeOptions,
-  options: GatewayOptions,
-  { logger, routes, metrics }: { logger: Logger; routes: AppRoutes; metrics: GatewayMetrics },
-): Promise<Backends> {
-  return openRedisGateway({
-    redis,
-    apps: options.apps,
-    runtime: options.runtime,
-    logger,
-    eventLogLimits: options.eventLogLimits,
-    cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
-    defaultLimits: options.limits,
-    webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
-    observer: metrics.observer(),
-    onApps: (apps) => routes.replace(apps),
-    findApp: (appId) => routes.get(appId),
-  });
-}
 
 async function buildContext(
   options: GatewayOptions,

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import type { QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
+import { BullIndex } from './bull-index.js';
+import { laneName, type Lane } from './bull-lane-name.js';
+import { BullLanes } from './bull-lanes.js';
+import { bullPriority, checkPriority } from './bull-priority.js';
+import { BullStallHandler, type LostListener } from './bull-stall-handler.js';
+import { TakenJobs } from './bull-taken-jobs.js';
+import type { RedisHub } from './redis-hub.js';
+
+/** How a {@link BullRequestQueue} locks, retries and limits runs. */
+export interface BullQueueOptions {
+  /** Lock of a taken job; renewed every lockMs/2 while it runs (default 10_000). */
+  readonly lockMs?: number;
+  /** How often this instance checks for stalled jobs of the lanes it takes from (default 5_000). */
+  readonly stalledCheckMs?: number;
+  /** Runs a stalled request of this lane may be retried (BullMQ maxStalledCount); default 0. */
+  readonly retriesOf?: (lane: Lane) => number;
+  /**
+   * Cluster-wide concurrent runs of this lane (BullMQ global concurrency); default unbounded.
+   * Applied by each instance that takes from the lane (`undefined` lifts a limit).
+   */
+  readonly concurrencyOf?: (lane: Lane) => number | undefined;
+  /** Errors of background work (lock renewals, stall handling, BullMQ's own); default ignored. */
+  readonly onError?: (error: unknown) => void;
+}
+
+// A lane can hand out jobs whose retries ran out; each is failed and the next one tried.
+const MAX_CLAIMS_PER_LANE = 100;
+
+/**
+ * The scale-out {@link RequestQueue}: a BullMQ queue per lane (app and endpoint) under the
+ * hub's prefix, ordered across lanes by an index of its own ({@link BullIndex}). Gateways
+ * `enqueue`, `remove` and read `position`/`depth`; worker processes `take`, run, and
+ * `settle`. A taken job is locked while its run lasts; when its process dies, another
+ * process's stalled checker reports it through `onLost`, and BullMQ retries it (as many
+ * times as `retriesOf` allows) or fails it.
+ *
+ * @example
+ * const queue = new BullRequestQueue(hub, { retriesOf: () => 1 });
+ * queue.onQueued(() => wake());
+ * queue.onLost((entry, retrying) => retrying || endWithWorkerLost(entry.requestId));
+ * const entry = await queue.take((candidate) => candidate.appId === 'demo/text');
+ * if (entry) await run(entry).finally(() => queue.settle(entry.requestId));
+ */
+export class BullRequestQueue implements RequestQueue, AsyncDisposable {
+  private readonly index: BullIndex;
+  private readonly lanes: BullLanes;
+  private readonly taken: TakenJobs;
+  private readonly stalls: BullStallHandler;
+  private readonly stoppers = new Set<() => void>();
+
+  constructor(
+    private readonly hub: RedisHub,
+    options: BullQueueOptions = {},
+  ) {
+    const onError = options.onError ?? (() => undefined);
+    const lockMs = options.lockMs ?? 10_000;
+    this.index = new BullIndex(hub);
+    this.taken = new TakenJobs(lockMs, onError);
+    this.stalls = new BullStallHandler({ index: this.index, onError });
+    this.lanes = new BullLanes(hub, {
+      lockMs,
+      stalledCheckMs: options.stalledCheckMs ?? 5_000,
+      retriesOf: options.retriesOf ?? (() => 0),
+      concurrencyOf: options.concurrencyOf ?? (() => undefined),
+      onStalled: (lane, jobId) => this.stalls.stalled(this.lanes.queue(lane), jobId),
+      onError,
+    });
+  }
+
+  readonly enqueue = async (entry: QueueEntry): Promise<void> => {
+    checkPriority(entry.priority);
+    checkJobId(entry.requestId);
+    if (!(await this.index.list(entry)))
+      throw new TypeError(`Request ${entry.requestId} is already queued`);
+    try {
+      await this.lanes.queue(entry).add('request', entry, {
+        jobId: entry.requestId,
+        priority: bullPriority(entry.priority),
+        removeOnComplete: true,
+        removeOnFail: true,
+      });
+    } catch (error) {
+      await this.index.unlist(entry);
+      await this.index.forget(entry.requestId);
+      throw error;
+    }
+    await this.index.announce(entry.appId);
+  };
+
+  readonly take = async (
+    eligible: (entry: QueueEntry) => boolean,
+  ): Promise<QueueEntry | undefined> => {
+    const seen = new Set<string>();
+    for await (const waiting of this.index.walk()) {
+      const lane = laneName(waiting);
+      if (seen.has(lane)) continue;
+      seen.add(lane);
+      if (!eligible(waiting)) continue;
+      const entry = await this.claim(waiting);
+      if (entry) return entry;
+    }
+    return undefined;
+  };
+
+  readonly remove = async (requestId: string): Promise<boolean> => {
+    const record = await this.index.lookup(requestId);
+    // The index is the gate between concurrent removers; BullMQ refuses a locked (taken) job.
+    if (!record || !(await this.index.unlist(record.entry))) return false;
+    if ((await this.lanes.queue(record.entry).remove(requestId)) !== 1) return false;
+    await this.index.forget(requestId);
+    return true;
+  };
+
+  readonly position = (requestId: string): Promise<number | undefined> =>
+    this.index.position(requestId);
+
+  readonly depth = (): Promise<number> => this.index.depth();
+
+  /** Entries of one lane waiting to start, on every gateway. */
+  readonly laneDepth = (lane: Lane): Promise<number> => this.index.laneDepth(lane);
+
+  readonly drain = async (): Promise<QueueEntry[]> => {
+    const drained: QueueEntry[] = [];
+    for await (const waiting of this.index.walk()) {
+      const job = await this.lanes.queue(waiting).getJob(waiting.requestId);
+      if (job && (await this.remove(waiting.requestId))) drained.push(job.data);
+    }
+    return drained;
+  };
+
+  /**
+   * Ends a run this instance took: stops renewing its lock and completes its job (which
+   * BullMQ then deletes). Does nothing for a request this instance does not hold; rejects
+   * when the lock was lost meanwhile (the run was found stalled and retried or failed).
+   */
+  async settle(requestId: string): Promise<void> {
+    const taken = this.taken.release(requestId);
+    if (!taken) return;
+    await taken.job.moveToCompleted(null, taken.token, false);
+    await this.index.forget(requestId);
+    await this.index.announce(taken.job.data.appId); // its lane may have been at its limit
+  }
+
+  /**
+   * Calls `listener` for each run whose process died, as found by this instance's stalled
+   * checker (or by a `take` that met a job whose retries ran out). `retrying`: the
+   * request waits again (at the front) for any worker to take it; otherwise it failed
+   * and the caller ends it with `worker_lost`. Returns the function that stops it.
+   */
+  onLost(listener: LostListener): () => void {
+    return this.stalls.onLost(listener);
+  }
+
+  /**
+   * Calls `listener` whenever something may wait anew anywhere, or a lane at its
+   * concurrency may have room: an enqueue or a settle on any process, a lost run, or the
+   * subscriber connection back after a loss.
+   * Returns the function that stops it.
+   */
+  onQueued(listener: () => void): () => void {
+    const stopListening = this.hub.listen(this.index.queuedChannel, () => listener());
+    const stopReconnect = this.hub.onReconnect(listener);
+    const stop = () => {
+      stopListening();
+      stopReconnect();
+      this.stoppers.delete(stop);
+    };
+    this.stoppers.add(stop);
+    return stop;
+  }
+
+  /**
+   * Opens the lanes' workers now, so this instance checks them for stalled runs even
+   * before (or without) taking from them.
+   */
+  async serveLanes(lanes: readonly Lane[]): Promise<void> {
+    await Promise.all(lanes.map((lane) => this.lanes.worker(lane)));
+  }
+
+  /**
+   * Closes the BullMQ queues and workers it opened; never the hub. Runs still taken are
+   * not settled: their locks lapse and another process finds them stalled, as if this
+   * one had died. Settle them first to end them cleanly.
+   */
+  async close(): Promise<void> {
+    this.taken.abandon();
+    for (const stop of [...this.stoppers]) stop();
+    await this.stalls.idle();
+    await this.lanes.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private async claim(lane: Lane): Promise<QueueEntry | undefined> {
+    for (let attempt = 0; attempt < MAX_CLAIMS_PER_LANE; attempt++) {
+      const token = randomUUID();
+      const job = await this.lanes.claim(lane, token);
+      if (!job) return undefined;
+      // The job BullMQ hands out may not be the index's head for this lane (races, retries).
+      await this.index.unlist(job.data);
+      if (!job.deferredFailure) {
+        this.taken.keep(job, token);
+        return job.data;
+      }
+      await this.stalls.failExhausted(job, token);
+    }
+    return undefined;
+  }
+}
+
+function checkJobId(requestId: string): void {
+  // BullMQ refuses custom job ids that are integers or hold a ':'.
+  if (requestId.includes(':') || String(Number.parseInt(requestId, 10)) === requestId)
+    throw new TypeError('A request id must not be an integer or contain ":"');
+}

@@ -1,0 +1,87 @@
+import type { Logger } from 'pino';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import type { RequestDispatch } from '../dispatch/request-dispatch.js';
+import { DEFAULT_WEBHOOK_POLICY } from '../dispatch/webhook-delivery.js';
+import type { EventLog } from '../events/event-log.js';
+import { MemoryEventLog } from '../events/memory-event-log.js';
+import type { RedisModeOptions } from '../redis/redis-backends.js';
+import { openRedisGateway } from '../redis/redis-gateway.js';
+import { createRuntime } from '../runtime/create-runtime.js';
+import type { Runtime } from '../runtime/inline-runtime.js';
+import type { AppRoutes } from './app-routes.js';
+import type { GatewayOptions } from './create-gateway.js';
+import type { GatewayMetrics } from './metrics.js';
+
+/** Where a gateway's requests are kept and run. */
+/** What the backends report to and route by. */
+export interface BackendSources {
+  readonly logger: Logger;
+  readonly routes: AppRoutes;
+  readonly metrics: GatewayMetrics;
+}
+
+const DEFAULT_CANCEL_GRACE_MS = 5_000;
+
+export interface Backends {
+  readonly eventLog: EventLog;
+  readonly runtime: Runtime;
+  readonly dispatcher: RequestDispatch;
+  /** What else closes with the gateway (Redis mode). */
+  readonly close: (deadlineMs: number) => Promise<void>;
+}
+
+/**
+ * The embedded default: the in-process dispatcher over a memory log (or the log, queue and
+ * runtime passed in).
+ *
+ * @example
+ * const backends = memoryBackends(options, { logger, routes, metrics });
+ */
+export function memoryBackends(
+  options: GatewayOptions,
+  { logger, routes, metrics }: BackendSources,
+): Backends {
+  const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits);
+  const runtime = options.runtime ?? createRuntime(options.apps);
+  const { limits } = eventLog; // a log passed in enforces its own caps and retention
+  const dispatcher = new Dispatcher({
+    eventLog,
+    runtime,
+    cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+    logger,
+    caps: limits,
+    retentionMs: limits.retentionMs,
+    findApp: (appId) => routes.get(appId),
+    queue: options.queue,
+    defaultLimits: options.limits,
+    webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
+    observer: metrics.observer(),
+  });
+  return { eventLog, runtime, dispatcher, close: () => Promise.resolve() };
+}
+
+/**
+ * Redis mode: the shared log, queue and request states, and the apps the workers publish.
+ *
+ * @example
+ * const backends = await redisBackends(options.redis, options, { logger, routes, metrics });
+ */
+export function redisBackends(
+  redis: RedisModeOptions,
+  options: GatewayOptions,
+  { logger, routes, metrics }: BackendSources,
+): Promise<Backends> {
+  return openRedisGateway({
+    redis,
+    apps: options.apps,
+    runtime: options.runtime,
+    logger,
+    eventLogLimits: options.eventLogLimits,
+    cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
+    defaultLimits: options.limits,
+    webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
+    observer: metrics.observer(),
+    onApps: (apps) => routes.replace(apps),
+    findApp: (appId) => routes.get(appId),
+  });
+}
