@@ -5,8 +5,10 @@ describe('the public API', () => {
   it('exports exactly these names (a change here is an API change: review it)', () => {
     expect(Object.keys(sluice).sort()).toMatchInlineSnapshot(`
       [
+        "BullRequestQueue",
         "DEFAULT_COLLECTIVE_TIMEOUT_MS",
         "DEFAULT_EVENT_LOG_LIMITS",
+        "DEFAULT_PREFIX",
         "DEFAULT_WEBHOOK_POLICY",
         "DistributedRunner",
         "DistributedWorker",
@@ -15,6 +17,8 @@ describe('the public API', () => {
         "InlineRuntime",
         "MemoryEventLog",
         "MemoryRequestQueue",
+        "RedisEventLog",
+        "RedisHub",
         "SluiceError",
         "createCollectives",
         "createGateway",
@@ -37,6 +41,7 @@ describe('the public API', () => {
         "nextBatch",
         "readCursor",
         "soloCollectives",
+        "startWorkerNode",
         "toAsciiJson",
         "toSluiceError",
       ]

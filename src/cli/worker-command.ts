@@ -14,6 +14,7 @@ Takes the apps' requests from the Redis queue and runs them. No HTTP: gateways
 
 Options:
 ${REDIS_FLAG_USAGE}
+  --max-concurrent <n>           runs at once per endpoint, over the whole cluster, for endpoints without limits.concurrent
   --shutdown-deadline-ms <ms>    on SIGTERM/SIGINT, how long running runs may finish (default 30000)
   --log-level <level>            pino level: fatal, error, warn, info, debug (default info)
 ${RUNTIME_FLAG_USAGE}`;
@@ -21,10 +22,19 @@ ${RUNTIME_FLAG_USAGE}`;
 const WORKER_FLAGS = {
   ...REDIS_FLAG_OPTIONS,
   ...RUNTIME_FLAG_OPTIONS,
+  'max-concurrent': { type: 'string' },
   'shutdown-deadline-ms': { type: 'string', default: '30000' },
   'log-level': { type: 'string', default: 'info' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function maxConcurrent(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!(Number.isInteger(number) && number > 0))
+    throw new Error('--max-concurrent must be a positive integer');
+  return number;
+}
 
 /**
  * `sluice worker <app files…> --redis <url>`: runs the apps' requests from the shared queue
@@ -51,7 +61,8 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   handleStrayErrors(logger);
   const apps = await loadApps(positionals);
   const runtime = createRuntime(apps, runtimeOverrides(values));
-  const node = await startWorkerNode({ redis, apps, runtime, logger });
+  const defaultLimits = { concurrent: maxConcurrent(values['max-concurrent']) };
+  const node = await startWorkerNode({ redis, apps, runtime, logger, defaultLimits });
   const stop = () => {
     logger.info('shutting down: draining running runs');
     node.close(deadlineMs).then(

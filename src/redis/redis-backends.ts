@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
+import type { DefaultLimits } from '../dispatch/tracked-request.js';
 import type { EventLogLimits } from '../events/event-log.js';
 import { BullRequestQueue } from './bull-request-queue.js';
 import type { Lane } from './bull-lane-name.js';
@@ -22,6 +23,8 @@ export interface BackendParts {
   readonly eventLogLimits?: Partial<EventLogLimits>;
   /** The apps this process runs (retries and concurrency of their endpoints). */
   readonly apps?: readonly App[];
+  /** Limits of endpoints that declare none: `concurrent` becomes the endpoint's global concurrency. */
+  readonly defaultLimits?: DefaultLimits;
 }
 
 /** The Redis backends of one process, over one {@link RedisHub}. */
@@ -56,7 +59,10 @@ export async function openRedisBackends(
     lockMs: options.lockMs,
     stalledCheckMs: options.stalledCheckMs,
     retriesOf: (lane) => endpointOf(apps, lane)?.retries ?? 0,
-    concurrencyOf: (lane) => endpointOf(apps, lane)?.limits.concurrent,
+    concurrencyOf: (lane) => {
+      const endpoint = endpointOf(apps, lane);
+      return endpoint && (endpoint.limits.concurrent ?? parts.defaultLimits?.concurrent);
+    },
     onError: (error) => parts.logger.warn({ err: error }, 'redis queue'),
   });
   const states = new RunStates(hub, eventLog.limits.retentionMs);

@@ -67,6 +67,7 @@ export async function openRedisGateway(options: RedisGatewayOptions): Promise<Re
         runtime: options.runtime,
         logger,
         eventLogLimits: options.eventLogLimits,
+        defaultLimits: options.defaultLimits,
       });
     options.onApps(apps);
     const catalog = await RemoteCatalog.open(backends.hub, (catalogApps) =>

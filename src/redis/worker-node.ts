@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
+import type { DefaultLimits } from '../dispatch/tracked-request.js';
 import type { EventLogLimits } from '../events/event-log.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
@@ -17,6 +18,8 @@ export interface WorkerNodeOptions {
   readonly runtime?: Runtime;
   readonly logger: Logger;
   readonly eventLogLimits?: Partial<EventLogLimits>;
+  /** Limits of endpoints that declare none. */
+  readonly defaultLimits?: DefaultLimits;
 }
 
 /** A running worker node. */
@@ -44,6 +47,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     logger,
     apps,
     eventLogLimits: options.eventLogLimits,
+    defaultLimits: options.defaultLimits,
   });
   const { hub, eventLog, queue, states } = backends;
   const runtime = options.runtime ?? createRuntime(apps);
@@ -56,6 +60,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     cancelGraceMs: 5_000,
     findApp: (appId) => byId.get(appId),
     capacityOf: (appId) => runtime.capacity(appId),
+    defaultLimits: options.defaultLimits,
   });
   const worker = new RemoteWorker({ apps, runtime, eventLog, queue, states, dispatch, logger });
   const workerId = randomUUID();
