@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import type { EndpointLimits } from '../app/app-types.js';
 import { defineApp, type App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { toJsonSchema, type JsonSchema } from '../server/json-schema.js';
+import { schemaFromJson } from './schema-from-json.js';
 
 /** An endpoint as workers publish it: its schemas as JSON Schema. */
 export interface PublishedEndpoint {
@@ -49,8 +49,8 @@ function runsElsewhere(): never {
 function endpointDefinition(endpoint: PublishedEndpoint) {
   return {
     description: endpoint.description,
-    input: z.fromJSONSchema(endpoint.input),
-    output: endpoint.output && z.fromJSONSchema(endpoint.output),
+    input: schemaFromJson(endpoint.input),
+    output: endpoint.output && schemaFromJson(endpoint.output),
     run: runsElsewhere,
     limits: endpoint.limits,
     retries: endpoint.retries,

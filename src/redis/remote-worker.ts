@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import type { RequestQueue, QueueEntry } from '../dispatch/request-queue.js';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
+import type { TrackedRequest } from '../dispatch/tracked-request.js';
 import type { EventLog } from '../events/event-log.js';
 import { NO_OBSERVER } from '../dispatch/dispatch-observer.js';
 import { endIfLive } from '../dispatch/end-request.js';
@@ -181,6 +182,8 @@ export class RemoteWorker {
     const error = new SluiceError('worker_lost', 'The worker running this request was lost');
     await states.ended(requestId);
     await endIfLive({ eventLog, logger, requestId, error, unexpected: false });
+    const tracked = lostRequest(entry, this.apps.get(entry.appId));
+    if (tracked) await this.parts.aftermath.record(tracked); // its webhook
   }
 
   private async settled(timeoutMs: number): Promise<void> {
@@ -190,4 +193,28 @@ export class RemoteWorker {
     await Promise.race([Promise.all(this.runs), timeout]);
     clearTimeout(timer);
   }
+}
+
+/** A lost request as the aftermath sees it; `undefined` when its app is not served here. */
+function lostRequest(entry: QueueEntry, app: App | undefined): TrackedRequest | undefined {
+  const endpoint = app?.endpoints.get(entry.endpoint);
+  if (!app || !endpoint || !entry.request) return undefined;
+  const { owner, view, cancelOnDisconnect, webhookUrl } = entry.request;
+  const record = {
+    requestId: entry.requestId,
+    appId: app.id,
+    endpoint: endpoint.path,
+    owner,
+    createdAt: entry.enqueuedAt,
+  };
+  const submission = {
+    app,
+    endpoint,
+    input: undefined,
+    owner,
+    view,
+    cancelOnDisconnect,
+    webhookUrl,
+  };
+  return { record, submission, state: 'ended', endedAt: Date.now() };
 }

@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SluiceError } from '../../src/errors/sluice-error.js';
+import { RedisHub } from '../../src/redis/redis-hub.js';
+import { RunStates, type StateChange } from '../../src/redis/run-states.js';
+import { deletePrefix, redisUrl, uniquePrefix } from '../support/redis.js';
+
+let prefix: string;
+let hubs: RedisHub[];
+
+beforeEach(() => {
+  prefix = uniquePrefix();
+  hubs = [];
+});
+
+afterEach(async () => {
+  for (const hub of hubs) await hub.close();
+  await deletePrefix(prefix);
+});
+
+async function states(retentionMs = 60_000): Promise<{ hub: RedisHub; states: RunStates }> {
+  const hub = await RedisHub.connect({ url: redisUrl(), prefix });
+  hubs.push(hub);
+  return { hub, states: new RunStates(hub, retentionMs) };
+}
+
+function nextChange(runStates: RunStates): Promise<StateChange> {
+  return new Promise((resolve) => {
+    const stop = runStates.onChange((change) => {
+      stop();
+      resolve(change);
+    });
+  });
+}
+
+describe('run states in Redis', () => {
+  it('moves queued → running → ended, publishing each change to every process', async () => {
+    const gateway = await states();
+    const worker = await states();
+    await gateway.states.create('r1');
+    expect(await gateway.states.progress('r1')).toEqual({
+      state: 'queued',
+      startedAt: undefined,
+      endedAt: undefined,
+      startTimedOut: false,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the subscription is taken
+    const started = nextChange(gateway.states);
+    expect(await worker.states.started('r1')).toEqual({ attempt: 1, cancel: undefined });
+    expect(await started).toEqual({ requestId: 'r1', state: 'running' });
+    const ended = nextChange(gateway.states);
+    await worker.states.ended('r1');
+    expect(await ended).toEqual({ requestId: 'r1', state: 'ended' });
+    const progress = await gateway.states.progress('r1');
+    expect(progress?.state).toBe('ended');
+    expect(progress!.endedAt! >= progress!.startedAt!).toBe(true);
+  });
+
+  it('counts attempts, so a retry after a lost worker knows it is one', async () => {
+    const { states: runStates } = await states();
+    await runStates.create('r2');
+    expect((await runStates.started('r2')).attempt).toBe(1);
+    expect((await runStates.started('r2')).attempt).toBe(2);
+  });
+
+  it('a cancel asked before the start is handed to the worker that starts it', async () => {
+    const gateway = await states();
+    const worker = await states();
+    await gateway.states.create('r3');
+    const heard: string[] = [];
+    worker.states.onCancel((requestId) => heard.push(requestId));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await gateway.states.requestCancel('r3', new SluiceError('cancelled', 'Stop it'));
+    const { cancel } = await worker.states.started('r3');
+    expect(cancel).toBeInstanceOf(SluiceError);
+    expect(cancel).toMatchObject({ code: 'cancelled', message: 'Stop it' });
+    await expect.poll(() => heard).toEqual(['r3']);
+  });
+
+  it('counts attached clients across gateways', async () => {
+    const one = await states();
+    const two = await states();
+    await one.states.create('r4');
+    expect(await one.states.attached('r4', 1)).toBe(1);
+    expect(await two.states.attached('r4', 1)).toBe(2);
+    expect(await one.states.attached('r4', -1)).toBe(1);
+    expect(await two.states.attached('r4', 0)).toBe(1);
+  });
+
+  it('keeps an ended request for the retention window only; start timeouts are remembered', async () => {
+    const { hub, states: runStates } = await states(5_000);
+    await runStates.create('r5');
+    expect(await hub.command.pttl(hub.key('run', 'r5'))).toBeGreaterThan(5_000);
+    await runStates.ended('r5', true);
+    const ttl = await hub.command.pttl(hub.key('run', 'r5'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(5_000);
+    expect((await runStates.progress('r5'))?.startTimedOut).toBe(true);
+    expect(await runStates.progress('never')).toBeUndefined();
+  });
+});
