@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { safeUrl } from '../redis/redis-hub.js';
 import { startWorkerNode } from '../redis/worker-node.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { handleStrayErrors } from '../runtime/stray-errors.js';
 import { loadApps } from './load-apps.js';
 import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-flags.js';
+import { gatewayOptionsOf } from './serve-options.js';
 import { RUNTIME_FLAG_OPTIONS, RUNTIME_FLAG_USAGE, runtimeOverrides } from './runtime-flags.js';
 
 const USAGE = `Usage: sluice worker <app files…> --redis <url> [options]
@@ -15,6 +17,9 @@ Takes the apps' requests from the Redis queue and runs them. No HTTP: gateways
 Options:
 ${REDIS_FLAG_USAGE}
   --max-concurrent <n>           runs at once per endpoint, over the whole cluster, for endpoints without limits.concurrent
+  --retention-ms <ms>            how long a request's events are kept after it ends (default 600000; as on the gateways)
+  --max-events <n>               most events kept per request (default 250000; as on the gateways)
+  --max-log-bytes <bytes>        most event bytes kept per request (default 67108864; as on the gateways)
   --shutdown-deadline-ms <ms>    on SIGTERM/SIGINT, how long running runs may finish (default 30000)
   --log-level <level>            pino level: fatal, error, warn, info, debug (default info)
 ${RUNTIME_FLAG_USAGE}`;
@@ -23,6 +28,9 @@ const WORKER_FLAGS = {
   ...REDIS_FLAG_OPTIONS,
   ...RUNTIME_FLAG_OPTIONS,
   'max-concurrent': { type: 'string' },
+  'retention-ms': { type: 'string' },
+  'max-events': { type: 'string' },
+  'max-log-bytes': { type: 'string' },
   'shutdown-deadline-ms': { type: 'string', default: '30000' },
   'log-level': { type: 'string', default: 'info' },
   help: { type: 'boolean', short: 'h' },
@@ -62,7 +70,15 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   const apps = await loadApps(positionals);
   const runtime = createRuntime(apps, runtimeOverrides(values));
   const defaultLimits = { concurrent: maxConcurrent(values['max-concurrent']) };
-  const node = await startWorkerNode({ redis, apps, runtime, logger, defaultLimits });
+  const { eventLogLimits } = gatewayOptionsOf(values);
+  const node = await startWorkerNode({
+    redis,
+    apps,
+    runtime,
+    logger,
+    defaultLimits,
+    eventLogLimits,
+  });
   const stop = () => {
     logger.info('shutting down: draining running runs');
     node.close(deadlineMs).then(
@@ -77,5 +93,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   process.once('SIGTERM', stop);
   await node.ready;
   const names = apps.map((app) => app.id).join(', ');
-  process.stdout.write(`sluice worker ${node.workerId} is running ${names} from ${redis.url}\n`);
+  process.stdout.write(
+    `sluice worker ${node.workerId} is running ${names} from ${safeUrl(redis.url)}\n`,
+  );
 }

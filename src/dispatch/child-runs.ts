@@ -58,6 +58,7 @@ export class DispatcherChildRuns implements ChildRuns {
       app,
       endpoint,
       input: parsed,
+      sentInput: input,
       owner: this.parent.owner,
       cancelOnDisconnect: false,
       view: 'child' as const,

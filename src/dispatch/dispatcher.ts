@@ -359,7 +359,7 @@ export class Dispatcher implements RequestDispatch {
     const { requestId } = tracked.record;
     tracked.state = 'ended';
     tracked.endedAt ??= Date.now();
-    tracked.submission = { ...tracked.submission, input: undefined };
+    tracked.submission = { ...tracked.submission, input: undefined, sentInput: undefined };
     this.live--;
     this.attachments.forget(requestId);
     this.changes.notify();
@@ -377,8 +377,8 @@ export class Dispatcher implements RequestDispatch {
     while (this.live > 0 && !deadline.aborted) await this.changes.next(deadline);
   }
 
-  private endIfLive(requestId: string, error: SluiceError, unexpected = true): Promise<void> {
+  private async endIfLive(requestId: string, error: SluiceError, unexpected = true): Promise<void> {
     const { eventLog, logger } = this.options;
-    return endIfLive({ eventLog, logger, requestId, error, unexpected });
+    await endIfLive({ eventLog, logger, requestId, error, unexpected });
   }
 }

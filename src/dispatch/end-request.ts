@@ -15,20 +15,23 @@ export interface Ending {
 
 /**
  * Writes a terminal `error` event unless the request's log has already ended; never
- * rejects (a failure is logged with the request id).
+ * rejects (a failure is logged with the request id). Answers whether it wrote the
+ * terminal event, so only one process delivers the request's webhook.
  *
  * @example
  * await endIfLive({ eventLog, logger, requestId, error, unexpected: false });
  */
-export async function endIfLive(ending: Ending): Promise<void> {
+export async function endIfLive(ending: Ending): Promise<boolean> {
   const { eventLog, logger, requestId, error } = ending;
   try {
     const lookup = await eventLog.lookup(requestId);
-    if (lookup.state !== 'live') return;
+    if (lookup.state !== 'live') return false;
     if (ending.unexpected)
       logger.error({ requestId, code: error.code }, 'ending a request its run left live');
-    await eventLog.append(requestId, [terminalErrorEvent(error, requestId)]);
+    const result = await eventLog.append(requestId, [terminalErrorEvent(error, requestId)]);
+    return result.accepted;
   } catch (failure) {
     logger.error({ requestId, err: failure }, 'could not end the request');
+    return false;
   }
 }

@@ -10,6 +10,12 @@ export interface Submission {
   readonly endpoint: ServedEndpoint;
   /** Already validated. */
   readonly input: unknown;
+  /**
+   * The input as the client sent it, before parsing. A worker in another process parses
+   * this one again with the app's own schema (a parsed input may not survive JSON, or a
+   * second parse); default `input`.
+   */
+  readonly sentInput?: unknown;
   /** Fingerprint of the caller's key, or `'anonymous'`. */
   readonly owner: string;
   /** Cancel the run once its last client has been gone for the grace period (stream and sync views). */

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { QueueEntry } from '../dispatch/request-queue.js';
+import { FORGET_SCRIPT, LIST_SCRIPT, UNLIST_SCRIPT } from './bull-index-scripts.js';
 import { indexScore } from './bull-priority.js';
 import { laneName, type Lane } from './bull-lane-name.js';
 import type { RedisHub } from './redis-hub.js';
@@ -7,17 +9,15 @@ import type { RedisHub } from './redis-hub.js';
 export interface IndexRecord {
   readonly score: number;
   readonly entry: QueueEntry;
+  /** When it was listed (ms since the epoch; missing in records of older versions). */
+  readonly listedAt?: number;
 }
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 10_000;
 
-// The record is the duplicate check: it lives from enqueue until the request is settled,
-// lost or removed, while the sorted sets hold only what waits.
-const LIST = `
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-for index = 2, #KEYS do redis.call('ZADD', KEYS[index], ARGV[3], ARGV[1]) end
-return 1`;
+/** How long a gate remembers who passed it, for that call's re-send (a Redis outage). */
+const GATE_MEMORY_MS = 10 * 60 * 1000;
 
 /**
  * The BullMQ queue's own view of what waits, across lanes: BullMQ orders each lane, this
@@ -38,21 +38,19 @@ export class BullIndex {
     this.allKey = hub.key('queue-index', 'all');
   }
 
-  /** Lists a new entry behind its priority; `false` when its id is already known. */
+  /**
+   * Lists a new entry behind its priority; `false` when its id is already known. The record
+   * is the duplicate check: it lives from enqueue until the request is settled, lost or
+   * removed, while the sorted sets hold only what waits.
+   */
   async list(entry: QueueEntry): Promise<boolean> {
     const counter = await this.hub.command.incr(this.hub.key('queue-index', 'counter'));
     const { request: _payload, ...listed } = entry;
-    const record: IndexRecord = { score: indexScore(entry.priority, counter), entry: listed };
+    const score = indexScore(entry.priority, counter);
+    const record: IndexRecord = { score, entry: listed, listedAt: Date.now() };
     const keys = [this.recordsKey, ...this.setsOf(entry)];
-    const added = await this.hub.command.eval(
-      LIST,
-      keys.length,
-      ...keys,
-      entry.requestId,
-      JSON.stringify(record),
-      record.score,
-    );
-    return added === 1;
+    const args = [entry.requestId, JSON.stringify(record), score];
+    return (await LIST_SCRIPT.run(this.hub.command, keys, args)) === 1;
   }
 
   /** Lists a known request again at its first place (its run was lost and is retried). */
@@ -63,12 +61,18 @@ export class BullIndex {
     await transaction.exec();
   }
 
-  /** Takes an entry off the sorted sets; `true` only for the one call that did. */
-  async unlist(entry: Lane & { readonly requestId: string }): Promise<boolean> {
-    const transaction = this.hub.command.multi();
-    for (const key of this.setsOf(entry)) transaction.zrem(key, entry.requestId);
-    const results = await transaction.exec();
-    return results?.[0]?.[1] === 1;
+  /**
+   * Takes an entry off the sorted sets; `true` only for the one call that did (`token`
+   * tells that call's re-send from another call).
+   */
+  async unlist(
+    entry: Lane & { readonly requestId: string },
+    token: string = randomUUID(),
+  ): Promise<boolean> {
+    const marker = this.hub.key('queue-index', 'unlisted', entry.requestId);
+    const keys = [marker, ...this.setsOf(entry)];
+    const args = [entry.requestId, token, GATE_MEMORY_MS];
+    return (await UNLIST_SCRIPT.run(this.hub.command, keys, args)) === 1;
   }
 
   /** The record of a request enqueued and not yet settled, lost or removed. */
@@ -78,8 +82,29 @@ export class BullIndex {
   }
 
   /** Drops a request's record: it is over. `true` only for the one call that did. */
-  async forget(requestId: string): Promise<boolean> {
-    return (await this.hub.command.hdel(this.recordsKey, requestId)) === 1;
+  async forget(requestId: string, token: string = randomUUID()): Promise<boolean> {
+    const keys = [this.recordsKey, this.hub.key('queue-index', 'forgotten', requestId)];
+    const args = [requestId, token, GATE_MEMORY_MS];
+    return (await FORGET_SCRIPT.run(this.hub.command, keys, args)) === 1;
+  }
+
+  /** The records of some requests, `undefined` for those that are over. */
+  async records(requestIds: readonly string[]): Promise<Array<IndexRecord | undefined>> {
+    if (requestIds.length === 0) return [];
+    const values = await this.hub.command.hmget(this.recordsKey, ...requestIds);
+    return values.map((value) => (value === null ? undefined : (JSON.parse(value) as IndexRecord)));
+  }
+
+  /** The first `count` ids listed in a lane, in start order. */
+  laneHead(lane: Lane, count: number): Promise<string[]> {
+    return this.hub.command.zrange(this.laneKey(lane), 0, count - 1);
+  }
+
+  /** Whether each of these ids is listed in the lane. */
+  async listedIn(lane: Lane, requestIds: readonly string[]): Promise<boolean[]> {
+    if (requestIds.length === 0) return [];
+    const scores = await this.hub.command.zmscore(this.laneKey(lane), ...requestIds);
+    return scores.map((score) => score !== null);
   }
 
   /** The channel that says something waits anew: an enqueue, a lost run put back. */

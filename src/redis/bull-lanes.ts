@@ -3,11 +3,22 @@ import type { QueueEntry } from '../dispatch/request-queue.js';
 import { laneName, type Lane } from './bull-lane-name.js';
 import type { RedisHub } from './redis-hub.js';
 
+/**
+ * A lane Worker's connections wait out a Redis restart as the hub's do: commands queue
+ * meanwhile, and reconnects are tried at least every 2 s (BullMQ's own default backs off
+ * to 20 s).
+ */
+const RECONNECTING = {
+  maxRetriesPerRequest: null,
+  retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 2_000),
+};
+
 /** How the lanes' BullMQ workers behave, and where they report. */
 export interface LaneSettings {
   readonly lockMs: number;
   readonly stalledCheckMs: number;
   readonly retriesOf: (lane: Lane) => number;
+  /** A lane's cluster-wide limit, set when a number; `undefined` leaves the current one. */
   readonly concurrencyOf: (lane: Lane) => number | undefined;
   /** This process's stalled checker moved a job of `lane` back to wait (or marked it failed). */
   readonly onStalled: (lane: Lane, jobId: string) => void;
@@ -80,14 +91,12 @@ export class BullLanes {
   }
 
   private async openWorker(lane: Lane, name: string): Promise<Worker<QueueEntry>> {
-    // Every taking process applies its limit, so a limit dropped from the config goes too.
+    // Only an explicit limit is applied, never removed: a process that knows none (a
+    // gateway, a worker with other settings) must not lift the one another applied.
     const concurrency = this.settings.concurrencyOf(lane);
-    const queue = this.queue(lane);
-    await (concurrency === undefined
-      ? queue.removeGlobalConcurrency()
-      : queue.setGlobalConcurrency(concurrency));
+    if (concurrency !== undefined) await this.queue(lane).setGlobalConcurrency(concurrency);
     const worker = new Worker<QueueEntry>(name, null, {
-      connection: { url: this.hub.url, maxRetriesPerRequest: null },
+      connection: { url: this.hub.url, ...RECONNECTING },
       prefix: this.prefix,
       autorun: false,
       lockDuration: this.settings.lockMs,

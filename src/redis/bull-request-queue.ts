@@ -4,26 +4,13 @@ import { BullIndex } from './bull-index.js';
 import { laneName, type Lane } from './bull-lane-name.js';
 import { BullLanes } from './bull-lanes.js';
 import { bullPriority, checkPriority } from './bull-priority.js';
+import { BullReconciler } from './bull-reconciler.js';
 import { BullStallHandler, type LostListener } from './bull-stall-handler.js';
-import { TakenJobs } from './bull-taken-jobs.js';
+import { TakenJobs, type LockLostListener } from './bull-taken-jobs.js';
+import type { BullQueueOptions } from './bull-queue-options.js';
 import type { RedisHub } from './redis-hub.js';
 
-/** How a {@link BullRequestQueue} locks, retries and limits runs. */
-export interface BullQueueOptions {
-  /** Lock of a taken job; renewed every lockMs/2 while it runs (default 10_000). */
-  readonly lockMs?: number;
-  /** How often this instance checks for stalled jobs of the lanes it takes from (default 5_000). */
-  readonly stalledCheckMs?: number;
-  /** Runs a stalled request of this lane may be retried (BullMQ maxStalledCount); default 0. */
-  readonly retriesOf?: (lane: Lane) => number;
-  /**
-   * Cluster-wide concurrent runs of this lane (BullMQ global concurrency); default unbounded.
-   * Applied by each instance that takes from the lane (`undefined` lifts a limit).
-   */
-  readonly concurrencyOf?: (lane: Lane) => number | undefined;
-  /** Errors of background work (lock renewals, stall handling, BullMQ's own); default ignored. */
-  readonly onError?: (error: unknown) => void;
-}
+export type { BullQueueOptions } from './bull-queue-options.js';
 
 // A lane can hand out jobs whose retries ran out; each is failed and the next one tried.
 const MAX_CLAIMS_PER_LANE = 100;
@@ -48,6 +35,7 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
   private readonly lanes: BullLanes;
   private readonly taken: TakenJobs;
   private readonly stalls: BullStallHandler;
+  private readonly reconciler: BullReconciler;
   private readonly stoppers = new Set<() => void>();
 
   constructor(
@@ -56,15 +44,23 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
   ) {
     const onError = options.onError ?? (() => undefined);
     const lockMs = options.lockMs ?? 10_000;
+    const stalledCheckMs = options.stalledCheckMs ?? 5_000;
     this.index = new BullIndex(hub);
     this.taken = new TakenJobs(lockMs, onError);
     this.stalls = new BullStallHandler({ index: this.index, onError });
     this.lanes = new BullLanes(hub, {
       lockMs,
-      stalledCheckMs: options.stalledCheckMs ?? 5_000,
+      stalledCheckMs,
       retriesOf: options.retriesOf ?? (() => 0),
       concurrencyOf: options.concurrencyOf ?? (() => undefined),
       onStalled: (lane, jobId) => this.stalls.stalled(this.lanes.queue(lane), jobId),
+      onError,
+    });
+    this.reconciler = new BullReconciler({
+      index: this.index,
+      queueOf: (lane) => this.lanes.queue(lane),
+      everyMs: options.reconcileMs ?? 3 * stalledCheckMs,
+      orphanAfterMs: options.orphanAfterMs ?? 30_000,
       onError,
     });
   }
@@ -132,8 +128,9 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
 
   /**
    * Ends a run this instance took: stops renewing its lock and completes its job (which
-   * BullMQ then deletes). Does nothing for a request this instance does not hold; rejects
-   * when the lock was lost meanwhile (the run was found stalled and retried or failed).
+   * BullMQ then deletes). Does nothing for a request this instance does not hold, nor for
+   * one whose lock it lost (see {@link onLockLost}): a retry elsewhere may hold it now.
+   * Rejects when the lock was lost after the last renewal, before the loss was noticed.
    */
   async settle(requestId: string): Promise<void> {
     const taken = this.taken.release(requestId);
@@ -151,6 +148,17 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
    */
   onLost(listener: LostListener): () => void {
     return this.stalls.onLost(listener);
+  }
+
+  /**
+   * Calls `listener` with the id of each run this instance took whose lock it lost: a
+   * renewal found the lock gone (the run was found stalled, and retried or failed
+   * elsewhere) or none succeeded for as long as a lock lasts. The run is no longer this
+   * instance's: stop it without settling or ending it (its retry, or the process that
+   * found it stalled, ends it). Returns the function that stops it.
+   */
+  onLockLost(listener: LockLostListener): () => void {
+    return this.taken.onLockLost(listener);
   }
 
   /**
@@ -173,10 +181,12 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
 
   /**
    * Opens the lanes' workers now, so this instance checks them for stalled runs even
-   * before (or without) taking from them.
+   * before (or without) taking from them, and repairs drift between the index and BullMQ
+   * in them every `reconcileMs`.
    */
   async serveLanes(lanes: readonly Lane[]): Promise<void> {
     await Promise.all(lanes.map((lane) => this.lanes.worker(lane)));
+    this.reconciler.serve(lanes);
   }
 
   /**
@@ -187,6 +197,7 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
   async close(): Promise<void> {
     this.taken.abandon();
     for (const stop of [...this.stoppers]) stop();
+    await this.reconciler.stop();
     await this.stalls.idle();
     await this.lanes.close();
   }

@@ -9,6 +9,8 @@ import { LuaScript } from './event-log-lua-script.js';
  * one it supersedes, and one superseded inside its own batch is numbered but not stored.
  * Reads leave superseded events out anyway, so this keeps what readers see and which
  * appends fit exactly as the memory log has them, while reads never scan dead entries.
+ * A live log's stream expires with its meta (the create's backstop); the terminal event
+ * sets the retention on both.
  * The answers of the last few batch tokens are kept, so a batch re-sent after a reconnect
  * gets its first answer instead of being appended twice.
  */
@@ -105,7 +107,11 @@ end
 lastSeq = lastSeq + total
 redis.call('HSET', meta, 'lastSeq', lastSeq, 'count', count, 'bytes', bytes,
   'ended', ends and 1 or 0, unpack(fields))
-if ends then
+if not ends then
+  -- The stream shares the backstop expiry its meta got at create (the events may be new).
+  local backstop = redis.call('PTTL', meta)
+  if backstop > 0 then redis.call('PEXPIRE', stream, backstop) end
+else
   local retention = math.max(1, tonumber(ARGV[4]))
   redis.call('PEXPIRE', meta, retention)
   redis.call('PEXPIRE', stream, retention)

@@ -7,21 +7,28 @@ import type { RedisHub } from './redis-hub.js';
 /** Payload after which a read stops adding events to its batch, as the memory log does. */
 const BATCH_BYTES = 64 * 1024;
 
+/** One create of {@link createLog}. */
+export interface LogCreation {
+  /** Unique per call, so a call re-sent after a reconnect is not mistaken for a second request. */
+  readonly token: string;
+  /** Expiry of a log that never ends; its terminal event sets the retention instead. */
+  readonly backstopMs: number;
+}
+
 /**
- * Creates a request's log; `false` when the id is taken. `token` is unique per call, so a
- * call re-sent after a reconnect is not mistaken for a second request with the same id.
+ * Creates a request's log; `false` when the id is taken.
  *
  * @example
- * if (!(await createLog(hub, record, randomUUID()))) throw new Error('taken');
+ * const created = await createLog(hub, record, { token: randomUUID(), backstopMs: 7 * 86_400_000 });
  */
 export async function createLog(
   hub: RedisHub,
   record: RequestRecord,
-  token: string,
+  creation: LogCreation,
 ): Promise<boolean> {
   const keys = keyList(requestLogKeys(hub, record.requestId));
-  const created = await CREATE_SCRIPT.run(hub.command, keys, [JSON.stringify(record), token]);
-  return created === 1;
+  const args = [JSON.stringify(record), creation.token, Math.max(1, creation.backstopMs)];
+  return (await CREATE_SCRIPT.run(hub.command, keys, args)) === 1;
 }
 
 /**

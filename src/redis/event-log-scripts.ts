@@ -2,8 +2,10 @@ import { LuaScript } from './event-log-lua-script.js';
 
 /**
  * Creates a request's log unless its id is taken (live, ended or tombstoned). KEYS: meta,
- * events, tombstone. ARGV: record JSON, create token. Answers 1 when created (or when this
- * very call already created it and is re-sent after a reconnect), 0 when the id is taken.
+ * events, tombstone. ARGV: record JSON, create token, backstop expiry (ms). Answers 1 when
+ * created (or when this very call already created it and is re-sent after a reconnect), 0
+ * when the id is taken. The backstop ends a log that never ends (its gateway crashed before
+ * anything ran it); the terminal event replaces it with the retention.
  */
 export const CREATE_SCRIPT = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -13,6 +15,7 @@ if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'record', ARGV[1], 'createToken', ARGV[2], 'lastSeq', 0,
   'count', 0, 'bytes', 0, 'ended', 0, 'progressSeq', 0, 'progressBytes', 0,
   'previewSeq', 0, 'previewBytes', 0)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 `);
 

@@ -21,8 +21,8 @@ export interface BackendParts {
   readonly logger: Logger;
   /** Caps and retention of every request's log. */
   readonly eventLogLimits?: Partial<EventLogLimits>;
-  /** The apps this process runs (retries and concurrency of their endpoints). */
-  readonly apps?: readonly App[];
+  /** Finds an app: the retries and concurrency of its endpoints (default: none known). */
+  readonly findApp?: (appId: string) => App | undefined;
   /** Limits of endpoints that declare none: `concurrent` becomes the endpoint's global concurrency. */
   readonly defaultLimits?: DefaultLimits;
 }
@@ -37,8 +37,8 @@ export interface RedisBackends {
   close(): Promise<void>;
 }
 
-function endpointOf(apps: readonly App[], lane: Lane) {
-  return apps.find((app) => app.id === lane.appId)?.endpoints.get(lane.endpoint);
+function endpointOf(parts: BackendParts, lane: Lane) {
+  return parts.findApp?.(lane.appId)?.endpoints.get(lane.endpoint);
 }
 
 /**
@@ -53,14 +53,13 @@ export async function openRedisBackends(
   parts: BackendParts,
 ): Promise<RedisBackends> {
   const hub = await RedisHub.connect(options);
-  const apps = parts.apps ?? [];
   const eventLog = new RedisEventLog(hub, parts.eventLogLimits);
   const queue = new BullRequestQueue(hub, {
     lockMs: options.lockMs,
     stalledCheckMs: options.stalledCheckMs,
-    retriesOf: (lane) => endpointOf(apps, lane)?.retries ?? 0,
+    retriesOf: (lane) => endpointOf(parts, lane)?.retries ?? 0,
     concurrencyOf: (lane) => {
-      const endpoint = endpointOf(apps, lane);
+      const endpoint = endpointOf(parts, lane);
       return endpoint && (endpoint.limits.concurrent ?? parts.defaultLimits?.concurrent);
     },
     onError: (error) => parts.logger.warn({ err: error }, 'redis queue'),

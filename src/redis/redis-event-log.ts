@@ -18,16 +18,23 @@ import type { RedisHub } from './redis-hub.js';
 export interface RedisEventLogOptions {
   /** How long an expired request's record is kept, so it answers `expired` (default 24 h). */
   readonly tombstoneMs?: number;
+  /**
+   * Expiry of a log that never ends, e.g. because its gateway crashed before enqueueing
+   * it (default 7 days); the terminal event replaces it with the retention.
+   */
+  readonly liveBackstopMs?: number;
 }
 
 const DEFAULT_TOMBSTONE_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_LIVE_BACKSTOP_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * The {@link EventLog} on Redis, for gateways and workers on many machines: one Redis
  * Stream per request (entry ids are the events' seqs, `<seq>-0`), a meta hash beside it,
  * and every append one Lua script that enforces the caps, drops superseded progress and
  * previews, appends the batch whole or not at all and publishes a notification. Ended logs
- * expire by `PEXPIRE`; a small tombstone keeps the record for `tombstoneMs` more. Waiting
+ * expire by `PEXPIRE` after the retention, live ones after a long backstop (a request that
+ * never ends must not leak); a small tombstone keeps the record for `tombstoneMs` more. Waiting
  * cursors share the hub's one subscriber connection. `close` leaves the hub open: its
  * owner closes it.
  *
@@ -40,6 +47,7 @@ const DEFAULT_TOMBSTONE_MS = 24 * 60 * 60 * 1000;
 export class RedisEventLog implements EventLog {
   readonly limits: EventLogLimits;
   private readonly tombstoneMs: number;
+  private readonly liveBackstopMs: number;
   private readonly waiters: AppendWaiters;
   private closed = false;
 
@@ -50,12 +58,14 @@ export class RedisEventLog implements EventLog {
   ) {
     this.limits = { ...DEFAULT_EVENT_LOG_LIMITS, ...limits };
     this.tombstoneMs = options.tombstoneMs ?? DEFAULT_TOMBSTONE_MS;
+    this.liveBackstopMs = options.liveBackstopMs ?? DEFAULT_LIVE_BACKSTOP_MS;
     this.waiters = new AppendWaiters(hub, (requestId) => logProgress(hub, requestId));
   }
 
   async create(record: RequestRecord): Promise<void> {
     if (this.closed) throw new Error('The event log is closed');
-    if (!(await createLog(this.hub, record, randomUUID()))) {
+    const creation = { token: randomUUID(), backstopMs: this.liveBackstopMs };
+    if (!(await createLog(this.hub, record, creation))) {
       throw new Error(`Request ${record.requestId} already exists`);
     }
   }

@@ -5,7 +5,7 @@ import type { DefaultLimits } from '../dispatch/tracked-request.js';
 import type { WebhookPolicy } from '../dispatch/webhook-delivery.js';
 import type { EventLog, EventLogLimits } from '../events/event-log.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
-import { openRedisBackends, type RedisModeOptions } from './redis-backends.js';
+import { lanesOf, openRedisBackends, type RedisModeOptions } from './redis-backends.js';
 import { RemoteCatalog } from './remote-catalog.js';
 import { RemoteDispatcher } from './remote-dispatcher.js';
 import { RemoteRuntime } from './remote-runtime.js';
@@ -35,6 +35,8 @@ export interface RedisGateway {
   readonly eventLog: EventLog;
   readonly runtime: Runtime;
   readonly dispatcher: RemoteDispatcher;
+  /** Stops the local worker (if any) taking work, first thing in a shutdown. */
+  beginShutdown(): Promise<void>;
   /** Closes the local worker (if any), the catalog and the backends. */
   close(deadlineMs: number): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function openRedisGateway(options: RedisGatewayOptions): Promise<Re
   const { logger, apps } = options;
   const backends = await openRedisBackends(options.redis, {
     logger,
+    findApp: options.findApp,
     eventLogLimits: options.eventLogLimits,
   });
   let node: WorkerNode | undefined;
@@ -70,8 +73,16 @@ export async function openRedisGateway(options: RedisGatewayOptions): Promise<Re
         defaultLimits: options.defaultLimits,
       });
     options.onApps(apps);
+    // Gateways check every published lane for stalled runs too: a request must not hang
+    // because the only workers of its app are gone.
+    const serve = (served: readonly App[]) => {
+      options.onApps(served);
+      backends.queue.serveLanes(lanesOf(served)).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not watch the lanes for stalled runs');
+      });
+    };
     const catalog = await RemoteCatalog.open(backends.hub, (catalogApps) =>
-      options.onApps(servedApps(apps, catalogApps)),
+      serve(servedApps(apps, catalogApps)),
     );
     const runtime = new RemoteRuntime(() => catalog.workers);
     const dispatcher = new RemoteDispatcher({
@@ -84,13 +95,23 @@ export async function openRedisGateway(options: RedisGatewayOptions): Promise<Re
       webhookPolicy: options.webhookPolicy,
       observer: options.observer,
     });
+    backends.queue.onLost((entry, retrying) => {
+      if (!retrying) void dispatcher.endLost(entry);
+    });
+    const startedAt = { shutdown: 0 };
     return {
       eventLog: backends.eventLog,
       runtime,
       dispatcher,
+      beginShutdown: async () => {
+        startedAt.shutdown = Date.now();
+        await node?.stopTaking();
+      },
       close: async (deadlineMs) => {
         catalog.close();
-        await node?.close(deadlineMs);
+        // The local worker's runs had the same deadline, counted from the shutdown's start.
+        const left = Math.max(0, startedAt.shutdown + deadlineMs - Date.now());
+        await node?.close(startedAt.shutdown === 0 ? deadlineMs : left);
         await backends.close();
       },
     };

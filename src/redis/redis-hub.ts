@@ -6,6 +6,26 @@ export interface RedisBackendOptions {
   readonly url: string;
   /** Prefix of every key and channel sluice uses (default `sluice:`); one per deployment. */
   readonly prefix?: string;
+  /** How long to wait for Redis at start before giving up (default 10 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A Redis URL fit for logs: its password replaced by `***`.
+ *
+ * @example
+ * safeUrl('redis://user:secret@redis.internal:6379'); // 'redis://user:***@redis.internal:6379'
+ */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unreadable Redis URL)';
+  }
 }
 
 /** The default key prefix. */
@@ -63,11 +83,22 @@ export class RedisHub {
     const command = openConnection(options.url, 'sluice-command');
     const subscriber = openConnection(options.url, 'sluice-subscriber');
     const hub = new RedisHub({ command, subscriber }, { prefix, url: options.url });
+    const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new Error(`Could not reach Redis at ${safeUrl(options.url)} within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+    });
     try {
-      await Promise.all([command.ping(), subscriber.ping()]);
+      await Promise.race([Promise.all([command.ping(), subscriber.ping()]), gaveUp]);
     } catch (error) {
       await hub.close();
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
     return hub;
   }

@@ -54,7 +54,7 @@ export function queueEntryOf(tracked: TrackedRequest): QueueEntry {
     priority: submission.priority ?? 0,
     enqueuedAt: record.createdAt,
     request: {
-      input: submission.input,
+      input: 'sentInput' in submission ? submission.sentInput : submission.input,
       owner: submission.owner,
       view: submission.view ?? 'sync',
       cancelOnDisconnect: submission.cancelOnDisconnect,

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
-import { AttachmentTracker } from '../dispatch/attachment-tracker.js';
 import { ChangeSignal } from '../dispatch/change-signal.js';
 import { DispatcherChildRuns, type ChildRunSources } from '../dispatch/child-runs.js';
 import { NO_OBSERVER, type DispatchObserver } from '../dispatch/dispatch-observer.js';
 import { endIfLive } from '../dispatch/end-request.js';
 import { RequestAftermath } from '../dispatch/request-aftermath.js';
 import type { RequestDispatch, RequestProgress } from '../dispatch/request-dispatch.js';
-import type { RequestQueue } from '../dispatch/request-queue.js';
+import type { QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
 import {
   observed,
   type CancelAnswer,
@@ -22,7 +21,9 @@ import type { EventLog, RequestRecord } from '../events/event-log.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
 import type { Lane } from './bull-lane-name.js';
+import { ClusterAttachments } from './cluster-attachments.js';
 import { queueEntryOf, refusalOf } from './remote-admission.js';
+import { endLost, endRemotely, type EndingParts, type RemoteEnding } from './remote-endings.js';
 import type { RunStates, StateChange } from './run-states.js';
 
 /** The queue as a remote dispatcher uses it: the port, and the depth of one endpoint. */
@@ -48,6 +49,9 @@ export interface RemoteDispatcherOptions {
   readonly observer?: DispatchObserver;
 }
 
+const ABANDONED = new SluiceError('cancelled', 'Every client of this request left');
+const DEPTH_REFRESH_MS = 200;
+
 /**
  * Request dispatch for Redis mode: requests go to the shared BullMQ queue, and workers
  * in other processes (`sluice worker`) take and run them. This gateway keeps only what it
@@ -60,13 +64,15 @@ export interface RemoteDispatcherOptions {
  */
 export class RemoteDispatcher implements RequestDispatch {
   private readonly submitted = new Map<string, TrackedRequest>();
-  private readonly attachments: AttachmentTracker;
+  private readonly attachments: ClusterAttachments;
   private readonly changes = new ChangeSignal();
   private readonly aftermath: RequestAftermath;
   private readonly observer: DispatchObserver;
   private readonly childRunSources: ChildRunSources;
-  private readonly stopListening: () => void;
+  private readonly stops: (() => void)[];
+  private readonly endings: EndingParts;
   private depth = 0;
+  private depthTimer: NodeJS.Timeout | undefined;
   private closing = false;
 
   constructor(private readonly options: RemoteDispatcherOptions) {
@@ -77,16 +83,24 @@ export class RemoteDispatcher implements RequestDispatch {
       observer: this.observer,
       webhookPolicy: options.webhookPolicy ?? DEFAULT_WEBHOOK_POLICY,
     });
-    this.attachments = new AttachmentTracker(options.cancelGraceMs, (requestId) => {
-      void this.cancelIfAbandoned(requestId);
+    this.attachments = new ClusterAttachments({
+      states: options.states,
+      graceMs: options.cancelGraceMs,
+      onAbandoned: (requestId) => this.background(this.cancel(requestId, ABANDONED)),
+      onError: (error) => this.logError(error),
     });
+    const { eventLog, states, logger, findApp } = options;
+    this.endings = { eventLog, states, logger, findApp, aftermath: this.aftermath };
     this.childRunSources = {
       dispatcher: this,
       eventLog: options.eventLog,
       findApp: options.findApp,
       capacityOf: options.capacityOf ?? (() => Infinity),
     };
-    this.stopListening = options.states.onChange((change) => this.changed(change));
+    this.stops = [
+      states.onChange((change) => this.changed(change)),
+      states.onReconnect(() => this.background(this.reconcile())),
+    ];
   }
 
   get activeRuns(): number {
@@ -114,11 +128,20 @@ export class RemoteDispatcher implements RequestDispatch {
     this.submitted.set(record.requestId, tracked);
     try {
       await this.options.eventLog.create(record);
-      await this.options.states.create(record.requestId);
+      const { cancelOnDisconnect, webhookUrl } = submission;
+      await this.options.states.create(record.requestId, { cancelOnDisconnect, webhookUrl });
       await this.options.queue.enqueue(queueEntryOf(tracked));
     } catch (error) {
       this.submitted.delete(record.requestId);
-      await this.end(record.requestId, toTerminalError(error));
+      const { eventLog, logger } = this.options;
+      const { requestId } = record;
+      await endIfLive({
+        eventLog,
+        logger,
+        requestId,
+        error: toTerminalError(error),
+        unexpected: false,
+      });
       throw error;
     }
     this.armStartTimeout(tracked);
@@ -141,17 +164,7 @@ export class RemoteDispatcher implements RequestDispatch {
   }
 
   attach(requestId: string): () => void {
-    const detachHere = this.attachments.attach(requestId);
-    const count = (delta: number) =>
-      void this.options.states.attached(requestId, delta).catch(() => undefined);
-    count(1);
-    let attached = true;
-    return () => {
-      if (!attached) return;
-      attached = false;
-      count(-1);
-      detachHere();
-    };
+    return this.attachments.attach(requestId);
   }
 
   async cancel(
@@ -162,11 +175,16 @@ export class RemoteDispatcher implements RequestDispatch {
     if (lookup.state === 'unknown') return 'unknown';
     if (lookup.state !== 'live') return 'ended';
     if (await this.options.queue.remove(requestId)) {
-      await this.endWaiting(requestId, reason);
+      await this.endWaiting({ record: lookup.record, error: reason });
       return 'requested';
     }
     await this.options.states.requestCancel(requestId, reason);
     return 'requested';
+  }
+
+  /** Ends a request whose worker died, found by this process's stalled-job check. */
+  endLost(entry: QueueEntry): Promise<void> {
+    return endLost(this.endings, entry);
   }
 
   childRunsFor(parent: RequestRecord): DispatcherChildRuns {
@@ -183,7 +201,9 @@ export class RemoteDispatcher implements RequestDispatch {
     const deadline = AbortSignal.timeout(deadlineMs);
     while (this.submitted.size > 0 && !deadline.aborted) await this.changes.next(deadline);
     for (const tracked of this.submitted.values()) clearTimeout(tracked.startTimer);
-    this.stopListening();
+    this.attachments.close();
+    clearTimeout(this.depthTimer);
+    for (const stop of this.stops) stop();
     await this.aftermath.webhooksSettled(5_000);
   }
 
@@ -203,31 +223,25 @@ export class RemoteDispatcher implements RequestDispatch {
   private armStartTimeout(tracked: TrackedRequest): void {
     const seconds = tracked.submission.startTimeoutSeconds;
     if (seconds === undefined) return;
-    const { requestId } = tracked.record;
     tracked.startTimer = setTimeout(() => {
-      void this.timeOut(requestId, seconds);
+      this.background(this.timeOut(tracked, seconds));
     }, seconds * 1000);
     tracked.startTimer.unref();
   }
 
-  private async timeOut(requestId: string, seconds: number): Promise<void> {
-    if (!(await this.options.queue.remove(requestId))) return; // it started in time
+  private async timeOut(tracked: TrackedRequest, seconds: number): Promise<void> {
+    if (!(await this.options.queue.remove(tracked.record.requestId))) return; // it started in time
     const error = new SluiceError('timeout', `The request did not start within ${seconds} s`);
-    await this.endWaiting(requestId, error, true);
+    await this.endWaiting({ record: tracked.record, error, startTimedOut: true });
   }
 
-  /** Ends a request this call removed from the queue: it never started. */
-  private async endWaiting(requestId: string, error: SluiceError, startTimedOut = false) {
-    await this.options.states.ended(requestId, startTimedOut);
-    await this.end(requestId, error);
+  /** Ends a request this process removed from the queue: it never started. */
+  private async endWaiting(ending: Omit<RemoteEnding, 'tracked'>): Promise<void> {
+    const { requestId } = ending.record;
     const tracked = this.submitted.get(requestId);
-    if (tracked) await this.forget(tracked, true);
-  }
-
-  private async cancelIfAbandoned(requestId: string): Promise<void> {
-    const clients = await this.options.states.attached(requestId, 0);
-    if (clients > 0) return; // attached through another gateway
-    await this.cancel(requestId, new SluiceError('cancelled', 'Every client of this request left'));
+    this.submitted.delete(requestId); // this ending, not the change it publishes, finishes it
+    if (tracked) this.finishLocally(tracked);
+    await endRemotely(this.endings, { ...ending, tracked });
   }
 
   private changed(change: StateChange): void {
@@ -239,37 +253,56 @@ export class RemoteDispatcher implements RequestDispatch {
       tracked.state = 'running';
       tracked.startedAt = Date.now();
       clearTimeout(tracked.startTimer);
-      this.observer.started(
-        observed(tracked),
-        (tracked.startedAt - tracked.record.createdAt) / 1000,
-      );
+      const waited = (tracked.startedAt - tracked.record.createdAt) / 1000;
+      this.observer.started(observed(tracked), waited);
     }
-    // The worker delivers the webhook of a run it ended.
-    if (change.state === 'ended') void this.forget(tracked, false);
+    if (change.state === 'ended') this.background(this.endedElsewhere(tracked));
   }
 
-  private async forget(tracked: TrackedRequest, withWebhook: boolean): Promise<void> {
-    const { requestId } = tracked.record;
-    if (!this.submitted.delete(requestId)) return;
+  /** A request of this gateway that a worker ended: it delivers the webhook. */
+  private async endedElsewhere(tracked: TrackedRequest): Promise<void> {
+    if (!this.submitted.delete(tracked.record.requestId)) return;
+    this.finishLocally(tracked);
+    tracked.submission = { ...tracked.submission, webhookUrl: undefined };
+    await this.aftermath.record(tracked); // metrics and the outcome's log line
+  }
+
+  private finishLocally(tracked: TrackedRequest): void {
     clearTimeout(tracked.startTimer);
-    this.attachments.forget(requestId);
+    this.attachments.forget(tracked.record.requestId);
     tracked.state = 'ended';
     tracked.endedAt = Date.now();
-    const webhookUrl = withWebhook ? tracked.submission.webhookUrl : undefined;
-    tracked.submission = { ...tracked.submission, input: undefined, webhookUrl };
+    tracked.submission = { ...tracked.submission, input: undefined, sentInput: undefined };
     this.changes.notify();
-    await this.aftermath.record(tracked);
   }
 
+  /** After the subscriber was away: changes published meanwhile are read from the states. */
+  private async reconcile(): Promise<void> {
+    this.changes.notify();
+    for (const tracked of [...this.submitted.values()]) {
+      const progress = await this.options.states.progress(tracked.record.requestId);
+      if (progress?.state === 'ended' || progress === undefined) await this.endedElsewhere(tracked);
+    }
+  }
+
+  /** Refreshes the cached queue depth, at most every 200 ms. */
   private refreshDepth(): void {
-    void this.options.queue.depth().then(
-      (depth) => (this.depth = depth),
-      () => undefined,
-    );
+    if (this.depthTimer) return;
+    this.depthTimer = setTimeout(() => {
+      this.depthTimer = undefined;
+      void this.options.queue.depth().then(
+        (depth) => (this.depth = depth),
+        () => undefined,
+      );
+    }, DEPTH_REFRESH_MS);
+    this.depthTimer.unref();
   }
 
-  private end(requestId: string, error: SluiceError): Promise<void> {
-    const { eventLog, logger } = this.options;
-    return endIfLive({ eventLog, logger, requestId, error, unexpected: false });
+  private background(work: Promise<unknown>): void {
+    void work.catch((error: unknown) => this.logError(error));
+  }
+
+  private logError(error: unknown): void {
+    this.options.logger.error({ err: error }, 'redis dispatch');
   }
 }

@@ -7,12 +7,13 @@ import type { RequestDispatch } from '../dispatch/request-dispatch.js';
 import type { QueueEntry, QueuedRequest } from '../dispatch/request-queue.js';
 import type { Submission, TrackedRequest } from '../dispatch/tracked-request.js';
 import { toAsciiJson } from '../events/ascii-json.js';
-import type { EventLog, RequestRecord } from '../events/event-log.js';
-import type { NewEvent } from '../events/event-types.js';
+import type { AppendResult, EventLog, RequestRecord } from '../events/event-log.js';
+import { isTerminal, type NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
 import type { RunControl } from '../runtime/run-control.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
+import { endRemotely } from './remote-endings.js';
 import type { RunStates } from './run-states.js';
 
 /** What every run of a worker shares. */
@@ -24,6 +25,7 @@ export interface RemoteRunParts {
   readonly logger: Logger;
   /** Delivers webhooks of the runs this worker ends. */
   readonly aftermath: RequestAftermath;
+  readonly findApp: (appId: string) => App | undefined;
 }
 
 /** One taken request. */
@@ -32,6 +34,8 @@ export interface TakenRequest {
   readonly app: App;
   readonly control: RunControl;
 }
+
+const REFUSED: AppendResult = { accepted: false, reason: 'ended' };
 
 function retryNotice(attempt: number, retries: number): NewEvent {
   const message = `The worker running this request was lost; starting again (attempt ${attempt} of ${retries + 1})`;
@@ -42,9 +46,11 @@ function retryNotice(attempt: number, retries: number): NewEvent {
 }
 
 /**
- * One request on a worker, from the queue to its terminal event: the start timeout, a
- * cancel that came first, the input parsed with the app's own schema, the run, and its
- * webhook. The request never stays live once this is over.
+ * One request on a worker, from the queue to its terminal event: a request that already
+ * ended is skipped; the start timeout (first attempt only), a cancel that came first, the
+ * input parsed with the app's own schema, the run, and its webhook, sent only by the
+ * process whose terminal event the log accepted. A run whose lock was lost (`fence`) is
+ * stopped and writes nothing more: the request belongs to whoever found it lost.
  *
  * @example
  * await new RemoteRun(parts, { entry, app, control }).execute();
@@ -52,6 +58,9 @@ function retryNotice(attempt: number, retries: number): NewEvent {
 export class RemoteRun {
   private readonly record: RequestRecord;
   private readonly request: QueuedRequest;
+  private fenced = false;
+  private wroteTerminal = false;
+  private markedEnded = false;
 
   constructor(
     private readonly parts: RemoteRunParts,
@@ -69,25 +78,41 @@ export class RemoteRun {
     };
   }
 
+  /** The worker lost this run's lock: stop it, and let it write nothing more. */
+  fence(): void {
+    this.fenced = true;
+    this.taken.control.abort(new SluiceError('worker_lost', 'This worker lost the request'));
+  }
+
   async execute(): Promise<void> {
     const { requestId } = this.record;
-    const { startDeadline } = this.request;
-    if (startDeadline !== undefined && Date.now() > startDeadline) {
-      const seconds = (startDeadline - this.record.createdAt) / 1000;
-      await this.parts.states.ended(requestId, true);
-      return this.end(new SluiceError('timeout', `The request did not start within ${seconds} s`));
-    }
-    const tracked = await this.start();
+    let tracked: TrackedRequest | undefined;
     try {
+      if ((await this.parts.eventLog.lookup(requestId)).state !== 'live') return; // ended elsewhere
+      if (await this.missedStart()) return;
+      tracked = await this.start();
       await this.run(tracked);
     } catch (thrown) {
       await this.end(toTerminalError(thrown));
     }
+    if (this.fenced) return;
     await this.end(new SluiceError('internal', 'The run ended without a result'));
+    await this.markEnded();
+    if (!tracked || !this.wroteTerminal) return;
     tracked.state = 'ended';
     tracked.endedAt = Date.now();
-    await this.parts.states.ended(requestId);
     await this.parts.aftermath.record(tracked);
+  }
+
+  /** Ends the request with `timeout` if its first start comes after its deadline. */
+  private async missedStart(): Promise<boolean> {
+    const { startDeadline } = this.request;
+    if (startDeadline === undefined || Date.now() <= startDeadline) return false;
+    if ((await this.parts.states.attempts(this.record.requestId)) > 0) return false; // a retry
+    const seconds = (startDeadline - this.record.createdAt) / 1000;
+    const error = new SluiceError('timeout', `The request did not start within ${seconds} s`);
+    await endRemotely(this.parts, { record: this.record, error, startTimedOut: true });
+    return true;
   }
 
   private async start(): Promise<TrackedRequest> {
@@ -95,8 +120,7 @@ export class RemoteRun {
     const { attempt, cancel } = await this.parts.states.started(entry.requestId);
     if (cancel) control.abort(cancel);
     const endpoint = app.endpoints.get(entry.endpoint)!;
-    if (attempt > 1)
-      await this.parts.eventLog.append(entry.requestId, [retryNotice(attempt, endpoint.retries)]);
+    if (attempt > 1) await this.append([retryNotice(attempt, endpoint.retries)]);
     const { input, ...rest } = this.request;
     const submission: Submission = { app, endpoint, input, ...rest };
     return { record: this.record, submission, state: 'running', startedAt: Date.now() };
@@ -107,22 +131,45 @@ export class RemoteRun {
     const { control } = this.taken;
     const input = await parseInput(tracked.submission.endpoint.input, tracked.submission.input);
     control.signal.throwIfAborted();
-    const { requestId } = this.record;
-    const sink = (events: readonly NewEvent[]) => eventLog.append(requestId, events);
     await runtime.execute({
       ...tracked.submission,
       input,
-      requestId,
+      requestId: this.record.requestId,
       control,
-      sink,
+      sink: (events) => this.append(events),
       caps: eventLog.limits,
       childRuns: dispatch.childRunsFor(this.record),
     });
   }
 
-  private end(error: SluiceError): Promise<void> {
+  /**
+   * Marks the request ended in its state, once, before its terminal event is written: a
+   * client that reads the terminal event then finds the end time (`inference_time`).
+   */
+  private async markEnded(): Promise<void> {
+    if (this.markedEnded) return;
+    this.markedEnded = true;
+    const { requestId } = this.record;
+    await this.parts.states.ended(requestId).catch((error: unknown) => {
+      this.parts.logger.error({ requestId, err: error }, 'could not mark the request ended');
+    });
+  }
+
+  private async append(events: readonly NewEvent[]): Promise<AppendResult> {
+    if (this.fenced) return REFUSED;
+    if (events.some((event) => isTerminal(event.type))) await this.markEnded();
+    const result = await this.parts.eventLog.append(this.record.requestId, events);
+    if (result.accepted && events.some((event) => isTerminal(event.type)))
+      this.wroteTerminal = true;
+    return result;
+  }
+
+  private async end(error: SluiceError): Promise<void> {
+    if (this.fenced) return;
     const { eventLog, logger } = this.parts;
     const { requestId } = this.record;
-    return endIfLive({ eventLog, logger, requestId, error, unexpected: false });
+    if ((await eventLog.lookup(requestId)).state === 'live') await this.markEnded();
+    const wrote = await endIfLive({ eventLog, logger, requestId, error, unexpected: false });
+    if (wrote) this.wroteTerminal = true;
   }
 }

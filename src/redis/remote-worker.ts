@@ -1,16 +1,15 @@
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
-import type { RequestQueue, QueueEntry } from '../dispatch/request-queue.js';
-import type { RequestDispatch } from '../dispatch/request-dispatch.js';
-import type { TrackedRequest } from '../dispatch/tracked-request.js';
-import type { EventLog } from '../events/event-log.js';
 import { NO_OBSERVER } from '../dispatch/dispatch-observer.js';
-import { endIfLive } from '../dispatch/end-request.js';
 import { RequestAftermath } from '../dispatch/request-aftermath.js';
+import type { RequestDispatch } from '../dispatch/request-dispatch.js';
+import type { QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-delivery.js';
+import type { EventLog } from '../events/event-log.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
 import { RunControl } from '../runtime/run-control.js';
+import { endLost } from './remote-endings.js';
 import { RemoteRun, type RemoteRunParts } from './remote-run.js';
 import type { RunStates } from './run-states.js';
 
@@ -22,6 +21,8 @@ export interface WorkerQueue extends Pick<RequestQueue, 'take'> {
   onLost(listener: (entry: QueueEntry, retrying: boolean) => void): () => void;
   /** Something may be waiting anew. */
   onQueued(listener: () => void): () => void;
+  /** This process lost the lock of a run it holds (it was found stalled). */
+  onLockLost(listener: (requestId: string) => void): () => void;
 }
 
 /** What a {@link RemoteWorker} needs. */
@@ -41,10 +42,15 @@ export interface RemoteWorkerOptions {
 
 const CANCEL_SETTLE_MS = 5_000;
 
+interface Running {
+  readonly run: RemoteRun;
+  readonly control: RunControl;
+}
+
 /**
  * A worker: takes requests of its apps from the shared queue while its runtime has room,
  * runs them, and writes their events to the shared event log. Cancels reach it through
- * Redis; a request whose worker died is ended (or retried) by whichever worker notices.
+ * Redis; a request whose worker died is ended (or retried) by whichever process notices.
  *
  * @example
  * const worker = new RemoteWorker({ apps, runtime, eventLog, queue, states, dispatch, logger });
@@ -53,7 +59,7 @@ const CANCEL_SETTLE_MS = 5_000;
  */
 export class RemoteWorker {
   private readonly apps: ReadonlyMap<string, App>;
-  private readonly running = new Map<string, RunControl>();
+  private readonly running = new Map<string, Running>();
   private readonly runningPerApp = new Map<string, number>();
   private readonly stops: (() => void)[] = [];
   private readonly runs = new Set<Promise<void>>();
@@ -67,13 +73,10 @@ export class RemoteWorker {
     this.apps = new Map(options.apps.map((app) => [app.id, app]));
     const { runtime, eventLog, states, dispatch, logger } = options;
     const webhookPolicy = options.webhookPolicy ?? DEFAULT_WEBHOOK_POLICY;
-    const aftermath = new RequestAftermath({
-      eventLog,
-      logger,
-      observer: NO_OBSERVER,
-      webhookPolicy,
-    });
-    this.parts = { runtime, eventLog, states, dispatch, logger, aftermath };
+    const observer = NO_OBSERVER;
+    const aftermath = new RequestAftermath({ eventLog, logger, observer, webhookPolicy });
+    const findApp = (appId: string) => this.apps.get(appId);
+    this.parts = { runtime, eventLog, states, dispatch, logger, aftermath, findApp };
   }
 
   /** Runs of an app this worker holds now. */
@@ -81,13 +84,20 @@ export class RemoteWorker {
     return this.runningPerApp.get(appId) ?? 0;
   }
 
-  /** Starts the apps' setup, then takes work. */
+  /**
+   * Listens for cancels, lost runs and new work, starts the apps' setup, then takes work.
+   * Lost runs are handled until the queue closes, after `close`.
+   */
   async start(): Promise<void> {
     const { queue, states, runtime } = this.options;
+    queue.onLost((entry, retrying) => this.lost(entry, retrying));
     this.stops.push(
       queue.onQueued(() => this.pump()),
-      queue.onLost((entry, retrying) => void this.lost(entry, retrying)),
-      states.onCancel((requestId) => void this.cancelHere(requestId)),
+      queue.onLockLost((requestId) => this.running.get(requestId)?.run.fence()),
+      states.onCancel((requestId) => this.background(this.cancelHere(requestId))),
+      states.onReconnect(() => {
+        for (const requestId of this.running.keys()) this.background(this.cancelHere(requestId));
+      }),
     );
     await runtime.start();
     this.poll = setInterval(() => this.pump(), this.options.pollMs ?? 1_000);
@@ -95,28 +105,38 @@ export class RemoteWorker {
     this.pump();
   }
 
+  /** Takes no more work; runs go on. */
+  stopTaking(): void {
+    this.closing = true;
+    clearInterval(this.poll);
+  }
+
   /**
    * Stops taking work, lets running runs finish for up to `deadlineMs`, then cancels the
    * rest and waits briefly for their terminal events. Closes the runtime, not the backends.
    */
   async close(deadlineMs: number): Promise<void> {
-    this.closing = true;
-    clearInterval(this.poll);
+    this.stopTaking();
     await this.settled(deadlineMs);
     const reason = new SluiceError('cancelled', 'The worker is shutting down');
-    for (const control of this.running.values()) control.abort(reason);
+    for (const { control } of this.running.values()) control.abort(reason);
     await this.settled(CANCEL_SETTLE_MS);
     for (const stop of this.stops) stop();
     await this.parts.aftermath.webhooksSettled(CANCEL_SETTLE_MS);
     await this.options.runtime.close();
   }
 
-  private canStart(entry: QueueEntry): boolean {
-    const app = this.apps.get(entry.appId);
-    if (this.closing || !app?.endpoints.has(entry.endpoint)) return false;
+  private hasRoom(app: App): boolean {
     const { runtime } = this.options;
     if (runtime.status(app.id).state !== 'ready') return false;
     return this.runningOf(app.id) < runtime.capacity(app.id);
+  }
+
+  private canStart(entry: QueueEntry): boolean {
+    const app = this.apps.get(entry.appId);
+    return (
+      !this.closing && app !== undefined && app.endpoints.has(entry.endpoint) && this.hasRoom(app)
+    );
   }
 
   /** Takes work until nothing eligible is left; one loop at a time. */
@@ -138,6 +158,8 @@ export class RemoteWorker {
 
   private async takeAll(): Promise<void> {
     for (;;) {
+      // Walking the queue is not free: skip it when no app here has room.
+      if (this.closing || ![...this.apps.values()].some((app) => this.hasRoom(app))) return;
       const entry = await this.options.queue.take((candidate) => this.canStart(candidate));
       if (!entry) return;
       this.begin(entry);
@@ -147,43 +169,45 @@ export class RemoteWorker {
   private begin(entry: QueueEntry): void {
     const app = this.apps.get(entry.appId)!;
     const control = new RunControl(entry.requestId);
-    this.running.set(entry.requestId, control);
+    const run = new RemoteRun(this.parts, { entry, app, control });
+    const running = { run, control };
+    this.running.set(entry.requestId, running);
     this.runningPerApp.set(app.id, this.runningOf(app.id) + 1);
-    const run = new RemoteRun(this.parts, { entry, app, control })
+    const execution = run
       .execute()
       .catch((error: unknown) => this.options.logger.error({ err: error }, 'run failed'))
-      .finally(() => this.after(entry, app));
-    this.runs.add(run);
-    void run.finally(() => this.runs.delete(run));
+      .finally(() => this.after(entry, app, running));
+    this.runs.add(execution);
+    void execution.finally(() => this.runs.delete(execution));
   }
 
-  private async after(entry: QueueEntry, app: App): Promise<void> {
-    this.running.delete(entry.requestId);
+  private async after(entry: QueueEntry, app: App, running: Running): Promise<void> {
+    // The same request may be running here again (a retry this worker took): keep that one.
+    if (this.running.get(entry.requestId) === running) this.running.delete(entry.requestId);
     this.runningPerApp.set(app.id, this.runningOf(app.id) - 1);
     await this.options.queue.settle(entry.requestId).catch((error: unknown) => {
-      this.options.logger.error({ err: error, requestId: entry.requestId }, 'settle failed');
+      this.options.logger.warn({ err: error, requestId: entry.requestId }, 'settle failed');
     });
     this.pump();
   }
 
   private async cancelHere(requestId: string): Promise<void> {
-    const control = this.running.get(requestId);
-    if (!control) return;
+    const running = this.running.get(requestId);
+    if (!running) return;
     const reason = await this.options.states.cancelOf(requestId);
-    control.abort(reason ?? new SluiceError('cancelled', 'The request was cancelled'));
+    if (reason) running.control.abort(reason);
   }
 
-  /** A request whose worker died, found by this worker's stalled-job check. */
-  private async lost(entry: QueueEntry, retrying: boolean): Promise<void> {
+  /** A request whose worker died, found by this process's stalled-job check. */
+  private lost(entry: QueueEntry, retrying: boolean): void {
     const { requestId } = entry;
     this.options.logger.warn({ requestId, retrying }, 'a worker running this request was lost');
     if (retrying) return this.pump();
-    const { eventLog, states, logger } = this.options;
-    const error = new SluiceError('worker_lost', 'The worker running this request was lost');
-    await states.ended(requestId);
-    await endIfLive({ eventLog, logger, requestId, error, unexpected: false });
-    const tracked = lostRequest(entry, this.apps.get(entry.appId));
-    if (tracked) await this.parts.aftermath.record(tracked); // its webhook
+    this.background(endLost(this.parts, entry));
+  }
+
+  private background(work: Promise<unknown>): void {
+    void work.catch((error: unknown) => this.options.logger.error({ err: error }, 'worker'));
   }
 
   private async settled(timeoutMs: number): Promise<void> {
@@ -193,28 +217,4 @@ export class RemoteWorker {
     await Promise.race([Promise.all(this.runs), timeout]);
     clearTimeout(timer);
   }
-}
-
-/** A lost request as the aftermath sees it; `undefined` when its app is not served here. */
-function lostRequest(entry: QueueEntry, app: App | undefined): TrackedRequest | undefined {
-  const endpoint = app?.endpoints.get(entry.endpoint);
-  if (!app || !endpoint || !entry.request) return undefined;
-  const { owner, view, cancelOnDisconnect, webhookUrl } = entry.request;
-  const record = {
-    requestId: entry.requestId,
-    appId: app.id,
-    endpoint: endpoint.path,
-    owner,
-    createdAt: entry.enqueuedAt,
-  };
-  const submission = {
-    app,
-    endpoint,
-    input: undefined,
-    owner,
-    view,
-    cancelOnDisconnect,
-    webhookUrl,
-  };
-  return { record, submission, state: 'ended', endedAt: Date.now() };
 }

@@ -18,6 +18,18 @@ export interface StartFacts {
   readonly cancel: SluiceError | undefined;
 }
 
+/** What a request's state keeps of its submission, for whichever process ends it. */
+export interface RunFacts {
+  readonly webhookUrl?: string;
+  /** Its clients' leaving cancels it (stream and sync views). */
+  readonly cancelOnDisconnect: boolean;
+}
+
+/** Counts a client in or out, only while the request's state exists (never recreating it). */
+const COUNT_ATTACHED = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('HINCRBY', KEYS[1], 'attached', ARGV[1])`;
+
 /** How long the state of a request that never ends is kept (a backstop: a week). */
 const UNENDED_TTL_MS = 7 * 24 * 3_600_000;
 
@@ -44,13 +56,32 @@ export class RunStates {
     private readonly retentionMs: number,
   ) {}
 
-  async create(requestId: string): Promise<void> {
+  async create(requestId: string, facts: RunFacts): Promise<void> {
     const key = this.keyOf(requestId);
-    await this.hub.command
-      .multi()
-      .hset(key, { state: 'queued', attached: 0 })
-      .pexpire(key, UNENDED_TTL_MS)
-      .exec();
+    const fields = {
+      state: 'queued',
+      attached: 0,
+      cancelOnDisconnect: facts.cancelOnDisconnect ? 1 : 0,
+      ...(facts.webhookUrl ? { webhookUrl: facts.webhookUrl } : {}),
+    };
+    await this.hub.command.multi().hset(key, fields).pexpire(key, UNENDED_TTL_MS).exec();
+  }
+
+  /** What the request's state keeps of its submission; `undefined` once expired. */
+  async facts(requestId: string): Promise<RunFacts | undefined> {
+    const [state, webhookUrl, cancelOnDisconnect] = await this.hub.command.hmget(
+      this.keyOf(requestId),
+      'state',
+      'webhookUrl',
+      'cancelOnDisconnect',
+    );
+    if (!state) return undefined;
+    return { webhookUrl: webhookUrl ?? undefined, cancelOnDisconnect: cancelOnDisconnect === '1' };
+  }
+
+  /** How many times the request has started (0 while it has never run). */
+  async attempts(requestId: string): Promise<number> {
+    return Number((await this.hub.command.hget(this.keyOf(requestId), 'attempts')) ?? 0);
   }
 
   /** Marks a request running; tells which attempt this is and any cancel already asked. */
@@ -103,9 +134,10 @@ export class RunStates {
     return toError(await this.hub.command.hget(this.keyOf(requestId), 'cancel'));
   }
 
-  /** Counts a client in (`1`) or out (`-1`) on any gateway; answers the new count. */
+  /** Counts a client in (`1`) or out (`-1`) on any gateway; answers the new count (0 once expired). */
   async attached(requestId: string, delta: number): Promise<number> {
-    return this.hub.command.hincrby(this.keyOf(requestId), 'attached', delta);
+    const count = await this.hub.command.eval(COUNT_ATTACHED, 1, this.keyOf(requestId), delta);
+    return Number(count);
   }
 
   /** Calls `listener` with every state change, from any process. */
@@ -113,6 +145,11 @@ export class RunStates {
     return this.hub.listen(this.hub.channel('changes'), (message) =>
       listener(JSON.parse(message) as StateChange),
     );
+  }
+
+  /** Calls `listener` when the subscriber connection is back: changes and cancels may have been missed. */
+  onReconnect(listener: () => void): () => void {
+    return this.hub.onReconnect(listener);
   }
 
   /** Calls `listener` with the id of every request a cancel was asked for. */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { JsonSchema } from '../server/json-schema.js';
 
-type FromJson = Parameters<typeof z.fromJSONSchema>[0];
 
 function isNullSchema(schema: unknown): boolean {
   return typeof schema === 'object' && schema !== null && (schema as JsonSchema).type === 'null';
@@ -53,5 +52,5 @@ export function schemaFromJson(json: JsonSchema): z.ZodType {
     return withAnnotations(z.literal(json.enum as z.core.util.Literal[]), json);
   if (json.type === 'object' && !('anyOf' in json) && !('oneOf' in json) && !('allOf' in json))
     return objectSchema(json);
-  return z.fromJSONSchema(json as FromJson);
+  return z.fromJSONSchema(json);
 }

@@ -28,6 +28,8 @@ export interface WorkerNode {
   readonly worker: RemoteWorker;
   /** Resolves once every app's setup has finished (or failed) and work is being taken. */
   readonly ready: Promise<void>;
+  /** Takes no more work and leaves the catalog; running runs go on. */
+  stopTaking(): Promise<void>;
   /** Withdraws from the catalog, lets runs finish for up to `deadlineMs`, then closes. */
   close(deadlineMs: number): Promise<void>;
 }
@@ -43,15 +45,15 @@ export interface WorkerNode {
  */
 export async function startWorkerNode(options: WorkerNodeOptions): Promise<WorkerNode> {
   const { apps, logger } = options;
+  const byId = new Map<string, App>(apps.map((app) => [app.id, app]));
   const backends = await openRedisBackends(options.redis, {
     logger,
-    apps,
+    findApp: (appId) => byId.get(appId),
     eventLogLimits: options.eventLogLimits,
     defaultLimits: options.defaultLimits,
   });
   const { hub, eventLog, queue, states } = backends;
   const runtime = options.runtime ?? createRuntime(apps);
-  const byId = new Map<string, App>(apps.map((app) => [app.id, app]));
   const dispatch = new RemoteDispatcher({
     eventLog,
     queue,
@@ -64,24 +66,36 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   });
   const worker = new RemoteWorker({ apps, runtime, eventLog, queue, states, dispatch, logger });
   const workerId = randomUUID();
-  await queue.serveLanes(lanesOf(apps));
-  const registry = await WorkerRegistry.announce(hub, {
-    workerId,
-    apps,
-    capacityOf: (appId) => runtime.capacity(appId),
-    runningOf: (appId) => worker.runningOf(appId),
-    statusOf: (appId) => runtime.status(appId),
-  });
+  let registry: WorkerRegistry;
+  try {
+    await queue.serveLanes(lanesOf(apps));
+    registry = await WorkerRegistry.announce(hub, {
+      workerId,
+      apps,
+      capacityOf: (appId) => runtime.capacity(appId),
+      runningOf: (appId) => worker.runningOf(appId),
+      statusOf: (appId) => runtime.status(appId),
+    });
+  } catch (error) {
+    await dispatch.shutdown(0);
+    await backends.close();
+    throw error;
+  }
   const ready = worker.start().then(() => registry.beat());
+  const stopTaking = async () => {
+    worker.stopTaking();
+    await registry.withdraw().catch(() => undefined);
+  };
   return {
     workerId,
     worker,
     ready,
+    stopTaking,
     close: async (deadlineMs) => {
-      await registry.withdraw().catch(() => undefined);
+      await stopTaking();
       await worker.close(deadlineMs);
       await dispatch.shutdown(0);
-      await backends.close();
+      await backends.close(); // stops the stalled checks after the worker's last run
     },
   };
 }

@@ -19,6 +19,7 @@ export interface ResolvedRunRoute {
  */
 export class AppRoutes {
   private apps = new Map<string, App>();
+  private changes = 0;
 
   constructor(apps: readonly App[]) {
     this.replace(apps);
@@ -32,6 +33,12 @@ export class AppRoutes {
       byId.set(app.id, app);
     }
     this.apps = byId;
+    this.changes++;
+  }
+
+  /** Grows each time the apps change: what was derived from an older one is stale. */
+  get generation(): number {
+    return this.changes;
   }
 
   list(): readonly App[] {

@@ -95,7 +95,9 @@ const MIN_HEARTBEAT_MS = 10;
 async function buildContext(
   options: GatewayOptions,
   logger: Logger,
-): Promise<GatewayContext & { closeBackends: Backends['close'] }> {
+): Promise<
+  GatewayContext & Pick<Backends, 'beginShutdown'> & { closeBackends: Backends['close'] }
+> {
   const routes = new AppRoutes(options.apps);
   const metrics: GatewayMetrics = new GatewayMetrics(() => backends.dispatcher.queueDepth);
   const parts = { logger, routes, metrics };
@@ -120,6 +122,7 @@ async function buildContext(
     logger,
     metrics,
     endpointsOf,
+    beginShutdown: backends.beginShutdown,
     closeBackends: backends.close,
   };
 }
@@ -213,6 +216,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         .listen({ host: where.host ?? '127.0.0.1', port: where.port ?? 0 })
         .then(() => baseUrl(fastify)),
     close: async () => {
+      await context.beginShutdown();
       await context.dispatcher.shutdown(options.shutdownDeadlineMs ?? 0);
       await streamsEnded(context.metrics, STREAM_FLUSH_MS);
       context.heartbeat.stop();

@@ -26,6 +26,8 @@ export interface Backends {
   readonly eventLog: EventLog;
   readonly runtime: Runtime;
   readonly dispatcher: RequestDispatch;
+  /** First thing in a shutdown (Redis mode: the local worker takes no more work). */
+  readonly beginShutdown: () => Promise<void>;
   /** What else closes with the gateway (Redis mode). */
   readonly close: (deadlineMs: number) => Promise<void>;
 }
@@ -57,7 +59,8 @@ export function memoryBackends(
     webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
     observer: metrics.observer(),
   });
-  return { eventLog, runtime, dispatcher, close: () => Promise.resolve() };
+  const nothing = () => Promise.resolve();
+  return { eventLog, runtime, dispatcher, beginShutdown: nothing, close: nothing };
 }
 
 /**

@@ -46,13 +46,16 @@ async function keysOf(hub: RedisHub, requestId: string): Promise<string[]> {
 
 describe('RedisEventLog', () => {
   it('keeps each request in a stream with ids <seq>-0, and expires every key once it ends', async () => {
-    await using opened = await openRedisLog({ retentionMs: 60_000 }, { tombstoneMs: 120_000 });
+    const options = { tombstoneMs: 120_000, liveBackstopMs: 600_000 };
+    await using opened = await openRedisLog({ retentionMs: 60_000 }, options);
     const { hub, log } = opened;
     const requestId = await createRequest(log);
     const keys = requestLogKeys(hub, requestId);
     await appendAccepted(log, requestId, [outputEvent('a'), progressEvent(1)]);
-    expect(await hub.command.pttl(keys.meta)).toBe(-1);
-    expect(await hub.command.pttl(keys.events)).toBe(-1);
+    for (const key of [keys.meta, keys.events]) {
+      expect(await hub.command.pttl(key)).toBeGreaterThan(60_000);
+      expect(await hub.command.pttl(key)).toBeLessThanOrEqual(600_000);
+    }
     await appendAccepted(log, requestId, [progressEvent(2), resultEvent('done')]);
 
     expect(await keysOf(hub, requestId)).toEqual([keys.events, keys.meta, keys.tombstone].sort());
@@ -68,6 +71,28 @@ describe('RedisEventLog', () => {
     const entries = await hub.command.xrange(keys.events, '-', '+');
     expect(entries.map(([id]) => id)).toEqual(['1-0', '3-0', '4-0']);
     expect(entries[1]?.[1]).toEqual(['type', 'progress', 'json', progressEvent(2).json]);
+  });
+
+  it('expires a log that never ends after the live backstop, 7 days by default', async () => {
+    await using opened = await openRedisLog();
+    const { hub, log } = opened;
+    const requestId = await createRequest(log);
+    const keys = requestLogKeys(hub, requestId);
+    const sevenDays = 7 * 24 * 60 * 60 * 1000;
+    expect(await hub.command.pttl(keys.meta)).toBeGreaterThan(sevenDays - 60_000);
+    expect(await hub.command.pttl(keys.meta)).toBeLessThanOrEqual(sevenDays);
+    await appendAccepted(log, requestId, [outputEvent('a')]);
+    expect(await hub.command.pttl(keys.events)).toBeGreaterThan(sevenDays - 60_000);
+    expect(await hub.command.pttl(keys.events)).toBeLessThanOrEqual(sevenDays);
+
+    await using short = await openRedisLog({}, { liveBackstopMs: 50 });
+    const abandoned = await createRequest(short.log);
+    await appendAccepted(short.log, abandoned, [outputEvent('a')]);
+    await vi.waitFor(
+      async () => expect(await short.log.lookup(abandoned)).toEqual({ state: 'unknown' }),
+      { timeout: 2_000, interval: 10 },
+    );
+    expect(await keysOf(short.hub, abandoned)).toEqual([]);
   });
 
   it('never lets a stream pass maxEvents + 1 entries', async () => {
@@ -105,9 +130,10 @@ describe('RedisEventLog', () => {
     await using opened = await openRedisLog();
     const record = newRecord();
     const token = randomUUID();
-    expect(await createLog(opened.hub, record, token)).toBe(true);
-    expect(await createLog(opened.hub, record, token)).toBe(true);
-    expect(await createLog(opened.hub, record, randomUUID())).toBe(false);
+    const backstopMs = 60_000;
+    expect(await createLog(opened.hub, record, { token, backstopMs })).toBe(true);
+    expect(await createLog(opened.hub, record, { token, backstopMs })).toBe(true);
+    expect(await createLog(opened.hub, record, { token: randomUUID(), backstopMs })).toBe(false);
     await expect(opened.log.create({ ...record, owner: 'someone else' })).rejects.toThrow();
     expect(await opened.log.lookup(record.requestId)).toEqual({
       state: 'live',

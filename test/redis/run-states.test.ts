@@ -36,7 +36,10 @@ describe('run states in Redis', () => {
   it('moves queued → running → ended, publishing each change to every process', async () => {
     const gateway = await states();
     const worker = await states();
-    await gateway.states.create('r1');
+    await gateway.states.create('r1', {
+      cancelOnDisconnect: true,
+      webhookUrl: 'http://127.0.0.1:1/hook',
+    });
     expect(await gateway.states.progress('r1')).toEqual({
       state: 'queued',
       startedAt: undefined,
@@ -50,6 +53,11 @@ describe('run states in Redis', () => {
     const ended = nextChange(gateway.states);
     await worker.states.ended('r1');
     expect(await ended).toEqual({ requestId: 'r1', state: 'ended' });
+    expect(await worker.states.facts('r1')).toEqual({
+      cancelOnDisconnect: true,
+      webhookUrl: 'http://127.0.0.1:1/hook',
+    });
+    expect(await worker.states.attempts('r1')).toBe(1);
     const progress = await gateway.states.progress('r1');
     expect(progress?.state).toBe('ended');
     expect(progress!.endedAt! >= progress!.startedAt!).toBe(true);
@@ -57,7 +65,7 @@ describe('run states in Redis', () => {
 
   it('counts attempts, so a retry after a lost worker knows it is one', async () => {
     const { states: runStates } = await states();
-    await runStates.create('r2');
+    await runStates.create('r2', { cancelOnDisconnect: false });
     expect((await runStates.started('r2')).attempt).toBe(1);
     expect((await runStates.started('r2')).attempt).toBe(2);
   });
@@ -65,7 +73,7 @@ describe('run states in Redis', () => {
   it('a cancel asked before the start is handed to the worker that starts it', async () => {
     const gateway = await states();
     const worker = await states();
-    await gateway.states.create('r3');
+    await gateway.states.create('r3', { cancelOnDisconnect: false });
     const heard: string[] = [];
     worker.states.onCancel((requestId) => heard.push(requestId));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -79,16 +87,18 @@ describe('run states in Redis', () => {
   it('counts attached clients across gateways', async () => {
     const one = await states();
     const two = await states();
-    await one.states.create('r4');
+    await one.states.create('r4', { cancelOnDisconnect: false });
     expect(await one.states.attached('r4', 1)).toBe(1);
     expect(await two.states.attached('r4', 1)).toBe(2);
     expect(await one.states.attached('r4', -1)).toBe(1);
     expect(await two.states.attached('r4', 0)).toBe(1);
+    expect(await one.states.attached('expired-or-never', 1)).toBe(0);
+    expect(await one.states.facts('expired-or-never')).toBeUndefined();
   });
 
   it('keeps an ended request for the retention window only; start timeouts are remembered', async () => {
     const { hub, states: runStates } = await states(5_000);
-    await runStates.create('r5');
+    await runStates.create('r5', { cancelOnDisconnect: false });
     expect(await hub.command.pttl(hub.key('run', 'r5'))).toBeGreaterThan(5_000);
     await runStates.ended('r5', true);
     const ttl = await hub.command.pttl(hub.key('run', 'r5'));

@@ -20,7 +20,14 @@ function catalog(context: GatewayContext): AppEntry[] {
  * registerDiscoveryRoutes(fastify, context);
  */
 export function registerDiscoveryRoutes(fastify: FastifyInstance, context: GatewayContext): void {
-  const openapi = buildOpenApi(context.routes.list(), (app) => context.endpointsOf(app.id));
+  let openapi = { generation: -1, document: {} };
+  const currentOpenApi = () => {
+    const { generation } = context.routes;
+    if (openapi.generation === generation) return openapi.document;
+    const document = buildOpenApi(context.routes.list(), (app) => context.endpointsOf(app.id));
+    openapi = { generation, document };
+    return document;
+  };
   fastify.get('/health', () => ({ status: 'ok' }));
   fastify.get('/ready', (_request, reply) => {
     const apps = Object.fromEntries(
@@ -30,5 +37,5 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, context: Gatew
     return reply.code(ready ? 200 : 503).send({ ready, apps });
   });
   fastify.get('/apps', () => ({ apps: catalog(context) }));
-  fastify.get('/openapi.json', () => openapi);
+  fastify.get('/openapi.json', currentOpenApi);
 }

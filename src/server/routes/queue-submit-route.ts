@@ -56,14 +56,13 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
       checkAvailable(context, route);
       const options = parseQueueOptions(request.headers);
       const webhookUrl = webhookOf(request.query);
-      const input = await parseInput(
-        route.endpoint.input,
-        request.body === undefined ? {} : request.body,
-      );
+      const sent: unknown = request.body === undefined ? {} : request.body;
+      const input = await parseInput(route.endpoint.input, sent);
       const { record, queuePosition } = await context.dispatcher.submit({
         app: route.app,
         endpoint: route.endpoint,
         input,
+        sentInput: sent,
         owner: request.owner,
         cancelOnDisconnect: false,
         view: 'queue',

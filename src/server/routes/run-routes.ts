@@ -80,14 +80,13 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
       checkAvailable(context, route);
       const options = parseQueueOptions(request.headers);
       // No body at all runs with the input's defaults; a JSON `null` body is validated as sent.
-      const input = await parseInput(
-        route.endpoint.input,
-        request.body === undefined ? {} : request.body,
-      );
+      const sent: unknown = request.body === undefined ? {} : request.body;
+      const input = await parseInput(route.endpoint.input, sent);
       const { record } = await context.dispatcher.submit({
         app: route.app,
         endpoint: route.endpoint,
         input,
+        sentInput: sent,
         owner: request.owner,
         cancelOnDisconnect: true,
         view: route.view,
