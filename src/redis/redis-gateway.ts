@@ -96,22 +96,25 @@ export async function openRedisGateway(options: RedisGatewayOptions): Promise<Re
       observer: options.observer,
     });
     backends.queue.onLost((entry, retrying) => {
-      if (!retrying) void dispatcher.endLost(entry);
+      if (retrying) return;
+      dispatcher.endLost(entry).catch((error: unknown) => {
+        logger.error({ err: error, requestId: entry.requestId }, 'could not end a lost request');
+      });
     });
-    const startedAt = { shutdown: 0 };
+    let shutdownStartedAt: number | undefined;
     return {
       eventLog: backends.eventLog,
       runtime,
       dispatcher,
       beginShutdown: async () => {
-        startedAt.shutdown = Date.now();
+        shutdownStartedAt = Date.now();
         await node?.stopTaking();
       },
       close: async (deadlineMs) => {
         catalog.close();
         // The local worker's runs had the same deadline, counted from the shutdown's start.
-        const left = Math.max(0, startedAt.shutdown + deadlineMs - Date.now());
-        await node?.close(startedAt.shutdown === 0 ? deadlineMs : left);
+        const since = shutdownStartedAt ?? Date.now();
+        await node?.close(Math.max(0, since + deadlineMs - Date.now()));
         await backends.close();
       },
     };
