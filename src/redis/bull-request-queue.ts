@@ -117,6 +117,9 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
   /** Entries of one lane waiting to start, on every gateway. */
   readonly laneDepth = (lane: Lane): Promise<number> => this.index.laneDepth(lane);
 
+  /** Entries of one lane taken and not yet settled (running), on every worker. */
+  readonly laneRunning = (lane: Lane): Promise<number> => this.lanes.queue(lane).getActiveCount();
+
   readonly drain = async (): Promise<QueueEntry[]> => {
     const drained: QueueEntry[] = [];
     for await (const waiting of this.index.walk()) {

@@ -30,6 +30,8 @@ import type { RunStates, StateChange } from './run-states.js';
 export type RemoteQueue = Pick<RequestQueue, 'enqueue' | 'remove' | 'position' | 'depth'> & {
   /** Requests of one endpoint waiting to start, on every gateway. */
   laneDepth(lane: Lane): Promise<number>;
+  /** Requests of one endpoint running, on every worker. */
+  laneRunning(lane: Lane): Promise<number>;
 };
 
 /** What a {@link RemoteDispatcher} needs. */
@@ -214,6 +216,7 @@ export class RemoteDispatcher implements RequestDispatch {
       submission,
       queue: this.options.queue,
       defaultLimits: this.options.defaultLimits,
+      capacityOf: this.options.capacityOf ?? (() => Infinity),
     });
     if (!refusal) return;
     this.observer.refused(view, refusal.code);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { JsonSchema } from '../server/json-schema.js';
 
-
 function isNullSchema(schema: unknown): boolean {
   return typeof schema === 'object' && schema !== null && (schema as JsonSchema).type === 'null';
 }

@@ -73,11 +73,19 @@ export class QueueClient {
   }
 
   /** Polls the status until it is `wanted` (bounded by `until`'s timeout). */
-  async waitFor(requestId: string, wanted: string): Promise<JsonAnswer> {
+  waitFor(requestId: string, wanted: string): Promise<JsonAnswer> {
+    return this.waitUntil(requestId, (status) => status.status === wanted);
+  }
+
+  /** Polls the status, with logs, until `check` accepts its body (bounded by `until`'s timeout). */
+  async waitUntil(
+    requestId: string,
+    check: (status: Record<string, unknown>) => boolean,
+  ): Promise<JsonAnswer> {
     let last: JsonAnswer | undefined;
     await until(async () => {
       last = await this.status(requestId, true);
-      return last.body.status === wanted;
+      return check(last.body);
     });
     return last!;
   }

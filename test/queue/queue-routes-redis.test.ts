@@ -1,0 +1,5 @@
+import { describeQueuePositions } from './queue-behaviour-positions.js';
+import { describeQueueRoutes } from './queue-behaviour-routes.js';
+
+describeQueueRoutes('redis');
+describeQueuePositions('redis');
