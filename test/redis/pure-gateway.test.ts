@@ -55,7 +55,8 @@ describe('a pure gateway (apps: []) learns its apps from the workers', () => {
     await using memory = await startGateway({ apps: APPS });
     const { url } = gateway;
     const before = await getJson(`${url}/ready`);
-    expect(before.body.apps).toEqual({});
+    expect(before.status).toBe(503); // no worker yet: nothing to serve
+    expect(before.body).toEqual({ ready: false, apps: {} });
     expect((await getJson(`${url}/apps`)).body.apps).toEqual([]);
     await using _worker = await startTestWorker(gateway.redis, APPS);
     await learned(url, 'test/count');

@@ -33,7 +33,9 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, context: Gatew
     const apps = Object.fromEntries(
       context.routes.list().map((app) => [app.id, context.runtime.status(app.id)]),
     );
-    const ready = Object.values(apps).every((status) => status.state === 'ready');
+    // A gateway with no app yet (a Redis gateway before any worker) can serve nothing.
+    const statuses = Object.values(apps);
+    const ready = statuses.length > 0 && statuses.every((status) => status.state === 'ready');
     return reply.code(ready ? 200 : 503).send({ ready, apps });
   });
   fastify.get('/apps', () => ({ apps: catalog(context) }));
