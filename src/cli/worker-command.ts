@@ -59,6 +59,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   });
   const redis = redisOptionsOf(values);
   if (values.help || positionals.length === 0 || !redis) {
+    if (!values.help && !redis) process.stderr.write('sluice worker: --redis <url> is required\n');
     process.stdout.write(USAGE + '\n');
     if (!values.help) process.exitCode = 2;
     return;
