@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only i,ii]`: the core scenarios (`bench/run.ts`, which
- * takes the arguments), then the replica, collective and queue benchmarks, one process each
- * so none warms or loads the next.
+ * takes the arguments), then the replica, collective, queue and Redis-mode benchmarks (the
+ * last takes `--quick`), one process each so none warms or loads the next.
  */
 import { spawnSync } from 'node:child_process';
 
@@ -10,6 +10,7 @@ const SUITES: readonly (readonly string[])[] = [
   ['bench/replicas.ts'],
   ['bench/collectives.ts'],
   ['bench/queue.ts'],
+  ['bench/redis.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
 ];
 
 let failed = 0;

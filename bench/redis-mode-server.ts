@@ -1,0 +1,185 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { pause, wallClockMs } from './clock.js';
+import type { ServerHandle } from './server-process.js';
+import type { ServerCommand, ServerMessage } from './server-protocol.js';
+
+/** Where the Redis deployment under test keeps its keys. */
+export interface RedisLocation {
+  readonly url: string;
+  readonly prefix: string;
+}
+
+/** The Redis-mode server: the gateway's streams, the worker's clock, and both pids. */
+export interface RedisModeHandle extends ServerHandle {
+  readonly processIds: { readonly gateway: number; readonly worker: number };
+}
+
+const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const SHIM = new URL('./redis-ipc-shim.ts', import.meta.url).href;
+const START_TIMEOUT_MS = 30_000;
+const ANSWER_TIMEOUT_MS = 30_000;
+const CLOCK_PINGS = 20;
+const CATALOG_POLL_MS = 50;
+
+const runningChildren = new Set<ChildProcess>();
+
+/**
+ * Kills every CLI process still running (safe to call from an `exit` handler).
+ *
+ * @example
+ * process.on('exit', killRedisModeProcesses);
+ */
+export function killRedisModeProcesses(): void {
+  for (const child of runningChildren) child.kill('SIGKILL');
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  runningChildren.delete(child);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  return exited;
+}
+
+interface CliProcess {
+  readonly child: ChildProcess;
+  /** What `ready` matched in the process's output. */
+  readonly match: RegExpExecArray;
+}
+
+/** Forks `sluice <args>` with the IPC shim; resolves once its output matches `ready`. */
+function forkCli(args: readonly string[], ready: RegExp): Promise<CliProcess> {
+  const child = fork(CLI, [...args, '--log-level', 'error'], {
+    execArgv: ['--import', 'tsx', '--import', SHIM, '--expose-gc'],
+    cwd: REPOSITORY_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  runningChildren.add(child);
+  let output = '';
+  return new Promise<CliProcess>((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      void stopChild(child);
+      reject(new Error(`sluice ${args[0]} ${why}:\n${output}`));
+    };
+    const timer = setTimeout(() => fail('did not start in time'), START_TIMEOUT_MS);
+    const onExit = (code: number | null) => fail(`exited with ${code}`);
+    child.once('exit', onExit);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = ready.exec(output);
+      if (match === null) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stdout!.removeAllListeners('data').pipe(process.stderr); // its error logs
+      resolve({ child, match });
+    });
+  });
+}
+
+function ask<T>(
+  child: ChildProcess,
+  command: ServerCommand,
+  pick: (message: ServerMessage) => T | undefined,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (message: ServerMessage) => {
+      if (!('id' in message) || message.id !== command.id) return;
+      const picked = pick(message);
+      if (picked === undefined) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(picked);
+    };
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error(`no answer to ${command.cmd} in time`));
+    }, ANSWER_TIMEOUT_MS);
+    child.on('message', onMessage);
+    child.send(command);
+  });
+}
+
+/** Asks over IPC, numbering the questions. */
+function questioner(child: ChildProcess) {
+  let nextId = 1;
+  return <T>(cmd: ServerCommand['cmd'], pick: (message: ServerMessage) => T | undefined) =>
+    ask(child, { id: nextId++, cmd }, pick);
+}
+
+/** How far `child`'s clock is ahead of ours, from the best of several pings. */
+async function clockOffsetOf(child: ChildProcess): Promise<number> {
+  const question = questioner(child);
+  let best = { roundTrip: Infinity, offset: 0 };
+  for (let ping = 0; ping < CLOCK_PINGS; ping++) {
+    const sentAt = wallClockMs();
+    const clock = await question('clock', (message) =>
+      'clock' in message ? message.clock : undefined,
+    );
+    const receivedAt = wallClockMs();
+    if (receivedAt - sentAt < best.roundTrip)
+      best = { roundTrip: receivedAt - sentAt, offset: clock - (sentAt + receivedAt) / 2 };
+  }
+  return best.offset;
+}
+
+async function waitForApp(baseUrl: string, appId: string): Promise<void> {
+  const deadline = performance.now() + START_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    const body = await (await fetch(`${baseUrl}/apps`)).text();
+    if (body.includes(`"${appId}"`)) return;
+    await pause(CATALOG_POLL_MS);
+  }
+  throw new Error(`the gateway at ${baseUrl} never listed ${appId}`);
+}
+
+/**
+ * Starts Redis mode as deployed: `sluice worker bench/firehose-app.ts --redis` and
+ * `sluice serve --redis` (no apps of its own), two processes, and resolves once the
+ * gateway lists the firehose app. Streams go to the gateway; the clock offset is the
+ * worker's (where events are stamped); memory and sockets are the gateway's.
+ *
+ * @example
+ * const server = await startRedisMode({ url: redis.url, prefix: 'bench:' });
+ * try { await measureLatency({ server, agent }, workload); } finally { await server.stop(); }
+ */
+export async function startRedisMode(redis: RedisLocation): Promise<RedisModeHandle> {
+  const location = ['--redis', redis.url, '--prefix', redis.prefix];
+  const worker = await forkCli(['worker', 'bench/firehose-app.ts', ...location], /is running/);
+  let gateway: CliProcess | undefined;
+  try {
+    gateway = await forkCli(['serve', ...location, '--port', '0'], /at (http:\/\/[\d.:]+)/);
+    const baseUrl = gateway.match[1]!;
+    await waitForApp(baseUrl, 'bench/firehose');
+    return redisModeHandle(baseUrl, { gateway: gateway.child, worker: worker.child });
+  } catch (error) {
+    if (gateway !== undefined) await stopChild(gateway.child);
+    await stopChild(worker.child);
+    throw error;
+  }
+}
+
+function redisModeHandle(
+  baseUrl: string,
+  processes: { readonly gateway: ChildProcess; readonly worker: ChildProcess },
+): RedisModeHandle {
+  const askGateway = questioner(processes.gateway);
+  return {
+    kind: 'sluice',
+    processIds: {
+      gateway: processes.gateway.pid ?? Number.NaN,
+      worker: processes.worker.pid ?? Number.NaN,
+    },
+    streamUrl: `${baseUrl}/bench/firehose/stream`,
+    memory: () =>
+      askGateway('memory', (message) => ('memory' in message ? message.memory : undefined)),
+    sockets: () =>
+      askGateway('sockets', (message) => ('sockets' in message ? message.sockets : undefined)),
+    clockOffset: () => clockOffsetOf(processes.worker),
+    stop: async () => {
+      await Promise.all([stopChild(processes.gateway), stopChild(processes.worker)]);
+    },
+  };
+}

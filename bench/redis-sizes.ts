@@ -1,0 +1,35 @@
+/** How big each scenario is. */
+export interface Sizes {
+  readonly throughput: { readonly streams: number; readonly events: number };
+  readonly throughputRepetitions: number;
+  readonly latency: { readonly streams: number; readonly durationMs: number };
+  readonly latencyRepetitions: number;
+  readonly firstEventRuns: number;
+  readonly retainedRequests: number;
+}
+
+const FULL: Sizes = {
+  throughput: { streams: 100, events: 2_000 },
+  throughputRepetitions: 3,
+  latency: { streams: 50, durationMs: 10_000 },
+  latencyRepetitions: 2,
+  firstEventRuns: 200,
+  retainedRequests: 1_000,
+};
+const QUICK: Sizes = {
+  throughput: { streams: 50, events: 500 },
+  throughputRepetitions: 1,
+  latency: { streams: 20, durationMs: 3_000 },
+  latencyRepetitions: 1,
+  firstEventRuns: 50,
+  retainedRequests: 200,
+};
+/**
+ * The scenario sizes of a full run, or of a `--quick` one.
+ *
+ * @example
+ * const sizes = benchSizes(process.argv.includes('--quick'));
+ */
+export function benchSizes(quick: boolean): Sizes {
+  return quick ? QUICK : FULL;
+}
