@@ -7,6 +7,7 @@ import { parseApiKeys } from '../server/api-keys.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { createGateway } from '../server/create-gateway.js';
 import { loadApps } from './load-apps.js';
+import { stopOnSignals } from './stop-on-signals.js';
 import { RUNTIME_FLAG_OPTIONS, RUNTIME_FLAG_USAGE, runtimeOverrides } from './runtime-flags.js';
 import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-flags.js';
 import { SERVE_FLAGS, SERVE_FLAGS_HELP, gatewayOptionsOf, portOf } from './serve-options.js';
@@ -79,18 +80,7 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
     redis,
     ...gatewayOptionsOf(values),
   });
-  const stop = () => {
-    logger.info('shutting down: draining running runs');
-    gateway.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(logger, () => gateway.close());
   const url = await gateway.listen({ host: values.host, port: portOf(values) });
   printUrls(gateway.apps(), url, apiKeys.length > 0);
 }

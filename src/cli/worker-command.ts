@@ -5,6 +5,7 @@ import { startWorkerNode } from '../redis/worker-node.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { handleStrayErrors } from '../runtime/stray-errors.js';
 import { loadApps } from './load-apps.js';
+import { stopOnSignals } from './stop-on-signals.js';
 import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-flags.js';
 import { gatewayOptionsOf } from './serve-options.js';
 import { RUNTIME_FLAG_OPTIONS, RUNTIME_FLAG_USAGE, runtimeOverrides } from './runtime-flags.js';
@@ -80,18 +81,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
     defaultLimits,
     eventLogLimits,
   });
-  const stop = () => {
-    logger.info('shutting down: draining running runs');
-    node.close(deadlineMs).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(logger, () => node.close(deadlineMs));
   await node.ready;
   const names = apps.map((app) => app.id).join(', ');
   process.stdout.write(
