@@ -1,11 +1,9 @@
-import { isTerminal, type NewEvent } from '../events/event-types.js';
+import type { NewEvent } from '../events/event-types.js';
 import type { AppendRefusal, AppendResult, EventLogLimits } from '../events/event-log.js';
+import { planAppend } from './event-log-append-plan.js';
 import { APPEND_SCRIPT } from './event-log-append-script.js';
 import { APPENDED_CHANNEL, keyList, requestLogKeys } from './event-log-keys.js';
 import type { RedisHub } from './redis-hub.js';
-
-/** Bytes counted for an event beyond its payload, as the memory log counts them. */
-const EVENT_OVERHEAD_BYTES = 32;
 
 /** One append, as {@link appendBatch} sends it. */
 export interface BatchAppend {
@@ -26,11 +24,9 @@ export interface BatchAppend {
  * const result = await appendBatch(hub, { requestId, events, token: randomUUID(), limits, tombstoneMs });
  */
 export async function appendBatch(hub: RedisHub, append: BatchAppend): Promise<AppendResult> {
-  const terminalIndex = append.events.findIndex((event) => isTerminal(event.type));
-  if (terminalIndex !== -1 && terminalIndex !== append.events.length - 1) {
-    throw new TypeError('A terminal event must be the last of its batch');
-  }
+  const plan = planAppend(append.events);
   const { limits } = append;
+  const { progress, preview } = plan.latest;
   const args: Array<string | number> = [
     append.token,
     limits.maxEvents,
@@ -39,10 +35,18 @@ export async function appendBatch(hub: RedisHub, append: BatchAppend): Promise<A
     append.tombstoneMs,
     hub.channel(APPENDED_CHANNEL),
     append.requestId,
+    plan.total,
+    plan.ends ? 1 : 0,
+    plan.bodyCount,
+    plan.bodyBytes,
+    plan.terminalBytes,
+    progress?.offset ?? 0,
+    progress?.bytes ?? 0,
+    preview?.offset ?? 0,
+    preview?.bytes ?? 0,
+    plan.offsets,
   ];
-  for (const event of append.events) {
-    args.push(event.type, event.json, event.json.length + EVENT_OVERHEAD_BYTES);
-  }
+  for (const event of plan.stored) args.push(event.type, event.json);
   const keys = keyList(requestLogKeys(hub, append.requestId));
   const [outcome, lastSeq] = (await APPEND_SCRIPT.run(hub.command, keys, args)) as [string, number];
   if (outcome === 'accepted') return { accepted: true, lastSeq };

@@ -4,13 +4,13 @@ import type { RedisHub } from './redis-hub.js';
 export interface RequestLogKeys {
   /** Hash: the record, lastSeq, count, bytes, ended, latest progress/preview, batch tokens. */
   readonly meta: string;
-  /** Stream of the events, entry ids `<seq>-0`, fields `type` and `json`. */
+  /** Stream of the events: entry ids `<seq>-0`, one field per entry, the type, valued the json. */
   readonly events: string;
-  /** String: the record, kept for a while after the events expire. */
+  /** String: the record (compact, as in meta), kept for a while after the events expire. */
   readonly tombstone: string;
 }
 
-/** The channel an append publishes the request id on. */
+/** The channel an append publishes its notice on (see `parseAppendNotice`). */
 export const APPENDED_CHANNEL = 'appended';
 
 /**

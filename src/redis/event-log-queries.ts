@@ -1,11 +1,8 @@
-import type { EventType, LoggedEvent } from '../events/event-types.js';
-import type { EventBatch, RequestLookup, RequestRecord } from '../events/event-log.js';
+import type { RequestLookup, RequestRecord } from '../events/event-log.js';
 import { keyList, requestLogKeys } from './event-log-keys.js';
-import { CREATE_SCRIPT, LOOKUP_SCRIPT, READ_SCRIPT } from './event-log-scripts.js';
+import { decodeRecord, encodeRecord } from './event-log-record.js';
+import { CREATE_SCRIPT, LOOKUP_SCRIPT } from './event-log-scripts.js';
 import type { RedisHub } from './redis-hub.js';
-
-/** Payload after which a read stops adding events to its batch, as the memory log does. */
-const BATCH_BYTES = 64 * 1024;
 
 /** One create of {@link createLog}. */
 export interface LogCreation {
@@ -27,7 +24,7 @@ export async function createLog(
   creation: LogCreation,
 ): Promise<boolean> {
   const keys = keyList(requestLogKeys(hub, record.requestId));
-  const args = [JSON.stringify(record), creation.token, Math.max(1, creation.backstopMs)];
+  const args = [encodeRecord(record), creation.token, Math.max(1, creation.backstopMs)];
   return (await CREATE_SCRIPT.run(hub.command, keys, args)) === 1;
 }
 
@@ -45,39 +42,9 @@ export async function lookupLog(hub: RedisHub, requestId: string): Promise<Reque
     number?,
   ];
   if (state === 'unknown' || record === undefined) return { state: 'unknown' };
-  const parsed = JSON.parse(record) as RequestRecord;
-  if (state === 'expired') return { state, record: parsed };
-  return { state: state === 'ended' ? 'ended' : 'live', record: parsed, lastSeq: lastSeq ?? 0 };
-}
-
-/** A read of {@link readLog}. */
-export interface LogRead {
-  readonly requestId: string;
-  readonly afterSeq: number;
-  readonly maxEvents: number;
-}
-
-/**
- * The events after `afterSeq` (at most `maxEvents`, about 64 KiB of payload); `undefined`
- * when the log is missing or expired.
- *
- * @example
- * const batch = await readLog(hub, { requestId, afterSeq: 0, maxEvents: 100 });
- */
-export async function readLog(hub: RedisHub, read: LogRead): Promise<EventBatch | undefined> {
-  const { meta, events } = requestLogKeys(hub, read.requestId);
-  const afterSeq = Math.max(0, Math.floor(read.afterSeq));
-  const args = [afterSeq, read.maxEvents, BATCH_BYTES];
-  const reply = (await READ_SCRIPT.run(hub.command, [meta, events], args)) as Array<
-    number | string
-  > | null;
-  if (!reply) return undefined;
-  const logged: LoggedEvent[] = [];
-  for (let index = 2; index + 2 < reply.length; index += 3) {
-    const [seq, type, json] = reply.slice(index, index + 3) as [number, EventType, string];
-    logged.push({ seq, type, json });
-  }
-  return { events: logged, lastSeq: Number(reply[0]), ended: reply[1] === 1 };
+  const decoded = decodeRecord(requestId, record);
+  if (state === 'expired') return { state, record: decoded };
+  return { state: state === 'ended' ? 'ended' : 'live', record: decoded, lastSeq: lastSeq ?? 0 };
 }
 
 /** How far a log got: `undefined` when it is missing or expired. */

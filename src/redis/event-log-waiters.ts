@@ -1,16 +1,21 @@
 import { APPENDED_CHANNEL } from './event-log-keys.js';
+import type { KnownProgress } from './event-log-known-progress.js';
+import { parseAppendNotice } from './event-log-notice.js';
 import type { LogProgress } from './event-log-queries.js';
 import { SubscriptionProbe } from './event-log-subscription.js';
 import type { RedisHub } from './redis-hub.js';
 
 /**
  * The cursors of one `RedisEventLog` that wait for appends. They share the hub's one
- * subscriber connection: an append publishes its request id, and only that request's
- * waiters look (one read of its progress, however many wait) and those with news wake. No
+ * subscriber connection: an append publishes its request id, new last seq and whether it
+ * ended, and that request's waiters with news wake from the notice alone, without a round
+ * trip. Redis is read when a waiter starts (once the subscription is confirmed) unless its
+ * cursor's reads and the notices since already tell, and after a reconnect, whose lost
+ * notices every waiter makes up for by reading again. No
  * connection and no blocking command per waiter.
  *
  * @example
- * const waiters = new AppendWaiters(hub, (requestId) => logProgress(hub, requestId));
+ * const waiters = new AppendWaiters(hub, { progressOf: (id) => logProgress(hub, id), known });
  * await waiters.wait(requestId, afterSeq, signal);
  */
 export class AppendWaiters {
@@ -20,10 +25,20 @@ export class AppendWaiters {
   private subscription: SubscriptionProbe;
   private closed = false;
 
+  private readonly progressOf: (requestId: string) => Promise<LogProgress>;
+  private readonly known: KnownProgress;
+
   constructor(
     private readonly hub: RedisHub,
-    private readonly progressOf: (requestId: string) => Promise<LogProgress>,
+    sources: {
+      /** Reads how far a log got from Redis. */
+      readonly progressOf: (requestId: string) => Promise<LogProgress>;
+      /** What is known without asking Redis; kept up to date with the notices here. */
+      readonly known: KnownProgress;
+    },
   ) {
+    this.progressOf = sources.progressOf;
+    this.known = sources.known;
     const channel = hub.channel(APPENDED_CHANNEL);
     this.stopListening = hub.listen(channel, (message) => this.onMessage(message));
     this.stopWatchingReconnects = hub.onReconnect(() => this.resubscribe());
@@ -32,7 +47,8 @@ export class AppendWaiters {
 
   /**
    * Resolves once the log has an event after `afterSeq`, ends or is gone, or when Redis
-   * reconnects, `signal` aborts or the waiters close. The log is first looked at once the
+   * reconnects, `signal` aborts or the waiters close. Unless this process knows how far the
+   * log got (its reads and the notices since), the log is first looked at once the
    * subscription is confirmed, so no append after that look goes unnoticed.
    */
   async wait(requestId: string, afterSeq: number, signal: AbortSignal): Promise<void> {
@@ -41,6 +57,11 @@ export class AppendWaiters {
     let waiters = this.waiting.get(requestId);
     if (!waiters) this.waiting.set(requestId, (waiters = new Set()));
     waiters.add(waiter);
+    const known = this.known.settled(requestId);
+    if (known) {
+      wakeWithNews([waiter], known); // notices since the read that settled it wake it
+      return waiter.settled;
+    }
     await this.subscription.confirmed;
     if (this.closed) waiter.wake();
     else if (!signal.aborted) await this.look(requestId, [waiter]);
@@ -58,9 +79,15 @@ export class AppendWaiters {
   }
 
   private onMessage(message: string): void {
-    if (this.subscription.receive(message)) return;
-    const waiters = this.waiting.get(message);
-    if (waiters) void this.look(message, [...waiters]);
+    if (this.subscription.receive(message)) {
+      this.known.trust();
+      return;
+    }
+    const notice = parseAppendNotice(message);
+    if (!notice) return; // another process's probe
+    this.known.heard(notice);
+    const waiters = this.waiting.get(notice.requestId);
+    if (waiters) wakeWithNews([...waiters], notice);
   }
 
   /** Wakes the waiters the log has news for; all of them when it cannot be read. */
@@ -71,14 +98,13 @@ export class AppendWaiters {
     } catch {
       progress = undefined; // the caller reads next and meets the error there
     }
-    for (const waiter of waiters) {
-      if (!progress || progress.ended || progress.lastSeq > waiter.afterSeq) waiter.wake();
-    }
+    wakeWithNews(waiters, progress);
   }
 
   /** Notifications published while Redis was away are lost: every waiter looks again. */
   private resubscribe(): void {
     if (this.closed) return;
+    this.known.forgetAll();
     this.subscription.stop();
     const subscription = new SubscriptionProbe(this.hub);
     this.subscription = subscription;
@@ -94,6 +120,12 @@ export class AppendWaiters {
     const waiters = this.waiting.get(requestId);
     if (!waiters?.delete(waiter) || waiters.size > 0) return;
     this.waiting.delete(requestId);
+  }
+}
+
+function wakeWithNews(waiters: readonly AppendWaiter[], progress: LogProgress): void {
+  for (const waiter of waiters) {
+    if (!progress || progress.ended || progress.lastSeq > waiter.afterSeq) waiter.wake();
   }
 }
 

@@ -73,6 +73,30 @@ describe('RedisEventLog beside the memory log', () => {
     expect(redis).toEqual(memory);
   });
 
+  it('reads a backlog longer than one XRANGE as the memory log does', async () => {
+    await using pair = await openPair({});
+    const { logs, requestId } = pair;
+    const random = randomFrom(11);
+    const events = Array.from({ length: 900 }, (_, index) => {
+      const type = index % 7 === 0 ? ('progress' as const) : ('output' as const);
+      return { type, json: JSON.stringify('x'.repeat(Math.floor(random() * 300))) };
+    });
+    for (let start = 0; start < events.length; start += 150) {
+      for (const log of logs) await log.append(requestId, events.slice(start, start + 150));
+    }
+    for (const afterSeq of [0, 1, 64, 500]) {
+      for (const maxEvents of [64, 65, 200, 1024]) {
+        const [memory, redis] = await Promise.all(
+          logs.map((log) => log.read(requestId, afterSeq, maxEvents)),
+        );
+        expect(redis).toEqual(memory);
+      }
+    }
+    const [memory, redis] = await Promise.all(logs.map((log) => log.read(requestId, 0, 1024)));
+    expect(redis?.events.length).toBeGreaterThan(200); // past the first XRANGE's 64 entries
+    expect(redis).toEqual(memory);
+  });
+
   it('cuts reads at the same ~64 KiB of payload, counted in UTF-16 units', async () => {
     await using pair = await openPair({});
     const { logs, requestId } = pair;

@@ -70,7 +70,7 @@ describe('RedisEventLog', () => {
     expect(await hub.command.xlen(keys.events)).toBe(3);
     const entries = await hub.command.xrange(keys.events, '-', '+');
     expect(entries.map(([id]) => id)).toEqual(['1-0', '3-0', '4-0']);
-    expect(entries[1]?.[1]).toEqual(['type', 'progress', 'json', progressEvent(2).json]);
+    expect(entries[1]?.[1]).toEqual(['progress', progressEvent(2).json]);
   });
 
   it('expires a log that never ends after the live backstop, 7 days by default', async () => {
@@ -102,6 +102,22 @@ describe('RedisEventLog', () => {
     for (let index = 0; index < 6; index++) await log.append(requestId, [outputEvent(index)]);
     await appendAccepted(log, requestId, [resultEvent('done')]);
     expect(await hub.command.xlen(requestLogKeys(hub, requestId).events)).toBe(4);
+  });
+
+  it('keeps a compact tombstone for 1 h past the retention by default', async () => {
+    await using opened = await openRedisLog({ retentionMs: 60_000 });
+    const { hub, log } = opened;
+    const record = newRecord();
+    await log.create(record);
+    await appendAccepted(log, record.requestId, [resultEvent('done')]);
+    const { tombstone } = requestLogKeys(hub, record.requestId);
+    const hour = 60 * 60 * 1000;
+    expect(await hub.command.pttl(tombstone)).toBeGreaterThan(hour);
+    expect(await hub.command.pttl(tombstone)).toBeLessThanOrEqual(hour + 60_000);
+    const { appId, endpoint, owner, createdAt } = record;
+    expect(await hub.command.get(tombstone)).toBe(
+      JSON.stringify([appId, endpoint, owner, createdAt]),
+    );
   });
 
   it('keeps the record as a tombstone after the events expire, then forgets it', async () => {

@@ -1,0 +1,100 @@
+import type { EventBatch } from '../events/event-log.js';
+import { isTerminal, type EventType, type LoggedEvent } from '../events/event-types.js';
+import { requestLogKeys } from './event-log-keys.js';
+import type { RedisHub } from './redis-hub.js';
+
+/** Payload after which a read stops adding events to its batch, as the memory log does. */
+const BATCH_BYTES = 64 * 1024;
+/** Entries asked for at first: few enough that big events are not fetched in vain. */
+const FIRST_COUNT = 64;
+
+type StreamEntry = [id: string, fields: string[]];
+
+/** A read of {@link readLog}. */
+export interface LogRead {
+  readonly requestId: string;
+  readonly afterSeq: number;
+  readonly maxEvents: number;
+  /** The log is known to be live, so an empty answer needs no look at its meta. */
+  readonly knownLive: boolean;
+}
+
+/** How far a log got, as a read saw it. */
+export interface SeenProgress {
+  readonly lastSeq: number;
+  readonly ended: boolean;
+}
+
+/** A read's batch, and how far the log got if the read saw its end (else `undefined`). */
+export interface LogSnapshot {
+  readonly batch: EventBatch;
+  readonly progress: SeenProgress | undefined;
+}
+
+/**
+ * The events after `afterSeq` (at most `maxEvents`, about 64 KiB of payload counted in
+ * UTF-16 units, always at least one), as the memory log reads them; `undefined` when the
+ * log is missing or expired. No script: the stream holds only what a read returns (the
+ * append deletes superseded events), so a read is one `XRANGE`, more only when a backlog of
+ * small events fills the first. A stream expires with its meta, so events found answer alone;
+ * the meta is read only when none are (is the log missing, or ended?), and not even then
+ * when the log is `knownLive`.
+ *
+ * @example
+ * const snapshot = await readLog(hub, { requestId, afterSeq: 0, maxEvents: 100, knownLive: false });
+ */
+export async function readLog(hub: RedisHub, read: LogRead): Promise<LogSnapshot | undefined> {
+  const { meta, events } = requestLogKeys(hub, read.requestId);
+  const afterSeq = Math.max(0, Math.floor(read.afterSeq));
+  const batch = new BatchCollector(read.maxEvents);
+  let asked = Math.min(read.maxEvents, FIRST_COUNT);
+  let entries = await hub.command.xrange(events, `(${afterSeq}-0`, '+', 'COUNT', asked);
+  let sawEnd = batch.add(entries) && entries.length < asked;
+  while (entries.length === asked && !batch.full) {
+    asked = batch.countToAsk();
+    const after = `(${entries.at(-1)![0]}`;
+    entries = await hub.command.xrange(events, after, '+', 'COUNT', asked);
+    sawEnd = batch.add(entries) && entries.length < asked;
+  }
+  const last = batch.events.at(-1);
+  if (last) {
+    const found = { events: batch.events, lastSeq: last.seq, ended: isTerminal(last.type) };
+    return { batch: found, progress: sawEnd ? found : undefined };
+  }
+  const nothing = { events: [], lastSeq: afterSeq, ended: false };
+  if (read.knownLive) return { batch: nothing, progress: undefined };
+  const [lastSeq, ended] = await hub.command.hmget(meta, 'lastSeq', 'ended');
+  if (lastSeq === null || lastSeq === undefined) return undefined;
+  const progress = { lastSeq: Number(lastSeq), ended: ended === '1' };
+  return { batch: { ...nothing, ended: progress.ended && afterSeq >= progress.lastSeq }, progress };
+}
+
+/** The events of one read, cut at `maxEvents` or once the payload reaches the byte cap. */
+class BatchCollector {
+  readonly events: LoggedEvent[] = [];
+  private bytes = 0;
+
+  constructor(private readonly maxEvents: number) {}
+
+  get full(): boolean {
+    return this.events.length >= this.maxEvents || this.bytes >= BATCH_BYTES;
+  }
+
+  /** Adds entries until the batch is full; whether it took them all. */
+  add(entries: readonly StreamEntry[]): boolean {
+    for (const [id, fields] of entries) {
+      if (this.full) return false;
+      const json = fields[1]!;
+      this.events.push({ seq: Number.parseInt(id, 10), type: fields[0] as EventType, json });
+      this.bytes += json.length;
+    }
+    return true;
+  }
+
+  /** About as many entries as the payload cap still has room for, by the sizes so far. */
+  countToAsk(): number {
+    const averageBytes = Math.max(1, this.bytes / this.events.length);
+    const room = Math.ceil((BATCH_BYTES - this.bytes) / averageBytes);
+    return Math.max(1, Math.min(this.maxEvents - this.events.length, room));
+  }
+}
