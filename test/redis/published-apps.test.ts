@@ -57,10 +57,10 @@ const INPUTS: readonly unknown[] = [
 
 describe('apps published through Redis', () => {
   it('a gateway validates inputs exactly as the worker would: same values, same field errors', async () => {
-    const stand_in = remoteApp(JSON.parse(JSON.stringify(publishedApp(original))));
+    const standIn = remoteApp(JSON.parse(JSON.stringify(publishedApp(original))) as PublishedApp);
     for (const path of ['', '/upscale']) {
       const real = original.endpoints.get(path)!.input;
-      const rebuilt = stand_in.endpoints.get(path)!.input;
+      const rebuilt = standIn.endpoints.get(path)!.input;
       const values = path === '' ? INPUTS : [{ factor: 2 }, { factor: 3 }, {}, { factor: '2' }];
       for (const value of values)
         expect(await verdict(rebuilt, value)).toEqual(await verdict(real, value));
@@ -68,16 +68,16 @@ describe('apps published through Redis', () => {
   });
 
   it('keeps ids, descriptions, limits and retries; its runs never execute in the gateway', () => {
-    const stand_in = remoteApp(publishedApp(original));
-    expect(stand_in.id).toBe('pub/lish');
-    expect(stand_in.description).toBe('A published app');
-    expect([...stand_in.endpoints.keys()]).toEqual(['', '/upscale']);
-    expect(stand_in.endpoints.get('')).toMatchObject({
+    const standIn = remoteApp(publishedApp(original));
+    expect(standIn.id).toBe('pub/lish');
+    expect(standIn.description).toBe('A published app');
+    expect([...standIn.endpoints.keys()]).toEqual(['', '/upscale']);
+    expect(standIn.endpoints.get('')).toMatchObject({
       limits: { concurrent: 2, queued: 5 },
       retries: 1,
     });
-    expect(stand_in.endpoints.get('/upscale')?.description).toBe('Upscales');
-    expect(() => stand_in.endpoints.get('')!.run(undefined, undefined as never)).toThrow(
+    expect(standIn.endpoints.get('/upscale')?.description).toBe('Upscales');
+    expect(() => standIn.endpoints.get('')!.run(undefined, undefined as never)).toThrow(
       /remote workers/,
     );
   });
