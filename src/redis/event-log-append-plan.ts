@@ -4,6 +4,7 @@ import {
   type NewEvent,
   type SupersedableEventType,
 } from '../events/event-types.js';
+import { packEntries, type PlacedEvent, type StoredEntry } from './event-log-pack.js';
 
 /** Bytes counted for an event beyond its payload, as the memory log counts them. */
 const EVENT_OVERHEAD_BYTES = 32;
@@ -31,9 +32,9 @@ export interface AppendPlan {
   readonly terminalBytes: number;
   /** The body's last progress and preview, which replace the log's. */
   readonly latest: Readonly<Partial<Record<SupersedableEventType, LatestOfKind>>>;
-  /** The events that go into the stream, in order. */
-  readonly stored: readonly NewEvent[];
-  /** Their places in the batch, space-separated; `''` when every event is stored. */
+  /** The stream entries, in order: outputs and logs packed (see `packEntries`). */
+  readonly entries: readonly StoredEntry[];
+  /** Each entry's place in the batch (of its last event), space-separated. */
   readonly offsets: string;
 }
 
@@ -43,7 +44,8 @@ function sizeOf(event: NewEvent): number {
 
 /**
  * Plans the append of a batch: a progress or preview that a later one of the same batch
- * supersedes is numbered but not stored, as reads would leave it out anyway.
+ * supersedes is numbered but not stored, as reads would leave it out anyway; runs of
+ * outputs and logs share one stream entry each.
  *
  * @example
  * planAppend([progress1, progress2, result]); // stores progress2 and result, offsets '2 3'
@@ -60,8 +62,7 @@ export function planAppend(events: readonly NewEvent[]): AppendPlan {
     const event = events[index]!;
     if (isSupersedable(event.type)) latest[event.type] = { offset: index + 1, bytes: 0 };
   }
-  const stored: NewEvent[] = [];
-  const offsets: number[] = [];
+  const stored: PlacedEvent[] = [];
   let bodyBytes = 0;
   for (let index = 0; index < events.length; index++) {
     const event = events[index]!;
@@ -70,9 +71,9 @@ export function planAppend(events: readonly NewEvent[]): AppendPlan {
     const bytes = sizeOf(event);
     if (last) latest[event.type as SupersedableEventType] = { offset: last.offset, bytes };
     if (index < bodyLength) bodyBytes += bytes;
-    stored.push(event);
-    offsets.push(index + 1);
+    stored.push({ offset: index + 1, event });
   }
+  const entries = packEntries(stored);
   const bodyCount = ends ? stored.length - 1 : stored.length;
   return {
     total: events.length,
@@ -81,7 +82,7 @@ export function planAppend(events: readonly NewEvent[]): AppendPlan {
     bodyBytes,
     terminalBytes: ends ? sizeOf(events[events.length - 1]!) : 0,
     latest,
-    stored,
-    offsets: stored.length === events.length ? '' : offsets.join(' '),
+    entries,
+    offsets: entries.map((entry) => entry.offset).join(' '),
   };
 }

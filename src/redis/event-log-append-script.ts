@@ -4,15 +4,17 @@ import { LuaScript } from './event-log-lua-script.js';
  * Appends one planned batch (`planAppend`) to a request's log, atomically. KEYS: meta,
  * events, tombstone. ARGV: token, maxEvents, maxBytes, retentionMs, tombstoneMs, channel,
  * requestId, total, ends (0/1), bodyCount, bodyBytes, terminalBytes, progress offset and
- * bytes, preview offset and bytes (offset 0: none in the body), stored offsets (`''`: all),
- * then type and json of each stored event. Answers `{outcome, lastSeq}`.
+ * bytes, preview offset and bytes (offset 0: none in the body), each entry's offset (of
+ * its last event, space-separated), then each entry's field and value (`planAppend`: a
+ * run of outputs and logs is one entry, field `pack`). Answers `{outcome, lastSeq}`.
  *
  * The stream never holds a superseded progress or preview: a new one replaces (XDEL) the
  * one it supersedes, and one superseded inside its own batch is numbered but not stored.
  * Reads leave superseded events out anyway, so this keeps what readers see and which
  * appends fit exactly as the memory log has them, while a read is a plain `XRANGE`.
  * Every `XADD` carries `MAXLEN maxEvents + 1` (the terminal event may pass the caps): the
- * exact caps are enforced before it, so it never trims, but no stream can outgrow it.
+ * exact caps, counted per event, are enforced before it, so it never trims (a stream has
+ * no more entries than events), but no stream can outgrow it.
  * A live log's stream expires with its meta (the create's backstop); the terminal event
  * sets the retention on both and leaves the record as a tombstone.
  * The notification `<lastSeq>:<ended 0|1>:<requestId>` tells waiters all they need.
@@ -78,18 +80,10 @@ if #replaced > 0 then redis.call('XDEL', stream, unpack(replaced)) end
 local FIRST = 18
 -- The caps above are exact; MAXLEN is the stream's hard bound (+1: the terminal event).
 local cap = tonumber(ARGV[2]) + 1
-if ARGV[17] == '' then
-  for index = FIRST, #ARGV, 2 do
-    local seq = lastSeq + (index - FIRST) / 2 + 1
-    redis.call('XADD', stream, 'MAXLEN', cap, seq, ARGV[index], ARGV[index + 1])
-  end
-else
-  local index = FIRST
-  for offset in string.gmatch(ARGV[17], '%d+') do
-    redis.call('XADD', stream, 'MAXLEN', cap, lastSeq + offset, ARGV[index],
-      ARGV[index + 1])
-    index = index + 2
-  end
+local index = FIRST
+for offset in string.gmatch(ARGV[17], '%d+') do
+  redis.call('XADD', stream, 'MAXLEN', cap, lastSeq + offset, ARGV[index], ARGV[index + 1])
+  index = index + 2
 end
 
 local firstEvents = lastSeq == 0

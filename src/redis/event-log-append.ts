@@ -46,7 +46,7 @@ export async function appendBatch(hub: RedisHub, append: BatchAppend): Promise<A
     preview?.bytes ?? 0,
     plan.offsets,
   ];
-  for (const event of plan.stored) args.push(event.type, event.json);
+  for (const entry of plan.entries) args.push(entry.field, entry.value);
   const keys = keyList(requestLogKeys(hub, append.requestId));
   const [outcome, lastSeq] = (await APPEND_SCRIPT.run(hub.command, keys, args)) as [string, number];
   if (outcome === 'accepted') return { accepted: true, lastSeq };

@@ -4,7 +4,10 @@ import type { RedisHub } from './redis-hub.js';
 export interface RequestLogKeys {
   /** Hash: the record, lastSeq, count, bytes, ended, latest progress/preview, batch tokens. */
   readonly meta: string;
-  /** Stream of the events: entry ids `<seq>-0`, one field per entry, the type, valued the json. */
+  /**
+   * Stream of the events: entry ids `<seq>-0` of the entry's last event, one field per
+   * entry: the type, valued the json, or `pack`, valued several (see `packEntries`).
+   */
   readonly events: string;
   /** String: the record (compact, as in meta), kept for a while after the events expire. */
   readonly tombstone: string;

@@ -1,12 +1,16 @@
 import type { EventBatch } from '../events/event-log.js';
-import { isTerminal, type EventType, type LoggedEvent } from '../events/event-types.js';
+import { isTerminal, type LoggedEvent } from '../events/event-types.js';
 import { requestLogKeys } from './event-log-keys.js';
+import { unpackEntry } from './event-log-pack.js';
 import type { RedisHub } from './redis-hub.js';
 
 /** Payload after which a read stops adding events to its batch, as the memory log does. */
 const BATCH_BYTES = 64 * 1024;
-/** Entries asked for at first: few enough that big events are not fetched in vain. */
-const FIRST_COUNT = 64;
+/**
+ * Entries asked for at first: few enough that big events, or packs of many (see
+ * `packEntries`), are not fetched in vain; later asks go by the entries seen.
+ */
+const FIRST_COUNT = 16;
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -35,8 +39,9 @@ export interface LogSnapshot {
  * The events after `afterSeq` (at most `maxEvents`, about 64 KiB of payload counted in
  * UTF-16 units, always at least one), as the memory log reads them; `undefined` when the
  * log is missing or expired. No script: the stream holds only what a read returns (the
- * append deletes superseded events), so a read is one `XRANGE`, more only when a backlog of
- * small events fills the first. A stream expires with its meta, so events found answer alone;
+ * append deletes superseded events), so a read is one `XRANGE`, more only when a backlog
+ * fills the first. An entry may pack several events under its last one's seq, so the first
+ * entry may start at or before `afterSeq`: those events are left out. A stream expires with its meta, so events found answer alone;
  * the meta is read only when none are (is the log missing, or ended?), and not even then
  * when the log is `knownLive`.
  *
@@ -46,7 +51,7 @@ export interface LogSnapshot {
 export async function readLog(hub: RedisHub, read: LogRead): Promise<LogSnapshot | undefined> {
   const { meta, events } = requestLogKeys(hub, read.requestId);
   const afterSeq = Math.max(0, Math.floor(read.afterSeq));
-  const batch = new BatchCollector(read.maxEvents);
+  const batch = new BatchCollector(read.maxEvents, afterSeq);
   let asked = Math.min(read.maxEvents, FIRST_COUNT);
   let entries = await hub.command.xrange(events, `(${afterSeq}-0`, '+', 'COUNT', asked);
   let sawEnd = batch.add(entries) && entries.length < asked;
@@ -73,28 +78,37 @@ export async function readLog(hub: RedisHub, read: LogRead): Promise<LogSnapshot
 class BatchCollector {
   readonly events: LoggedEvent[] = [];
   private bytes = 0;
+  private entries = 0;
 
-  constructor(private readonly maxEvents: number) {}
+  constructor(
+    private readonly maxEvents: number,
+    private readonly afterSeq: number,
+  ) {}
 
   get full(): boolean {
     return this.events.length >= this.maxEvents || this.bytes >= BATCH_BYTES;
   }
 
-  /** Adds entries until the batch is full; whether it took them all. */
+  /** Adds the entries' events until the batch is full; whether it took them all. */
   add(entries: readonly StreamEntry[]): boolean {
     for (const [id, fields] of entries) {
-      if (this.full) return false;
-      const json = fields[1]!;
-      this.events.push({ seq: Number.parseInt(id, 10), type: fields[0] as EventType, json });
-      this.bytes += json.length;
+      this.entries++;
+      for (const event of unpackEntry(id, fields)) {
+        if (event.seq <= this.afterSeq) continue;
+        if (this.full) return false;
+        this.events.push(event);
+        this.bytes += event.json.length;
+      }
     }
     return true;
   }
 
-  /** About as many entries as the payload cap still has room for, by the sizes so far. */
+  /** About as many entries as the caps still have room for, by the entries so far. */
   countToAsk(): number {
-    const averageBytes = Math.max(1, this.bytes / this.events.length);
-    const room = Math.ceil((BATCH_BYTES - this.bytes) / averageBytes);
-    return Math.max(1, Math.min(this.maxEvents - this.events.length, room));
+    const eventsPerEntry = Math.max(1, this.events.length / this.entries);
+    const bytesPerEntry = Math.max(1, this.bytes / this.entries);
+    const eventRoom = Math.ceil((this.maxEvents - this.events.length) / eventsPerEntry);
+    const byteRoom = Math.ceil((BATCH_BYTES - this.bytes) / bytesPerEntry);
+    return Math.max(1, Math.min(eventRoom, byteRoom));
   }
 }

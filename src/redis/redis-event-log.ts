@@ -36,7 +36,8 @@ const DEFAULT_LIVE_BACKSTOP_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * The {@link EventLog} on Redis, for gateways and workers on many machines: one Redis
- * Stream per request (entry ids are the events' seqs, `<seq>-0`), a meta hash beside it,
+ * Stream per request (entry ids are seqs, `<seq>-0`; a run of outputs and logs of one
+ * batch shares the entry of its last seq), a meta hash beside it,
  * and every append one Lua script that enforces the caps, drops superseded progress and
  * previews, appends the batch whole or not at all and publishes a notification that tells
  * waiters the new last seq. A read is an `XRANGE`, no script, and a cursor that caught up

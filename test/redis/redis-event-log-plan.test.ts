@@ -13,7 +13,7 @@ import {
 const sizeOf = (event: { json: string }) => event.json.length + 32;
 
 describe('planAppend', () => {
-  it('stores every event of a batch without progress or preview, in one run of offsets', () => {
+  it('packs the outputs of a batch into one entry, and the terminal event into another', () => {
     const events = [outputEvent('a'), outputEvent('b'), resultEvent('done')];
     expect(planAppend(events)).toEqual({
       total: 3,
@@ -22,15 +22,26 @@ describe('planAppend', () => {
       bodyBytes: sizeOf(events[0]!) + sizeOf(events[1]!),
       terminalBytes: sizeOf(events[2]!),
       latest: {},
-      stored: events,
-      offsets: '',
+      entries: [
+        {
+          offset: 2,
+          field: 'pack',
+          value: `output\n${events[0]!.json}\noutput\n${events[1]!.json}`,
+        },
+        { offset: 3, field: 'result', value: events[2]!.json },
+      ],
+      offsets: '2 3',
     });
   });
 
   it('numbers a progress or preview that its batch supersedes, but does not store it', () => {
     const events = [progressEvent(1), previewEvent(1), outputEvent('a'), progressEvent(2)];
     const plan = planAppend(events);
-    expect(plan.stored).toEqual([events[1], events[2], events[3]]);
+    expect(plan.entries).toEqual([
+      { offset: 2, field: 'preview', value: events[1]!.json },
+      { offset: 3, field: 'output', value: events[2]!.json },
+      { offset: 4, field: 'progress', value: events[3]!.json },
+    ]);
     expect(plan.offsets).toBe('2 3 4');
     expect(plan.total).toBe(4);
     expect(plan.bodyCount).toBe(3);
