@@ -2,8 +2,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
 import { nextBatch } from '../../src/events/read-cursor.js';
 import { requestLogKeys } from '../../src/redis/event-log-keys.js';
-import { RedisEventLog } from '../../src/redis/redis-event-log.js';
-import { RedisHub } from '../../src/redis/redis-hub.js';
+import type { RedisHub } from '../../src/redis/redis-hub.js';
 import {
   appendAccepted,
   createRequest,
@@ -12,29 +11,8 @@ import {
   readAll,
   settlesWithin,
 } from '../events/conformance/conformance-fixtures.js';
-import { deletePrefix, uniquePrefix } from '../support/redis.js';
 import { startRedisServer } from '../support/redis-server.js';
-
-/** How long a wait that should stay pending is watched. */
-const PENDING_MS = 50;
-/** Bounds every wait that should end, so a lost wake-up fails an assertion. */
-const DEADLINE_MS = 10_000;
-
-/** A log on its own hub; the server is private to the test, so every connection is ours. */
-async function openLogOn(url: string) {
-  const prefix = uniquePrefix();
-  const hub = await RedisHub.connect({ url, prefix });
-  const log = new RedisEventLog(hub);
-  return {
-    hub,
-    log,
-    [Symbol.asyncDispose]: async () => {
-      await log.close();
-      await hub.close();
-      await deletePrefix(prefix, url);
-    },
-  };
-}
+import { DEADLINE_MS, PENDING_MS, openLogOn } from './private-log.js';
 
 async function connectionNames(hub: RedisHub): Promise<string[]> {
   const list = (await hub.command.client('LIST')) as string;

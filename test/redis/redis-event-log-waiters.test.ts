@@ -1,37 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { APPENDED_CHANNEL } from '../../src/redis/event-log-keys.js';
-import { RedisEventLog } from '../../src/redis/redis-event-log.js';
-import { RedisHub } from '../../src/redis/redis-hub.js';
+import type { RedisHub } from '../../src/redis/redis-hub.js';
 import {
   appendAccepted,
   createRequest,
   outputEvent,
   settlesWithin,
 } from '../events/conformance/conformance-fixtures.js';
-import { deletePrefix, uniquePrefix } from '../support/redis.js';
 import { startRedisServer } from '../support/redis-server.js';
-
-/** How long a wait that should stay pending is watched. */
-const PENDING_MS = 50;
-/** Bounds every wait that should end, so a lost wake-up fails an assertion. */
-const DEADLINE_MS = 10_000;
-
-/** A log on its own hub, on a server private to the test (its command counts are ours). */
-async function openLogOn(url: string) {
-  const prefix = uniquePrefix();
-  const hub = await RedisHub.connect({ url, prefix });
-  const log = new RedisEventLog(hub);
-  return {
-    hub,
-    log,
-    publish: (message: string) => hub.command.publish(hub.channel(APPENDED_CHANNEL), message),
-    [Symbol.asyncDispose]: async () => {
-      await log.close();
-      await hub.close();
-      await deletePrefix(prefix, url);
-    },
-  };
-}
+import { DEADLINE_MS, PENDING_MS, openLogOn } from './private-log.js';
 
 async function hmgetCalls(hub: RedisHub): Promise<number> {
   const stats = await hub.command.info('commandstats');
