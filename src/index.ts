@@ -30,6 +30,7 @@ export type {
 } from './events/event-types.js';
 export { DEFAULT_EVENT_LOG_LIMITS } from './events/event-log.js';
 export type {
+  AppendOptions,
   AppendResult,
   EventBatch,
   EventLog,

@@ -11,6 +11,8 @@ export interface Ending {
   readonly error: SluiceError;
   /** Log it as a fault: the run itself should have ended the request. */
   readonly unexpected: boolean;
+  /** The writer's epoch, when a run's attempt ends its own request (see `AppendOptions`). */
+  readonly epoch?: number;
 }
 
 /**
@@ -28,7 +30,8 @@ export async function endIfLive(ending: Ending): Promise<boolean> {
     if (lookup.state !== 'live') return false;
     if (ending.unexpected)
       logger.error({ requestId, code: error.code }, 'ending a request its run left live');
-    const result = await eventLog.append(requestId, [terminalErrorEvent(error, requestId)]);
+    const terminal = [terminalErrorEvent(error, requestId)];
+    const result = await eventLog.append(requestId, terminal, { epoch: ending.epoch });
     return result.accepted;
   } catch (failure) {
     logger.error({ requestId, err: failure }, 'could not end the request');

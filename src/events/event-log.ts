@@ -35,6 +35,17 @@ export type AppendResult =
   | { readonly accepted: true; readonly lastSeq: number }
   | { readonly accepted: false; readonly reason: AppendRefusal };
 
+/** How an append is made. */
+export interface AppendOptions {
+  /**
+   * The writer's epoch: a run's attempt (1, 2… when a lost run is retried elsewhere).
+   * Once an attempt has written, a log refuses (`ended`) appends of an older attempt, so
+   * a worker that lost its run cannot interleave events with the retry's. Appends without
+   * one are never refused for it. Backends that never retry runs may ignore it.
+   */
+  readonly epoch?: number;
+}
+
 /** Caps and retention of every request's log. */
 export interface EventLogLimits {
   /** Most events kept per request, after superseded progress/preview events are dropped. */
@@ -90,7 +101,11 @@ export interface EventLog {
   /** What the log knows of a request id. */
   lookup(requestId: string): Promise<RequestLookup>;
   /** Appends events in order; see the semantics above. */
-  append(requestId: string, events: readonly NewEvent[]): Promise<AppendResult>;
+  append(
+    requestId: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /** Reads at most `maxEvents` (≥ 1) events after `afterSeq`; `undefined` if unknown or expired. */
   read(requestId: string, afterSeq: number, maxEvents: number): Promise<EventBatch | undefined>;
   /** Resolves once an event after `afterSeq` exists, the log ends or expires, or `signal` aborts. */

@@ -5,7 +5,7 @@ import { LuaScript } from './event-log-lua-script.js';
  * events, tombstone. ARGV: token, maxEvents, maxBytes, retentionMs, tombstoneMs, channel,
  * requestId, total, ends (0/1), bodyCount, bodyBytes, terminalBytes, progress offset and
  * bytes, preview offset and bytes (offset 0: none in the body), each entry's offset (of
- * its last event, space-separated), then each entry's field and value (`planAppend`: a
+ * its last event, space-separated), the writer's epoch, then each entry's field and value (`planAppend`: a
  * run of outputs and logs is one entry, field `pack`). Answers `{outcome, lastSeq}`.
  *
  * The stream never holds a superseded progress or preview: a new one replaces (XDEL) the
@@ -18,6 +18,10 @@ import { LuaScript } from './event-log-lua-script.js';
  * A live log's stream expires with its meta (the create's backstop); the terminal event
  * sets the retention on both and leaves the record as a tombstone.
  * The notification `<lastSeq>:<ended 0|1>:<requestId>` tells waiters all they need.
+ * Appends carry the writer's epoch: a run's attempt (1, 2… for a retried run), or 0 for
+ * whoever ends a request from outside its run. Once an attempt has written, an older
+ * attempt is refused as `ended`, so a worker that lost its run never interleaves its
+ * events with the retry's; epoch 0 is never refused for its epoch.
  * The answers of the last few batch tokens are kept (`;token=answer` entries), so a batch
  * re-sent after a reconnect gets its first answer instead of being appended twice.
  */
@@ -27,7 +31,7 @@ local token = ARGV[1]
 local RECENT_CHARS = 400
 
 local state = redis.call('HMGET', meta, 'lastSeq', 'count', 'bytes', 'ended', 'recent',
-  'progressSeq', 'progressBytes', 'previewSeq', 'previewBytes')
+  'progressSeq', 'progressBytes', 'previewSeq', 'previewBytes', 'epoch')
 if not state[1] then return {'missing', 0} end
 local recent = state[5] or ''
 local found = string.find(recent, ';' .. token .. '=', 1, true)
@@ -48,6 +52,10 @@ local function refuse(reason)
   return {reason, 0}
 end
 if state[4] == '1' then return refuse('ended') end
+-- A writer of an older attempt (a worker that lost the run) is refused once a newer one wrote.
+local epoch = tonumber(ARGV[18])
+local current = tonumber(state[10] or 0)
+if epoch > 0 and epoch < current then return refuse('ended') end
 
 local lastSeq = tonumber(state[1])
 local count = tonumber(state[2]) + tonumber(ARGV[10])
@@ -77,7 +85,7 @@ if ends then
   bytes = bytes + tonumber(ARGV[12])
 end
 if #replaced > 0 then redis.call('XDEL', stream, unpack(replaced)) end
-local FIRST = 18
+local FIRST = 19
 -- The caps above are exact; MAXLEN is the stream's hard bound (+1: the terminal event).
 local cap = tonumber(ARGV[2]) + 1
 local index = FIRST
@@ -88,7 +96,7 @@ end
 
 local firstEvents = lastSeq == 0
 lastSeq = lastSeq + tonumber(ARGV[8])
-redis.call('HSET', meta, 'lastSeq', lastSeq, 'count', count, 'bytes', bytes,
+redis.call('HSET', meta, 'epoch', math.max(epoch, current), 'lastSeq', lastSeq, 'count', count, 'bytes', bytes,
   'ended', ends and 1 or 0, 'recent', remembered('a' .. lastSeq), unpack(fields))
 if ends then
   local retention = math.max(1, tonumber(ARGV[4]))

@@ -14,6 +14,8 @@ export interface BatchAppend {
   readonly limits: EventLogLimits;
   /** How long the record outlives the events. */
   readonly tombstoneMs: number;
+  /** The writer's epoch (see `AppendOptions.epoch`); default 0. */
+  readonly epoch?: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function appendBatch(hub: RedisHub, append: BatchAppend): Promise<A
     preview?.offset ?? 0,
     preview?.bytes ?? 0,
     plan.offsets,
+    append.epoch ?? 0,
   ];
   for (const entry of plan.entries) args.push(entry.field, entry.value);
   const keys = keyList(requestLogKeys(hub, append.requestId));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isTerminal, type NewEvent } from '../events/event-types.js';
 import {
   DEFAULT_EVENT_LOG_LIMITS,
+  type AppendOptions,
   type AppendResult,
   type EventBatch,
   type EventLog,
@@ -86,10 +87,16 @@ export class RedisEventLog implements EventLog {
     return lookupLog(this.hub, requestId);
   }
 
-  async append(requestId: string, events: readonly NewEvent[]): Promise<AppendResult> {
+  async append(
+    requestId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     const { limits, tombstoneMs } = this;
     const token = randomUUID();
-    const result = await appendBatch(this.hub, { requestId, events, token, limits, tombstoneMs });
+    const { epoch } = options;
+    const append = { requestId, events, token, limits, tombstoneMs, epoch };
+    const result = await appendBatch(this.hub, append);
     if (result.accepted) {
       const ended = events.length > 0 && isTerminal(events[events.length - 1]!.type);
       this.known.heard({ requestId, lastSeq: result.lastSeq, ended });

@@ -59,6 +59,8 @@ export class RemoteRun {
   private readonly record: RequestRecord;
   private readonly request: QueuedRequest;
   private fenced = false;
+  /** This run's attempt: its appends' epoch, so an older attempt's are refused. */
+  private attempt = 0;
   private wroteTerminal = false;
   private markedEnded = false;
 
@@ -118,6 +120,7 @@ export class RemoteRun {
   private async start(): Promise<TrackedRequest> {
     const { entry, app, control } = this.taken;
     const { attempt, cancel } = await this.parts.states.started(entry.requestId);
+    this.attempt = attempt;
     if (cancel) control.abort(cancel);
     const endpoint = app.endpoints.get(entry.endpoint)!;
     if (attempt > 1) await this.append([retryNotice(attempt, endpoint.retries)]);
@@ -158,7 +161,8 @@ export class RemoteRun {
   private async append(events: readonly NewEvent[]): Promise<AppendResult> {
     if (this.fenced) return REFUSED;
     if (events.some((event) => isTerminal(event.type))) await this.markEnded();
-    const result = await this.parts.eventLog.append(this.record.requestId, events);
+    const epoch = { epoch: this.attempt };
+    const result = await this.parts.eventLog.append(this.record.requestId, events, epoch);
     if (result.accepted && events.some((event) => isTerminal(event.type)))
       this.wroteTerminal = true;
     return result;
@@ -169,7 +173,8 @@ export class RemoteRun {
     const { eventLog, logger } = this.parts;
     const { requestId } = this.record;
     if ((await eventLog.lookup(requestId)).state === 'live') await this.markEnded();
-    const wrote = await endIfLive({ eventLog, logger, requestId, error, unexpected: false });
+    const epoch = this.attempt;
+    const wrote = await endIfLive({ eventLog, logger, requestId, error, unexpected: false, epoch });
     if (wrote) this.wroteTerminal = true;
   }
 }
