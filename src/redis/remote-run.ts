@@ -97,7 +97,8 @@ export class RemoteRun {
     } catch (thrown) {
       await this.end(toTerminalError(thrown));
     }
-    if (this.fenced) return;
+    // A run fenced after its terminal event landed still owns its ending and webhook.
+    if (this.fenced && !this.wroteTerminal) return;
     await this.end(new SluiceError('internal', 'The run ended without a result'));
     await this.markEnded();
     if (!tracked || !this.wroteTerminal) return;
@@ -153,7 +154,10 @@ export class RemoteRun {
     if (this.markedEnded) return;
     this.markedEnded = true;
     const { requestId } = this.record;
-    await this.parts.states.ended(requestId).catch((error: unknown) => {
+    const { states } = this.parts;
+    // An attempt a retry has replaced must not end the retry's state; its append is refused.
+    if (this.attempt > 0 && (await states.attempts(requestId)) > this.attempt) return;
+    await states.ended(requestId).catch((error: unknown) => {
       this.parts.logger.error({ requestId, err: error }, 'could not mark the request ended');
     });
   }
