@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { pause, wallClockMs } from './clock.js';
+import { pause } from './clock.js';
 import type { ServerHandle } from './server-process.js';
-import type { ServerCommand, ServerMessage } from './server-protocol.js';
+import { clockOffsetOf, questioner, statsOf, stopChild, trackChild } from './server-children.js';
 
 /** Where the Redis deployment under test keeps its keys. */
 export interface RedisLocation {
@@ -19,29 +19,7 @@ const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const SHIM = new URL('./redis-ipc-shim.ts', import.meta.url).href;
 const START_TIMEOUT_MS = 30_000;
-const ANSWER_TIMEOUT_MS = 30_000;
-const CLOCK_PINGS = 20;
 const CATALOG_POLL_MS = 50;
-
-const runningChildren = new Set<ChildProcess>();
-
-/**
- * Kills every CLI process still running (safe to call from an `exit` handler).
- *
- * @example
- * process.on('exit', killRedisModeProcesses);
- */
-export function killRedisModeProcesses(): void {
-  for (const child of runningChildren) child.kill('SIGKILL');
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  runningChildren.delete(child);
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  return exited;
-}
 
 interface CliProcess {
   readonly child: ChildProcess;
@@ -56,7 +34,7 @@ function forkCli(args: readonly string[], ready: RegExp): Promise<CliProcess> {
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  runningChildren.add(child);
+  trackChild(child);
   let output = '';
   return new Promise<CliProcess>((resolve, reject) => {
     const fail = (why: string) => {
@@ -77,52 +55,6 @@ function forkCli(args: readonly string[], ready: RegExp): Promise<CliProcess> {
       resolve({ child, match });
     });
   });
-}
-
-function ask<T>(
-  child: ChildProcess,
-  command: ServerCommand,
-  pick: (message: ServerMessage) => T | undefined,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onMessage = (message: ServerMessage) => {
-      if (!('id' in message) || message.id !== command.id) return;
-      const picked = pick(message);
-      if (picked === undefined) return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(picked);
-    };
-    const timer = setTimeout(() => {
-      child.off('message', onMessage);
-      reject(new Error(`no answer to ${command.cmd} in time`));
-    }, ANSWER_TIMEOUT_MS);
-    child.on('message', onMessage);
-    child.send(command);
-  });
-}
-
-/** Asks over IPC, numbering the questions. */
-function questioner(child: ChildProcess) {
-  let nextId = 1;
-  return <T>(cmd: ServerCommand['cmd'], pick: (message: ServerMessage) => T | undefined) =>
-    ask(child, { id: nextId++, cmd }, pick);
-}
-
-/** How far `child`'s clock is ahead of ours, from the best of several pings. */
-async function clockOffsetOf(child: ChildProcess): Promise<number> {
-  const question = questioner(child);
-  let best = { roundTrip: Infinity, offset: 0 };
-  for (let ping = 0; ping < CLOCK_PINGS; ping++) {
-    const sentAt = wallClockMs();
-    const clock = await question('clock', (message) =>
-      'clock' in message ? message.clock : undefined,
-    );
-    const receivedAt = wallClockMs();
-    if (receivedAt - sentAt < best.roundTrip)
-      best = { roundTrip: receivedAt - sentAt, offset: clock - (sentAt + receivedAt) / 2 };
-  }
-  return best.offset;
 }
 
 async function waitForApp(baseUrl: string, appId: string): Promise<void> {
@@ -166,6 +98,7 @@ function redisModeHandle(
   processes: { readonly gateway: ChildProcess; readonly worker: ChildProcess },
 ): RedisModeHandle {
   const askGateway = questioner(processes.gateway);
+  const askWorker = questioner(processes.worker);
   return {
     kind: 'sluice',
     processIds: {
@@ -173,11 +106,8 @@ function redisModeHandle(
       worker: processes.worker.pid ?? Number.NaN,
     },
     streamUrl: `${baseUrl}/bench/firehose/stream`,
-    memory: () =>
-      askGateway('memory', (message) => ('memory' in message ? message.memory : undefined)),
-    sockets: () =>
-      askGateway('sockets', (message) => ('sockets' in message ? message.sockets : undefined)),
-    clockOffset: () => clockOffsetOf(processes.worker),
+    ...statsOf(askGateway),
+    clockOffset: () => clockOffsetOf(askWorker),
     stop: async () => {
       await Promise.all([stopChild(processes.gateway), stopChild(processes.worker)]);
     },

@@ -9,14 +9,15 @@
  * Run: `npx tsx bench/redis.ts [--quick]` (prints a Markdown table).
  */
 import { currentLoad, describeMachine } from './report.js';
-import { startRedisMode, killRedisModeProcesses } from './redis-mode-server.js';
+import { startRedisMode } from './redis-mode-server.js';
 import { childPidRunning } from './redis-process-cpu.js';
 import type { BenchServers } from './redis-modes.js';
 import { runRedisScenarios } from './redis-scenarios.js';
 import { killBenchRedisServers, startBenchRedis, type BenchRedis } from './redis-server.js';
 import { renderRedisTable } from './redis-table.js';
 import { warmUp } from './scenarios/warm-up.js';
-import { killAllServers, startServer } from './server-process.js';
+import { killAllChildren } from './server-children.js';
+import { startServer } from './server-process.js';
 
 const PREFIX = 'bench:';
 
@@ -70,8 +71,7 @@ async function main(): Promise<void> {
 }
 
 process.on('exit', () => {
-  killAllServers();
-  killRedisModeProcesses();
+  killAllChildren();
   killBenchRedisServers();
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));

@@ -11,7 +11,7 @@ import {
 } from './report.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
 import { buildScenarios } from './scenarios/scenario-list.js';
-import { killAllServers } from './server-process.js';
+import { killAllChildren } from './server-children.js';
 
 interface RunOptions {
   readonly quick: boolean;
@@ -66,7 +66,7 @@ async function main(): Promise<number> {
   return failures.length === 0 ? 0 : 1;
 }
 
-process.on('exit', killAllServers);
+process.on('exit', killAllChildren);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => process.exit(130));
 }

@@ -1,27 +1,20 @@
-import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import type { DispatchObserver } from '../dispatch/dispatch-observer.js';
-import type { DefaultLimits } from '../dispatch/tracked-request.js';
 import type { WebhookPolicy } from '../dispatch/webhook-delivery.js';
-import type { EventLog, EventLogLimits } from '../events/event-log.js';
+import type { EventLog } from '../events/event-log.js';
 import type { Runtime } from '../runtime/inline-runtime.js';
-import { lanesOf, openRedisBackends, type RedisModeOptions } from './redis-backends.js';
+import { lanesOf, openRedisBackends } from './redis-backends.js';
 import { RemoteCatalog } from './remote-catalog.js';
 import { RemoteDispatcher } from './remote-dispatcher.js';
 import { RemoteRuntime } from './remote-runtime.js';
-import { startWorkerNode, type WorkerNode } from './worker-node.js';
+import { startWorkerNode, type WorkerNode, type WorkerNodeOptions } from './worker-node.js';
 
-/** What a Redis gateway is built from. */
-export interface RedisGatewayOptions {
-  readonly redis: RedisModeOptions;
-  /** Apps this process also runs as a worker; the gateway serves every app of the catalog. */
-  readonly apps: readonly App[];
-  /** Where this process's own apps run. */
-  readonly runtime?: Runtime;
-  readonly logger: Logger;
-  readonly eventLogLimits?: Partial<EventLogLimits>;
+/**
+ * What a Redis gateway is built from: a worker node's options (its `apps` are the ones this
+ * process also runs as a worker), and the dispatch settings.
+ */
+export interface RedisGatewayOptions extends WorkerNodeOptions {
   readonly cancelGraceMs: number;
-  readonly defaultLimits?: DefaultLimits;
   readonly webhookPolicy: WebhookPolicy;
   readonly observer: DispatchObserver;
   /** Called with the apps to serve each time the catalog changes. */
@@ -63,15 +56,7 @@ export async function openRedisGateway(options: RedisGatewayOptions): Promise<Re
   });
   let node: WorkerNode | undefined;
   try {
-    if (apps.length > 0)
-      node = await startWorkerNode({
-        redis: options.redis,
-        apps,
-        runtime: options.runtime,
-        logger,
-        eventLogLimits: options.eventLogLimits,
-        defaultLimits: options.defaultLimits,
-      });
+    if (apps.length > 0) node = await startWorkerNode(options);
     options.onApps(apps);
     // Gateways check every published lane for stalled runs too: a request must not hang
     // because the only workers of its app are gone.

@@ -176,7 +176,7 @@ export class RemoteRun {
     if (this.fenced) return;
     const { eventLog, logger } = this.parts;
     const { requestId } = this.record;
-    if ((await eventLog.lookup(requestId)).state === 'live') await this.markEnded();
+    await this.markEnded(); // before the terminal event: its readers then find the end time
     const epoch = this.attempt;
     const wrote = await endIfLive({ eventLog, logger, requestId, error, unexpected: false, epoch });
     if (wrote) this.wroteTerminal = true;

@@ -1,0 +1,122 @@
+import type { ChildProcess } from 'node:child_process';
+import { wallClockMs } from './clock.js';
+import type { ServerCommand, ServerMessage } from './server-protocol.js';
+
+const ANSWER_TIMEOUT_MS = 30_000;
+const CLOCK_PINGS = 20;
+
+const runningChildren = new Set<ChildProcess>();
+
+/** Counts a benchmark server process as running, so {@link killAllChildren} reaches it. */
+export function trackChild(child: ChildProcess): ChildProcess {
+  runningChildren.add(child);
+  return child;
+}
+
+/**
+ * Kills every benchmark server process still running, at once (safe in an `exit` handler).
+ *
+ * @example
+ * process.on('exit', killAllChildren);
+ */
+export function killAllChildren(): void {
+  for (const child of runningChildren) child.kill('SIGKILL');
+}
+
+/** Kills one server process and waits for it to exit. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  runningChildren.delete(child);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  return exited;
+}
+
+/**
+ * The first IPC message `pick` accepts; rejects if the process exits or stays silent.
+ *
+ * @example
+ * const url = await waitForMessage(child, (message) => ('ready' in message ? message.ready : undefined));
+ */
+export function waitForMessage<T>(
+  child: ChildProcess,
+  pick: (message: ServerMessage) => T | undefined,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    const onMessage = (message: ServerMessage) => {
+      const picked = pick(message);
+      if (picked === undefined) return;
+      cleanup();
+      resolve(picked);
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`server process exited (code ${code})`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error('server process did not answer in time'));
+    }, ANSWER_TIMEOUT_MS);
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+/** Asks a server process questions over IPC, numbering them. */
+export type Question = <T>(
+  cmd: ServerCommand['cmd'],
+  pick: (message: ServerMessage) => T | undefined,
+) => Promise<T>;
+
+/**
+ * A {@link Question} for one server process.
+ *
+ * @example
+ * const memory = await questioner(child)('memory', (message) => ('memory' in message ? message.memory : undefined));
+ */
+export function questioner(child: ChildProcess): Question {
+  let nextId = 1;
+  return (cmd, pick) => {
+    const id = nextId++;
+    const answered = waitForMessage(child, (message) =>
+      'id' in message && message.id === id ? pick(message) : undefined,
+    );
+    child.send({ id, cmd } satisfies ServerCommand);
+    return answered;
+  };
+}
+
+/**
+ * How far a server process's clock is ahead of ours, in ms, from the best of several pings.
+ *
+ * @example
+ * const offset = await clockOffsetOf(questioner(child));
+ */
+export async function clockOffsetOf(question: Question): Promise<number> {
+  let best = { roundTrip: Infinity, offset: 0 };
+  for (let ping = 0; ping < CLOCK_PINGS; ping++) {
+    const sentAt = wallClockMs();
+    const clock = await question('clock', (message) =>
+      'clock' in message ? message.clock : undefined,
+    );
+    const receivedAt = wallClockMs();
+    if (receivedAt - sentAt < best.roundTrip)
+      best = { roundTrip: receivedAt - sentAt, offset: clock - (sentAt + receivedAt) / 2 };
+  }
+  return best.offset;
+}
+
+/** The `memory` and `sockets` answers of a server process. */
+export function statsOf(question: Question) {
+  return {
+    memory: () =>
+      question('memory', (message) => ('memory' in message ? message.memory : undefined)),
+    sockets: () =>
+      question('sockets', (message) => ('sockets' in message ? message.sockets : undefined)),
+  };
+}
