@@ -46,12 +46,12 @@ export { encodeSseComment, encodeSseFrame, encodeSseFrames, groupForWrites } fro
 export { createGateway } from './server/create-gateway.js';
 export type { Gateway, GatewayOptions, ListenOptions } from './server/create-gateway.js';
 export { InlineRuntime } from './runtime/inline-runtime.js';
-export type { AppStatus, Runtime, RuntimeJob } from './runtime/inline-runtime.js';
+export type { AppStatus, Runtime, RuntimeJob } from './runtime/runtime.js';
 export { handleStrayErrors } from './runtime/stray-errors.js';
 export { createRuntime } from './runtime/create-runtime.js';
 export type { RuntimeApp } from './runtime/create-runtime.js';
 export type { RuntimeOverrides } from './runtime/placement.js';
-export type { ReplicaStatus } from './runtime/inline-runtime.js';
+export type { ReplicaStatus } from './runtime/runtime.js';
 export type { EndpointLimits } from './app/app-types.js';
 export type { Isolation, Placement } from './app/define-app.js';
 export { DistributedRunner } from './runtime/distributed/distributed-runner.js';
@@ -91,9 +91,9 @@ export type { WebhookBody, WebhookPolicy } from './dispatch/webhook-delivery.js'
 export type { DefaultLimits } from './dispatch/tracked-request.js';
 export type { QueuedRequest } from './dispatch/request-queue.js';
 export type { RequestDispatch, RequestProgress } from './dispatch/request-dispatch.js';
-export { startWorkerNode } from './redis/worker-node.js';
-export type { WorkerNode, WorkerNodeOptions } from './redis/worker-node.js';
-export type { RedisModeOptions } from './redis/redis-backends.js';
+export { startWorkerNode } from './cluster/worker-node.js';
+export type { WorkerNode, WorkerNodeOptions } from './cluster/worker-node.js';
+export type { RedisModeOptions } from './cluster/redis-backends.js';
 export { RedisHub, DEFAULT_PREFIX } from './redis/redis-hub.js';
 export type { RedisBackendOptions } from './redis/redis-hub.js';
 export { RedisEventLog } from './redis/redis-event-log.js';

@@ -1,4 +1,4 @@
-import type { RedisModeOptions } from '../redis/redis-backends.js';
+import type { RedisModeOptions } from '../cluster/redis-backends.js';
 
 /** The `parseArgs` options of Redis mode, shared by `sluice serve` and `sluice worker`. */
 export const REDIS_FLAG_OPTIONS = {

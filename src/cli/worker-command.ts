@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { safeUrl } from '../redis/redis-hub.js';
-import { startWorkerNode } from '../redis/worker-node.js';
+import { startWorkerNode } from '../cluster/worker-node.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { handleStrayErrors } from '../runtime/stray-errors.js';
 import { loadApps } from './load-apps.js';

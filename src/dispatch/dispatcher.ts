@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
-import type { QueueCaps } from '../app/event-writer.js';
+import type { QueueCaps } from '../runtime/event-writer.js';
 import type { EventLog, RequestRecord } from '../events/event-log.js';
 import { isTerminal, type NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
-import type { Runtime } from '../runtime/inline-runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { RunControl } from '../runtime/run-control.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
 import { AttachmentTracker } from './attachment-tracker.js';

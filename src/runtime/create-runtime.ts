@@ -2,7 +2,8 @@ import type { App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { appSourceOf } from './app-sources.js';
 import type { RunOutcome } from './execute-run.js';
-import { InlineRuntime, type AppStatus, type Runtime, type RuntimeJob } from './inline-runtime.js';
+import { InlineRuntime } from './inline-runtime.js';
+import type { AppStatus, Runtime, RuntimeJob } from './runtime.js';
 import { resolvePlacement, type RuntimeOverrides } from './placement.js';
 import { ReplicaPool } from './replica/replica-pool.js';
 

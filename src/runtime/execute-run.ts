@@ -1,7 +1,7 @@
 import type { App, ServedEndpoint } from '../app/define-app.js';
-import { EventWriter, type EventSink, type QueueCaps } from '../app/event-writer.js';
-import { createRunContext } from '../app/run-context.js';
-import { runScope } from '../app/run-scope.js';
+import { EventWriter, type EventSink, type QueueCaps } from './event-writer.js';
+import { createRunContext } from './run-context.js';
+import { runScope } from './run-scope.js';
 import type { RunContext } from '../app/app-types.js';
 import { toAsciiJson } from '../events/ascii-json.js';
 import { DEFAULT_EVENT_LOG_LIMITS } from '../events/event-log.js';

@@ -1,54 +1,7 @@
 import type { App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
-import { executeRun, type RunJob, type RunOutcome } from './execute-run.js';
-
-/** One replica of a process app, as `/ready` and `/apps` report it. */
-export interface ReplicaStatus {
-  /** The replica's number, 0 to `replicas - 1`. */
-  readonly replica: number;
-  /** `restarting`: it died and waits for its backoff; `failed`: its setup failed and it waits for its backoff. */
-  readonly state: 'starting' | 'ready' | 'restarting' | 'failed';
-  /** Process ids of its ranks (one unless it is a worker group); empty while it waits. */
-  readonly pids: readonly number[];
-  /** Runs it holds now. */
-  readonly running: number;
-  /** How many times it has been restarted. */
-  readonly restarts: number;
-  /** Why it last went down, if it has. */
-  readonly lastError?: string;
-}
-
-/** Where an app stands in its lifecycle, as `/ready` and `/apps` report it. Process apps list their replicas. */
-export type AppStatus =
-  | { readonly state: 'starting'; readonly replicas?: readonly ReplicaStatus[] }
-  | { readonly state: 'ready'; readonly replicas?: readonly ReplicaStatus[] }
-  | {
-      readonly state: 'failed';
-      readonly error: string;
-      readonly replicas?: readonly ReplicaStatus[];
-    };
-
-/** A run to execute, before the runtime adds the app's state. */
-export type RuntimeJob = Omit<RunJob, 'state'>;
-
-/**
- * Where run code executes. The gateway and dispatcher know only this interface; inline,
- * replica pools and worker groups implement it.
- */
-export interface Runtime {
-  /** Starts every app's `setup`; resolves when all have finished or failed. */
-  start(): Promise<void>;
-  status(appId: string): AppStatus;
-  /**
-   * How many runs of this app the runtime can execute at once (replicas × their
-   * `maxConcurrency`; `Infinity` when unbounded). The dispatcher starts no more than this;
-   * the rest wait in its queue.
-   */
-  capacity(appId: string): number;
-  execute(job: RuntimeJob): Promise<RunOutcome>;
-  /** Stops every replica and releases what the runtime holds. */
-  close(): Promise<void>;
-}
+import { executeRun, type RunOutcome } from './execute-run.js';
+import type { AppStatus, Runtime, RuntimeJob } from './runtime.js';
 
 interface SetupState {
   status: AppStatus;

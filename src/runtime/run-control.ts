@@ -1,5 +1,5 @@
-import type { RunScope } from '../app/run-scope.js';
-import { runScope } from '../app/run-scope.js';
+import type { RunScope } from './run-scope.js';
+import { runScope } from './run-scope.js';
 import type { SluiceError } from '../errors/sluice-error.js';
 import { toTerminalError } from './terminal-error.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { runScope } from '../app/run-scope.js';
+import { runScope } from './run-scope.js';
 
 /**
  * Keeps the server alive when app code throws outside its run's call chain (a timer, an

@@ -1,6 +1,6 @@
 import type { App } from '../app/define-app.js';
-import type { AppStatus } from '../runtime/inline-runtime.js';
-import { toJsonSchema, type JsonSchema } from './json-schema.js';
+import type { AppStatus } from '../runtime/runtime.js';
+import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
 
 /** One endpoint as `GET /apps` describes it. */
 export interface EndpointEntry {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
 import type { EventLog } from '../events/event-log.js';
-import type { Runtime } from '../runtime/inline-runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import type { ApiKeys } from './api-keys.js';
 import type { EndpointEntry } from './app-catalog.js';
 import type { AppRoutes } from './app-routes.js';

@@ -1,6 +1,6 @@
 import type { App } from '../app/define-app.js';
 import type { EndpointEntry } from './app-catalog.js';
-import type { JsonSchema } from './json-schema.js';
+import type { JsonSchema } from '../app/json-schema.js';
 
 type Operation = Record<string, unknown>;
 

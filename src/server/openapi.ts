@@ -1,7 +1,7 @@
 import type { App } from '../app/define-app.js';
 import { ERROR_STATUS } from '../errors/error-codes.js';
 import type { EndpointEntry } from './app-catalog.js';
-import type { JsonSchema } from './json-schema.js';
+import type { JsonSchema } from '../app/json-schema.js';
 import { queuePaths } from './openapi-queue.js';
 
 type Operation = Record<string, unknown>;

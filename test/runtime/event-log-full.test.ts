@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineApp } from '../../src/app/define-app.js';
-import type { EventSink } from '../../src/app/event-writer.js';
+import type { EventSink } from '../../src/runtime/event-writer.js';
 import type { NewEvent } from '../../src/events/event-types.js';
 import {
   collectingSink,

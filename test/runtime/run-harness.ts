@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { App } from '../../src/app/define-app.js';
-import type { EventSink } from '../../src/app/event-writer.js';
+import type { EventSink } from '../../src/runtime/event-writer.js';
 import type { ErrorPayload, EventType, NewEvent } from '../../src/events/event-types.js';
 import { isTerminal } from '../../src/events/event-types.js';
 import { executeRun, type RunOutcome } from '../../src/runtime/execute-run.js';

@@ -6,7 +6,7 @@ import type { SchemaNode } from '../../playground/catalog.js';
 import progressiveImageApp from '../../examples/progressive-image.js';
 import textApp from '../../examples/text.js';
 import { prepareInputSchema } from '../../src/app/input-schema.js';
-import { toJsonSchema } from '../../src/server/json-schema.js';
+import { toJsonSchema } from '../../src/app/json-schema.js';
 
 const CANDIDATES: readonly unknown[] = [
   undefined,

@@ -5,8 +5,8 @@ import {
 } from '../../src/server/create-gateway.js';
 import { pino } from 'pino';
 import type { App } from '../../src/app/define-app.js';
-import type { RedisModeOptions } from '../../src/redis/redis-backends.js';
-import { startWorkerNode, type WorkerNode } from '../../src/redis/worker-node.js';
+import type { RedisModeOptions } from '../../src/cluster/redis-backends.js';
+import { startWorkerNode, type WorkerNode } from '../../src/cluster/worker-node.js';
 import { deletePrefix, redisUrl, uniquePrefix } from './redis.js';
 
 /** A gateway listening on a free loopback port, released by `await using`. */

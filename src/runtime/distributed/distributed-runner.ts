@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineApp, type App } from '../../app/define-app.js';
 import { isTerminal, type EventType } from '../../events/event-types.js';
 import { SluiceError } from '../../errors/sluice-error.js';
-import type { AppStatus } from '../inline-runtime.js';
+import type { AppStatus } from '../runtime.js';
 import { resolvePlacement, type RuntimeOverrides } from '../placement.js';
 import { ReplicaPool } from '../replica/replica-pool.js';
 import { RunControl } from '../run-control.js';

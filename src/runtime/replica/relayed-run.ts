@@ -2,7 +2,7 @@ import type { AppendResult } from '../../events/event-log.js';
 import { isTerminal, type NewEvent } from '../../events/event-types.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { RunOutcome } from '../execute-run.js';
-import type { RuntimeJob } from '../inline-runtime.js';
+import type { RuntimeJob } from '../runtime.js';
 import { terminalErrorEvent } from '../terminal-error.js';
 import { fromWireError, toWireError, type WireError } from './replica-protocol.js';
 

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { AppendResult } from '../../events/event-log.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { RunOutcome } from '../execute-run.js';
-import type { RuntimeJob } from '../inline-runtime.js';
+import type { RuntimeJob } from '../runtime.js';
 import type { ResolvedPlacement } from '../placement.js';
 import { RelayedRun } from './relayed-run.js';
 import { rankEnvironment } from './replica-environment.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App, ServedEndpoint } from '../../app/define-app.js';
-import type { EventSink } from '../../app/event-writer.js';
+import type { EventSink } from '../event-writer.js';
 import type { AppendResult } from '../../events/event-log.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { Collectives } from '../collectives/collectives.js';

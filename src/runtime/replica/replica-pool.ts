@@ -1,6 +1,6 @@
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { RunOutcome } from '../execute-run.js';
-import type { AppStatus, ReplicaStatus, RuntimeJob } from '../inline-runtime.js';
+import type { AppStatus, ReplicaStatus, RuntimeJob } from '../runtime.js';
 import type { ResolvedPlacement } from '../placement.js';
 import { terminalErrorEvent } from '../terminal-error.js';
 import { ReplicaGroup } from './replica-group.js';

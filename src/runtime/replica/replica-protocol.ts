@@ -1,4 +1,4 @@
-import type { QueueCaps } from '../../app/event-writer.js';
+import type { QueueCaps } from '../event-writer.js';
 import type { AppendResult } from '../../events/event-log.js';
 import type { NewEvent } from '../../events/event-types.js';
 import { SluiceError, isSluiceError } from '../../errors/sluice-error.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplicaStatus } from '../../../src/runtime/inline-runtime.js';
+import type { ReplicaStatus } from '../../../src/runtime/runtime.js';
 import { groupRanks } from '../../fixtures/group-ranks.js';
 import { until } from '../../support/sse-client.js';
 import type { TestGateway } from '../../support/gateway.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadApps } from '../../../src/cli/load-apps.js';
 import { createRuntime } from '../../../src/runtime/create-runtime.js';
-import type { ReplicaStatus } from '../../../src/runtime/inline-runtime.js';
+import type { ReplicaStatus } from '../../../src/runtime/runtime.js';
 import { z } from 'zod';
 import { defineApp } from '../../../src/app/define-app.js';
 import type { NewEvent } from '../../../src/events/event-types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app/define-app.js';
-import type { ReplicaStatus } from '../../../src/runtime/inline-runtime.js';
+import type { ReplicaStatus } from '../../../src/runtime/runtime.js';
 import {
   exitApp,
   hangApp,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplicaStatus } from '../../../src/runtime/inline-runtime.js';
+import type { ReplicaStatus } from '../../../src/runtime/runtime.js';
 import { replicaEcho } from '../../fixtures/replica-echo.js';
 import { getJson, lastData, startReplicaGateway, streamEvents } from './replica-harness.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SluiceError } from '../../src/errors/sluice-error.js';
 import { RedisHub } from '../../src/redis/redis-hub.js';
-import { RunStates, type StateChange } from '../../src/redis/run-states.js';
+import { RunStates, type StateChange } from '../../src/cluster/run-states.js';
 import { deletePrefix, redisUrl, uniquePrefix } from '../support/redis.js';
 
 let prefix: string;

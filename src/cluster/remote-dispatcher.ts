@@ -20,7 +20,7 @@ import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-
 import type { EventLog, RequestRecord } from '../events/event-log.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
-import type { Lane } from './bull-lane-name.js';
+import type { Lane } from '../redis/bull-lane-name.js';
 import { ClusterAttachments } from './cluster-attachments.js';
 import { queueEntryOf, refusalOf } from './remote-admission.js';
 import { endLost, endRemotely, type EndingParts, type RemoteEnding } from './remote-endings.js';

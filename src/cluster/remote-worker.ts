@@ -7,7 +7,7 @@ import type { QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-delivery.js';
 import type { EventLog } from '../events/event-log.js';
 import { SluiceError } from '../errors/sluice-error.js';
-import type { Runtime } from '../runtime/inline-runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { RunControl } from '../runtime/run-control.js';
 import { endLost } from './remote-endings.js';
 import { RemoteRun, type RemoteRunParts } from './remote-run.js';

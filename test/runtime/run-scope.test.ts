@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineApp } from '../../src/app/define-app.js';
-import { runScope } from '../../src/app/run-scope.js';
-import { runApp, sleep, terminalError } from '../runtime/run-harness.js';
+import { runScope } from '../../src/runtime/run-scope.js';
+import { runApp, sleep, terminalError } from './run-harness.js';
 
 /** Where the app found itself: the scope's request id at each point it looked. */
 function scopeProbe() {

@@ -2,7 +2,7 @@ import type { RequestProgress } from '../dispatch/request-dispatch.js';
 import type { DispatchState } from '../dispatch/tracked-request.js';
 import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes.js';
 import { SluiceError } from '../errors/sluice-error.js';
-import type { RedisHub } from './redis-hub.js';
+import type { RedisHub } from '../redis/redis-hub.js';
 
 /** A change of a request's state, as the `changes` channel carries it. */
 export interface StateChange {

@@ -1,6 +1,6 @@
 import type { App } from '../app/define-app.js';
 import { remoteApp } from './published-apps.js';
-import type { RedisHub } from './redis-hub.js';
+import type { RedisHub } from '../redis/redis-hub.js';
 import { readCatalog, type WorkerInfo } from './worker-registry.js';
 
 /** How often the catalog is re-read without being told (workers' heartbeats expire). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineApp, isApp } from '../../src/app/define-app.js';
 import { parseInput } from '../../src/app/input-schema.js';
 import { SluiceError } from '../../src/errors/sluice-error.js';
-import { publishedApp, remoteApp, type PublishedApp } from '../../src/redis/published-apps.js';
+import { publishedApp, remoteApp, type PublishedApp } from '../../src/cluster/published-apps.js';
 
 const original = defineApp({
   id: 'pub/lish',

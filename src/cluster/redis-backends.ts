@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import type { DefaultLimits } from '../dispatch/tracked-request.js';
 import type { EventLogLimits } from '../events/event-log.js';
-import { BullRequestQueue } from './bull-request-queue.js';
-import type { Lane } from './bull-lane-name.js';
-import { RedisEventLog } from './redis-event-log.js';
-import { RedisHub, type RedisBackendOptions } from './redis-hub.js';
+import { BullRequestQueue } from '../redis/bull-request-queue.js';
+import type { Lane } from '../redis/bull-lane-name.js';
+import { RedisEventLog } from '../redis/redis-event-log.js';
+import { RedisHub, type RedisBackendOptions } from '../redis/redis-hub.js';
 import { RunStates } from './run-states.js';
 
 /** Redis mode, as `--redis` and `createGateway({ redis })` set it. */

@@ -1,12 +1,12 @@
 import { toAsciiJson } from '../events/ascii-json.js';
 import type { LogLevel, NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
-import type { ChildRuns } from '../runtime/child-runs.js';
-import { soloCollectives, type Collectives } from '../runtime/collectives/collectives.js';
-import { mapRuns } from '../runtime/map-runs.js';
-import type { PreviewOptions, RunContext } from './app-types.js';
+import type { ChildRuns } from './child-runs.js';
+import { soloCollectives, type Collectives } from './collectives/collectives.js';
+import { mapRuns } from './map-runs.js';
+import type { PreviewOptions, RunContext } from '../app/app-types.js';
 import type { EventWriter } from './event-writer.js';
-import { encodePreview, type PreviewSource } from './preview.js';
+import { encodePreview, type PreviewSource } from '../app/preview.js';
 
 /** What {@link createRunContext} needs from the run it serves. */
 export interface RunContextOptions<State> {

@@ -4,7 +4,7 @@ import type { App } from '../app/define-app.js';
 import type { DefaultLimits } from '../dispatch/tracked-request.js';
 import type { EventLogLimits } from '../events/event-log.js';
 import { createRuntime } from '../runtime/create-runtime.js';
-import type { Runtime } from '../runtime/inline-runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { lanesOf, openRedisBackends, type RedisModeOptions } from './redis-backends.js';
 import { RemoteDispatcher } from './remote-dispatcher.js';
 import { RemoteWorker } from './remote-worker.js';

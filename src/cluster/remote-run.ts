@@ -10,7 +10,7 @@ import { toAsciiJson } from '../events/ascii-json.js';
 import type { AppendResult, EventLog, RequestRecord } from '../events/event-log.js';
 import { isTerminal, type NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
-import type { Runtime } from '../runtime/inline-runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import type { RunControl } from '../runtime/run-control.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
 import { endRemotely } from './remote-endings.js';

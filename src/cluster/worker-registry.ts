@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import type { App } from '../app/define-app.js';
-import type { AppStatus } from '../runtime/inline-runtime.js';
+import type { AppStatus } from '../runtime/runtime.js';
 import { publishedApp, type PublishedApp } from './published-apps.js';
-import type { RedisHub } from './redis-hub.js';
+import type { RedisHub } from '../redis/redis-hub.js';
 
 /** A live worker as it announces itself. */
 export interface WorkerInfo {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { RunContext } from '../../src/app/app-types.js';
 import { defineApp } from '../../src/app/define-app.js';
 import type { LogLevel } from '../../src/events/event-types.js';
-import { runApp, sleep, soleTerminal, terminalError, typesOf } from '../runtime/run-harness.js';
+import { runApp, sleep, soleTerminal, terminalError, typesOf } from './run-harness.js';
 
 describe('run context: emitting from anywhere', () => {
   it('works with its methods destructured', async () => {

@@ -1,8 +1,8 @@
 import type { EndpointLimits } from '../app/app-types.js';
 import { defineApp, type App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
-import { toJsonSchema, type JsonSchema } from '../server/json-schema.js';
-import { schemaFromJson } from './schema-from-json.js';
+import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
+import { schemaFromJson } from '../app/schema-from-json.js';
 
 /** An endpoint as workers publish it: its schemas as JSON Schema. */
 export interface PublishedEndpoint {

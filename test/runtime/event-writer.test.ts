@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventWriter, type EventSink } from '../../src/app/event-writer.js';
+import { EventWriter, type EventSink } from '../../src/runtime/event-writer.js';
 import type { NewEvent } from '../../src/events/event-types.js';
 
 const output = (value: string): NewEvent => ({ type: 'output', json: JSON.stringify(value) });

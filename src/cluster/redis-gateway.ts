@@ -2,7 +2,7 @@ import type { App } from '../app/define-app.js';
 import type { DispatchObserver } from '../dispatch/dispatch-observer.js';
 import type { WebhookPolicy } from '../dispatch/webhook-delivery.js';
 import type { EventLog } from '../events/event-log.js';
-import type { Runtime } from '../runtime/inline-runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { lanesOf, openRedisBackends } from './redis-backends.js';
 import { RemoteCatalog } from './remote-catalog.js';
 import { RemoteDispatcher } from './remote-dispatcher.js';

@@ -1,5 +1,5 @@
 import { SluiceError } from '../errors/sluice-error.js';
-import type { AppStatus, ReplicaStatus, Runtime } from '../runtime/inline-runtime.js';
+import type { AppStatus, ReplicaStatus, Runtime } from '../runtime/runtime.js';
 import type { RunOutcome } from '../runtime/execute-run.js';
 import type { WorkerInfo } from './worker-registry.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JsonSchema } from '../server/json-schema.js';
+import type { JsonSchema } from './json-schema.js';
 
 function isNullSchema(schema: unknown): boolean {
   return typeof schema === 'object' && schema !== null && (schema as JsonSchema).type === 'null';
