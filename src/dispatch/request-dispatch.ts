@@ -15,7 +15,7 @@ export interface RequestProgress {
 
 /**
  * What the gateway asks of request dispatch. The in-process `Dispatcher` runs
- * requests itself; the Redis dispatcher (`src/redis/`) queues them for remote workers.
+ * requests itself; the Redis dispatcher (`src/cluster/`) queues them for remote workers.
  * Both keep the same semantics, so every route works unchanged over either.
  *
  * @example
