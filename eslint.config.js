@@ -22,11 +22,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', 'bin/**'],
+    files: ['**/*.js', '**/*.cjs', 'bin/**'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
-      globals: { URL: 'readonly', process: 'readonly' },
+      globals: { URL: 'readonly', process: 'readonly', module: 'writable' },
     },
   },
 );
