@@ -217,7 +217,7 @@ async function gatherImage(latents: Float32Array, render: TileRender, ctx: RunCo
 }
 
 /**
- * Seed 000's shape on sluice: a group of `worldSize` ranks renders one image, each rank its
+ * A distributed render on sluice: a group of `worldSize` ranks renders one image, each rank its
  * own band of rows, through a seeded, diffusion-like denoising loop. Every k steps rank 0
  * gathers the bands and streams a preview; a barrier keeps the ranks in step; the output is
  * the whole image as a PNG.

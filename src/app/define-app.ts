@@ -140,8 +140,8 @@ function checkQuality(quality: number): number {
 }
 
 /**
- * Defines an app: written once, served as a JSON call, an SSE stream and (later) a queue
- * and a WebSocket.
+ * Defines an app: written once, served as a JSON call, a resumable SSE stream and a durable
+ * queue (fal's queue routes), all over one event log.
  *
  * @example
  * export default defineApp({

@@ -70,7 +70,7 @@ export const DEFAULT_EVENT_LOG_LIMITS: EventLogLimits = {
 
 /**
  * The event-log port: the one source of truth for each request's events. Every view (SSE
- * stream, resume, sync result, later queue status and WebSocket) is a cursor over it.
+ * stream, resume, sync result, queue status and result) is a cursor over it.
  *
  * Semantics every backend keeps (the conformance suite in `test/events/` checks them):
  * - `append` numbers events 1, 2, 3… in order; a batch is appended whole or not at all.

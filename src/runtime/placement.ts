@@ -31,7 +31,7 @@ export interface ResolvedPlacement {
   readonly maxRestartBackoffMs: number;
 }
 
-/** Where apps run unless they or the CLI say otherwise (see DESIGN.md, "Runtime"). */
+/** Where apps run unless they or the CLI say otherwise (why inline: `docs/runtime.md`). */
 export const DEFAULT_ISOLATION: Isolation = 'inline';
 /** Runs one process replica executes at once unless the app says otherwise. */
 export const DEFAULT_REPLICA_CONCURRENCY = 1;

@@ -14,7 +14,6 @@ import { AppRoutes } from './app-routes.js';
 import { memoryBackends, redisBackends, type Backends } from './gateway-backends.js';
 import { sendError } from './error-reply.js';
 import type { GatewayContext } from './gateway-context.js';
-import { Heartbeat } from './heartbeat.js';
 import { GatewayMetrics } from './metrics.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import { noRouteError } from './method-not-allowed.js';
@@ -26,6 +25,7 @@ import { queueMethodError } from './routes/queue-paths.js';
 import { registerQueueRequestRoutes } from './routes/queue-request-routes.js';
 import { registerQueueSubmitRoute } from './routes/queue-submit-route.js';
 import { registerRunRoutes } from './routes/run-routes.js';
+import { SseStreams } from './sse-streams.js';
 
 /** Options of {@link createGateway}; every one but `apps` has a production default. */
 export interface GatewayOptions {
@@ -118,7 +118,10 @@ async function buildContext(
     runtime: backends.runtime,
     dispatcher: backends.dispatcher,
     eventLog: backends.eventLog,
-    heartbeat: new Heartbeat(options.heartbeatMs ?? 15_000),
+    streams: new SseStreams({
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      gauge: metrics.activeStreams,
+    }),
     logger,
     metrics,
     endpointsOf,
@@ -218,8 +221,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     close: async () => {
       await context.beginShutdown();
       await context.dispatcher.shutdown(options.shutdownDeadlineMs ?? 0);
-      await streamsEnded(context.metrics, STREAM_FLUSH_MS);
-      context.heartbeat.stop();
+      // Open streams write their terminal events and end; a reader too slow to take them is cut.
+      await context.streams.allEnded(STREAM_FLUSH_MS);
+      context.streams.stop();
       await fastify.close();
       await context.runtime.close();
       await context.eventLog.close();
@@ -229,16 +233,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 const STREAM_FLUSH_MS = 2_000;
-
-/** Waits (at most `timeoutMs`) for open streams to write their terminal events and end. */
-async function streamsEnded(metrics: GatewayMetrics, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { values } = await metrics.activeStreams.get();
-    if ((values[0]?.value ?? 0) <= 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function baseUrl(fastify: FastifyInstance): string {
   const address = fastify.server.address();

@@ -5,8 +5,8 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { ApiKeys } from './api-keys.js';
 import type { EndpointEntry } from './app-catalog.js';
 import type { AppRoutes } from './app-routes.js';
-import type { Heartbeat } from './heartbeat.js';
 import type { GatewayMetrics } from './metrics.js';
+import type { SseStreams } from './sse-streams.js';
 
 /** What the route handlers share: the gateway's parts, built once by `createGateway`. */
 export interface GatewayContext {
@@ -15,7 +15,8 @@ export interface GatewayContext {
   readonly runtime: Runtime;
   readonly dispatcher: RequestDispatch;
   readonly eventLog: EventLog;
-  readonly heartbeat: Heartbeat;
+  /** The open event streams: heartbeat, gauge, and the count `close()` waits on. */
+  readonly streams: SseStreams;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly endpointsOf: (appId: string) => readonly EndpointEntry[];

@@ -2,9 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toAsciiJson } from '../../events/ascii-json.js';
 import { readTerminal } from '../../events/read-terminal.js';
-import { SSE_HEADERS, encodeSseComment } from '../../events/sse.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { SseResponse } from '../sse-response.js';
 import { findOwnedRequest, type RequestParams } from './attach-route.js';
 import { baseUrlOf } from './queue-submit-route.js';
 import {
@@ -57,25 +57,21 @@ async function streamStatuses(
   request: QueueRequest,
   response: ServerResponse,
 ): Promise<void> {
-  if (response.destroyed) return; // the client left while its request was looked up
-  const closed = new AbortController();
-  response.once('close', () => closed.abort());
-  response.writeHead(200, { ...SSE_HEADERS, 'x-fal-request-id': request.params.requestId });
-  response.write(encodeSseComment('open'));
-  context.heartbeat.add(response);
-  context.metrics.activeStreams.inc();
+  const headers = { 'x-fal-request-id': request.params.requestId };
+  const stream = SseResponse.open(context.streams, response, headers);
+  if (!stream) return;
   try {
     let seq = 0;
     let previous = '';
-    while (!closed.signal.aborted) {
+    while (!stream.signal.aborted) {
       // Listen before reading, so a change between the read and the wait is not missed.
       const iteration = new AbortController();
-      const signal = AbortSignal.any([closed.signal, iteration.signal]);
+      const signal = AbortSignal.any([stream.signal, iteration.signal]);
       const changed = context.dispatcher.nextChange(signal);
       try {
         const { status, lastSeq, newLogs } = await statusNow(context, request, seq);
         if (withoutLogs(status) !== previous || newLogs > 0)
-          response.write(`data: ${toAsciiJson(status)}\n\n`);
+          await stream.send(`data: ${toAsciiJson(status)}\n\n`);
         previous = withoutLogs(status);
         seq = lastSeq;
         if (status.status === 'COMPLETED') break;
@@ -91,9 +87,7 @@ async function streamStatuses(
       'status stream failed',
     );
   } finally {
-    context.heartbeat.delete(response);
-    context.metrics.activeStreams.dec();
-    if (!response.destroyed) response.end();
+    stream.end();
   }
 }
 
