@@ -14,6 +14,7 @@ export const SERVE_FLAGS = {
   'max-log-bytes': { type: 'string' },
   'max-concurrent': { type: 'string' },
   'max-queued': { type: 'string' },
+  'memory-budget': { type: 'string' },
   'shutdown-deadline-ms': { type: 'string' },
   'webhook-attempts': { type: 'string' },
   'webhook-backoff-ms': { type: 'string' },
@@ -34,6 +35,8 @@ export const SERVE_FLAGS_HELP = `Options:
   --max-log-bytes <bytes>      most event bytes kept per request (default 67108864)
   --max-concurrent <n>         runs at once per endpoint without limits.concurrent (default unbounded)
   --max-queued <n>             waiting requests per endpoint without limits.queued (default unbounded)
+  --memory-budget <bytes>      event bytes the process keeps across requests; near it ended requests
+                               are dropped, past it new ones answer 503 (default: half the heap limit)
   --shutdown-deadline-ms <ms>  on SIGTERM/SIGINT, how long running runs may finish (default 30000)
   --webhook-attempts <n>       webhook deliveries tried before giving up (default 5)
   --webhook-backoff-ms <ms>    wait before the second webhook attempt, doubling after (default 500)
@@ -58,6 +61,12 @@ function withoutUndefined<Value extends object>(value: Value): Partial<Value> {
 
 const DEFAULT_SHUTDOWN_DEADLINE_MS = 30_000;
 
+function memoryBudgetOption(values: FlagValues): number | undefined {
+  const bytes = numberOption(values, 'memory-budget');
+  if (bytes === 0) throw new Error('--memory-budget must be a positive number of bytes');
+  return bytes;
+}
+
 /**
  * The gateway options the flags set (every one but apps, logger and keys).
  *
@@ -80,6 +89,7 @@ export function gatewayOptionsOf(
       concurrent: numberOption(values, 'max-concurrent'),
       queued: numberOption(values, 'max-queued'),
     }),
+    memoryBudgetBytes: memoryBudgetOption(values),
     shutdownDeadlineMs:
       numberOption(values, 'shutdown-deadline-ms') ?? DEFAULT_SHUTDOWN_DEADLINE_MS,
     webhook: withoutUndefined({

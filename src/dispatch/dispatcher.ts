@@ -14,6 +14,7 @@ import { DispatcherChildRuns, type ChildRunSources } from './child-runs.js';
 import { endIfLive } from './end-request.js';
 import { NO_OBSERVER, type DispatchObserver } from './dispatch-observer.js';
 import { LoadCounters, resolveLimits, type ResolvedLimits } from './load-counters.js';
+import type { AdmissionGuard } from './memory-admission.js';
 import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
 import type { RequestQueue } from './request-queue.js';
 import { MemoryRequestQueue } from './memory-request-queue.js';
@@ -47,6 +48,8 @@ export interface DispatcherOptions {
   readonly retentionMs?: number;
   readonly webhookPolicy?: WebhookPolicy;
   readonly observer?: DispatchObserver;
+  /** Checked first on every submission: refuses it with its error (the memory budget's). */
+  readonly admissionGuard?: AdmissionGuard;
 }
 
 const RETRY_AFTER_SECONDS = 1;
@@ -241,6 +244,11 @@ export class Dispatcher implements RequestDispatch {
 
   private admit(submission: Submission, key: { appId: string; endpoint: string }): void {
     const observed = { ...key, view: submission.view ?? 'sync' };
+    const refusal = this.options.admissionGuard?.(submission);
+    if (refusal) {
+      this.observer.refused(observed, refusal.code);
+      throw refusal;
+    }
     // A draining server still lets running parents start their children: they may finish.
     if (this.closing && submission.view !== 'child') {
       this.observer.refused(observed, 'app_unavailable');

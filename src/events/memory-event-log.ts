@@ -8,7 +8,9 @@ import {
   type RequestLookup,
   type RequestRecord,
 } from './event-log.js';
+import type { MemoryBudget } from './memory-budget.js';
 import { MemoryRequestLog } from './memory-request-log.js';
+import { processMemoryBudget } from './process-memory-budget.js';
 
 /** How many expired ids are remembered, so that they answer `expired` rather than `unknown`. */
 const TOMBSTONE_CAPACITY = 100_000;
@@ -16,7 +18,10 @@ const SWEEP_INTERVAL_MS = 1_000;
 
 /**
  * The in-process {@link EventLog}: the embedded default. Logs live in a map; ended logs are
- * swept after the retention window by one timer for the whole log.
+ * swept after the retention window by one timer for the whole log. Every log charges its
+ * size to a memory budget (the process's, by default), and ended logs are offered to it:
+ * when use nears the budget, the oldest are expired early, exactly as at the end of
+ * retention.
  *
  * @example
  * const log = new MemoryEventLog({ retentionMs: 60_000 });
@@ -29,10 +34,15 @@ export class MemoryEventLog implements EventLog {
   private expiryHead = 0;
   /** Expired requests' records, oldest first, so they answer `expired` rather than `unknown`. */
   private readonly tombstones = new Map<string, RequestRecord>();
+  /** Ended logs offered to the budget: each one's withdrawal, for when it expires on its own. */
+  private readonly droppable = new Map<string, () => void>();
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
-  constructor(limits: Partial<EventLogLimits> = {}) {
+  constructor(
+    limits: Partial<EventLogLimits> = {},
+    private readonly budget: MemoryBudget = processMemoryBudget(),
+  ) {
     this.limits = { ...DEFAULT_EVENT_LOG_LIMITS, ...limits };
     this.sweeper = setInterval(() => this.sweep(Date.now()), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
@@ -43,7 +53,7 @@ export class MemoryEventLog implements EventLog {
     if (this.logs.has(record.requestId) || this.tombstones.has(record.requestId)) {
       return Promise.reject(new Error(`Request ${record.requestId} already exists`));
     }
-    this.logs.set(record.requestId, new MemoryRequestLog(record));
+    this.logs.set(record.requestId, new MemoryRequestLog(record, this.budget.open()));
     return Promise.resolve();
   }
 
@@ -64,6 +74,7 @@ export class MemoryEventLog implements EventLog {
       const result = log.append(events, this.limits);
       if (result.accepted && log.ended) {
         this.expiries.push({ requestId, expiresAt: Date.now() + this.limits.retentionMs });
+        this.offerToBudget(requestId);
       }
       return Promise.resolve(result);
     } catch (error) {
@@ -86,15 +97,25 @@ export class MemoryEventLog implements EventLog {
     return log.waitForEvents(signal);
   }
 
+  /** Ends every wait and gives back everything charged to the budget. */
   close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
-    for (const log of this.logs.values()) log.wakeWaiters();
+    for (const withdraw of this.droppable.values()) withdraw();
+    this.droppable.clear();
+    for (const log of this.logs.values()) {
+      log.wakeWaiters();
+      log.releaseMemory();
+    }
     return Promise.resolve();
   }
 
-  /** Drops the logs whose retention has passed; exposed for tests that control time. */
+  /**
+   * Drops the logs whose retention has passed, and lets the budget drop those it needs
+   * whose grace has passed; exposed for tests that control time.
+   */
   sweep(now: number): void {
+    this.budget.relieve();
     while (this.expiryHead < this.expiries.length) {
       const next = this.expiries[this.expiryHead]!;
       if (next.expiresAt > now) break;
@@ -107,9 +128,20 @@ export class MemoryEventLog implements EventLog {
     }
   }
 
+  /** Lets the budget drop an ended log before its retention ends, when it needs the memory. */
+  private offerToBudget(requestId: string): void {
+    // Registered first: the offer itself may drop this very log, which then withdraws it.
+    this.droppable.set(requestId, () => undefined);
+    const withdraw = this.budget.addDroppable(() => this.expire(requestId));
+    if (this.droppable.has(requestId)) this.droppable.set(requestId, withdraw);
+  }
+
   private expire(requestId: string): void {
     const log = this.logs.get(requestId);
     this.logs.delete(requestId);
+    this.droppable.get(requestId)?.();
+    this.droppable.delete(requestId);
+    log?.releaseMemory();
     log?.wakeWaiters();
     if (log) this.tombstones.set(requestId, log.record);
     if (this.tombstones.size > TOMBSTONE_CAPACITY) {

@@ -1,5 +1,6 @@
 import { isSupersedable, isTerminal, type LoggedEvent, type NewEvent } from './event-types.js';
 import type { AppendResult, EventBatch, EventLogLimits, RequestRecord } from './event-log.js';
+import { BUDGET_BYTES_PER_EVENT, type MemoryCharge } from './memory-budget.js';
 import { isSuperseded, noLatestSeqs } from './supersession.js';
 
 /** Payload bytes after which a read stops adding events to its batch. */
@@ -8,11 +9,20 @@ const BATCH_BYTES = 64 * 1024;
 /** Bytes counted for an event beyond its payload (seq, type, bookkeeping). */
 const EVENT_OVERHEAD_BYTES = 32;
 
+/** What the memory budget counts for an event beyond what the caps count. */
+const BUDGET_EXTRA_PER_EVENT = BUDGET_BYTES_PER_EVENT - EVENT_OVERHEAD_BYTES;
+
+/** What the memory budget counts for a log itself: its record, maps and waiters. */
+const BUDGET_PER_LOG = 1024;
+
 function sizeOf(event: NewEvent): number {
   return event.json.length + EVENT_OVERHEAD_BYTES;
 }
 
-/** One request's events in memory: the state behind {@link MemoryEventLog}. */
+/**
+ * One request's events in memory: the state behind {@link MemoryEventLog}. Its size is
+ * charged to the process's memory budget as it changes.
+ */
 export class MemoryRequestLog {
   readonly record: RequestRecord;
   ended = false;
@@ -22,8 +32,17 @@ export class MemoryRequestLog {
   private readonly latest = noLatestSeqs();
   private waiters: EventWaiter[] = [];
 
-  constructor(record: RequestRecord) {
+  constructor(
+    record: RequestRecord,
+    private readonly charge: MemoryCharge,
+  ) {
     this.record = record;
+    this.account();
+  }
+
+  /** Releases what the log charged to the budget: it is being dropped. */
+  releaseMemory(): void {
+    this.charge.release();
   }
 
   get lastSeq(): number {
@@ -44,6 +63,7 @@ export class MemoryRequestLog {
       this.bytes += sizeOf(terminal);
       this.ended = true;
     }
+    this.account();
     this.wakeWaiters();
     return { accepted: true, lastSeq: this.lastSeq };
   }
@@ -86,6 +106,10 @@ export class MemoryRequestLog {
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter.wake();
+  }
+
+  private account(): void {
+    this.charge.set(BUDGET_PER_LOG + this.bytes + this.events.length * BUDGET_EXTRA_PER_EVENT);
   }
 
   private number(event: NewEvent): LoggedEvent {

@@ -1,5 +1,7 @@
 import { isSupersedable, type NewEvent } from '../events/event-types.js';
 import type { AppendResult } from '../events/event-log.js';
+import { BUDGET_BYTES_PER_EVENT } from '../events/memory-budget.js';
+import { processMemoryBudget } from '../events/process-memory-budget.js';
 
 /** Where a run's events go: the event log (inline), or a replica's IPC channel. */
 export type EventSink = (events: readonly NewEvent[]) => Promise<AppendResult>;
@@ -20,6 +22,7 @@ function isSupersedableEvent(item: Pending): item is NewEvent {
  * Keeps a run's events in the order they were emitted and hands them to the sink in
  * batches: everything emitted in one tick goes out as one append. An event still being
  * prepared (a preview being encoded) holds back the ones after it, so order is kept.
+ * What it holds is charged to the process's memory budget until the sink takes it.
  *
  * @example
  * const writer = new EventWriter(sink, (reason) => failRun(reason));
@@ -29,6 +32,7 @@ function isSupersedableEvent(item: Pending): item is NewEvent {
 export class EventWriter {
   private queue: Pending[] = [];
   private queuedBytes = 0;
+  private readonly charge = processMemoryBudget().open();
   private flushing = false;
   private closed = false;
   private finishing: Promise<boolean> | undefined;
@@ -52,6 +56,7 @@ export class EventWriter {
     if (!(event instanceof Promise)) this.queuedBytes += event.json.length;
     if (this.overCaps()) this.dropSuperseded();
     if (this.overCaps()) return this.refuse('full');
+    this.account();
     this.scheduleFlush();
   }
 
@@ -70,11 +75,17 @@ export class EventWriter {
   discardQueued(): void {
     this.queue = [];
     this.queuedBytes = 0;
+    this.account();
   }
 
   drained(): Promise<void> {
     if (!this.flushing && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Charges the budget with what is queued now: JSON plus each event's measured overhead. */
+  private account(): void {
+    this.charge.set(this.queuedBytes + this.queue.length * BUDGET_BYTES_PER_EVENT);
   }
 
   private overCaps(): boolean {
@@ -111,6 +122,8 @@ export class EventWriter {
       if (this.queue[0] !== head) continue;
       if (prepared) this.queue[0] = prepared;
       else this.queue = this.queue.slice(1);
+      this.queuedBytes += prepared?.json.length ?? 0; // takeReady subtracts it when it goes
+      this.account();
     }
     this.flushing = false;
     const waiters = this.drainWaiters;
@@ -123,6 +136,7 @@ export class EventWriter {
     const count = end === -1 ? this.queue.length : end;
     const ready = this.queue.splice(0, count) as NewEvent[];
     for (const event of ready) this.queuedBytes -= event.json.length;
+    this.account();
     return ready;
   }
 

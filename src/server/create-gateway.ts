@@ -58,6 +58,13 @@ export interface GatewayOptions {
   /** Webhook retries (default: 5 attempts, 500 ms doubling, 10 s per attempt). */
   readonly webhook?: Partial<WebhookPolicy>;
   /**
+   * Bytes of events the process may keep, across every request: live and ended logs, and
+   * runs' buffers not yet appended (default: half of V8's heap limit). Near it, ended logs
+   * are dropped oldest first; past it, new requests answer 503 `app_unavailable`. The
+   * budget is the process's: gateways in one process share it.
+   */
+  readonly memoryBudgetBytes?: number;
+  /**
    * Redis mode: the event log, queue and request states live in Redis, and workers
    * (`sluice worker`, or this process for its own `apps`) run the requests. The gateway
    * serves every app the workers publish. `eventLog`, `queue` and `runtime` do not apply.

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
+import { memoryAdmission } from '../dispatch/memory-admission.js';
 import { DEFAULT_WEBHOOK_POLICY } from '../dispatch/webhook-delivery.js';
+import type { MemoryBudget } from '../events/memory-budget.js';
+import { processMemoryBudget } from '../events/process-memory-budget.js';
 import type { EventLog } from '../events/event-log.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
 import type { RedisModeOptions } from '../cluster/redis-backends.js';
@@ -21,6 +24,13 @@ export interface BackendSources {
 }
 
 const DEFAULT_CANCEL_GRACE_MS = 5_000;
+
+/** The process's memory budget, at the limit the options set (if they set one). */
+function configuredBudget(options: GatewayOptions): MemoryBudget {
+  const budget = processMemoryBudget();
+  if (options.memoryBudgetBytes !== undefined) budget.setLimit(options.memoryBudgetBytes);
+  return budget;
+}
 
 export interface Backends {
   readonly eventLog: EventLog;
@@ -43,7 +53,8 @@ export function memoryBackends(
   options: GatewayOptions,
   { logger, routes, metrics }: BackendSources,
 ): Backends {
-  const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits);
+  const budget = configuredBudget(options);
+  const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits, budget);
   const runtime = options.runtime ?? createRuntime(options.apps);
   const { limits } = eventLog; // a log passed in enforces its own caps and retention
   const dispatcher = new Dispatcher({
@@ -58,6 +69,7 @@ export function memoryBackends(
     defaultLimits: options.limits,
     webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
     observer: metrics.observer(),
+    admissionGuard: memoryAdmission(budget),
   });
   const nothing = () => Promise.resolve();
   return { eventLog, runtime, dispatcher, beginShutdown: nothing, close: nothing };
@@ -74,6 +86,7 @@ export function redisBackends(
   options: GatewayOptions,
   { logger, routes, metrics }: BackendSources,
 ): Promise<Backends> {
+  configuredBudget(options); // here it bounds only the local worker's unappended buffers
   return openRedisGateway({
     redis,
     apps: options.apps,

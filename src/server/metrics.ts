@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DispatchObserver, ObservedRequest } from '../dispatch/dispatch-observer.js';
+import type { MemoryBudget } from '../events/memory-budget.js';
+import { processMemoryBudget } from '../events/process-memory-budget.js';
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
 const REQUEST_LABELS = ['app', 'endpoint', 'view'] as const;
@@ -56,15 +58,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor(queueDepth: () => number) {
-    new Gauge({
-      name: 'sluice_queue_depth',
-      help: 'Requests waiting to start',
-      registers: [this.registry],
-      collect() {
-        this.set(queueDepth());
-      },
-    });
+  constructor(queueDepth: () => number, budget: MemoryBudget = processMemoryBudget()) {
+    this.gauge('sluice_queue_depth', 'Requests waiting to start', queueDepth);
+    this.gauge(
+      'sluice_memory_budget_bytes',
+      'Bytes of events the process may keep (its memory budget)',
+      () => budget.limitBytes,
+    );
+    this.gauge(
+      'sluice_memory_used_bytes',
+      'Bytes of events the process keeps now: live and ended logs, unappended buffers',
+      () => budget.usedBytes,
+    );
+    this.countedDrops(budget);
   }
 
   /** The dispatcher's view of these metrics. */
@@ -79,6 +85,30 @@ export class GatewayMetrics {
       },
       webhookFailed: (request) => this.webhookFailures.inc({ app: request.appId }),
     };
+  }
+
+  private gauge(name: string, help: string, read: () => number): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
+  private countedDrops(budget: MemoryBudget): void {
+    let counted = budget.droppedLogs; // a gateway counts the drops made since it started
+    new Counter({
+      name: 'sluice_memory_dropped_logs_total',
+      help: 'Ended logs dropped before their retention ended, to stay within the memory budget',
+      registers: [this.registry],
+      collect() {
+        this.inc(budget.droppedLogs - counted);
+        counted = budget.droppedLogs;
+      },
+    });
   }
 
   private histogram(name: string, help: string): Histogram<(typeof REQUEST_LABELS)[number]> {

@@ -1,0 +1,187 @@
+/**
+ * What the budget counts for one event held in memory, beyond its JSON: measured, an event
+ * costs its JSON plus about 80 bytes of heap (its object, the string's header, an array
+ * slot); 96 leaves room for arrays' spare capacity.
+ */
+export const BUDGET_BYTES_PER_EVENT = 96;
+
+/** Share of the budget past which ended logs are dropped, oldest first. */
+const DEFAULT_DROP_AT_RATIO = 0.9;
+
+/**
+ * How long an ended log is kept whatever the budget: its attached clients (a stream, a sync
+ * call) read the terminal event within milliseconds, and a queue client polling its status
+ * still finds the result.
+ */
+export const DEFAULT_DROP_GRACE_MS = 2_000;
+
+/** Options of a {@link MemoryBudget}. */
+export interface MemoryBudgetOptions {
+  /** The bytes the budget allows; past them, new requests are refused. */
+  readonly limitBytes: number;
+  /** Share of `limitBytes` past which ended logs are dropped (default 0.9). */
+  readonly dropAtRatio?: number;
+  /** How long an ended log is kept before it may be dropped (default 2 s). */
+  readonly dropGraceMs?: number;
+  /** The clock, in milliseconds (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/** An ended log offered to the budget. */
+interface Droppable {
+  readonly drop: () => void;
+  readonly droppableAt: number;
+}
+
+/**
+ * One process's budget for what it keeps of events: every log and every buffer of events
+ * not yet appended charges its bytes here and releases them when it lets them go. Ended
+ * logs are also offered as droppable: as use passes `dropAtRatio` of the limit, the oldest
+ * offered is dropped first (once its grace has passed), until use is back under. Live logs
+ * and buffers cannot be dropped (their own caps bound them); while they and the logs still
+ * in their grace fill the limit, `exhausted` tells the dispatcher to refuse new requests.
+ * Pure bookkeeping: no timers, no I/O; the owner of the logs calls {@link relieve} now and
+ * then, so that logs whose grace has passed go even when nothing is being charged.
+ *
+ * @example
+ * const budget = new MemoryBudget({ limitBytes: 64 * 1024 * 1024 });
+ * const charge = budget.open();
+ * charge.set(4096); // a log now holds 4 KiB
+ * const withdraw = budget.addDroppable(() => dropLog(requestId)); // it ended
+ */
+export class MemoryBudget {
+  private used = 0;
+  private limit: number;
+  private readonly dropAtRatio: number;
+  private readonly dropGraceMs: number;
+  private readonly now: () => number;
+  /** Ended logs, oldest first (a Set keeps insertion order). */
+  private readonly droppable = new Set<Droppable>();
+  private relieving = false;
+  private dropped = 0;
+
+  constructor(options: MemoryBudgetOptions) {
+    this.limit = checkedLimit(options.limitBytes);
+    this.dropAtRatio = options.dropAtRatio ?? DEFAULT_DROP_AT_RATIO;
+    this.dropGraceMs = options.dropGraceMs ?? DEFAULT_DROP_GRACE_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The bytes the budget allows. */
+  get limitBytes(): number {
+    return this.limit;
+  }
+
+  /** The bytes charged now. */
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  /** Ended logs dropped before their retention ended, since the budget was made. */
+  get droppedLogs(): number {
+    return this.dropped;
+  }
+
+  /** Use has reached the limit: new requests must wait until some memory is released. */
+  get exhausted(): boolean {
+    return this.used >= this.limit;
+  }
+
+  /** Changes the limit, and drops ended logs at once if use now passes the new one. */
+  setLimit(limitBytes: number): void {
+    this.limit = checkedLimit(limitBytes);
+    this.relieve();
+  }
+
+  /** Charges `bytes` (dropping ended logs if use passes the drop line). */
+  charge(bytes: number): void {
+    this.used += bytes;
+    if (bytes > 0) this.relieve();
+  }
+
+  /** Releases `bytes` charged before. */
+  release(bytes: number): void {
+    this.used -= bytes;
+  }
+
+  /** A holder's charge, which it sets to its size as it changes. */
+  open(): MemoryCharge {
+    return new MemoryCharge(this);
+  }
+
+  /**
+   * Offers an ended log: `drop` is called (once) when the budget needs its memory, after
+   * every log offered before it and not before its grace has passed. Call the returned
+   * function when the log goes on its own.
+   */
+  addDroppable(drop: () => void): () => void {
+    const entry = { drop, droppableAt: this.now() + this.dropGraceMs };
+    this.droppable.add(entry);
+    this.relieve();
+    return () => this.droppable.delete(entry);
+  }
+
+  /** Drops ended logs, oldest first, while use is past the drop line and their grace is over. */
+  relieve(): void {
+    // Checked first: this runs on every charge. A drop releases bytes and must not recurse.
+    if (this.relieving || !this.pastDropLine) return;
+    this.relieving = true;
+    try {
+      const now = this.now();
+      for (const entry of this.droppable) {
+        if (!this.pastDropLine || entry.droppableAt > now) break; // later ones are younger
+        this.droppable.delete(entry);
+        this.dropped++;
+        entry.drop();
+      }
+    } finally {
+      this.relieving = false;
+    }
+  }
+
+  private get pastDropLine(): boolean {
+    return this.used > this.limit * this.dropAtRatio && this.droppable.size > 0;
+  }
+}
+
+function checkedLimit(limitBytes: number): number {
+  if (!(limitBytes > 0)) throw new RangeError('A memory budget must allow more than 0 bytes');
+  return limitBytes;
+}
+
+/**
+ * What one holder (a log, a run's buffer) has charged to a {@link MemoryBudget}: the holder
+ * sets its current size, the charge passes on the difference. Once released it charges
+ * nothing more, so a holder that outlives its owner cannot leak into the budget.
+ *
+ * @example
+ * const charge = budget.open();
+ * charge.set(bytesHeld);
+ * charge.release(); // the holder is gone
+ */
+export class MemoryCharge {
+  private bytes = 0;
+  private released = false;
+
+  constructor(private readonly budget: MemoryBudget) {}
+
+  /** The bytes this holder has charged. */
+  get chargedBytes(): number {
+    return this.bytes;
+  }
+
+  /** Sets the holder's size: charges or releases the difference. */
+  set(bytes: number): void {
+    if (this.released || bytes === this.bytes) return;
+    const delta = bytes - this.bytes;
+    this.bytes = bytes;
+    if (delta > 0) this.budget.charge(delta);
+    else this.budget.release(-delta);
+  }
+
+  /** Releases everything charged; later `set` calls do nothing. */
+  release(): void {
+    this.set(0);
+    this.released = true;
+  }
+}

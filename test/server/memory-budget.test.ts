@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineApp } from '../../src/app/define-app.js';
+import { startGateway } from '../support/gateway.js';
+import { readEvents, send, until } from '../support/sse-client.js';
+import { countApp } from '../support/test-apps.js';
+
+const KIB = 1024;
+
+/** Emits `outputs` outputs of 1 KiB at once, then holds its log live for `hold_ms`. */
+const holdApp = defineApp({
+  id: 'budget/hold',
+  input: z.object({ outputs: z.number().int().max(2_000), hold_ms: z.number().max(5_000) }),
+  async run({ outputs, hold_ms }, ctx) {
+    for (let index = 0; index < outputs; index++) ctx.emit({ index, chunk: 'x'.repeat(KIB) });
+    await new Promise((resolve) => setTimeout(resolve, hold_ms));
+    return { held: outputs };
+  },
+});
+
+async function queueCount(url: string): Promise<Response> {
+  return fetch(`${url}/queue/test/count`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"n":1}',
+  });
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+  return Number(line?.split(' ')[1]);
+}
+
+describe('the memory budget of a gateway', () => {
+  it('refuses new requests with 503 while live logs fill it, drops ended logs, then accepts again', async () => {
+    await using gateway = await startGateway({
+      apps: [holdApp, countApp],
+      memoryBudgetBytes: 256 * KIB,
+    });
+    const early = (await (await queueCount(gateway.url)).json()) as { request_id: string };
+    const earlyResult = `${gateway.url}/queue/test/count/requests/${early.request_id}`;
+    await until(async () => (await fetch(earlyResult)).status === 200);
+
+    // One run holds about 330 KiB live: more than the whole budget, which does not stop it.
+    const holding = await send(`${gateway.url}/budget/hold/stream`, {
+      method: 'POST',
+      body: JSON.stringify({ outputs: 300, hold_ms: 1_500 }),
+    });
+    const events = readEvents(holding);
+    let refused: Response | undefined;
+    await until(async () => {
+      const answer = await queueCount(gateway.url);
+      if (answer.status === 503) refused = answer;
+      return refused !== undefined;
+    });
+    expect(refused!.headers.get('retry-after')).toBe('2');
+    expect(await refused!.json()).toMatchObject({ code: 'app_unavailable' });
+    expect(await metric(gateway.url, 'sluice_memory_budget_bytes')).toBe(256 * KIB);
+    expect(await metric(gateway.url, 'sluice_memory_used_bytes')).toBeGreaterThan(256 * KIB);
+    expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+
+    // The run keeps its own caps: it ends with its result, which its stream receives.
+    const received = await events;
+    expect(received.at(-1)).toMatchObject({ event: 'result', data: '{"held":300}' });
+    expect(received).toHaveLength(301);
+
+    // Once its grace has passed, the ended logs go, oldest first, and requests are taken again.
+    await until(async () => (await queueCount(gateway.url)).status === 200, 8_000);
+    const expired = await fetch(earlyResult);
+    expect(expired.status).toBe(410);
+    expect(await expired.json()).toMatchObject({ code: 'request_expired' });
+    const holdId = String(holding.response.headers['x-request-id']);
+    const holdStream = await fetch(`${gateway.url}/budget/hold/requests/${holdId}/stream`);
+    expect(holdStream.status).toBe(410);
+    expect(await metric(gateway.url, 'sluice_memory_dropped_logs_total')).toBeGreaterThanOrEqual(2);
+    expect(await metric(gateway.url, 'sluice_memory_used_bytes')).toBeLessThan(256 * KIB);
+  });
+});
