@@ -3,7 +3,7 @@ import { EventWriter, type BufferFull, type EventSink, type QueueCaps } from './
 import { createRunContext } from './run-context.js';
 import { runScope } from './run-scope.js';
 import type { RunContext } from '../app/app-types.js';
-import { toAsciiJson } from '../events/ascii-json.js';
+import { carriedJson } from './carried-json.js';
 import { DEFAULT_EVENT_LOG_LIMITS } from '../events/event-log.js';
 import type { NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
@@ -103,13 +103,11 @@ async function resultEvent(endpoint: ServedEndpoint, output: unknown): Promise<N
       );
     checked = parsed.data;
   }
-  try {
-    return { type: 'result', json: toAsciiJson(checked ?? null) };
-  } catch (error) {
-    throw new SluiceError('app_error', 'The app returned an output that is not JSON-serialisable', {
-      cause: error,
-    });
-  }
+  const json = carriedJson(checked ?? null, 'output');
+  if (typeof json === 'string') return { type: 'result', json };
+  throw new SluiceError('app_error', `The app returned an output ${json.problem}`, {
+    cause: json.cause,
+  });
 }
 
 function isBufferFull(reason: unknown): reason is BufferFull {
