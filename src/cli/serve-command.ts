@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { App } from '../app/define-app.js';
 import { handleStrayErrors } from '../runtime/stray-errors.js';
-import { parseApiKeys } from '../server/api-keys.js';
+import { parseKeyList, parseKeysFile } from '../server/api-keys.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { createGateway } from '../server/create-gateway.js';
 import { loadApps } from './load-apps.js';
@@ -20,8 +20,8 @@ ${REDIS_FLAG_USAGE}
 ${RUNTIME_FLAG_USAGE}`;
 
 async function readKeys(file: string | undefined): Promise<string[]> {
-  const fromEnvironment = parseApiKeys(process.env.SLUICE_API_KEYS ?? '');
-  const fromFile = file ? parseApiKeys(await readFile(file, 'utf8')) : [];
+  const fromEnvironment = parseKeyList(process.env.SLUICE_API_KEYS ?? '');
+  const fromFile = file ? parseKeysFile(await readFile(file, 'utf8'), file) : [];
   return [...fromEnvironment, ...fromFile];
 }
 

@@ -26,7 +26,7 @@ export const SERVE_FLAGS = {
 export const SERVE_FLAGS_HELP = `Options:
   --host <host>                interface to listen on (default 127.0.0.1)
   --port <port>                port (default 8000; 0 picks a free one)
-  --keys-file <file>           API keys, one per line; SLUICE_API_KEYS (comma-separated) also works
+  --keys-file <file>           API keys, one per line (# starts a comment line); SLUICE_API_KEYS (comma-separated) also works
   --body-limit <bytes>         largest request body (default 10485760)
   --heartbeat-ms <ms>          heartbeat interval of event streams (default 15000)
   --cancel-grace-ms <ms>       how long a run outlives its last client (default 5000)

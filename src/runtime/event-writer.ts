@@ -14,6 +14,16 @@ export interface QueueCaps {
   readonly maxBytes: number;
 }
 
+/**
+ * Why a writer refused on its own: its buffer of events not yet appended reached a cap
+ * (`events` or `bytes`), whatever the log itself still had room for.
+ */
+export interface BufferFull {
+  readonly kind: 'buffer-full';
+  readonly limit: 'events' | 'bytes';
+  readonly cap: number;
+}
+
 function isSupersedableEvent(item: Pending): item is NewEvent {
   return !(item instanceof Promise) && isSupersedable(item.type);
 }
@@ -55,7 +65,7 @@ export class EventWriter {
     this.queue.push(event);
     if (!(event instanceof Promise)) this.queuedBytes += event.json.length;
     if (this.overCaps()) this.dropSuperseded();
-    if (this.overCaps()) return this.refuse('full');
+    if (this.overCaps()) return this.refuse(this.bufferFull());
     this.account();
     this.scheduleFlush();
   }
@@ -90,6 +100,13 @@ export class EventWriter {
 
   private overCaps(): boolean {
     return this.queue.length > this.caps.maxEvents || this.queuedBytes > this.caps.maxBytes;
+  }
+
+  private bufferFull(): BufferFull {
+    const { maxEvents, maxBytes } = this.caps;
+    if (this.queue.length > maxEvents)
+      return { kind: 'buffer-full', limit: 'events', cap: maxEvents };
+    return { kind: 'buffer-full', limit: 'bytes', cap: maxBytes };
   }
 
   private dropSuperseded(): void {

@@ -1,9 +1,9 @@
 import type { App, ServedEndpoint } from '../app/define-app.js';
-import { EventWriter, type EventSink, type QueueCaps } from './event-writer.js';
+import { EventWriter, type BufferFull, type EventSink, type QueueCaps } from './event-writer.js';
 import { createRunContext } from './run-context.js';
 import { runScope } from './run-scope.js';
 import type { RunContext } from '../app/app-types.js';
-import { toAsciiJson } from '../events/ascii-json.js';
+import { carriedJson } from './carried-json.js';
 import { DEFAULT_EVENT_LOG_LIMITS } from '../events/event-log.js';
 import type { NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
@@ -103,18 +103,30 @@ async function resultEvent(endpoint: ServedEndpoint, output: unknown): Promise<N
       );
     checked = parsed.data;
   }
-  try {
-    return { type: 'result', json: toAsciiJson(checked ?? null) };
-  } catch (error) {
-    throw new SluiceError('app_error', 'The app returned an output that is not JSON-serialisable', {
-      cause: error,
-    });
-  }
+  const json = carriedJson(checked ?? null, 'output');
+  if (typeof json === 'string') return { type: 'result', json };
+  throw new SluiceError('app_error', `The app returned an output ${json.problem}`, {
+    cause: json.cause,
+  });
 }
 
-function refusalError(reason: unknown): SluiceError {
+function isBufferFull(reason: unknown): reason is BufferFull {
+  return (reason as BufferFull | undefined)?.kind === 'buffer-full';
+}
+
+/** Says which limit filled: the run's buffer of events not yet appended, or the log's caps. */
+function refusalError(reason: unknown, caps: QueueCaps): SluiceError {
+  if (isBufferFull(reason)) {
+    return new SluiceError(
+      'event_log_full',
+      `The run emitted faster than its events could be appended: its buffer of events not yet appended reached its cap of ${reason.cap} ${reason.limit}`,
+    );
+  }
   if (reason === 'full') {
-    return new SluiceError('event_log_full', 'The run emitted more than its event log may keep');
+    return new SluiceError(
+      'event_log_full',
+      `The run emitted more than its event log may keep (at most ${caps.maxEvents} events and ${caps.maxBytes} bytes)`,
+    );
   }
   return new SluiceError('internal', 'The event log did not accept the run’s events', {
     cause: reason,
@@ -141,10 +153,11 @@ function startTimeout(job: RunJob): () => void {
 export async function executeRun(job: RunJob): Promise<RunOutcome> {
   const { control } = job;
   const { signal, scope } = control;
+  const caps = job.caps ?? DEFAULT_EVENT_LOG_LIMITS;
   const writer = new EventWriter(
     job.sink,
-    (reason) => control.abort(refusalError(reason)),
-    job.caps ?? DEFAULT_EVENT_LOG_LIMITS,
+    (reason) => control.abort(refusalError(reason, caps)),
+    caps,
   );
   const stopTimeout = startTimeout(job);
   const context = createRunContext({

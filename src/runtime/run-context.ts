@@ -1,4 +1,5 @@
 import { toAsciiJson } from '../events/ascii-json.js';
+import { carriedJson } from './carried-json.js';
 import type { LogLevel, NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns } from './child-runs.js';
@@ -38,14 +39,9 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
   const misuse = (message: string) => fail(new SluiceError('app_error', message));
 
   const pushJson = (type: NewEvent['type'], payload: unknown): void => {
-    let json: string;
-    try {
-      json = toAsciiJson(payload);
-    } catch {
-      misuse(`The app emitted a ${type} event that is not JSON-serialisable`);
-      return;
-    }
-    writer.push({ type, json });
+    const json = carriedJson(payload, type);
+    if (typeof json === 'string') writer.push({ type, json });
+    else misuse(`The app emitted ${type === 'output' ? 'an' : 'a'} ${type} ${json.problem}`);
   };
 
   const preview = (image: PreviewSource, previewOptions: PreviewOptions = {}): Promise<void> => {

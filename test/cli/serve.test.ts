@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../support/cli-server.js';
 import { readText, send, streamAll, until } from '../support/sse-client.js';
@@ -89,6 +92,28 @@ describe('sluice serve', () => {
     expect(await call('env-key')).toBe(200);
     expect(await call('file-key')).toBe(200);
     expect(await call('commented-key')).toBe(401);
+    expect(await call('hash#tail')).toBe(200);
+    expect(await call('hash')).toBe(401);
+    expect(await call('comma,key')).toBe(200);
+    expect(await call('comma')).toBe(401);
+  });
+
+  it('refuses to start on a keys file with a key no header could carry', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'sluice-keys-'));
+    const file = join(directory, 'keys.txt');
+    await writeFile(file, 'good-key\nsecret with-space\n');
+    try {
+      const started = startCli(['test/fixtures/cli-apps.ts', '--keys-file', file]);
+      const failure = await started.then(
+        () => new Error('started'),
+        (error: unknown) => error as Error,
+      );
+      expect(failure.message).toMatch(/exited with 1/);
+      expect(failure.message).toMatch(/keys\.txt, line 2: an API key may hold only printable/);
+      expect(failure.message).not.toMatch(/secret/);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('passes --max-events and --retention-ms to the event log', async () => {
