@@ -129,8 +129,8 @@ export class RemoteRun {
     // A run fenced after its terminal event landed still owns its ending and webhook.
     if (this.fenced && !this.wroteTerminal) return;
     await this.markEnded();
-    if (!this.wroteTerminal || !this.lifecycle.end()) return;
-    await this.parts.aftermath.record(this.lifecycle);
+    this.lifecycle.end();
+    if (this.wroteTerminal) await this.parts.aftermath.record(this.lifecycle);
   }
 
   /** Ends the request with `timeout` if its first start comes after its deadline. */
