@@ -1,10 +1,9 @@
+import { RETRY_AFTER_SECONDS, SHUTTING_DOWN } from '../dispatch/dispatch-defaults.js';
 import { resolveLimits } from '../dispatch/load-counters.js';
 import type { QueueEntry } from '../dispatch/request-queue.js';
 import type { DefaultLimits, Submission, TrackedRequest } from '../dispatch/tracked-request.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { RemoteQueue } from './remote-dispatcher.js';
-
-const RETRY_AFTER_SECONDS = 1;
 
 /** What decides whether a Redis gateway takes a request. */
 export interface Admission {
@@ -31,7 +30,7 @@ export async function refusalOf(admission: Admission): Promise<SluiceError | und
   const { submission } = admission;
   const retry = { retryAfterSeconds: RETRY_AFTER_SECONDS };
   if (admission.closing && submission.view !== 'child')
-    return new SluiceError('app_unavailable', 'The server is shutting down', retry);
+    return new SluiceError('app_unavailable', SHUTTING_DOWN, retry);
   const limits = resolveLimits(submission.endpoint.limits, admission.defaultLimits);
   if (limits.queued === Infinity) return undefined;
   const lane = { appId: submission.app.id, endpoint: submission.endpoint.path };

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
-import { ChangeSignal } from '../dispatch/change-signal.js';
 import { DispatcherChildRuns, type ChildRunSources } from '../dispatch/child-runs.js';
 import { NO_OBSERVER, type DispatchObserver } from '../dispatch/dispatch-observer.js';
 import { endIfLive } from '../dispatch/end-request.js';
 import { RequestAftermath } from '../dispatch/request-aftermath.js';
 import type { RequestDispatch, RequestProgress } from '../dispatch/request-dispatch.js';
+import type { RequestLifecycle } from '../dispatch/request-lifecycle.js';
 import type { QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
 import {
   observed,
@@ -14,8 +14,8 @@ import {
   type DefaultLimits,
   type Submission,
   type Submitted,
-  type TrackedRequest,
 } from '../dispatch/tracked-request.js';
+import { TrackedRequests } from '../dispatch/tracked-requests.js';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-delivery.js';
 import type { EventLog, RequestRecord } from '../events/event-log.js';
 import { SluiceError } from '../errors/sluice-error.js';
@@ -65,9 +65,8 @@ const DEPTH_REFRESH_MS = 200;
  * const { record } = await dispatch.submit(submission);
  */
 export class RemoteDispatcher implements RequestDispatch {
-  private readonly submitted = new Map<string, TrackedRequest>();
+  private readonly submitted: TrackedRequests;
   private readonly attachments: ClusterAttachments;
-  private readonly changes = new ChangeSignal();
   private readonly aftermath: RequestAftermath;
   private readonly observer: DispatchObserver;
   private readonly childRunSources: ChildRunSources;
@@ -91,6 +90,11 @@ export class RemoteDispatcher implements RequestDispatch {
       onAbandoned: (requestId) => this.background(this.cancel(requestId, ABANDONED)),
       onError: (error) => this.logError(error),
     });
+    // Forgotten as they end: a request's timings are kept in Redis, for every gateway.
+    this.submitted = new TrackedRequests({
+      retentionMs: 0,
+      onEnded: (requestId) => this.attachments.forget(requestId),
+    });
     const { eventLog, states, logger, findApp } = options;
     this.endings = { eventLog, states, logger, findApp, aftermath: this.aftermath };
     this.childRunSources = {
@@ -106,7 +110,7 @@ export class RemoteDispatcher implements RequestDispatch {
   }
 
   get activeRuns(): number {
-    return this.submitted.size;
+    return this.submitted.live;
   }
 
   get queueDepth(): number {
@@ -126,15 +130,14 @@ export class RemoteDispatcher implements RequestDispatch {
       owner: submission.owner,
       createdAt: Date.now(),
     };
-    const tracked: TrackedRequest = { record, submission, state: 'queued' };
-    this.submitted.set(record.requestId, tracked);
+    const tracked = this.submitted.add(record, submission);
     try {
       await this.options.eventLog.create(record);
       const { cancelOnDisconnect, webhookUrl } = submission;
       await this.options.states.create(record.requestId, { cancelOnDisconnect, webhookUrl });
       await this.options.queue.enqueue(queueEntryOf(tracked));
     } catch (error) {
-      this.submitted.delete(record.requestId);
+      this.submitted.drop(record.requestId);
       const { eventLog, logger } = this.options;
       const { requestId } = record;
       await endIfLive({
@@ -146,7 +149,7 @@ export class RemoteDispatcher implements RequestDispatch {
       });
       throw error;
     }
-    this.armStartTimeout(tracked);
+    tracked.armStartTimeout((error) => this.background(this.timeOut(tracked, error)));
     if (submission.cancelOnDisconnect) this.attachments.watch(record.requestId);
     const queuePosition = (await this.options.queue.position(record.requestId)) ?? 0;
     this.refreshDepth();
@@ -162,7 +165,7 @@ export class RemoteDispatcher implements RequestDispatch {
   }
 
   nextChange(signal?: AbortSignal): Promise<void> {
-    return this.changes.next(signal);
+    return this.submitted.nextChange(signal);
   }
 
   attach(requestId: string): () => void {
@@ -200,13 +203,12 @@ export class RemoteDispatcher implements RequestDispatch {
    */
   async shutdown(deadlineMs: number): Promise<void> {
     this.closing = true;
-    const deadline = AbortSignal.timeout(deadlineMs);
-    while (this.submitted.size > 0 && !deadline.aborted) await this.changes.next(deadline);
-    for (const tracked of this.submitted.values()) clearTimeout(tracked.startTimer);
+    await this.submitted.whenIdle(deadlineMs);
+    this.submitted.disarmAll();
     this.attachments.close();
     clearTimeout(this.depthTimer);
     for (const stop of this.stops) stop();
-    await this.aftermath.webhooksSettled(5_000);
+    await this.aftermath.webhooksSettled();
   }
 
   private async admit(submission: Submission, lane: Lane): Promise<void> {
@@ -223,18 +225,10 @@ export class RemoteDispatcher implements RequestDispatch {
     throw refusal;
   }
 
-  private armStartTimeout(tracked: TrackedRequest): void {
-    const seconds = tracked.submission.startTimeoutSeconds;
-    if (seconds === undefined) return;
-    tracked.startTimer = setTimeout(() => {
-      this.background(this.timeOut(tracked, seconds));
-    }, seconds * 1000);
-    tracked.startTimer.unref();
-  }
-
-  private async timeOut(tracked: TrackedRequest, seconds: number): Promise<void> {
+  /** The start timeout passed while this gateway saw the request queued. */
+  private async timeOut(tracked: RequestLifecycle, error: SluiceError): Promise<void> {
     if (!(await this.options.queue.remove(tracked.record.requestId))) return; // it started in time
-    const error = new SluiceError('timeout', `The request did not start within ${seconds} s`);
+    tracked.timeOut();
     await this.endWaiting({ record: tracked.record, error, startTimedOut: true });
   }
 
@@ -242,47 +236,32 @@ export class RemoteDispatcher implements RequestDispatch {
   private async endWaiting(ending: Omit<RemoteEnding, 'tracked'>): Promise<void> {
     const { requestId } = ending.record;
     const tracked = this.submitted.get(requestId);
-    this.submitted.delete(requestId); // this ending, not the change it publishes, finishes it
-    if (tracked) this.finishLocally(tracked);
+    if (tracked) this.submitted.end(tracked); // this ending, not the change it publishes, finishes it
     await endRemotely(this.endings, { ...ending, tracked });
   }
 
   private changed(change: StateChange): void {
-    this.changes.notify();
+    this.submitted.notify();
     this.refreshDepth();
     const tracked = this.submitted.get(change.requestId);
     if (!tracked) return;
-    if (change.state === 'running' && tracked.state === 'queued') {
-      tracked.state = 'running';
-      tracked.startedAt = Date.now();
-      clearTimeout(tracked.startTimer);
-      const waited = (tracked.startedAt - tracked.record.createdAt) / 1000;
+    if (change.state === 'running' && tracked.start()) {
+      const waited = ((tracked.startedAt ?? Date.now()) - tracked.record.createdAt) / 1000;
       this.observer.started(observed(tracked), waited);
     }
     if (change.state === 'ended') this.background(this.endedElsewhere(tracked));
   }
 
   /** A request of this gateway that a worker ended: it delivers the webhook. */
-  private async endedElsewhere(tracked: TrackedRequest): Promise<void> {
-    if (!this.submitted.delete(tracked.record.requestId)) return;
-    this.finishLocally(tracked);
-    tracked.submission = { ...tracked.submission, webhookUrl: undefined };
-    await this.aftermath.record(tracked); // metrics and the outcome's log line
-  }
-
-  private finishLocally(tracked: TrackedRequest): void {
-    clearTimeout(tracked.startTimer);
-    this.attachments.forget(tracked.record.requestId);
-    tracked.state = 'ended';
-    tracked.endedAt = Date.now();
-    tracked.submission = { ...tracked.submission, input: undefined, sentInput: undefined };
-    this.changes.notify();
+  private async endedElsewhere(tracked: RequestLifecycle): Promise<void> {
+    if (!this.submitted.end(tracked)) return;
+    await this.aftermath.record(tracked, { webhookUrl: undefined }); // metrics and the outcome's log line
   }
 
   /** After the subscriber was away: changes published meanwhile are read from the states. */
   private async reconcile(): Promise<void> {
-    this.changes.notify();
-    for (const tracked of [...this.submitted.values()]) {
+    this.submitted.notify();
+    for (const tracked of this.submitted.liveRequests()) {
       const progress = await this.options.states.progress(tracked.record.requestId);
       if (progress?.state === 'ended' || progress === undefined) await this.endedElsewhere(tracked);
     }

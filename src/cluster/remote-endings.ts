@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import { endIfLive } from '../dispatch/end-request.js';
 import type { RequestAftermath } from '../dispatch/request-aftermath.js';
+import { RequestLifecycle } from '../dispatch/request-lifecycle.js';
 import type { QueueEntry } from '../dispatch/request-queue.js';
 import type { TrackedRequest } from '../dispatch/tracked-request.js';
 import type { EventLog, RequestRecord } from '../events/event-log.js';
@@ -23,7 +24,7 @@ export interface RemoteEnding {
   readonly error: SluiceError;
   /** It never started within its start timeout. */
   readonly startTimedOut?: boolean;
-  /** What this process knows of it (the gateway that accepted it), if anything. */
+  /** What this process knows of it (the gateway that accepted it, the worker that took it), ended. */
   readonly tracked?: TrackedRequest;
 }
 
@@ -47,22 +48,17 @@ export async function endRemotely(parts: EndingParts, ending: RemoteEnding): Pro
   const wrote = await endIfLive({ eventLog, logger, requestId, error, unexpected: false });
   if (!wrote) return;
   const tracked = ending.tracked ?? (await rebuilt(parts, ending.record));
-  if (tracked) await parts.aftermath.record(withWebhook(tracked, await states.facts(requestId)));
-}
-
-function withWebhook(
-  tracked: TrackedRequest,
-  facts: { webhookUrl?: string } | undefined,
-): TrackedRequest {
+  if (!tracked) return;
+  const facts = await states.facts(requestId);
   const webhookUrl = facts?.webhookUrl ?? tracked.submission.webhookUrl;
-  return { ...tracked, state: 'ended', submission: { ...tracked.submission, webhookUrl } };
+  await parts.aftermath.record(tracked, { webhookUrl });
 }
 
 /** A request this process did not accept, as the aftermath sees it. */
 async function rebuilt(
   parts: EndingParts,
   record: RequestRecord,
-): Promise<TrackedRequest | undefined> {
+): Promise<RequestLifecycle | undefined> {
   const app = parts.findApp(record.appId);
   const endpoint = app?.endpoints.get(record.endpoint);
   if (!app || !endpoint) return undefined;
@@ -75,7 +71,9 @@ async function rebuilt(
     cancelOnDisconnect: facts?.cancelOnDisconnect ?? false,
     webhookUrl: facts?.webhookUrl,
   };
-  return { record, submission, state: 'ended', endedAt: Date.now() };
+  const request = new RequestLifecycle(record, submission);
+  request.end();
+  return request;
 }
 
 /**

@@ -4,10 +4,11 @@ import { parseInput } from '../app/input-schema.js';
 import { endIfLive } from '../dispatch/end-request.js';
 import type { RequestAftermath } from '../dispatch/request-aftermath.js';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
+import { RequestLifecycle, startTimeoutError } from '../dispatch/request-lifecycle.js';
 import type { QueueEntry, QueuedRequest } from '../dispatch/request-queue.js';
-import type { Submission, TrackedRequest } from '../dispatch/tracked-request.js';
+import { runToEnd } from '../dispatch/run-to-end.js';
 import { toAsciiJson } from '../events/ascii-json.js';
-import type { AppendResult, EventLog, RequestRecord } from '../events/event-log.js';
+import type { AppendResult, EventLog } from '../events/event-log.js';
 import { isTerminal, type NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -36,6 +37,8 @@ export interface TakenRequest {
 }
 
 const REFUSED: AppendResult = { accepted: false, reason: 'ended' };
+const SKIPPED = Symbol('skipped');
+const ENDED = Symbol('ended');
 
 function retryNotice(attempt: number, retries: number): NewEvent {
   const message = `The worker running this request was lost; starting again (attempt ${attempt} of ${retries + 1})`;
@@ -50,17 +53,16 @@ function retryNotice(attempt: number, retries: number): NewEvent {
  * ended is skipped; the start timeout (first attempt only), a cancel that came first, the
  * input parsed with the app's own schema, the run, and its webhook, sent only by the
  * process whose terminal event the log accepted. A run whose lock was lost (`fence`) is
- * stopped and writes nothing more: the request belongs to whoever found it lost.
+ * stopped and writes nothing more: the request belongs to whoever found it lost. The
+ * request's life is a {@link RequestLifecycle}, as on every backend.
  *
  * @example
  * await new RemoteRun(parts, { entry, app, control }).execute();
  */
 export class RemoteRun {
-  private readonly record: RequestRecord;
   private readonly request: QueuedRequest;
+  private readonly lifecycle: RequestLifecycle;
   private fenced = false;
-  /** This run's attempt: its appends' epoch, so an older attempt's are refused. */
-  private attempt = 0;
   private wroteTerminal = false;
   private markedEnded = false;
 
@@ -68,16 +70,19 @@ export class RemoteRun {
     private readonly parts: RemoteRunParts,
     private readonly taken: TakenRequest,
   ) {
-    const { entry } = taken;
+    const { entry, app } = taken;
     if (!entry.request) throw new TypeError(`Queue entry ${entry.requestId} carries no request`);
     this.request = entry.request;
-    this.record = {
+    const record = {
       requestId: entry.requestId,
       appId: entry.appId,
       endpoint: entry.endpoint,
       owner: entry.request.owner,
       createdAt: entry.enqueuedAt,
     };
+    const { input, ...rest } = entry.request;
+    const endpoint = app.endpoints.get(entry.endpoint)!;
+    this.lifecycle = new RequestLifecycle(record, { app, endpoint, input, ...rest });
   }
 
   /** The worker lost this run's lock: stop it, and let it write nothing more. */
@@ -87,62 +92,84 @@ export class RemoteRun {
   }
 
   async execute(): Promise<void> {
-    const { requestId } = this.record;
-    let tracked: TrackedRequest | undefined;
-    try {
-      if ((await this.parts.eventLog.lookup(requestId)).state !== 'live') return; // ended elsewhere
-      if (await this.missedStart()) return;
-      tracked = await this.start();
-      await this.run(tracked);
-    } catch (thrown) {
-      await this.end(toTerminalError(thrown));
+    const input = await this.prepare();
+    if (input === SKIPPED) return;
+    if (input !== ENDED) {
+      const { requestId } = this.lifecycle.record;
+      const { logger } = this.parts;
+      const end = (error: SluiceError, unexpected: boolean) => this.end(error, unexpected);
+      await runToEnd({ requestId, logger, execute: () => this.run(input.parsed), end });
     }
+    await this.finish();
+  }
+
+  /**
+   * Everything before the run: `SKIPPED` when the request is not this run's to end (it
+   * ended elsewhere, or missed its start), `ENDED` when it ended before its run (a cancel
+   * that came first, an input its schema refuses), else the parsed input.
+   */
+  private async prepare(): Promise<typeof SKIPPED | typeof ENDED | { parsed: unknown }> {
+    const { requestId } = this.lifecycle.record;
+    try {
+      if ((await this.parts.eventLog.lookup(requestId)).state !== 'live') return SKIPPED;
+      if (await this.missedStart()) return SKIPPED;
+      await this.start();
+      const { endpoint } = this.lifecycle.submission;
+      const parsed = await parseInput(endpoint.input, this.lifecycle.submission.input);
+      this.taken.control.signal.throwIfAborted();
+      return { parsed };
+    } catch (thrown) {
+      await this.end(toTerminalError(thrown), false);
+      return ENDED;
+    }
+  }
+
+  /** After the terminal event: the state marked ended, then outcome and webhook, by the writer only. */
+  private async finish(): Promise<void> {
     // A run fenced after its terminal event landed still owns its ending and webhook.
     if (this.fenced && !this.wroteTerminal) return;
-    await this.end(new SluiceError('internal', 'The run ended without a result'));
     await this.markEnded();
-    if (!tracked || !this.wroteTerminal) return;
-    tracked.state = 'ended';
-    tracked.endedAt = Date.now();
-    await this.parts.aftermath.record(tracked);
+    this.lifecycle.end();
+    if (this.wroteTerminal) await this.parts.aftermath.record(this.lifecycle);
   }
 
   /** Ends the request with `timeout` if its first start comes after its deadline. */
   private async missedStart(): Promise<boolean> {
     const { startDeadline } = this.request;
+    const { record } = this.lifecycle;
     if (startDeadline === undefined || Date.now() <= startDeadline) return false;
-    if ((await this.parts.states.attempts(this.record.requestId)) > 0) return false; // a retry
-    const seconds = (startDeadline - this.record.createdAt) / 1000;
-    const error = new SluiceError('timeout', `The request did not start within ${seconds} s`);
-    await endRemotely(this.parts, { record: this.record, error, startTimedOut: true });
+    if ((await this.parts.states.attempts(record.requestId)) > 0) return false; // a retry
+    const error = startTimeoutError((startDeadline - record.createdAt) / 1000);
+    this.lifecycle.timeOut();
+    this.lifecycle.end();
+    await endRemotely(this.parts, { record, error, startTimedOut: true, tracked: this.lifecycle });
     return true;
   }
 
-  private async start(): Promise<TrackedRequest> {
+  private async start(): Promise<void> {
     const { entry, app, control } = this.taken;
     const { attempt, cancel } = await this.parts.states.started(entry.requestId);
-    this.attempt = attempt;
+    this.lifecycle.start({ attempt, control });
     if (cancel) control.abort(cancel);
     const endpoint = app.endpoints.get(entry.endpoint)!;
     if (attempt > 1) await this.append([retryNotice(attempt, endpoint.retries)]);
-    const { input, ...rest } = this.request;
-    const submission: Submission = { app, endpoint, input, ...rest };
-    return { record: this.record, submission, state: 'running', startedAt: Date.now() };
   }
 
-  private async run(tracked: TrackedRequest): Promise<void> {
+  /** Executes the run; a run fenced meanwhile fails quietly (it is another process's now). */
+  private async run(input: unknown): Promise<void> {
     const { runtime, eventLog, dispatch } = this.parts;
-    const { control } = this.taken;
-    const input = await parseInput(tracked.submission.endpoint.input, tracked.submission.input);
-    control.signal.throwIfAborted();
-    await runtime.execute({
-      ...tracked.submission,
+    const { record, submission } = this.lifecycle;
+    const execution = runtime.execute({
+      ...submission,
       input,
-      requestId: this.record.requestId,
-      control,
+      requestId: record.requestId,
+      control: this.taken.control,
       sink: (events) => this.append(events),
       caps: eventLog.limits,
-      childRuns: dispatch.childRunsFor(this.record),
+      childRuns: dispatch.childRunsFor(record),
+    });
+    await execution.catch((thrown: unknown) => {
+      if (!this.fenced) throw thrown;
     });
   }
 
@@ -153,10 +180,11 @@ export class RemoteRun {
   private async markEnded(): Promise<void> {
     if (this.markedEnded) return;
     this.markedEnded = true;
-    const { requestId } = this.record;
+    const { requestId } = this.lifecycle.record;
+    const { attempt } = this.lifecycle;
     const { states } = this.parts;
     // An attempt a retry has replaced must not end the retry's state; its append is refused.
-    if (this.attempt > 0 && (await states.attempts(requestId)) > this.attempt) return;
+    if (attempt > 0 && (await states.attempts(requestId)) > attempt) return;
     await states.ended(requestId).catch((error: unknown) => {
       this.parts.logger.error({ requestId, err: error }, 'could not mark the request ended');
     });
@@ -164,21 +192,26 @@ export class RemoteRun {
 
   private async append(events: readonly NewEvent[]): Promise<AppendResult> {
     if (this.fenced) return REFUSED;
-    if (events.some((event) => isTerminal(event.type))) await this.markEnded();
-    const epoch = { epoch: this.attempt };
-    const result = await this.parts.eventLog.append(this.record.requestId, events, epoch);
-    if (result.accepted && events.some((event) => isTerminal(event.type)))
-      this.wroteTerminal = true;
+    const terminal = events.some((event) => isTerminal(event.type));
+    if (terminal) await this.markEnded();
+    const epoch = { epoch: this.lifecycle.attempt };
+    const result = await this.parts.eventLog.append(this.lifecycle.record.requestId, events, epoch);
+    if (result.accepted && terminal) this.accepted();
     return result;
   }
 
-  private async end(error: SluiceError): Promise<void> {
+  private async end(error: SluiceError, unexpected: boolean): Promise<void> {
     if (this.fenced) return;
     const { eventLog, logger } = this.parts;
-    const { requestId } = this.record;
+    const { requestId } = this.lifecycle.record;
     await this.markEnded(); // before the terminal event: its readers then find the end time
-    const epoch = this.attempt;
-    const wrote = await endIfLive({ eventLog, logger, requestId, error, unexpected: false, epoch });
-    if (wrote) this.wroteTerminal = true;
+    const epoch = this.lifecycle.attempt;
+    if (await endIfLive({ eventLog, logger, requestId, error, unexpected, epoch })) this.accepted();
+  }
+
+  /** This run's terminal event is the one the log kept: the ending and webhook are its own. */
+  private accepted(): void {
+    this.wroteTerminal = true;
+    this.lifecycle.markEnding();
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
+import { CANCEL_SETTLE_MS } from '../dispatch/dispatch-defaults.js';
 import { NO_OBSERVER } from '../dispatch/dispatch-observer.js';
 import { RequestAftermath } from '../dispatch/request-aftermath.js';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
@@ -39,8 +40,6 @@ export interface RemoteWorkerOptions {
   readonly pollMs?: number;
   readonly webhookPolicy?: WebhookPolicy;
 }
-
-const CANCEL_SETTLE_MS = 5_000;
 
 interface Running {
   readonly run: RemoteRun;
@@ -122,7 +121,7 @@ export class RemoteWorker {
     for (const { control } of this.running.values()) control.abort(reason);
     await this.settled(CANCEL_SETTLE_MS);
     for (const stop of this.stops) stop();
-    await this.parts.aftermath.webhooksSettled(CANCEL_SETTLE_MS);
+    await this.parts.aftermath.webhooksSettled();
     await this.options.runtime.close();
   }
 

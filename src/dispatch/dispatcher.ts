@@ -9,8 +9,13 @@ import type { Runtime } from '../runtime/runtime.js';
 import { RunControl } from '../runtime/run-control.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
 import { AttachmentTracker } from './attachment-tracker.js';
-import { ChangeSignal } from './change-signal.js';
 import { DispatcherChildRuns, type ChildRunSources } from './child-runs.js';
+import {
+  CANCEL_SETTLE_MS,
+  DEFAULT_RETENTION_MS,
+  RETRY_AFTER_SECONDS,
+  SHUTTING_DOWN,
+} from './dispatch-defaults.js';
 import { endIfLive } from './end-request.js';
 import { NO_OBSERVER, type DispatchObserver } from './dispatch-observer.js';
 import { LoadCounters, resolveLimits, type ResolvedLimits } from './load-counters.js';
@@ -19,6 +24,8 @@ import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
 import type { RequestQueue } from './request-queue.js';
 import { MemoryRequestQueue } from './memory-request-queue.js';
 import { RequestAftermath } from './request-aftermath.js';
+import type { RequestLifecycle } from './request-lifecycle.js';
+import { runToEnd } from './run-to-end.js';
 import {
   observed,
   type CancelAnswer,
@@ -27,6 +34,7 @@ import {
   type Submitted,
   type TrackedRequest,
 } from './tracked-request.js';
+import { TrackedRequests } from './tracked-requests.js';
 import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from './webhook-delivery.js';
 
 /** What the dispatcher needs. */
@@ -52,14 +60,6 @@ export interface DispatcherOptions {
   readonly admissionGuard?: AdmissionGuard;
 }
 
-const RETRY_AFTER_SECONDS = 1;
-const DEFAULT_RETENTION_MS = 10 * 60 * 1000;
-/** How long shutdown waits for cancelled runs to write their terminal events. */
-const CANCEL_SETTLE_MS = 5_000;
-/** How long shutdown waits for webhooks still being delivered. */
-const WEBHOOK_SETTLE_MS = 5_000;
-const SHUTTING_DOWN = 'The server is shutting down';
-
 /**
  * Takes requests from every view (sync, stream, queue, child runs), queues them by
  * priority, starts them as the runtime's capacity and the endpoints' limits allow, and
@@ -72,16 +72,14 @@ const SHUTTING_DOWN = 'The server is shutting down';
  * const detach = dispatcher.attach(record.requestId);
  */
 export class Dispatcher implements RequestDispatch {
-  private readonly requests = new Map<string, TrackedRequest>();
+  private readonly requests: TrackedRequests;
   private readonly attachments: AttachmentTracker;
   private readonly queue: RequestQueue;
   private readonly load: LoadCounters;
-  private readonly changes = new ChangeSignal();
   private readonly observer: DispatchObserver;
   private readonly aftermath: RequestAftermath;
   private readonly childRunSources: ChildRunSources;
   private pumping: Promise<void> = Promise.resolve();
-  private live = 0;
   private closing = false;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -99,6 +97,10 @@ export class Dispatcher implements RequestDispatch {
         new SluiceError('cancelled', 'Every client of this request left'),
       );
     });
+    this.requests = new TrackedRequests({
+      retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
+      onEnded: (requestId) => this.attachments.forget(requestId),
+    });
     const capacityOf = (appId: string) => options.runtime.capacity(appId);
     this.load = new LoadCounters({
       capacityOf,
@@ -114,7 +116,7 @@ export class Dispatcher implements RequestDispatch {
 
   /** Requests not yet ended: queued or running. */
   get activeRuns(): number {
-    return this.live;
+    return this.requests.live;
   }
 
   /** Requests waiting to start. */
@@ -132,17 +134,15 @@ export class Dispatcher implements RequestDispatch {
     const key = { appId: submission.app.id, endpoint: submission.endpoint.path };
     this.admit(submission, key);
     this.load.wait(key);
-    this.live++;
     const record: RequestRecord = {
       requestId: randomUUID(),
       ...key,
       owner: submission.owner,
       createdAt: Date.now(),
     };
-    const tracked: TrackedRequest = { record, submission, state: 'queued' };
+    const request = this.requests.add(record, submission);
     try {
       await this.options.eventLog.create(record);
-      this.requests.set(record.requestId, tracked);
       const priority = submission.priority ?? 0;
       await this.queue.enqueue({
         requestId: record.requestId,
@@ -152,12 +152,11 @@ export class Dispatcher implements RequestDispatch {
       });
     } catch (error) {
       this.load.wait(key, -1);
-      this.live--;
-      this.requests.delete(record.requestId);
+      this.requests.drop(record.requestId);
       await this.endIfLive(record.requestId, toTerminalError(error));
       throw error;
     }
-    this.armStartTimeout(tracked);
+    request.armStartTimeout((error) => void this.timeOut(request, error));
     if (submission.cancelOnDisconnect) this.attachments.watch(record.requestId);
     const queuePosition = (await this.queue.position(record.requestId)) ?? 0;
     this.schedulePump();
@@ -165,15 +164,15 @@ export class Dispatcher implements RequestDispatch {
   }
 
   /** What the dispatcher knows of a request; `undefined` once forgotten or never seen here. */
-  tracked(requestId: string): Readonly<TrackedRequest> | undefined {
+  tracked(requestId: string): TrackedRequest | undefined {
     return this.requests.get(requestId);
   }
 
   /** Where a request stands; `undefined` once forgotten or never seen here. */
   progress(requestId: string): Promise<RequestProgress | undefined> {
-    const tracked = this.requests.get(requestId);
-    if (!tracked) return Promise.resolve(undefined);
-    const { state, startedAt, endedAt, startTimedOut } = tracked;
+    const request = this.requests.get(requestId);
+    if (!request) return Promise.resolve(undefined);
+    const { state, startedAt, endedAt, startTimedOut } = request;
     return Promise.resolve({ state, startedAt, endedAt, startTimedOut });
   }
 
@@ -184,7 +183,7 @@ export class Dispatcher implements RequestDispatch {
 
   /** Resolves at the next change of any request's state or position, or when `signal` aborts. */
   nextChange(signal?: AbortSignal): Promise<void> {
-    return this.changes.next(signal);
+    return this.requests.nextChange(signal);
   }
 
   /** Marks a client as attached to a request; call the returned function when it leaves. */
@@ -194,29 +193,23 @@ export class Dispatcher implements RequestDispatch {
 
   /**
    * Cancels a request: a queued one ends at once with `reason`, a running one has its
-   * signal aborted. `ended` when it has already ended, `unknown` when it is not here.
+   * signal aborted (one taken from the queue, about to start, at its start). `ended` when
+   * it has already ended, `unknown` when it is not here.
    */
   async cancel(
     requestId: string,
     reason = new SluiceError('cancelled', 'The request was cancelled'),
   ): Promise<CancelAnswer> {
-    const tracked = this.requests.get(requestId);
-    if (!tracked) return 'unknown';
-    if (tracked.state === 'queued' && (await this.endQueued(tracked, reason))) return 'requested';
-    if (tracked.state === 'queued') {
-      tracked.pendingCancel = reason; // taken from the queue, about to start
-      return 'requested';
-    }
-    if (tracked.state === 'running') {
-      tracked.control?.abort(reason);
-      return 'requested';
-    }
-    return 'ended';
+    const request = this.requests.get(requestId);
+    if (!request) return 'unknown';
+    if (request.state === 'queued' && (await this.endQueued(request, reason))) return 'requested';
+    return request.cancel(reason) ? 'requested' : 'ended';
   }
 
   /** Cancels every request and waits for none: the terminal events follow at once. */
   cancelAll(reason: SluiceError): void {
-    for (const requestId of this.requests.keys()) void this.cancel(requestId, reason);
+    for (const request of this.requests.liveRequests())
+      void this.cancel(request.record.requestId, reason);
   }
 
   /**
@@ -228,13 +221,13 @@ export class Dispatcher implements RequestDispatch {
     this.closing = true;
     const reason = new SluiceError('cancelled', SHUTTING_DOWN);
     for (const entry of await this.queue.drain()) {
-      const tracked = this.requests.get(entry.requestId);
-      if (tracked) await this.endWaiting(tracked, reason);
+      const request = this.requests.get(entry.requestId);
+      if (request) await this.endWaiting(request, reason);
     }
-    await this.whenIdle(deadlineMs);
+    await this.requests.whenIdle(deadlineMs);
     this.cancelAll(reason);
-    await this.whenIdle(CANCEL_SETTLE_MS);
-    await this.aftermath.webhooksSettled(WEBHOOK_SETTLE_MS);
+    await this.requests.whenIdle(CANCEL_SETTLE_MS);
+    await this.aftermath.webhooksSettled();
   }
 
   /** A {@link ChildRuns} for a parent run: children join the same queue and limits. */
@@ -269,17 +262,11 @@ export class Dispatcher implements RequestDispatch {
     return resolveLimits(declared, this.options.defaultLimits);
   }
 
-  private armStartTimeout(tracked: TrackedRequest): void {
-    const seconds = tracked.submission.startTimeoutSeconds;
-    if (seconds === undefined || tracked.state !== 'queued') return;
-    tracked.startTimer = setTimeout(() => {
-      tracked.startTimedOut = true;
-      const error = new SluiceError('timeout', `The request did not start within ${seconds} s`);
-      void this.endQueued(tracked, error).then((ended) => {
-        if (!ended) tracked.startTimedOut = false;
-      });
-    }, seconds * 1000);
-    tracked.startTimer.unref();
+  /** The start timeout passed: the request ends with `timeout`, unless it was taken to start. */
+  private async timeOut(request: RequestLifecycle, error: SluiceError): Promise<void> {
+    if (!(await this.queue.remove(request.record.requestId))) return;
+    request.timeOut();
+    await this.endWaiting(request, error);
   }
 
   private schedulePump(): void {
@@ -292,100 +279,85 @@ export class Dispatcher implements RequestDispatch {
     for (;;) {
       const entry = await this.queue.take((candidate) => this.load.canStart(candidate));
       if (!entry) return;
-      const tracked = this.requests.get(entry.requestId);
-      if (tracked?.state === 'queued') this.start(tracked);
+      const request = this.requests.get(entry.requestId);
+      if (request?.state === 'queued') this.start(request);
     }
   }
 
-  private start(tracked: TrackedRequest): void {
-    const { record, submission } = tracked;
+  private start(request: RequestLifecycle): void {
+    const { record, submission } = request;
+    const control = new RunControl(record.requestId);
     this.load.start(record);
-    clearTimeout(tracked.startTimer);
-    tracked.state = 'running';
-    tracked.startedAt = Date.now();
-    tracked.control = new RunControl(record.requestId);
-    if (tracked.pendingCancel) tracked.control.abort(tracked.pendingCancel);
-    this.observer.started(observed(tracked), (tracked.startedAt - record.createdAt) / 1000);
+    request.start({ control });
+    const waited = ((request.startedAt ?? record.createdAt) - record.createdAt) / 1000;
+    this.observer.started(observed(request), waited);
     this.options.logger.debug(
       { requestId: record.requestId, app: record.appId, view: submission.view },
       'run started',
     );
-    this.changes.notify();
+    this.requests.notify();
     // Start on the next turn, so the caller writes its response head before any of the
     // run's synchronous work: a stream's `: open` goes out at once, however the app begins.
-    const control = tracked.control;
-    setImmediate(() => void this.execute(tracked, control));
+    setImmediate(() => void this.execute(request, control));
   }
 
-  private async execute(tracked: TrackedRequest, control: RunControl): Promise<void> {
-    const { eventLog, runtime, caps } = this.options;
-    const { record, submission } = tracked;
+  private async execute(request: RequestLifecycle, control: RunControl): Promise<void> {
+    const { eventLog, runtime, caps, logger } = this.options;
+    const { record, submission } = request;
     const { requestId } = record;
     let first = true;
     const sink = (events: readonly NewEvent[]) => {
       if (first) {
         first = false;
-        this.observer.firstEvent(observed(tracked), (Date.now() - record.createdAt) / 1000);
+        this.observer.firstEvent(observed(request), (Date.now() - record.createdAt) / 1000);
       }
       // The run ends when its terminal event is written, before this dispatcher hears of it.
-      if (events.some((event) => isTerminal(event.type))) tracked.endedAt ??= Date.now();
+      if (events.some((event) => isTerminal(event.type))) request.markEnding();
       return eventLog.append(requestId, events);
     };
-    try {
-      const childRuns = this.childRunsFor(record);
-      await runtime.execute({ ...submission, requestId, control, sink, caps, childRuns });
-    } catch (thrown) {
-      this.options.logger.error({ requestId, err: thrown }, 'run could not execute');
-      tracked.endedAt ??= Date.now();
-      await this.endIfLive(requestId, toTerminalError(thrown));
-    }
-    await this.endIfLive(requestId, new SluiceError('internal', 'The run ended without a result'));
+    const childRuns = this.childRunsFor(record);
+    await runToEnd({
+      requestId,
+      logger,
+      execute: () => runtime.execute({ ...submission, requestId, control, sink, caps, childRuns }),
+      end: (error, unexpected) => {
+        request.markEnding();
+        return this.endIfLive(requestId, error, unexpected);
+      },
+    });
     this.load.run(record, -1);
-    await this.finish(tracked);
+    await this.finish(request);
     this.schedulePump();
   }
 
   /** Ends a queued request with an error, if it is still waiting; false when it is not. */
-  private async endQueued(tracked: TrackedRequest, error: SluiceError): Promise<boolean> {
-    if (!(await this.queue.remove(tracked.record.requestId))) return false;
-    await this.endWaiting(tracked, error);
+  private async endQueued(request: RequestLifecycle, error: SluiceError): Promise<boolean> {
+    if (!(await this.queue.remove(request.record.requestId))) return false;
+    await this.endWaiting(request, error);
     return true;
   }
 
   /** Ends a request already out of the queue that never started. */
-  private async endWaiting(tracked: TrackedRequest, error: SluiceError): Promise<void> {
-    if (tracked.state !== 'queued') return;
-    this.load.wait(tracked.record, -1);
-    clearTimeout(tracked.startTimer);
-    await this.endIfLive(tracked.record.requestId, error, false);
-    await this.finish(tracked);
+  private async endWaiting(request: RequestLifecycle, error: SluiceError): Promise<void> {
+    if (request.state !== 'queued') return;
+    this.load.wait(request.record, -1);
+    request.disarm();
+    await this.endIfLive(request.record.requestId, error);
+    await this.finish(request);
     this.schedulePump();
   }
 
-  /** After the terminal event: metrics, webhook, and forgetting the request after retention. */
-  private async finish(tracked: TrackedRequest): Promise<void> {
-    const { requestId } = tracked.record;
-    tracked.state = 'ended';
-    tracked.endedAt ??= Date.now();
-    tracked.submission = { ...tracked.submission, input: undefined, sentInput: undefined };
-    this.live--;
-    this.attachments.forget(requestId);
-    this.changes.notify();
-    const forget = setTimeout(
-      () => this.requests.delete(requestId),
-      this.options.retentionMs ?? DEFAULT_RETENTION_MS,
-    );
-    forget.unref();
-    await this.aftermath.record(tracked);
+  /** After the terminal event: metrics and webhook; the request is forgotten after retention. */
+  private async finish(request: RequestLifecycle): Promise<void> {
+    if (this.requests.end(request)) await this.aftermath.record(request);
   }
 
-  /** Resolves once no request is live, or after `timeoutMs`. */
-  private async whenIdle(timeoutMs: number): Promise<void> {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    while (this.live > 0 && !deadline.aborted) await this.changes.next(deadline);
-  }
-
-  private async endIfLive(requestId: string, error: SluiceError, unexpected = true): Promise<void> {
+  /** Ends a request outside its run (or after it): only `unexpected` endings are logged as faults. */
+  private async endIfLive(
+    requestId: string,
+    error: SluiceError,
+    unexpected = false,
+  ): Promise<void> {
     const { eventLog, logger } = this.options;
     await endIfLive({ eventLog, logger, requestId, error, unexpected });
   }

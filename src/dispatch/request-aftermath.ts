@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventLog } from '../events/event-log.js';
 import { readTerminal } from '../events/read-terminal.js';
+import { WEBHOOK_SETTLE_MS } from './dispatch-defaults.js';
 import type { DispatchObserver } from './dispatch-observer.js';
 import { outcomeOf } from './terminal-outcome.js';
 import { observed, type TrackedRequest } from './tracked-request.js';
@@ -12,6 +13,12 @@ export interface AftermathOptions {
   readonly logger: Logger;
   readonly observer: DispatchObserver;
   readonly webhookPolicy: WebhookPolicy;
+}
+
+/** Where the webhook goes, when not the submission's own URL. */
+export interface WebhookTarget {
+  /** `undefined`: no webhook (another process delivers it). */
+  readonly webhookUrl: string | undefined;
 }
 
 /**
@@ -26,16 +33,22 @@ export class RequestAftermath {
 
   constructor(private readonly options: AftermathOptions) {}
 
-  /** Resolves once every webhook in delivery has settled, or after `timeoutMs`. */
-  async webhooksSettled(timeoutMs: number): Promise<void> {
+  /**
+   * Resolves once every webhook in delivery has settled, or after `WEBHOOK_SETTLE_MS`:
+   * one settle time for every backend's shutdown.
+   */
+  async webhooksSettled(): Promise<void> {
     if (this.deliveries.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, WEBHOOK_SETTLE_MS);
+    });
     await Promise.race([Promise.all(this.deliveries), timeout]);
     clearTimeout(timer);
   }
 
-  async record(tracked: Readonly<TrackedRequest>): Promise<void> {
+  /** Records an ended request's outcome and sends its webhook (to `target`'s URL if given). */
+  async record(tracked: TrackedRequest, target?: WebhookTarget): Promise<void> {
     const { requestId } = tracked.record;
     const never = new AbortController().signal;
     const terminal = await readTerminal(this.options.eventLog, requestId, never).catch(
@@ -47,7 +60,7 @@ export class RequestAftermath {
       startedAt === undefined || endedAt === undefined ? undefined : (endedAt - startedAt) / 1000;
     this.options.observer.finished(observed(tracked), outcome, runSeconds);
     this.logOutcome(tracked, outcome);
-    const url = tracked.submission.webhookUrl;
+    const url = target ? target.webhookUrl : tracked.submission.webhookUrl;
     if (!url || !terminal) return;
     const delivery = this.sendWebhook(tracked, { url, body: webhookBody(requestId, terminal) });
     this.deliveries.add(delivery);
@@ -55,7 +68,7 @@ export class RequestAftermath {
   }
 
   private async sendWebhook(
-    tracked: Readonly<TrackedRequest>,
+    tracked: TrackedRequest,
     { url, body }: { url: string; body: ReturnType<typeof webhookBody> },
   ): Promise<void> {
     const { logger } = this.options;
@@ -72,7 +85,7 @@ export class RequestAftermath {
     this.options.observer.webhookFailed(observed(tracked));
   }
 
-  private logOutcome(tracked: Readonly<TrackedRequest>, outcome: string): void {
+  private logOutcome(tracked: TrackedRequest, outcome: string): void {
     const { logger } = this.options;
     const { requestId, appId } = tracked.record;
     const fields = { requestId, app: appId, view: tracked.submission.view ?? 'sync' };

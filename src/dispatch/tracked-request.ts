@@ -1,6 +1,5 @@
 import type { App, ServedEndpoint } from '../app/define-app.js';
 import type { RequestRecord } from '../events/event-log.js';
-import type { SluiceError } from '../errors/sluice-error.js';
 import type { RunControl } from '../runtime/run-control.js';
 import type { ObservedRequest, RequestView } from './dispatch-observer.js';
 
@@ -39,21 +38,24 @@ export interface DefaultLimits {
 /** Where a request stands, as the dispatcher knows it. */
 export type DispatchState = 'queued' | 'running' | 'ended';
 
-/** What the dispatcher knows of a request it took. */
+/**
+ * What a dispatcher knows of a request it took, read-only: only its
+ * {@link RequestLifecycle} (`request-lifecycle.ts`) changes it, through its transitions.
+ */
 export interface TrackedRequest {
   readonly record: RequestRecord;
   /** What was submitted; its input is dropped once the request ends. */
-  submission: Submission;
-  state: DispatchState;
+  readonly submission: Submission;
+  readonly state: DispatchState;
   /** Milliseconds since the epoch. */
-  startedAt?: number;
-  endedAt?: number;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
   /** It ended because it did not start within its start timeout. */
-  startTimedOut?: boolean;
-  control?: RunControl;
-  startTimer?: NodeJS.Timeout;
-  /** A cancel that came while the request was between the queue and its start. */
-  pendingCancel?: SluiceError;
+  readonly startTimedOut: boolean;
+  /** The run's control, where the run executes in this process. */
+  readonly control?: RunControl;
+  /** 1 for the first start, 2 for the first retry after a lost worker…; 0 before it starts. */
+  readonly attempt: number;
 }
 
 /** The answer of {@link Dispatcher.submit}. */

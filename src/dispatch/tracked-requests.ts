@@ -1,0 +1,102 @@
+import type { RequestRecord } from '../events/event-log.js';
+import { ChangeSignal } from './change-signal.js';
+import { RequestLifecycle } from './request-lifecycle.js';
+import type { Submission } from './tracked-request.js';
+
+/** How a {@link TrackedRequests} keeps its requests. */
+export interface TrackedRequestsOptions {
+  /** How long an ended request stays findable, for its timings; `0` forgets it at once. */
+  readonly retentionMs: number;
+  /** Called once for each request as it ends (its clients need no longer be counted). */
+  readonly onEnded?: (requestId: string) => void;
+}
+
+/**
+ * The requests a dispatcher took, each a {@link RequestLifecycle}: how many are live
+ * (queued or running), a signal at every change, the wait for none to be live, and the
+ * forgetting of ended requests after the retention window.
+ *
+ * @example
+ * const requests = new TrackedRequests({ retentionMs: 600_000 });
+ * const request = requests.add(record, submission);
+ * requests.end(request);
+ * await requests.whenIdle(5_000);
+ */
+export class TrackedRequests {
+  private readonly requests = new Map<string, RequestLifecycle>();
+  private readonly changes = new ChangeSignal();
+  private liveCount = 0;
+
+  constructor(private readonly options: TrackedRequestsOptions) {}
+
+  /** Requests not yet ended: queued or running. */
+  get live(): number {
+    return this.liveCount;
+  }
+
+  /** Takes a request, queued. */
+  add(record: RequestRecord, submission: Submission): RequestLifecycle {
+    const request = new RequestLifecycle(record, submission);
+    this.requests.set(record.requestId, request);
+    this.liveCount++;
+    return request;
+  }
+
+  /** A request, live or ended within the retention window. */
+  get(requestId: string): RequestLifecycle | undefined {
+    return this.requests.get(requestId);
+  }
+
+  /** Every request not yet ended. */
+  liveRequests(): RequestLifecycle[] {
+    return [...this.requests.values()].filter((request) => request.state !== 'ended');
+  }
+
+  /** Gives up a request that was never queued (its submission failed): no ending, no retention. */
+  drop(requestId: string): void {
+    const request = this.requests.get(requestId);
+    if (!request) return;
+    this.requests.delete(requestId);
+    if (request.state !== 'ended') this.liveCount--;
+  }
+
+  /** Ends a request (see {@link RequestLifecycle.end}); `false` when it had already ended. */
+  end(request: RequestLifecycle): boolean {
+    if (!request.end()) return false;
+    const { requestId } = request.record;
+    this.liveCount--;
+    this.options.onEnded?.(requestId);
+    this.changes.notify();
+    this.forgetLater(requestId, request);
+    return true;
+  }
+
+  /** Wakes whoever waits for a change (a start, a move up the queue). */
+  notify(): void {
+    this.changes.notify();
+  }
+
+  /** Resolves at the next change, or when `signal` aborts. */
+  nextChange(signal?: AbortSignal): Promise<void> {
+    return this.changes.next(signal);
+  }
+
+  /** Resolves once no request is live, or after `timeoutMs`. */
+  async whenIdle(timeoutMs: number): Promise<void> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    while (this.liveCount > 0 && !deadline.aborted) await this.changes.next(deadline);
+  }
+
+  /** Stops every start timer: the requests left are someone else's now. */
+  disarmAll(): void {
+    for (const request of this.requests.values()) request.disarm();
+  }
+
+  private forgetLater(requestId: string, request: RequestLifecycle): void {
+    const forget = () => {
+      if (this.requests.get(requestId) === request) this.requests.delete(requestId);
+    };
+    if (this.options.retentionMs <= 0) return forget();
+    setTimeout(forget, this.options.retentionMs).unref();
+  }
+}
