@@ -134,6 +134,18 @@ describe('BullRequestQueue.enqueueAdmitted', () => {
     expect(await offer([queue], 2, { bounds: room })).toHaveLength(1);
   });
 
+  it('gives back the place of an entry whose BullMQ job could not be added', async () => {
+    await using processes = deployment();
+    const { queue } = await processes.open();
+    const room = bounds({ queued: 1, concurrent: 0 });
+    const unsendable = entry(lane.appId);
+    const payload = { ...unsendable.request!, input: { big: 1n } }; // JSON cannot carry it
+    const rejected = queue.enqueueAdmitted({ ...unsendable, request: payload }, { bounds: room });
+    await expect(rejected).rejects.toThrow(TypeError);
+    expect(await queue.laneDepth(lane)).toBe(0);
+    expect(await offer([queue], 2, { bounds: room })).toHaveLength(1);
+  });
+
   it('runs prepare before any worker can take the entry, and refuses an id already queued', async () => {
     await using processes = deployment();
     const { queue } = await processes.open();
