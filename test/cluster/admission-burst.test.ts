@@ -55,6 +55,16 @@ function admittedOf(answers: readonly JsonAnswer[]): string[] {
   return answers.filter((answer) => answer.status === 200).map((a) => String(a.body.request_id));
 }
 
+/** Requests refused with `overloaded`, as the gateways' `/metrics` count them. */
+async function overloadedCounted(gateways: readonly TestGateway[]): Promise<number> {
+  const texts = await Promise.all(
+    gateways.map(async (gateway) => (await fetch(`${gateway.url}/metrics`)).text()),
+  );
+  const counted = /^sluice_requests_total\{[^}]*outcome="overloaded"[^}]*\} (\d+)$/gm;
+  const counts = texts.flatMap((text) => [...text.matchAll(counted)].map(([, n]) => Number(n)));
+  return counts.reduce((total, count) => total + count, 0);
+}
+
 /** Opens the gate and waits until every admitted request completed. */
 async function completeAll(gateway: TestGateway, requestIds: readonly string[]): Promise<void> {
   opened();
@@ -109,6 +119,7 @@ describe('a burst past limits.queued', () => {
     await Promise.all([learned(first), learned(second)]);
     const admitted = admittedOf(await burst([first, second]));
     expect(admitted).toHaveLength(LIMITS.concurrent + LIMITS.queued);
+    expect(await overloadedCounted([first, second])).toBe(BURST - admitted.length);
     const left = await idsUnder(first.redis.prefix);
     expect([...left].filter((id) => !admitted.includes(id))).toEqual([]);
     await completeAll(second, admitted);
@@ -118,6 +129,7 @@ describe('a burst past limits.queued', () => {
     await using gateway = await startGateway({ apps: [burstApp] });
     const admitted = admittedOf(await burst([gateway]));
     expect(admitted).toHaveLength(LIMITS.concurrent + LIMITS.queued);
+    expect(await overloadedCounted([gateway])).toBe(BURST - admitted.length);
     await completeAll(gateway, admitted);
   });
 });
