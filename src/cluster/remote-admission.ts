@@ -3,52 +3,59 @@ import { resolveLimits } from '../dispatch/load-counters.js';
 import type { QueueEntry } from '../dispatch/request-queue.js';
 import type { DefaultLimits, Submission, TrackedRequest } from '../dispatch/tracked-request.js';
 import { SluiceError } from '../errors/sluice-error.js';
-import type { RemoteQueue } from './remote-dispatcher.js';
+import type { AdmissionBounds } from '../redis/bull-admission.js';
 
 /** What decides whether a Redis gateway takes a request. */
 export interface Admission {
-  readonly closing: boolean;
   readonly submission: Submission;
-  readonly queue: Pick<RemoteQueue, 'laneDepth' | 'laneRunning'>;
   readonly defaultLimits: DefaultLimits | undefined;
   /** Runs of an app the workers can hold at once, as they last announced. */
   readonly capacityOf: (appId: string) => number;
 }
 
 /**
- * Why a request may not be queued, or `undefined` when it may: 503 while shutting down
- * (children of running parents still may), 429 past the endpoint's `queued` limit counted
- * over every gateway. As in memory mode, a request that can start at once (nothing
- * waiting, the endpoint under its `concurrent` limit and the app under the workers'
- * capacity) is always admitted, even with `queued: 0`.
+ * 503 while shutting down, or `undefined`: children of running parents are still taken,
+ * as they may let their parents finish.
  *
  * @example
- * const refusal = await refusalOf({ closing, submission, queue, defaultLimits, capacityOf });
+ * const refusal = closingRefusal(closing, submission);
  * if (refusal) throw refusal;
  */
-export async function refusalOf(admission: Admission): Promise<SluiceError | undefined> {
-  const { submission } = admission;
-  const retry = { retryAfterSeconds: RETRY_AFTER_SECONDS };
-  if (admission.closing && submission.view !== 'child')
-    return new SluiceError('app_unavailable', SHUTTING_DOWN, retry);
-  const limits = resolveLimits(submission.endpoint.limits, admission.defaultLimits);
-  if (limits.queued === Infinity) return undefined;
-  const lane = { appId: submission.app.id, endpoint: submission.endpoint.path };
-  const waiting = await admission.queue.laneDepth(lane);
-  if (waiting < limits.queued) return undefined;
-  if (waiting === 0 && (await startsAtOnce(admission, limits.concurrent))) return undefined;
-  return new SluiceError('overloaded', 'Too many requests are waiting for this endpoint', retry);
+export function closingRefusal(closing: boolean, submission: Submission): SluiceError | undefined {
+  if (!closing || submission.view === 'child') return undefined;
+  return new SluiceError('app_unavailable', SHUTTING_DOWN, {
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
+  });
 }
 
-/** Whether a request of this endpoint would start at once: room under both limits. */
-async function startsAtOnce(admission: Admission, concurrent: number): Promise<boolean> {
-  const { app } = admission.submission;
-  const lanes = [...app.endpoints.keys()].map((endpoint) => ({ appId: app.id, endpoint }));
-  const running = await Promise.all(lanes.map((lane) => admission.queue.laneRunning(lane)));
-  const endpointRunning =
-    running[lanes.findIndex((lane) => lane.endpoint === admission.submission.endpoint.path)] ?? 0;
-  const appRunning = running.reduce((total, count) => total + count, 0);
-  return endpointRunning < concurrent && appRunning < admission.capacityOf(app.id);
+/**
+ * The bounds the shared queue checks as it lists a request, counted over every gateway
+ * and worker in one Redis step: a lane takes a request while fewer wait than its free run
+ * slots (under the endpoint's `concurrent` limit and the workers' capacity for the app)
+ * plus its `queued` limit. So, as in memory mode, a request that can start at once is
+ * always admitted, even with `queued: 0`, and no burst passes `concurrent + queued`.
+ *
+ * @example
+ * const bounds = admissionBounds({ submission, defaultLimits, capacityOf });
+ * if (!(await queue.enqueueAdmitted(entry, { bounds }))) throw overloaded();
+ */
+export function admissionBounds(admission: Admission): AdmissionBounds {
+  const { app, endpoint } = admission.submission;
+  const limits = resolveLimits(endpoint.limits, admission.defaultLimits);
+  const appLanes = [...app.endpoints.keys()].map((path) => ({ appId: app.id, endpoint: path }));
+  return { ...limits, capacity: admission.capacityOf(app.id), appLanes };
+}
+
+/**
+ * The answer to a request its endpoint has no room for: 429 `overloaded`, retry in 1 s.
+ *
+ * @example
+ * throw overloaded();
+ */
+export function overloaded(): SluiceError {
+  return new SluiceError('overloaded', 'Too many requests are waiting for this endpoint', {
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
+  });
 }
 
 /**

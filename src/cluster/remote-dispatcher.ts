@@ -20,18 +20,17 @@ import { DEFAULT_WEBHOOK_POLICY, type WebhookPolicy } from '../dispatch/webhook-
 import type { EventLog, RequestRecord } from '../events/event-log.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
+import type { AdmittedEnqueue } from '../redis/bull-admission.js';
 import type { Lane } from '../redis/bull-lane-name.js';
 import { ClusterAttachments } from './cluster-attachments.js';
-import { queueEntryOf, refusalOf } from './remote-admission.js';
+import { admissionBounds, closingRefusal, overloaded, queueEntryOf } from './remote-admission.js';
 import { endLost, endRemotely, type EndingParts, type RemoteEnding } from './remote-endings.js';
 import type { RunStates, StateChange } from './run-states.js';
 
-/** The queue as a remote dispatcher uses it: the port, and the depth of one endpoint. */
-export type RemoteQueue = Pick<RequestQueue, 'enqueue' | 'remove' | 'position' | 'depth'> & {
-  /** Requests of one endpoint waiting to start, on every gateway. */
-  laneDepth(lane: Lane): Promise<number>;
-  /** Requests of one endpoint running, on every worker. */
-  laneRunning(lane: Lane): Promise<number>;
+/** The queue as a remote dispatcher uses it: the port, and an enqueue within limits. */
+export type RemoteQueue = Pick<RequestQueue, 'remove' | 'position' | 'depth'> & {
+  /** Enqueues unless the endpoint is full over every gateway (`false`: nothing kept). */
+  enqueueAdmitted(entry: QueueEntry, admission: AdmittedEnqueue): Promise<boolean>;
 };
 
 /** What a {@link RemoteDispatcher} needs. */
@@ -123,7 +122,7 @@ export class RemoteDispatcher implements RequestDispatch {
 
   async submit(submission: Submission): Promise<Submitted> {
     const lane = { appId: submission.app.id, endpoint: submission.endpoint.path };
-    await this.admit(submission, lane);
+    this.refuseWhileClosing(submission, lane);
     const record: RequestRecord = {
       requestId: randomUUID(),
       ...lane,
@@ -132,10 +131,7 @@ export class RemoteDispatcher implements RequestDispatch {
     };
     const tracked = this.submitted.add(record, submission);
     try {
-      await this.options.eventLog.create(record);
-      const { cancelOnDisconnect, webhookUrl } = submission;
-      await this.options.states.create(record.requestId, { cancelOnDisconnect, webhookUrl });
-      await this.options.queue.enqueue(queueEntryOf(tracked));
+      await this.admitAndEnqueue(tracked);
     } catch (error) {
       this.submitted.drop(record.requestId);
       const { eventLog, logger } = this.options;
@@ -211,18 +207,31 @@ export class RemoteDispatcher implements RequestDispatch {
     await this.aftermath.webhooksSettled();
   }
 
-  private async admit(submission: Submission, lane: Lane): Promise<void> {
-    const view = { ...lane, view: submission.view ?? 'sync' };
-    const refusal = await refusalOf({
-      closing: this.closing,
-      submission,
-      queue: this.options.queue,
-      defaultLimits: this.options.defaultLimits,
-      capacityOf: this.options.capacityOf ?? (() => Infinity),
-    });
+  private refuseWhileClosing(submission: Submission, lane: Lane): void {
+    const refusal = closingRefusal(this.closing, submission);
     if (!refusal) return;
-    this.observer.refused(view, refusal.code);
+    this.observer.refused({ ...lane, view: submission.view ?? 'sync' }, refusal.code);
     throw refusal;
+  }
+
+  /**
+   * Reserves the request's place within its endpoint's limits, over every gateway in one
+   * Redis step, then creates its log and state, then queues it: a request refused with
+   * 429 leaves nothing behind.
+   */
+  private async admitAndEnqueue(tracked: RequestLifecycle): Promise<void> {
+    const { record, submission } = tracked;
+    const { defaultLimits, capacityOf = () => Infinity } = this.options;
+    const bounds = admissionBounds({ submission, defaultLimits, capacityOf });
+    const prepare = async () => {
+      await this.options.eventLog.create(record);
+      const { cancelOnDisconnect, webhookUrl } = submission;
+      await this.options.states.create(record.requestId, { cancelOnDisconnect, webhookUrl });
+    };
+    if (await this.options.queue.enqueueAdmitted(queueEntryOf(tracked), { bounds, prepare }))
+      return;
+    this.observer.refused(observed(tracked), 'overloaded');
+    throw overloaded();
   }
 
   /** The start timeout passed while this gateway saw the request queued. */

@@ -42,3 +42,39 @@ if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
 end
 return redis.call('GET', KEYS[2]) == ARGV[2] and 1 or 0
 `);
+
+/**
+ * Lists a new request only if its lane has room, in the same step: the check of the
+ * limits and the write it guards are one script, so simultaneous requests on any number
+ * of gateways never pass a limit together. KEYS: records hash, the sorted sets (every
+ * lane, the app's, the lane's), then the BullMQ active lists whose runs count against
+ * the app's capacity, the lane's own first. ARGV: request id, record JSON, score, then
+ * the bounds `queued`, `concurrent`, `capacity` (-1 for none).
+ *
+ * Room: the lane's run slots free now (under `concurrent` and the app's `capacity`),
+ * plus `queued`. Listed requests fill the free slots first, as they will start at once;
+ * a run BullMQ just made active is still listed until its worker unlists it, and counts
+ * once. 1 when listed (or when this very call already listed it), 0 when the id is
+ * taken, -1 when the lane is full.
+ */
+export const ADMIT_SCRIPT = new LuaScript(`
+local existing = redis.call('HGET', KEYS[1], ARGV[1])
+if existing then return existing == ARGV[2] and 1 or 0 end
+local function room(limit, used)
+  if limit < 0 then return math.huge end
+  return limit - used
+end
+local laneRunning = redis.call('LLEN', KEYS[5])
+local appRunning = laneRunning
+for index = 6, #KEYS do appRunning = appRunning + redis.call('LLEN', KEYS[index]) end
+local waiting = redis.call('ZCARD', KEYS[4])
+for _, id in ipairs(redis.call('LRANGE', KEYS[5], 0, -1)) do
+  if redis.call('ZSCORE', KEYS[4], id) then waiting = waiting - 1 end
+end
+local concurrent = room(tonumber(ARGV[5]), laneRunning)
+local free = math.max(0, math.min(concurrent, room(tonumber(ARGV[6]), appRunning)))
+if waiting >= free + room(tonumber(ARGV[4]), 0) then return -1 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+for index = 2, 4 do redis.call('ZADD', KEYS[index], ARGV[3], ARGV[1]) end
+return 1
+`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueEntry } from '../dispatch/request-queue.js';
-import { FORGET_SCRIPT, LIST_SCRIPT, UNLIST_SCRIPT } from './bull-index-scripts.js';
+import { boundArgument, type AdmissionBounds, type AdmissionOutcome } from './bull-admission.js';
+import { ADMIT_SCRIPT, FORGET_SCRIPT, LIST_SCRIPT, UNLIST_SCRIPT } from './bull-index-scripts.js';
 import { indexScore } from './bull-priority.js';
 import { laneName, type Lane } from './bull-lane-name.js';
 import type { RedisHub } from './redis-hub.js';
@@ -44,13 +45,27 @@ export class BullIndex {
    * removed, while the sorted sets hold only what waits.
    */
   async list(entry: QueueEntry): Promise<boolean> {
-    const counter = await this.hub.command.incr(this.hub.key('queue-index', 'counter'));
-    const { request: _payload, ...listed } = entry;
-    const score = indexScore(entry.priority, counter);
-    const record: IndexRecord = { score, entry: listed, listedAt: Date.now() };
+    const { record, score } = await this.recordOf(entry);
     const keys = [this.recordsKey, ...this.setsOf(entry)];
-    const args = [entry.requestId, JSON.stringify(record), score];
-    return (await LIST_SCRIPT.run(this.hub.command, keys, args)) === 1;
+    return (await LIST_SCRIPT.run(this.hub.command, keys, [entry.requestId, record, score])) === 1;
+  }
+
+  /**
+   * Lists a new entry, as {@link list} does, only if its lane has room within `bounds`,
+   * checked in the same script. `runningKeys`: the BullMQ active lists of the app's lanes,
+   * the entry's own lane first.
+   */
+  async admit(
+    entry: QueueEntry,
+    admission: { readonly bounds: AdmissionBounds; readonly runningKeys: readonly string[] },
+  ): Promise<AdmissionOutcome> {
+    const { record, score } = await this.recordOf(entry);
+    const { queued, concurrent, capacity } = admission.bounds;
+    const bounds = [queued, concurrent, capacity].map(boundArgument);
+    const keys = [this.recordsKey, ...this.setsOf(entry), ...admission.runningKeys];
+    const args = [entry.requestId, record, score, ...bounds];
+    const outcome = await ADMIT_SCRIPT.run(this.hub.command, keys, args);
+    return outcome === 1 ? 'admitted' : outcome === 0 ? 'taken' : 'full';
   }
 
   /** Lists a known request again at its first place (its run was lost and is retried). */
@@ -156,6 +171,18 @@ export class BullIndex {
         if (record !== null) yield (JSON.parse(record) as IndexRecord).entry;
       if (ids.length < PAGE_SIZE) return;
     }
+  }
+
+  /**
+   * A new entry's record (JSON) and score, behind its priority. The record holds an INCR
+   * counter, so it is unique per call: a re-sent script tells its own listing by it.
+   */
+  private async recordOf(entry: QueueEntry): Promise<{ record: string; score: number }> {
+    const counter = await this.hub.command.incr(this.hub.key('queue-index', 'counter'));
+    const { request: _payload, ...listed } = entry;
+    const score = indexScore(entry.priority, counter);
+    const record: IndexRecord = { score, entry: listed, listedAt: Date.now() };
+    return { record: JSON.stringify(record), score };
   }
 
   private setsOf(lane: Lane): string[] {

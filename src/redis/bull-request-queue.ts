@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
+import type { AdmittedEnqueue } from './bull-admission.js';
 import { BullIndex } from './bull-index.js';
 import { laneName, type Lane } from './bull-lane-name.js';
 import { BullLanes } from './bull-lanes.js';
@@ -11,6 +12,7 @@ import type { BullQueueOptions } from './bull-queue-options.js';
 import type { RedisHub } from './redis-hub.js';
 
 export type { BullQueueOptions } from './bull-queue-options.js';
+export type { AdmissionBounds, AdmittedEnqueue } from './bull-admission.js';
 
 // A lane can hand out jobs whose retries ran out; each is failed and the next one tried.
 const MAX_CLAIMS_PER_LANE = 100;
@@ -66,23 +68,33 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
   }
 
   readonly enqueue = async (entry: QueueEntry): Promise<void> => {
-    checkPriority(entry.priority);
-    checkJobId(entry.requestId);
-    if (!(await this.index.list(entry)))
-      throw new TypeError(`Request ${entry.requestId} is already queued`);
-    try {
-      await this.lanes.queue(entry).add('request', entry, {
-        jobId: entry.requestId,
-        priority: bullPriority(entry.priority),
-        removeOnComplete: true,
-        removeOnFail: true,
-      });
-    } catch (error) {
-      await this.index.unlist(entry);
-      await this.index.forget(entry.requestId);
-      throw error;
-    }
-    await this.index.announce(entry.appId);
+    checkEntry(entry);
+    if (!(await this.index.list(entry))) throw alreadyQueued(entry);
+    await this.addJob(entry);
+  };
+
+  /**
+   * Enqueues an entry only if its lane has room within `admission.bounds`, counted over
+   * every gateway and worker: the check and the listing are one Redis script, so no burst
+   * passes the bounds. `false` when the lane is full: then nothing of the entry is kept.
+   * Between the listing and the BullMQ job, `admission.prepare` runs (no worker can take
+   * the entry yet); when it or the job fails, the place is given back.
+   *
+   * @example
+   * const bounds = { queued: 3, concurrent: 2, capacity: 4, appLanes: [lane] };
+   * if (!(await queue.enqueueAdmitted(entry, { bounds }))) throw overloaded();
+   */
+  readonly enqueueAdmitted = async (
+    entry: QueueEntry,
+    admission: AdmittedEnqueue,
+  ): Promise<boolean> => {
+    checkEntry(entry);
+    const runningKeys = this.runningKeysOf(entry, admission.bounds.appLanes);
+    const outcome = await this.index.admit(entry, { bounds: admission.bounds, runningKeys });
+    if (outcome === 'taken') throw alreadyQueued(entry);
+    if (outcome === 'full') return false;
+    await this.addJob(entry, admission.prepare);
+    return true;
   };
 
   readonly take = async (
@@ -116,9 +128,6 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
 
   /** Entries of one lane waiting to start, on every gateway. */
   readonly laneDepth = (lane: Lane): Promise<number> => this.index.laneDepth(lane);
-
-  /** Entries of one lane taken and not yet settled (running), on every worker. */
-  readonly laneRunning = (lane: Lane): Promise<number> => this.lanes.queue(lane).getActiveCount();
 
   readonly drain = async (): Promise<QueueEntry[]> => {
     const drained: QueueEntry[] = [];
@@ -209,6 +218,31 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
     return this.close();
   }
 
+  /** Adds a listed entry's BullMQ job (after `prepare`), or gives its place back. */
+  private async addJob(entry: QueueEntry, prepare?: () => Promise<void>): Promise<void> {
+    try {
+      await prepare?.();
+      await this.lanes.queue(entry).add('request', entry, {
+        jobId: entry.requestId,
+        priority: bullPriority(entry.priority),
+        removeOnComplete: true,
+        removeOnFail: true,
+      });
+    } catch (error) {
+      // Should this fail too, the reconciler drops the listing once it is orphanAfterMs old.
+      await this.index.unlist(entry);
+      await this.index.forget(entry.requestId);
+      throw error;
+    }
+    await this.index.announce(entry.appId);
+  }
+
+  /** The BullMQ active lists of the app's lanes, `lane`'s own first. */
+  private runningKeysOf(lane: Lane, appLanes: readonly Lane[]): string[] {
+    const others = appLanes.filter((other) => laneName(other) !== laneName(lane));
+    return [lane, ...others].map((each) => this.lanes.queue(each).toKey('active'));
+  }
+
   private async claim(lane: Lane): Promise<QueueEntry | undefined> {
     for (let attempt = 0; attempt < MAX_CLAIMS_PER_LANE; attempt++) {
       const token = randomUUID();
@@ -224,6 +258,15 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
     }
     return undefined;
   }
+}
+
+function checkEntry(entry: QueueEntry): void {
+  checkPriority(entry.priority);
+  checkJobId(entry.requestId);
+}
+
+function alreadyQueued(entry: QueueEntry): TypeError {
+  return new TypeError(`Request ${entry.requestId} is already queued`);
 }
 
 function checkJobId(requestId: string): void {

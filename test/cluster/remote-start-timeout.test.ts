@@ -33,12 +33,13 @@ function racingQueue(
   const removed: string[] = [];
   const { queue } = parts;
   return {
-    enqueue: async (entry: QueueEntry) => {
-      await queue.enqueue(entry);
-      if (!race) return;
+    enqueueAdmitted: async (entry: QueueEntry, admission) => {
+      const admitted = await queue.enqueueAdmitted(entry, admission);
+      if (!race || !admitted) return admitted;
       const seen = dispatch!.nextChange(AbortSignal.timeout(5_000));
       await race(entry.requestId);
       await seen; // this gateway has heard of the move
+      return admitted;
     },
     remove: (requestId) => {
       removed.push(requestId);
@@ -46,8 +47,6 @@ function racingQueue(
     },
     position: (requestId) => queue.position(requestId),
     depth: () => queue.depth(),
-    laneDepth: (lane) => queue.laneDepth(lane),
-    laneRunning: (lane) => queue.laneRunning(lane),
     removed,
   };
 }
