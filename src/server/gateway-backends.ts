@@ -5,14 +5,12 @@ import { DEFAULT_WEBHOOK_POLICY } from '../dispatch/webhook-delivery.js';
 import type { EventLog } from '../events/event-log.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
 import type { RedisModeOptions } from '../cluster/redis-backends.js';
-import { openRedisGateway } from '../cluster/redis-gateway.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { AppRoutes } from './app-routes.js';
 import type { GatewayOptions } from './create-gateway.js';
 import type { GatewayMetrics } from './metrics.js';
 
-/** Where a gateway's requests are kept and run. */
 /** What the backends report to and route by. */
 export interface BackendSources {
   readonly logger: Logger;
@@ -22,6 +20,7 @@ export interface BackendSources {
 
 const DEFAULT_CANCEL_GRACE_MS = 5_000;
 
+/** Where a gateway's requests are kept and run. */
 export interface Backends {
   readonly eventLog: EventLog;
   readonly runtime: Runtime;
@@ -65,15 +64,17 @@ export function memoryBackends(
 
 /**
  * Redis mode: the shared log, queue and request states, and the apps the workers publish.
+ * Loaded only when asked for, so a memory-mode gateway never loads ioredis or BullMQ.
  *
  * @example
  * const backends = await redisBackends(options.redis, options, { logger, routes, metrics });
  */
-export function redisBackends(
+export async function redisBackends(
   redis: RedisModeOptions,
   options: GatewayOptions,
   { logger, routes, metrics }: BackendSources,
 ): Promise<Backends> {
+  const { openRedisGateway } = await import('../cluster/redis-gateway.js');
   return openRedisGateway({
     redis,
     apps: options.apps,
