@@ -1,7 +1,13 @@
 import type { ConformanceHarness } from '../events/conformance/conformance-harness.js';
 import type { QueueEntry, RequestQueue } from './request-queue.js';
 
-/** Builds a fresh, empty queue of the backend under test; released by `await using`. */
+/**
+ * Builds a fresh, empty queue of the backend under test; released by `await using`.
+ *
+ * @example
+ * const create: QueueFactory = () =>
+ *   Promise.resolve(Object.assign(new MemoryRequestQueue(), { [Symbol.asyncDispose]: async () => {} }));
+ */
 export type QueueFactory = () => Promise<RequestQueue & AsyncDisposable>;
 
 let counter = 0;

@@ -3,7 +3,15 @@ import { toAsciiJson } from '../ascii-json.js';
 import type { EventLog, EventLogLimits, RequestRecord } from '../event-log.js';
 import type { LoggedEvent, NewEvent } from '../event-types.js';
 
-/** Makes a fresh, empty backend with the given limits; `cleanup` must also work after `close`. */
+/**
+ * Makes a fresh, empty backend with the given limits; `cleanup` must also work after `close`.
+ *
+ * @example
+ * const makeLog: MakeEventLog = (limits) => {
+ *   const log = new MemoryEventLog(limits);
+ *   return Promise.resolve({ log, cleanup: () => log.close() });
+ * };
+ */
 export type MakeEventLog = (
   limits?: Partial<EventLogLimits>,
 ) => Promise<{ log: EventLog; cleanup: () => Promise<void> }>;

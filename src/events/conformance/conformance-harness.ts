@@ -1,6 +1,9 @@
 /**
  * The few matchers a conformance suite checks with; every test runner's `expect` has them
  * (vitest's and jest's satisfy this interface as they are).
+ *
+ * @example
+ * harness.expect(await log.lookup(requestId)).toMatchObject({ state: 'live', lastSeq: 1 });
  */
 export interface ConformanceAssertion {
   readonly not: ConformanceAssertion;
