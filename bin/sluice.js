@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The CLI entry: register tsx so users' TypeScript app files load directly, then run the
-// built CLI, or its TypeScript sources in a checkout that has not been built.
-import { existsSync } from 'node:fs';
+// built CLI; a checkout whose src/ changed after its last build runs the TypeScript sources
+// instead, so it never runs stale code.
 import { register } from 'tsx/esm/api';
+import { isBuildCurrent } from './build-freshness.js';
 
 register();
-const built = new URL('../dist/cli/main.js', import.meta.url);
-await import(existsSync(built) ? built.href : new URL('../src/cli/main.ts', import.meta.url).href);
+const root = new URL('../', import.meta.url);
+const cli = isBuildCurrent(root) ? 'dist/cli/main.js' : 'src/cli/main.ts';
+await import(new URL(cli, root).href);

@@ -1,50 +1,252 @@
-import { describe, expect, it } from 'vitest';
-import * as sluice from '../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { typeExportsOf } from './support/entry-exports.js';
 
-describe('the public API', () => {
-  it('exports exactly these names (a change here is an API change: review it)', () => {
-    expect(Object.keys(sluice).sort()).toMatchInlineSnapshot(`
-      [
-        "BullRequestQueue",
-        "DEFAULT_COLLECTIVE_TIMEOUT_MS",
-        "DEFAULT_EVENT_LOG_LIMITS",
-        "DEFAULT_PREFIX",
-        "DEFAULT_WEBHOOK_POLICY",
-        "DistributedRunner",
-        "DistributedWorker",
-        "ERROR_STATUS",
-        "EVENT_TYPES",
-        "InlineRuntime",
-        "MemoryEventLog",
-        "MemoryRequestQueue",
-        "RedisEventLog",
-        "RedisHub",
-        "SluiceError",
-        "createCollectives",
-        "createGateway",
-        "createMemoryTransports",
-        "createRuntime",
-        "createThrottle",
-        "defineApp",
-        "encodePreview",
-        "encodeSseComment",
-        "encodeSseFrame",
-        "encodeSseFrames",
-        "groupForWrites",
-        "handleStrayErrors",
-        "httpStatusOf",
-        "isApp",
-        "isErrorCode",
-        "isRetryable",
-        "isSupersedable",
-        "isTerminal",
-        "nextBatch",
-        "readCursor",
-        "soloCollectives",
-        "startWorkerNode",
-        "toAsciiJson",
-        "toSluiceError",
-      ]
+/** Each entry point of package.json `exports`, by the file it is built from. */
+const ENTRY_FILES = {
+  sluice: 'src/index.ts',
+  'sluice/server': 'src/server/index.ts',
+  'sluice/redis': 'src/cluster/index.ts',
+  'sluice/client': 'src/client/index.ts',
+  'sluice/protocol': 'src/protocol.ts',
+} as const;
+
+type Entry = keyof typeof ENTRY_FILES;
+
+let typeExports: Map<string, string[]>;
+
+beforeAll(() => {
+  typeExports = typeExportsOf(Object.values(ENTRY_FILES));
+}, 120_000);
+
+/** An entry's public API: the values it exports at runtime, and the types it exports. */
+async function surfaceOf(entry: Entry) {
+  const module = (await import(/* @vite-ignore */ entry)) as Record<string, unknown>;
+  return { values: Object.keys(module).sort(), types: typeExports.get(ENTRY_FILES[entry]) };
+}
+
+// A change in any of these snapshots is an API change: review it.
+describe('the public API by entry point', () => {
+  it('sluice: writing apps', async () => {
+    expect(await surfaceOf('sluice')).toMatchInlineSnapshot(`
+      {
+        "types": [
+          "App",
+          "AppId",
+          "AppOptions",
+          "CollectiveOptions",
+          "EndpointDefinition",
+          "EndpointLimits",
+          "ErrorCode",
+          "EventType",
+          "FieldError",
+          "Isolation",
+          "LogLevel",
+          "MapOptions",
+          "MapTarget",
+          "Placement",
+          "PreviewOptions",
+          "PreviewPayload",
+          "PreviewSource",
+          "RawImage",
+          "ReduceOperation",
+          "Reducible",
+          "RootedCollectiveOptions",
+          "RunContext",
+          "RunFunction",
+          "RunResult",
+          "SluiceErrorOptions",
+          "StarmapOptions",
+          "Throttle",
+          "ThrottleOptions",
+          "TypedArray",
+        ],
+        "values": [
+          "DistributedWorker",
+          "SluiceError",
+          "createThrottle",
+          "defineApp",
+          "encodePreview",
+        ],
+      }
+    `);
+  });
+
+  it('sluice/server: serving apps', async () => {
+    expect(await surfaceOf('sluice/server')).toMatchInlineSnapshot(`
+      {
+        "types": [
+          "AppStatus",
+          "ChildRuns",
+          "ChildTarget",
+          "Collectives",
+          "CreateCollectivesOptions",
+          "DefaultLimits",
+          "DistributedRunnerOptions",
+          "Gateway",
+          "GatewayOptions",
+          "GroupCollectives",
+          "ListenOptions",
+          "MemoryTransportOptions",
+          "RankTransport",
+          "ReplicaStatus",
+          "RequestDispatch",
+          "RequestProgress",
+          "RunnerCallOptions",
+          "RunnerEvent",
+          "Runtime",
+          "RuntimeApp",
+          "RuntimeJob",
+          "RuntimeOverrides",
+          "ServedEndpoint",
+          "WebhookBody",
+          "WebhookPolicy",
+        ],
+        "values": [
+          "DEFAULT_COLLECTIVE_TIMEOUT_MS",
+          "DEFAULT_WEBHOOK_POLICY",
+          "DistributedRunner",
+          "InlineRuntime",
+          "createCollectives",
+          "createGateway",
+          "createMemoryTransports",
+          "createRuntime",
+          "handleStrayErrors",
+          "isApp",
+          "soloCollectives",
+        ],
+      }
+    `);
+  });
+
+  it('sluice/redis: scale-out', async () => {
+    expect(await surfaceOf('sluice/redis')).toMatchInlineSnapshot(`
+      {
+        "types": [
+          "BullQueueOptions",
+          "RedisBackendOptions",
+          "RedisEventLogOptions",
+          "RedisModeOptions",
+          "WorkerNode",
+          "WorkerNodeOptions",
+        ],
+        "values": [
+          "BullRequestQueue",
+          "DEFAULT_PREFIX",
+          "RedisEventLog",
+          "RedisHub",
+          "startWorkerNode",
+        ],
+      }
+    `);
+  });
+
+  it('sluice/client: calling apps', async () => {
+    expect(await surfaceOf('sluice/client')).toMatchInlineSnapshot(`
+      {
+        "types": [
+          "AppCatalog",
+          "AppIdOf",
+          "AttachOptions",
+          "CallOptions",
+          "CancelOptions",
+          "ClientOptions",
+          "DefaultCallOptions",
+          "EndpointCallOptions",
+          "ErrorBody",
+          "ErrorCode",
+          "ErrorData",
+          "FieldError",
+          "InputOf",
+          "LogData",
+          "OutputOf",
+          "PreviewData",
+          "ProgressData",
+          "ProgressFacts",
+          "ProgressState",
+          "RetryOptions",
+          "SluiceClient",
+          "SseMessage",
+          "StreamEvent",
+          "StreamEventType",
+          "TrackedEvent",
+          "TrackedStatus",
+        ],
+        "values": [
+          "EventStream",
+          "SluiceError",
+          "SseDecoder",
+          "createClient",
+          "formatDuration",
+          "formatRate",
+          "isSluiceError",
+          "progressFacts",
+          "startProgress",
+          "trackEvent",
+        ],
+      }
+    `);
+  });
+
+  it('sluice/protocol: writing a backend or a client of the wire protocol', async () => {
+    expect(await surfaceOf('sluice/protocol')).toMatchInlineSnapshot(`
+      {
+        "types": [
+          "AppendOptions",
+          "AppendRefusal",
+          "AppendResult",
+          "ConformanceAssertion",
+          "ConformanceHarness",
+          "CursorOptions",
+          "ErrorBody",
+          "ErrorCode",
+          "ErrorPayload",
+          "EventBatch",
+          "EventLog",
+          "EventLogLimits",
+          "EventType",
+          "FieldError",
+          "ImagePayload",
+          "LogLevel",
+          "LogPayload",
+          "LoggedEvent",
+          "MakeEventLog",
+          "NewEvent",
+          "PreviewPayload",
+          "ProgressPayload",
+          "QueueEntry",
+          "QueueFactory",
+          "QueuedRequest",
+          "RequestLookup",
+          "RequestQueue",
+          "RequestRecord",
+          "StreamEvent",
+          "SupersedableEventType",
+          "TerminalEventType",
+        ],
+        "values": [
+          "DEFAULT_EVENT_LOG_LIMITS",
+          "ERROR_STATUS",
+          "EVENT_TYPES",
+          "MemoryEventLog",
+          "MemoryRequestQueue",
+          "SluiceError",
+          "describeEventLogConformance",
+          "describeRequestQueueConformance",
+          "encodeSseComment",
+          "encodeSseFrame",
+          "encodeSseFrames",
+          "groupForWrites",
+          "httpStatusOf",
+          "isErrorCode",
+          "isRetryable",
+          "isSupersedable",
+          "isTerminal",
+          "nextBatch",
+          "readCursor",
+          "toAsciiJson",
+          "toSluiceError",
+        ],
+      }
     `);
   });
 });

@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import type * as Sharp from 'sharp';
 import type { PreviewPayload } from '../events/event-types.js';
 
 /** Raw pixels, row-major, 8 bits per channel. */
@@ -26,13 +26,28 @@ function checkRawImage(image: RawImage): void {
   }
 }
 
-function toSharp(source: PreviewSource): Sharp {
-  if (!isRawImage(source)) return sharp(source);
+type SharpModule = typeof Sharp;
+
+let sharpModule: Promise<SharpModule> | undefined;
+
+/**
+ * sharp loads its native library on first use only: an app that never previews, and every
+ * process that merely imports `sluice`, does not pay for it.
+ */
+function loadSharp(): Promise<SharpModule> {
+  sharpModule ??= import('sharp');
+  return sharpModule;
+}
+
+/**
+ * The arguments of `sharp()`. Raw pixels are copied now, before anything awaits: encoding
+ * finishes later, on another thread, and the app may reuse its buffer.
+ */
+function sharpArguments(source: PreviewSource): [Uint8Array, Sharp.SharpOptions?] {
+  if (!isRawImage(source)) return [source];
   checkRawImage(source);
   const { data, width, height, channels } = source;
-  // A copy: encoding finishes later, on another thread, and the app may reuse its buffer.
-  const pixels = Buffer.from(data);
-  return sharp(pixels, { raw: { width, height, channels } });
+  return [Buffer.from(data), { raw: { width, height, channels } }];
 }
 
 /**
@@ -46,7 +61,9 @@ export async function encodePreview(
   source: PreviewSource,
   quality: number,
 ): Promise<PreviewPayload> {
-  const { data, info } = await toSharp(source)
+  const [input, options] = sharpArguments(source);
+  const { default: sharp } = await loadSharp();
+  const { data, info } = await sharp(input, options)
     .flatten({ background: '#ffffff' })
     .jpeg({ quality })
     .toBuffer({ resolveWithObject: true });

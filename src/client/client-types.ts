@@ -1,46 +1,13 @@
-/** The closed vocabulary of events a sluice stream carries. */
-export type StreamEventType = 'progress' | 'preview' | 'output' | 'log' | 'result' | 'error';
-
-/** Data of a `progress` event. */
-export interface ProgressData {
-  readonly step: number;
-  readonly total: number;
-  readonly message?: string;
-}
-
-/** Data of a `preview` event: an image a page can show (a JPEG data URI by default). */
-export interface PreviewData {
-  readonly image: {
-    readonly url: string;
-    readonly content_type: string;
-    readonly width?: number;
-    readonly height?: number;
-  };
-}
-
-/** Data of a `log` event. */
-export interface LogData {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly message: string;
-  readonly timestamp: string;
-}
-
-/** Data of an `error` event: the request failed. */
-export interface ErrorData {
-  readonly code: string;
-  readonly message: string;
-  readonly retryable: boolean;
-  readonly request_id: string;
-}
-
-/** One event of a stream; `id` is its SSE id, the request's event number (1, 2, 3…). */
-export type StreamEvent<Output = unknown> =
-  | { readonly type: 'progress'; readonly id: number; readonly data: ProgressData }
-  | { readonly type: 'preview'; readonly id: number; readonly data: PreviewData }
-  | { readonly type: 'output'; readonly id: number; readonly data: unknown }
-  | { readonly type: 'log'; readonly id: number; readonly data: LogData }
-  | { readonly type: 'result'; readonly id: number; readonly data: Output }
-  | { readonly type: 'error'; readonly id: number; readonly data: ErrorData };
+// The wire types have one declaration, shared with the server; type-only, so the client
+// loads nothing of it.
+export type {
+  ErrorPayload as ErrorData,
+  EventType as StreamEventType,
+  LogPayload as LogData,
+  PreviewPayload as PreviewData,
+  ProgressPayload as ProgressData,
+  StreamEvent,
+} from '../events/event-types.js';
 
 /** How the client resumes a dropped stream: jittered exponential backoff. */
 export interface RetryOptions {

@@ -54,6 +54,25 @@ export interface ErrorPayload {
 }
 
 /**
+ * One event of a stream as a client reads it: `id` is its SSE id, the request's event
+ * number (1, 2, 3…), and `data` its parsed payload. The server and `sluice/client` share
+ * this one declaration.
+ *
+ * @example
+ * function show(event: StreamEvent<string>): string {
+ *   if (event.type === 'progress') return `${event.data.step}/${event.data.total}`;
+ *   return event.type === 'result' ? event.data : event.type;
+ * }
+ */
+export type StreamEvent<Output = unknown> =
+  | { readonly type: 'progress'; readonly id: number; readonly data: ProgressPayload }
+  | { readonly type: 'preview'; readonly id: number; readonly data: PreviewPayload }
+  | { readonly type: 'output'; readonly id: number; readonly data: unknown }
+  | { readonly type: 'log'; readonly id: number; readonly data: LogPayload }
+  | { readonly type: 'result'; readonly id: number; readonly data: Output }
+  | { readonly type: 'error'; readonly id: number; readonly data: ErrorPayload };
+
+/**
  * An event as stored in the event log: its number, its type and its payload already
  * serialised as ASCII-only JSON, so every cursor writes the same bytes without
  * serialising again.

@@ -78,9 +78,16 @@ export interface ListenOptions {
   readonly port?: number;
 }
 
-/** A running gateway. */
+/**
+ * A running gateway: its HTTP server stays private; serve with `listen`, stop with `close`.
+ *
+ * @example
+ * const gateway = await createGateway({ apps: [textApp] });
+ * const url = await gateway.listen({ port: 8000 });
+ * gateway.apps().map((app) => app.id); // ['demo/text']
+ * await gateway.close();
+ */
 export interface Gateway {
-  readonly fastify: FastifyInstance;
   readonly dispatcher: RequestDispatch;
   readonly eventLog: EventLog;
   readonly runtime: Runtime;
@@ -216,7 +223,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   void context.runtime.start();
   await fastify.ready();
   return {
-    fastify,
     dispatcher: context.dispatcher,
     eventLog: context.eventLog,
     runtime: context.runtime,

@@ -8,14 +8,12 @@ import { processMemoryBudget } from '../events/process-memory-budget.js';
 import type { EventLog } from '../events/event-log.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
 import type { RedisModeOptions } from '../cluster/redis-backends.js';
-import { openRedisGateway } from '../cluster/redis-gateway.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { AppRoutes } from './app-routes.js';
 import type { GatewayOptions } from './create-gateway.js';
 import type { GatewayMetrics } from './metrics.js';
 
-/** Where a gateway's requests are kept and run. */
 /** What the backends report to and route by. */
 export interface BackendSources {
   readonly logger: Logger;
@@ -32,6 +30,7 @@ function configuredBudget(options: GatewayOptions): MemoryBudget {
   return budget;
 }
 
+/** Where a gateway's requests are kept and run. */
 export interface Backends {
   readonly eventLog: EventLog;
   readonly runtime: Runtime;
@@ -77,16 +76,18 @@ export function memoryBackends(
 
 /**
  * Redis mode: the shared log, queue and request states, and the apps the workers publish.
+ * Loaded only when asked for, so a memory-mode gateway never loads ioredis or BullMQ.
  *
  * @example
  * const backends = await redisBackends(options.redis, options, { logger, routes, metrics });
  */
-export function redisBackends(
+export async function redisBackends(
   redis: RedisModeOptions,
   options: GatewayOptions,
   { logger, routes, metrics }: BackendSources,
 ): Promise<Backends> {
   configuredBudget(options); // here it bounds only the local worker's unappended buffers
+  const { openRedisGateway } = await import('../cluster/redis-gateway.js');
   return openRedisGateway({
     redis,
     apps: options.apps,

@@ -1,7 +1,8 @@
 import { MemoryRequestQueue } from '../../src/dispatch/memory-request-queue.js';
-import { describeRequestQueue } from './request-queue-conformance.js';
+import { describeRequestQueueConformance } from 'sluice/protocol';
+import { describe, expect, it } from 'vitest';
 
-describeRequestQueue('memory', () =>
+describeRequestQueueConformance({ describe, it, expect }, 'memory', () =>
   Promise.resolve(
     Object.assign(new MemoryRequestQueue(), { [Symbol.asyncDispose]: () => Promise.resolve() }),
   ),

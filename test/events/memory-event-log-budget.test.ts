@@ -9,7 +9,7 @@ import {
   newRecord,
   outputEvent,
   resultEvent,
-} from './conformance/conformance-fixtures.js';
+} from '../../src/events/conformance/conformance-fixtures.js';
 
 const KIB = 1024;
 /** About 10 KiB of events: ten outputs of 1 KiB. */

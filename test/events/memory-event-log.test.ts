@@ -5,10 +5,10 @@ import {
   newRecord,
   outputEvent,
   resultEvent,
-} from './conformance/conformance-fixtures.js';
-import { describeEventLogConformance } from './event-log-conformance.js';
+} from '../../src/events/conformance/conformance-fixtures.js';
+import { describeEventLogConformance } from 'sluice/protocol';
 
-describeEventLogConformance('memory', (limits) => {
+describeEventLogConformance({ describe, it, expect }, 'memory', (limits) => {
   const log = new MemoryEventLog(limits);
   return Promise.resolve({ log, cleanup: () => log.close() });
 });

@@ -5,7 +5,7 @@ import { BullRequestQueue } from '../../src/redis/bull-request-queue.js';
 import { laneName } from '../../src/redis/bull-lane-name.js';
 import { MAX_PRIORITY } from '../../src/redis/bull-priority.js';
 import { RedisHub } from '../../src/redis/redis-hub.js';
-import { describeRequestQueue } from '../dispatch/request-queue-conformance.js';
+import { describeRequestQueueConformance } from 'sluice/protocol';
 import { deletePrefix, redisUrl, uniquePrefix } from '../support/redis.js';
 import {
   deployment,
@@ -16,7 +16,7 @@ import {
   type Instance,
 } from './bull-queue-fixtures.js';
 
-describeRequestQueue('bullmq', async () => {
+describeRequestQueueConformance({ describe, it, expect }, 'bullmq', async () => {
   const prefix = uniquePrefix();
   const hub = await RedisHub.connect({ url: redisUrl(), prefix });
   const queue = new BullRequestQueue(hub);

@@ -6,7 +6,7 @@ import {
   outputEvent,
   readAll,
   resultEvent,
-} from '../events/conformance/conformance-fixtures.js';
+} from '../../src/events/conformance/conformance-fixtures.js';
 import { deletePrefix, redisUrl, uniquePrefix } from '../support/redis.js';
 
 describe('the Redis event log fences older attempts', () => {

@@ -2,7 +2,11 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { RedisEventLog } from '../../src/redis/redis-event-log.js';
 import { RedisHub } from '../../src/redis/redis-hub.js';
-import { newRecord, outputEvent, resultEvent } from '../events/conformance/conformance-fixtures.js';
+import {
+  newRecord,
+  outputEvent,
+  resultEvent,
+} from '../../src/events/conformance/conformance-fixtures.js';
 import { startRedisServer } from '../support/redis-server.js';
 
 describe('the Redis event log writes', () => {

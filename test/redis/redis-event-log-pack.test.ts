@@ -13,7 +13,7 @@ import {
   progressEvent,
   readAll,
   resultEvent,
-} from '../events/conformance/conformance-fixtures.js';
+} from '../../src/events/conformance/conformance-fixtures.js';
 import { deletePrefix, redisUrl, uniquePrefix } from '../support/redis.js';
 
 async function openRedisLog() {

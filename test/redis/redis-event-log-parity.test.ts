@@ -4,7 +4,11 @@ import type { NewEvent } from '../../src/events/event-types.js';
 import { MemoryEventLog } from '../../src/events/memory-event-log.js';
 import { RedisEventLog } from '../../src/redis/redis-event-log.js';
 import { RedisHub } from '../../src/redis/redis-hub.js';
-import { newRecord, readAll, resultEvent } from '../events/conformance/conformance-fixtures.js';
+import {
+  newRecord,
+  readAll,
+  resultEvent,
+} from '../../src/events/conformance/conformance-fixtures.js';
 import { deletePrefix, redisUrl, uniquePrefix } from '../support/redis.js';
 
 /** A memory log and a Redis log with the same limits, each with the same request. */

@@ -8,7 +8,7 @@ import {
   previewEvent,
   progressEvent,
   resultEvent,
-} from '../events/conformance/conformance-fixtures.js';
+} from '../../src/events/conformance/conformance-fixtures.js';
 
 const sizeOf = (event: { json: string }) => event.json.length + 32;
 

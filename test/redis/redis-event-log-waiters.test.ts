@@ -5,7 +5,7 @@ import {
   createRequest,
   outputEvent,
   settlesWithin,
-} from '../events/conformance/conformance-fixtures.js';
+} from '../../src/events/conformance/conformance-fixtures.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { DEADLINE_MS, PENDING_MS, openLogOn } from './private-log.js';
 

@@ -15,8 +15,8 @@ import {
   progressEvent,
   readAll,
   resultEvent,
-} from '../events/conformance/conformance-fixtures.js';
-import { describeEventLogConformance } from '../events/event-log-conformance.js';
+} from '../../src/events/conformance/conformance-fixtures.js';
+import { describeEventLogConformance } from 'sluice/protocol';
 import { deletePrefix, redisUrl, uniquePrefix } from '../support/redis.js';
 
 async function openRedisLog(limits?: Partial<EventLogLimits>, options?: RedisEventLogOptions) {
@@ -31,7 +31,7 @@ async function openRedisLog(limits?: Partial<EventLogLimits>, options?: RedisEve
   return { hub, log, prefix, cleanup, [Symbol.asyncDispose]: cleanup };
 }
 
-describeEventLogConformance('redis', openRedisLog);
+describeEventLogConformance({ describe, it, expect }, 'redis', openRedisLog);
 
 async function keysOf(hub: RedisHub, requestId: string): Promise<string[]> {
   const [, keys] = await hub.command.scan(

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import type { NewEvent } from '../../../src/events/event-types.js';
+import type { NewEvent } from '../event-types.js';
 import {
   appendAccepted,
   createRequest,
@@ -14,6 +13,7 @@ import {
   seqsOf,
   type MakeEventLog,
 } from './conformance-fixtures.js';
+import type { ConformanceHarness } from './conformance-harness.js';
 
 function outputs(count: number): NewEvent[] {
   return Array.from({ length: count }, (_, index) => outputEvent({ index }));
@@ -26,7 +26,8 @@ function mixedEventsEndingWithResult(count: number): NewEvent[] {
   return [...events, resultEvent({ count })];
 }
 
-export function describeReadConformance(makeLog: MakeEventLog): void {
+export function describeReadConformance(harness: ConformanceHarness, makeLog: MakeEventLog): void {
+  const { describe, it, expect } = harness;
   describe('read', () => {
     it('answers undefined for an unknown request', async () => {
       await using opened = await openLog(makeLog);

@@ -1,6 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { DEFAULT_EVENT_LOG_LIMITS, type EventLog } from '../../../src/events/event-log.js';
-import type { NewEvent } from '../../../src/events/event-types.js';
+import { DEFAULT_EVENT_LOG_LIMITS, type EventLog } from '../event-log.js';
+import type { NewEvent } from '../event-types.js';
 import {
   appendAccepted,
   appendEach,
@@ -16,6 +15,7 @@ import {
   seqsOf,
   type MakeEventLog,
 } from './conformance-fixtures.js';
+import type { ConformanceHarness } from './conformance-harness.js';
 
 function paddedProgress(step: number, bytes: number): NewEvent {
   return {
@@ -51,7 +51,8 @@ async function fillUntilRefused(
   return { accepted: 1000, reason: undefined };
 }
 
-export function describeCapsConformance(makeLog: MakeEventLog): void {
+export function describeCapsConformance(harness: ConformanceHarness, makeLog: MakeEventLog): void {
+  const { describe, it, expect } = harness;
   describe('caps', () => {
     it('reports the caps and retention it enforces, defaults filled in', async () => {
       await using opened = await openLog(makeLog, { maxEvents: 7, retentionMs: 1_234 });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import type { EventLog } from '../../../src/events/event-log.js';
-import type { NewEvent } from '../../../src/events/event-types.js';
+import type { EventLog } from '../event-log.js';
+import type { NewEvent } from '../event-types.js';
 import {
   appendAccepted,
   createRequest,
@@ -15,6 +14,7 @@ import {
   resultEvent,
   type MakeEventLog,
 } from './conformance-fixtures.js';
+import type { ConformanceHarness } from './conformance-harness.js';
 
 /** Batches with a terminal event that is not their last: one terminal event per request. */
 const MISPLACED_TERMINAL_BATCHES: ReadonlyArray<readonly NewEvent[]> = [
@@ -33,12 +33,20 @@ async function isRefused(append: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-async function expectUnchanged(log: EventLog, requestId: string, lastSeq: number) {
-  expect(await log.lookup(requestId)).toMatchObject({ state: 'live', lastSeq });
-  expect(await readAll(log, requestId)).toHaveLength(lastSeq);
+/** What a refused append must leave unchanged: the lookup and the events stored. */
+async function stateOf(log: EventLog, requestId: string) {
+  return { lookup: await log.lookup(requestId), stored: (await readAll(log, requestId)).length };
 }
 
-export function describeAppendConformance(makeLog: MakeEventLog): void {
+function unchangedAt(lastSeq: number) {
+  return { lookup: { state: 'live', lastSeq }, stored: lastSeq };
+}
+
+export function describeAppendConformance(
+  harness: ConformanceHarness,
+  makeLog: MakeEventLog,
+): void {
+  const { describe, it, expect } = harness;
   describe('append', () => {
     it('numbers events 1..n in order across batches', async () => {
       await using opened = await openLog(makeLog);
@@ -110,7 +118,7 @@ export function describeAppendConformance(makeLog: MakeEventLog): void {
       await appendAccepted(opened.log, requestId, [outputEvent('before')]);
       for (const batch of MISPLACED_TERMINAL_BATCHES) {
         expect(await isRefused(() => opened.log.append(requestId, batch))).toBe(true);
-        await expectUnchanged(opened.log, requestId, 1);
+        expect(await stateOf(opened.log, requestId)).toMatchObject(unchangedAt(1));
       }
     });
 
@@ -124,7 +132,7 @@ export function describeAppendConformance(makeLog: MakeEventLog): void {
         }).not.toThrow();
         await pending?.catch(() => undefined);
       }
-      await expectUnchanged(opened.log, requestId, 0);
+      expect(await stateOf(opened.log, requestId)).toMatchObject(unchangedAt(0));
     });
   });
 }

@@ -1,6 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import type { EventLog } from '../../../src/events/event-log.js';
-import type { LoggedEvent, NewEvent } from '../../../src/events/event-types.js';
+import type { EventLog } from '../event-log.js';
+import type { LoggedEvent, NewEvent } from '../event-types.js';
 import {
   appendAccepted,
   createRequest,
@@ -14,6 +13,7 @@ import {
   resultEvent,
   type MakeEventLog,
 } from './conformance-fixtures.js';
+import type { ConformanceHarness } from './conformance-harness.js';
 
 /** A run's events: seqs 2, 5, 7, 8, 10, 11 and 12 are the ones a reader that is behind gets. */
 const RUN_EVENTS: readonly NewEvent[] = [
@@ -42,7 +42,11 @@ async function appendRun(log: EventLog, requestId: string): Promise<void> {
   await appendAccepted(log, requestId, RUN_EVENTS.slice(9));
 }
 
-export function describeSupersessionConformance(makeLog: MakeEventLog): void {
+export function describeSupersessionConformance(
+  harness: ConformanceHarness,
+  makeLog: MakeEventLog,
+): void {
+  const { describe, it, expect } = harness;
   describe('supersession', () => {
     it('gives a reader that is behind the latest progress and preview, and all else', async () => {
       await using opened = await openLog(makeLog);

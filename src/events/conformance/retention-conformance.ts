@@ -1,5 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
-import { readCursor } from '../../../src/events/read-cursor.js';
+import { readCursor } from '../read-cursor.js';
 import {
   appendAccepted,
   createRequest,
@@ -9,12 +8,17 @@ import {
   settlesWithin,
   type MakeEventLog,
 } from './conformance-fixtures.js';
+import { eventually, type ConformanceHarness } from './conformance-harness.js';
 
 const RETENTION_MS = 100;
 /** Retention plus a backend's sweep period (the memory backend sweeps once a second). */
 const EXPIRY_DEADLINE_MS = 2_500;
 
-export function describeRetentionConformance(makeLog: MakeEventLog): void {
+export function describeRetentionConformance(
+  harness: ConformanceHarness,
+  makeLog: MakeEventLog,
+): void {
+  const { describe, it, expect } = harness;
   describe('retention', () => {
     it('expires an ended request after retentionMs, and never a live one', async () => {
       await using opened = await openLog(makeLog, { retentionMs: RETENTION_MS });
@@ -25,12 +29,9 @@ export function describeRetentionConformance(makeLog: MakeEventLog): void {
       await appendAccepted(log, ended, [outputEvent('a'), resultEvent('done')]);
       expect(await log.lookup(ended)).toMatchObject({ state: 'ended', lastSeq: 2 });
 
-      await vi.waitFor(
+      await eventually(
         async () => expect(await log.lookup(ended)).toMatchObject({ state: 'expired' }),
-        {
-          timeout: EXPIRY_DEADLINE_MS,
-          interval: 25,
-        },
+        EXPIRY_DEADLINE_MS,
       );
       expect(await log.read(ended, 0, 10)).toBeUndefined();
       const signal = AbortSignal.timeout(EXPIRY_DEADLINE_MS);

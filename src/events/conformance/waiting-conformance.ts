@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   appendAccepted,
   createRequest,
@@ -9,13 +8,18 @@ import {
   settlesWithin,
   type MakeEventLog,
 } from './conformance-fixtures.js';
+import type { ConformanceHarness } from './conformance-harness.js';
 
 /** How long a wait that should stay pending is watched. */
 const PENDING_MS = 30;
 /** How long a wait that should resolve may take (a remote backend polls or blocks). */
 const WAKE_MS = 1_000;
 
-export function describeWaitingConformance(makeLog: MakeEventLog): void {
+export function describeWaitingConformance(
+  harness: ConformanceHarness,
+  makeLog: MakeEventLog,
+): void {
+  const { describe, it, expect } = harness;
   describe('waitForEvents and close', () => {
     it('resolves at once when an event after the seq exists', async () => {
       await using opened = await openLog(makeLog);

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
-import { toAsciiJson } from '../../../src/events/ascii-json.js';
-import type { EventLog, EventLogLimits, RequestRecord } from '../../../src/events/event-log.js';
-import type { LoggedEvent, NewEvent } from '../../../src/events/event-types.js';
+import { toAsciiJson } from '../ascii-json.js';
+import type { EventLog, EventLogLimits, RequestRecord } from '../event-log.js';
+import type { LoggedEvent, NewEvent } from '../event-types.js';
 
-/** Makes a fresh, empty backend with the given limits; `cleanup` must also work after `close`. */
+/**
+ * Makes a fresh, empty backend with the given limits; `cleanup` must also work after `close`.
+ *
+ * @example
+ * const makeLog: MakeEventLog = (limits) => {
+ *   const log = new MemoryEventLog(limits);
+ *   return Promise.resolve({ log, cleanup: () => log.close() });
+ * };
+ */
 export type MakeEventLog = (
   limits?: Partial<EventLogLimits>,
 ) => Promise<{ log: EventLog; cleanup: () => Promise<void> }>;
@@ -124,7 +131,7 @@ export async function readAll(
   for (;;) {
     const batch = await log.read(requestId, position, batchSize);
     if (!batch) throw new Error('The log answered undefined: unknown or expired');
-    expect(batch.events.length).toBeLessThanOrEqual(batchSize);
+    if (batch.events.length > batchSize) throw new Error('The log answered more than asked');
     collected.push(...batch.events);
     if (batch.ended || batch.lastSeq <= position) return collected;
     position = batch.lastSeq;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
 import {
   appendAccepted,
   createRequest,
@@ -11,8 +10,13 @@ import {
   resultEvent,
   type MakeEventLog,
 } from './conformance-fixtures.js';
+import type { ConformanceHarness } from './conformance-harness.js';
 
-export function describeLookupConformance(makeLog: MakeEventLog): void {
+export function describeLookupConformance(
+  harness: ConformanceHarness,
+  makeLog: MakeEventLog,
+): void {
+  const { describe, it, expect } = harness;
   describe('create and lookup', () => {
     it('answers unknown for an id it never saw', async () => {
       await using opened = await openLog(makeLog);

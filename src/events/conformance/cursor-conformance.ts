@@ -1,8 +1,7 @@
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
-import type { EventLog } from '../../../src/events/event-log.js';
-import type { LoggedEvent, NewEvent } from '../../../src/events/event-types.js';
-import { readCursor } from '../../../src/events/read-cursor.js';
+import type { EventLog } from '../event-log.js';
+import type { LoggedEvent, NewEvent } from '../event-types.js';
+import { readCursor } from '../read-cursor.js';
 import {
   appendAccepted,
   createRequest,
@@ -16,6 +15,7 @@ import {
   seqsOf,
   type MakeEventLog,
 } from './conformance-fixtures.js';
+import type { ConformanceHarness } from './conformance-harness.js';
 
 /** Bounds every cursor, so that a lost wake-up fails an assertion rather than the timeout. */
 const CURSOR_DEADLINE_MS = 5_000;
@@ -83,7 +83,11 @@ function lastSeqOfType(events: readonly LoggedEvent[], type: LoggedEvent['type']
   return events.filter((event) => event.type === type).at(-1)?.seq ?? 0;
 }
 
-export function describeCursorConformance(makeLog: MakeEventLog): void {
+export function describeCursorConformance(
+  harness: ConformanceHarness,
+  makeLog: MakeEventLog,
+): void {
+  const { describe, it, expect } = harness;
   describe('concurrent cursors', () => {
     it('delivers identical full sequences to many cursors while a writer appends', async () => {
       await using opened = await openLog(makeLog);

@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import type { QueueEntry, RequestQueue } from '../../src/dispatch/request-queue.js';
+import type { ConformanceHarness } from '../events/conformance/conformance-harness.js';
+import type { QueueEntry, RequestQueue } from './request-queue.js';
 
-/** Builds a fresh, empty queue of the backend under test; released by `await using`. */
+/**
+ * Builds a fresh, empty queue of the backend under test; released by `await using`.
+ *
+ * @example
+ * const create: QueueFactory = () =>
+ *   Promise.resolve(Object.assign(new MemoryRequestQueue(), { [Symbol.asyncDispose]: async () => {} }));
+ */
 export type QueueFactory = () => Promise<RequestQueue & AsyncDisposable>;
 
 let counter = 0;
@@ -22,12 +28,23 @@ async function takeAll(queue: RequestQueue): Promise<string[]> {
 }
 
 /**
- * The queue port's conformance suite: every backend runs it with its own factory.
+ * Registers the conformance suite of the `RequestQueue` port: every backend runs it, with
+ * the test runner passed in as `harness` and a factory of fresh, empty queues.
  *
  * @example
- * describeRequestQueue('memory', async () => Object.assign(new MemoryRequestQueue(), { [Symbol.asyncDispose]: async () => {} }));
+ * import { describe, expect, it } from 'vitest';
+ * import { describeRequestQueueConformance } from 'sluice/protocol';
+ *
+ * describeRequestQueueConformance({ describe, it, expect }, 'my queue', async () =>
+ *   Object.assign(new MyQueue(), { [Symbol.asyncDispose]: async () => {} }),
+ * );
  */
-export function describeRequestQueue(backend: string, create: QueueFactory): void {
+export function describeRequestQueueConformance(
+  harness: ConformanceHarness,
+  backend: string,
+  create: QueueFactory,
+): void {
+  const { describe, it, expect } = harness;
   describe(`request queue conformance: ${backend}`, () => {
     it('takes higher priorities first, FIFO within a priority', async () => {
       await using queue = await create();
