@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
-import type { QueueCaps } from '../runtime/event-writer.js';
+import type { EventSink, QueueCaps } from '../runtime/event-writer.js';
 import type { EventLog, RequestRecord } from '../events/event-log.js';
-import { isTerminal, type NewEvent } from '../events/event-types.js';
+import { isTerminal } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { RunControl } from '../runtime/run-control.js';
@@ -302,19 +302,10 @@ export class Dispatcher implements RequestDispatch {
   }
 
   private async execute(request: RequestLifecycle, control: RunControl): Promise<void> {
-    const { eventLog, runtime, caps, logger } = this.options;
+    const { runtime, caps, logger } = this.options;
     const { record, submission } = request;
     const { requestId } = record;
-    let first = true;
-    const sink = (events: readonly NewEvent[]) => {
-      if (first) {
-        first = false;
-        this.observer.firstEvent(observed(request), (Date.now() - record.createdAt) / 1000);
-      }
-      // The run ends when its terminal event is written, before this dispatcher hears of it.
-      if (events.some((event) => isTerminal(event.type))) request.markEnding();
-      return eventLog.append(requestId, events);
-    };
+    const sink = this.sinkOf(request);
     const childRuns = this.childRunsFor(record);
     await runToEnd({
       requestId,
@@ -328,6 +319,21 @@ export class Dispatcher implements RequestDispatch {
     this.load.run(record, -1);
     await this.finish(request);
     this.schedulePump();
+  }
+
+  /** Where a run writes: the log, timing its first event and its end. */
+  private sinkOf(request: RequestLifecycle): EventSink {
+    const { record } = request;
+    let first = true;
+    return (events) => {
+      if (first) {
+        first = false;
+        this.observer.firstEvent(observed(request), (Date.now() - record.createdAt) / 1000);
+      }
+      // The run ends when its terminal event is written, before this dispatcher hears of it.
+      if (events.some((event) => isTerminal(event.type))) request.markEnding();
+      return this.options.eventLog.append(record.requestId, events);
+    };
   }
 
   /** Ends a queued request with an error, if it is still waiting; false when it is not. */
