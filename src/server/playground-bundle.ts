@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 
 /** One bundled file of the playground, served from memory. */
 export interface PlaygroundAsset {
@@ -51,6 +51,8 @@ function contentTypeOf(name: string): string {
  * assets.get('main.js')?.body;
  */
 export async function bundlePlayground(): Promise<PlaygroundAssets> {
+  // esbuild loads with the first bundle, not with the gateway: it is large and only the page needs it.
+  const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: PACKAGE_ROOT,
     entryPoints: { main: 'playground/main.ts', docs: 'playground/docs/main.ts' },
