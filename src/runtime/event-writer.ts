@@ -48,14 +48,15 @@ export class EventWriter {
    * Queues an event; ignored once the run has finished. A queue that reaches the log's caps
    * first drops the progress and preview events a later queued one supersedes (nobody could
    * have read them: latest wins), then refuses, so a run that emits in a tight loop without
-   * ever yielding cannot hold more memory than its log may keep.
+   * ever yielding cannot hold more memory than its log may keep; it refuses too when the
+   * process's memory budget is past its ceiling.
    */
   push(event: Pending): void {
     if (this.closed) return;
     this.queue.push(event);
     if (!(event instanceof Promise)) this.queuedBytes += event.json.length;
     if (this.overCaps()) this.dropSuperseded();
-    if (this.overCaps()) return this.refuse('full');
+    if (this.overCaps() || !this.charge.canGrowTo(this.heldBytes())) return this.refuse('full');
     this.account();
     this.scheduleFlush();
   }
@@ -85,7 +86,11 @@ export class EventWriter {
 
   /** Charges the budget with what is queued now: JSON plus each event's measured overhead. */
   private account(): void {
-    this.charge.set(this.queuedBytes + this.queue.length * BUDGET_BYTES_PER_EVENT);
+    this.charge.set(this.heldBytes());
+  }
+
+  private heldBytes(): number {
+    return this.queuedBytes + this.queue.length * BUDGET_BYTES_PER_EVENT;
   }
 
   private overCaps(): boolean {
