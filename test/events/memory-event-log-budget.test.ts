@@ -49,7 +49,26 @@ describe('MemoryEventLog under a memory budget', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     log.sweep(Date.now());
     expect(await log.lookup(requestId)).toMatchObject({ state: 'expired' });
+    expect(budget.usedBytes).toBe(600); // what remembering its id costs
+    await log.close();
     expect(budget.usedBytes).toBe(0);
+  });
+
+  it('remembers expired ids within a tenth of the budget, forgetting the oldest first', async () => {
+    const budget = new MemoryBudget({ limitBytes: 6_000 * 10 }); // room for 10 ids
+    const log = new MemoryEventLog({ retentionMs: 1 }, budget);
+    const ids: string[] = [];
+    for (let index = 0; index < 12; index++) {
+      const record = newRecord();
+      await log.create(record);
+      await appendAccepted(log, record.requestId, [resultEvent('done')]);
+      ids.push(record.requestId);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    log.sweep(Date.now());
+    expect(await log.lookup(ids[1]!)).toEqual({ state: 'unknown' });
+    expect(await log.lookup(ids[2]!)).toMatchObject({ state: 'expired' });
+    expect(budget.usedBytes).toBe(10 * 600);
     await log.close();
   });
 
