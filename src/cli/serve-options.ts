@@ -36,7 +36,7 @@ export const SERVE_FLAGS_HELP = `Options:
   --max-concurrent <n>         runs at once per endpoint without limits.concurrent (default unbounded)
   --max-queued <n>             waiting requests per endpoint without limits.queued (default unbounded)
   --memory-budget <bytes>      event bytes the process keeps across requests; near it ended requests
-                               are dropped, past it new ones answer 503 (default: half the heap limit)
+                               are dropped, past it new ones answer 503 (default: half of the heap limit less 64 MiB)
   --shutdown-deadline-ms <ms>  on SIGTERM/SIGINT, how long running runs may finish (default 30000)
   --webhook-attempts <n>       webhook deliveries tried before giving up (default 5)
   --webhook-backoff-ms <ms>    wait before the second webhook attempt, doubling after (default 500)

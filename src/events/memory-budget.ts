@@ -9,6 +9,13 @@ export const BUDGET_BYTES_PER_EVENT = 96;
 const DEFAULT_DROP_AT_RATIO = 0.9;
 
 /**
+ * Share of the budget past which even live logs and buffers may not grow: the last line
+ * before the heap itself, for when more runs pour out events at once than the budget
+ * holds. Their appends are refused as if their own caps were reached.
+ */
+const DEFAULT_CEILING_RATIO = 1.25;
+
+/**
  * How long an ended log is kept whatever the budget: its attached clients (a stream, a sync
  * call) read the terminal event within milliseconds, and a queue client polling its status
  * still finds the result.
@@ -21,6 +28,8 @@ export interface MemoryBudgetOptions {
   readonly limitBytes: number;
   /** Share of `limitBytes` past which ended logs are dropped (default 0.9). */
   readonly dropAtRatio?: number;
+  /** Share of `limitBytes` past which live logs and buffers may not grow (default 1.25). */
+  readonly ceilingRatio?: number;
   /** How long an ended log is kept before it may be dropped (default 2 s). */
   readonly dropGraceMs?: number;
   /** The clock, in milliseconds (default `Date.now`). */
@@ -40,6 +49,8 @@ interface Droppable {
  * offered is dropped first (once its grace has passed), until use is back under. Live logs
  * and buffers cannot be dropped (their own caps bound them); while they and the logs still
  * in their grace fill the limit, `exhausted` tells the dispatcher to refuse new requests.
+ * Past `ceilingRatio` of the limit, `hasRoomFor` answers false: the last line that keeps
+ * the process alive when more runs grow at once than the budget holds.
  * Pure bookkeeping: no timers, no I/O; the owner of the logs calls {@link relieve} now and
  * then, so that logs whose grace has passed go even when nothing is being charged.
  *
@@ -53,6 +64,7 @@ export class MemoryBudget {
   private used = 0;
   private limit: number;
   private readonly dropAtRatio: number;
+  private readonly ceilingRatio: number;
   private readonly dropGraceMs: number;
   private readonly now: () => number;
   /** Ended logs, oldest first (a Set keeps insertion order). */
@@ -63,6 +75,7 @@ export class MemoryBudget {
   constructor(options: MemoryBudgetOptions) {
     this.limit = checkedLimit(options.limitBytes);
     this.dropAtRatio = options.dropAtRatio ?? DEFAULT_DROP_AT_RATIO;
+    this.ceilingRatio = options.ceilingRatio ?? DEFAULT_CEILING_RATIO;
     this.dropGraceMs = options.dropGraceMs ?? DEFAULT_DROP_GRACE_MS;
     this.now = options.now ?? Date.now;
   }
@@ -85,6 +98,11 @@ export class MemoryBudget {
   /** Use has reached the limit: new requests must wait until some memory is released. */
   get exhausted(): boolean {
     return this.used >= this.limit;
+  }
+
+  /** Whether `bytes` more may be charged without passing the ceiling (live growth's last line). */
+  hasRoomFor(bytes: number): boolean {
+    return this.used + bytes <= this.limit * this.ceilingRatio;
   }
 
   /** Changes the limit, and drops ended logs at once if use now passes the new one. */
@@ -177,6 +195,11 @@ export class MemoryCharge {
     this.bytes = bytes;
     if (delta > 0) this.budget.charge(delta);
     else this.budget.release(-delta);
+  }
+
+  /** Whether the holder may grow to `bytes` without passing the budget's ceiling. */
+  canGrowTo(bytes: number): boolean {
+    return this.released || bytes <= this.bytes || this.budget.hasRoomFor(bytes - this.bytes);
   }
 
   /** Releases everything charged; later `set` calls do nothing. */

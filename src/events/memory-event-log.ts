@@ -8,12 +8,16 @@ import {
   type RequestLookup,
   type RequestRecord,
 } from './event-log.js';
-import type { MemoryBudget } from './memory-budget.js';
+import type { MemoryBudget, MemoryCharge } from './memory-budget.js';
 import { MemoryRequestLog } from './memory-request-log.js';
 import { processMemoryBudget } from './process-memory-budget.js';
 
 /** How many expired ids are remembered, so that they answer `expired` rather than `unknown`. */
 const TOMBSTONE_CAPACITY = 100_000;
+/** Measured heap cost of one remembered id (its record and map entry), charged to the budget. */
+const TOMBSTONE_BYTES = 600;
+/** Share of the memory budget remembered ids may take: fewer are kept under a small budget. */
+const TOMBSTONE_BUDGET_SHARE = 0.1;
 const SWEEP_INTERVAL_MS = 1_000;
 
 /**
@@ -34,6 +38,7 @@ export class MemoryEventLog implements EventLog {
   private expiryHead = 0;
   /** Expired requests' records, oldest first, so they answer `expired` rather than `unknown`. */
   private readonly tombstones = new Map<string, RequestRecord>();
+  private readonly tombstoneCharge: MemoryCharge;
   /** Ended logs offered to the budget: each one's withdrawal, for when it expires on its own. */
   private readonly droppable = new Map<string, () => void>();
   private readonly sweeper: NodeJS.Timeout;
@@ -44,6 +49,7 @@ export class MemoryEventLog implements EventLog {
     private readonly budget: MemoryBudget = processMemoryBudget(),
   ) {
     this.limits = { ...DEFAULT_EVENT_LOG_LIMITS, ...limits };
+    this.tombstoneCharge = budget.open();
     this.sweeper = setInterval(() => this.sweep(Date.now()), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
@@ -107,6 +113,7 @@ export class MemoryEventLog implements EventLog {
       log.wakeWaiters();
       log.releaseMemory();
     }
+    this.tombstoneCharge.release();
     return Promise.resolve();
   }
 
@@ -144,9 +151,14 @@ export class MemoryEventLog implements EventLog {
     log?.releaseMemory();
     log?.wakeWaiters();
     if (log) this.tombstones.set(requestId, log.record);
-    if (this.tombstones.size > TOMBSTONE_CAPACITY) {
-      const oldest = this.tombstones.keys().next().value;
-      if (oldest !== undefined) this.tombstones.delete(oldest);
+    const capacity = Math.min(
+      TOMBSTONE_CAPACITY,
+      (this.budget.limitBytes * TOMBSTONE_BUDGET_SHARE) / TOMBSTONE_BYTES,
+    );
+    for (const oldest of this.tombstones.keys()) {
+      if (this.tombstones.size <= capacity) break;
+      this.tombstones.delete(oldest);
     }
+    this.tombstoneCharge.set(this.tombstones.size * TOMBSTONE_BYTES);
   }
 }

@@ -15,13 +15,19 @@ const BUDGET_EXTRA_PER_EVENT = BUDGET_BYTES_PER_EVENT - EVENT_OVERHEAD_BYTES;
 /** What the memory budget counts for a log itself: its record, maps and waiters. */
 const BUDGET_PER_LOG = 1024;
 
+/** What a log of `count` events and `bytes` (as the caps count them) charges the budget. */
+function budgetBytes(count: number, bytes: number): number {
+  return BUDGET_PER_LOG + bytes + count * BUDGET_EXTRA_PER_EVENT;
+}
+
 function sizeOf(event: NewEvent): number {
   return event.json.length + EVENT_OVERHEAD_BYTES;
 }
 
 /**
  * One request's events in memory: the state behind {@link MemoryEventLog}. Its size is
- * charged to the process's memory budget as it changes.
+ * charged to the process's memory budget as it changes; an append that would take the
+ * budget past its ceiling is refused (`full`) like one past the log's own caps.
  */
 export class MemoryRequestLog {
   readonly record: RequestRecord;
@@ -109,7 +115,7 @@ export class MemoryRequestLog {
   }
 
   private account(): void {
-    this.charge.set(BUDGET_PER_LOG + this.bytes + this.events.length * BUDGET_EXTRA_PER_EVENT);
+    this.charge.set(budgetBytes(this.events.length, this.bytes));
   }
 
   private number(event: NewEvent): LoggedEvent {
@@ -125,7 +131,9 @@ export class MemoryRequestLog {
   private appendWithinCaps(body: readonly NewEvent[], limits: EventLogLimits): boolean {
     const addedBytes = body.reduce((total, event) => total + sizeOf(event), 0);
     const fits = (count: number, bytes: number) =>
-      count <= limits.maxEvents && bytes <= limits.maxBytes;
+      count <= limits.maxEvents &&
+      bytes <= limits.maxBytes &&
+      this.charge.canGrowTo(budgetBytes(count, bytes));
     if (fits(this.events.length + body.length, this.bytes + addedBytes)) {
       for (const event of body) this.events.push(this.number(event));
       this.bytes += addedBytes;

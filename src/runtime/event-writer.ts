@@ -16,13 +16,14 @@ export interface QueueCaps {
 
 /**
  * Why a writer refused on its own: its buffer of events not yet appended reached a cap
- * (`events` or `bytes`), whatever the log itself still had room for.
+ * (`events` or `bytes`), whatever the log itself still had room for; or holding it would
+ * take the process past its memory budget's ceiling (`budget`).
  */
-export interface BufferFull {
-  readonly kind: 'buffer-full';
-  readonly limit: 'events' | 'bytes';
-  readonly cap: number;
-}
+export type BufferFull =
+  | { readonly kind: 'buffer-full'; readonly limit: 'events' | 'bytes'; readonly cap: number }
+  | { readonly kind: 'buffer-full'; readonly limit: 'budget' };
+
+const BUDGET_FULL: BufferFull = { kind: 'buffer-full', limit: 'budget' };
 
 function isSupersedableEvent(item: Pending): item is NewEvent {
   return !(item instanceof Promise) && isSupersedable(item.type);
@@ -58,7 +59,8 @@ export class EventWriter {
    * Queues an event; ignored once the run has finished. A queue that reaches the log's caps
    * first drops the progress and preview events a later queued one supersedes (nobody could
    * have read them: latest wins), then refuses, so a run that emits in a tight loop without
-   * ever yielding cannot hold more memory than its log may keep.
+   * ever yielding cannot hold more memory than its log may keep; it refuses too when the
+   * process's memory budget is past its ceiling.
    */
   push(event: Pending): void {
     if (this.closed) return;
@@ -66,6 +68,7 @@ export class EventWriter {
     if (!(event instanceof Promise)) this.queuedBytes += event.json.length;
     if (this.overCaps()) this.dropSuperseded();
     if (this.overCaps()) return this.refuse(this.bufferFull());
+    if (!this.charge.canGrowTo(this.heldBytes())) return this.refuse(BUDGET_FULL);
     this.account();
     this.scheduleFlush();
   }
@@ -95,7 +98,11 @@ export class EventWriter {
 
   /** Charges the budget with what is queued now: JSON plus each event's measured overhead. */
   private account(): void {
-    this.charge.set(this.queuedBytes + this.queue.length * BUDGET_BYTES_PER_EVENT);
+    this.charge.set(this.heldBytes());
+  }
+
+  private heldBytes(): number {
+    return this.queuedBytes + this.queue.length * BUDGET_BYTES_PER_EVENT;
   }
 
   private overCaps(): boolean {

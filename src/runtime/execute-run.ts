@@ -114,14 +114,16 @@ function isBufferFull(reason: unknown): reason is BufferFull {
   return (reason as BufferFull | undefined)?.kind === 'buffer-full';
 }
 
+function bufferFullMessage(reason: BufferFull): string {
+  const slow = 'The run emitted faster than its events could be appended';
+  if (reason.limit === 'budget')
+    return `${slow}, and holding more would take the server past its memory budget`;
+  return `${slow}: its buffer of events not yet appended reached its cap of ${reason.cap} ${reason.limit}`;
+}
+
 /** Says which limit filled: the run's buffer of events not yet appended, or the log's caps. */
 function refusalError(reason: unknown, caps: QueueCaps): SluiceError {
-  if (isBufferFull(reason)) {
-    return new SluiceError(
-      'event_log_full',
-      `The run emitted faster than its events could be appended: its buffer of events not yet appended reached its cap of ${reason.cap} ${reason.limit}`,
-    );
-  }
+  if (isBufferFull(reason)) return new SluiceError('event_log_full', bufferFullMessage(reason));
   if (reason === 'full') {
     return new SluiceError(
       'event_log_full',

@@ -59,7 +59,7 @@ export interface GatewayOptions {
   readonly webhook?: Partial<WebhookPolicy>;
   /**
    * Bytes of events the process may keep, across every request: live and ended logs, and
-   * runs' buffers not yet appended (default: half of V8's heap limit). Near it, ended logs
+   * runs' buffers not yet appended (default: half of V8's heap limit less 64 MiB). Near it, ended logs
    * are dropped oldest first; past it, new requests answer 503 `app_unavailable`. The
    * budget is the process's: gateways in one process share it.
    */

@@ -116,6 +116,18 @@ describe('MemoryBudget', () => {
     expect(budget.usedBytes).toBe(300);
   });
 
+  it('has room for growth up to its ceiling, 1.25 times the limit', () => {
+    const budget = new MemoryBudget({ limitBytes: 1_000 });
+    budget.charge(1_200);
+    expect(budget.hasRoomFor(50)).toBe(true);
+    expect(budget.hasRoomFor(51)).toBe(false);
+    const charge = budget.open();
+    charge.set(40); // 1,240 in all: room for 10 more
+    expect(charge.canGrowTo(50)).toBe(true);
+    expect(charge.canGrowTo(51)).toBe(false);
+    expect(charge.canGrowTo(10)).toBe(true); // shrinking always fits
+  });
+
   it('refuses a limit that allows nothing', () => {
     expect(() => new MemoryBudget({ limitBytes: 0 })).toThrow(RangeError);
     expect(() => new MemoryBudget({ limitBytes: Number.NaN })).toThrow(RangeError);

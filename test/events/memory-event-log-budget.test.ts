@@ -49,7 +49,26 @@ describe('MemoryEventLog under a memory budget', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     log.sweep(Date.now());
     expect(await log.lookup(requestId)).toMatchObject({ state: 'expired' });
+    expect(budget.usedBytes).toBe(600); // what remembering its id costs
+    await log.close();
     expect(budget.usedBytes).toBe(0);
+  });
+
+  it('remembers expired ids within a tenth of the budget, forgetting the oldest first', async () => {
+    const budget = new MemoryBudget({ limitBytes: 6_000 * 10 }); // room for 10 ids
+    const log = new MemoryEventLog({ retentionMs: 1 }, budget);
+    const ids: string[] = [];
+    for (let index = 0; index < 12; index++) {
+      const record = newRecord();
+      await log.create(record);
+      await appendAccepted(log, record.requestId, [resultEvent('done')]);
+      ids.push(record.requestId);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    log.sweep(Date.now());
+    expect(await log.lookup(ids[1]!)).toEqual({ state: 'unknown' });
+    expect(await log.lookup(ids[2]!)).toMatchObject({ state: 'expired' });
+    expect(budget.usedBytes).toBe(10 * 600);
     await log.close();
   });
 
@@ -72,14 +91,26 @@ describe('MemoryEventLog under a memory budget', () => {
   });
 
   it('lets live logs pass the budget (their own caps bound them): it is then exhausted', async () => {
-    const budget = new MemoryBudget({ limitBytes: 20 * KIB, dropGraceMs: 0 });
+    const budget = new MemoryBudget({ limitBytes: 30 * KIB, dropGraceMs: 0 }); // ceiling 37.5 KiB
     const log = new MemoryEventLog({}, budget);
     const ended = await endedRequest(log);
     const live = [await liveRequest(log), await liveRequest(log)];
     expect(await log.lookup(ended)).toMatchObject({ state: 'expired' });
-    expect(budget.exhausted).toBe(true);
+    expect(budget.exhausted).toBe(false);
     await appendAccepted(log, live[0]!, TEN_OUTPUTS);
     expect(await log.lookup(live[0]!)).toMatchObject({ state: 'live', lastSeq: 20 });
+    expect(budget.exhausted).toBe(true);
+    await log.close();
+  });
+
+  it('refuses appends past the ceiling (1.25 times the budget) as `full`, but not a terminal event', async () => {
+    const budget = new MemoryBudget({ limitBytes: 20 * KIB, dropGraceMs: 60_000 });
+    const log = new MemoryEventLog({}, budget);
+    const first = await liveRequest(log);
+    const second = await liveRequest(log); // about 24.6 KiB of the 25 KiB ceiling
+    expect(await log.append(second, TEN_OUTPUTS)).toEqual({ accepted: false, reason: 'full' });
+    await appendAccepted(log, first, [resultEvent('done')]);
+    expect(await log.lookup(first)).toMatchObject({ state: 'ended' });
     await log.close();
   });
 
@@ -141,6 +172,21 @@ describe('EventWriter under the process memory budget', () => {
     accept({ accepted: true, lastSeq: 11 });
     await writer.drained();
     expect(budget.usedBytes).toBe(before);
+  });
+
+  it('refuses (`full`) an event that would take the budget past its ceiling', () => {
+    const budget = processMemoryBudget();
+    const limit = budget.limitBytes;
+    budget.setLimit(Math.max(budget.usedBytes, 1) + 4 * KIB); // room for about 4 KiB more
+    try {
+      const refusals: unknown[] = [];
+      const sink = () => new Promise<AppendResult>(() => undefined);
+      const writer = new EventWriter(sink, (reason) => refusals.push(reason));
+      for (const event of TEN_OUTPUTS) writer.push(event);
+      expect(refusals).toEqual(['full']);
+    } finally {
+      budget.setLimit(limit);
+    }
   });
 
   it('releases what it held when the run fails', () => {

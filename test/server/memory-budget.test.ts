@@ -42,10 +42,10 @@ describe('the memory budget of a gateway', () => {
     const earlyResult = `${gateway.url}/queue/test/count/requests/${early.request_id}`;
     await until(async () => (await fetch(earlyResult)).status === 200);
 
-    // One run holds about 330 KiB live: more than the whole budget, which does not stop it.
+    // One run holds about 275 KiB live: more than the whole budget, which does not stop it.
     const holding = await send(`${gateway.url}/budget/hold/stream`, {
       method: 'POST',
-      body: JSON.stringify({ outputs: 300, hold_ms: 1_500 }),
+      body: JSON.stringify({ outputs: 250, hold_ms: 1_500 }),
     });
     const events = readEvents(holding);
     let refused: Response | undefined;
@@ -62,8 +62,8 @@ describe('the memory budget of a gateway', () => {
 
     // The run keeps its own caps: it ends with its result, which its stream receives.
     const received = await events;
-    expect(received.at(-1)).toMatchObject({ event: 'result', data: '{"held":300}' });
-    expect(received).toHaveLength(301);
+    expect(received.at(-1)).toMatchObject({ event: 'result', data: '{"held":250}' });
+    expect(received).toHaveLength(251);
 
     // Once its grace has passed, the ended logs go, oldest first, and requests are taken again.
     await until(async () => (await queueCount(gateway.url)).status === 200, 8_000);
@@ -75,5 +75,22 @@ describe('the memory budget of a gateway', () => {
     expect(holdStream.status).toBe(410);
     expect(await metric(gateway.url, 'sluice_memory_dropped_logs_total')).toBeGreaterThanOrEqual(2);
     expect(await metric(gateway.url, 'sluice_memory_used_bytes')).toBeLessThan(256 * KIB);
+  });
+
+  it('past its ceiling (1.25 times it), refuses a live run’s appends: the run fails, the process lives', async () => {
+    await using gateway = await startGateway({
+      apps: [holdApp, countApp],
+      memoryBudgetBytes: 256 * KIB,
+    });
+    const received = await readEvents(
+      await send(`${gateway.url}/budget/hold/stream`, {
+        method: 'POST',
+        body: JSON.stringify({ outputs: 400, hold_ms: 0 }),
+      }),
+    );
+    const last = received.at(-1)!;
+    expect(last.event).toBe('error');
+    expect(JSON.parse(last.data)).toMatchObject({ code: 'event_log_full' });
+    expect(received.length).toBeLessThan(400);
   });
 });
