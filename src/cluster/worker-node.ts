@@ -54,6 +54,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   });
   const { hub, eventLog, queue, states } = backends;
   const runtime = options.runtime ?? createRuntime(apps);
+  runtime.logTo?.(logger);
   const dispatch = new RemoteDispatcher({
     eventLog,
     queue,
