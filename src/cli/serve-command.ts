@@ -72,15 +72,19 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
   handleStrayErrors(logger);
   const apiKeys = await readKeys(values['keys-file']);
   const apps = await loadApps(positionals);
+  const gatewayOptions = gatewayOptionsOf(values);
   const gateway = await createGateway({
     apps,
     runtime: createRuntime(apps, runtimeOverrides(values)),
     logger,
     apiKeys,
     redis,
-    ...gatewayOptionsOf(values),
+    ...gatewayOptions,
   });
-  stopOnSignals(logger, () => gateway.close());
+  stopOnSignals(logger, () => gateway.close(), {
+    deadlineMs: gatewayOptions.shutdownDeadlineMs ?? 0,
+    holding: () => gateway.dispatcher.activeRuns,
+  });
   const url = await gateway.listen({ host: values.host, port: portOf(values) });
   printUrls(gateway.apps(), url, apiKeys.length > 0);
 }

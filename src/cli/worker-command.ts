@@ -81,7 +81,10 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
     defaultLimits,
     eventLogLimits,
   });
-  stopOnSignals(logger, () => node.close(deadlineMs));
+  stopOnSignals(logger, () => node.close(deadlineMs), {
+    deadlineMs,
+    holding: () => node.holding(),
+  });
   await node.ready;
   const names = apps.map((app) => app.id).join(', ');
   process.stdout.write(

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { repeatedErrors } from '../redis/repeated-errors.js';
 import type { App } from '../app/define-app.js';
 import type { DefaultLimits } from '../dispatch/tracked-request.js';
 import type { EventLogLimits } from '../events/event-log.js';
@@ -62,7 +63,7 @@ export async function openRedisBackends(
       const endpoint = endpointOf(parts, lane);
       return endpoint && (endpoint.limits.concurrent ?? parts.defaultLimits?.concurrent);
     },
-    onError: (error) => parts.logger.warn({ err: error }, 'redis queue'),
+    onError: repeatedErrors(parts.logger, 'redis queue'),
   });
   const states = new RunStates(hub, eventLog.limits.retentionMs);
   return {

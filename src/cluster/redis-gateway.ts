@@ -7,7 +7,13 @@ import { lanesOf, openRedisBackends } from './redis-backends.js';
 import { RemoteCatalog } from './remote-catalog.js';
 import { RemoteDispatcher } from './remote-dispatcher.js';
 import { RemoteRuntime } from './remote-runtime.js';
-import { startWorkerNode, type WorkerNode, type WorkerNodeOptions } from './worker-node.js';
+import { settleWithin } from './settle-within.js';
+import {
+  REDIS_STEP_MS,
+  startWorkerNode,
+  type WorkerNode,
+  type WorkerNodeOptions,
+} from './worker-node.js';
 
 /**
  * What a Redis gateway is built from: a worker node's options (its `apps` are the ones this
@@ -100,7 +106,14 @@ export async function openRedisGateway(options: RedisGatewayOptions): Promise<Re
         // The local worker's runs had the same deadline, counted from the shutdown's start.
         const since = shutdownStartedAt ?? Date.now();
         await node?.close(Math.max(0, since + deadlineMs - Date.now()));
-        await backends.close();
+        const unfinished = dispatcher.handingOver;
+        const closed = await settleWithin(backends.close(), REDIS_STEP_MS);
+        if (!closed) await backends.hub.close(); // Redis is unreachable: drop the connections and what waits on them
+        if (closed && unfinished === 0) return;
+        logger.error(
+          { unfinished },
+          `Redis was unreachable at shutdown: ${unfinished} request(s) accepted here could not be handed over`,
+        );
       },
     };
   } catch (error) {

@@ -74,6 +74,7 @@ export class RemoteDispatcher implements RequestDispatch {
   private depth = 0;
   private depthTimer: NodeJS.Timeout | undefined;
   private closing = false;
+  private entering = 0;
 
   constructor(private readonly options: RemoteDispatcherOptions) {
     this.observer = options.observer ?? NO_OBSERVER;
@@ -120,7 +121,21 @@ export class RemoteDispatcher implements RequestDispatch {
     return this.closing;
   }
 
+  /** Requests accepted here whose enqueue has not completed: lost if the process left now. */
+  get handingOver(): number {
+    return this.entering;
+  }
+
   async submit(submission: Submission): Promise<Submitted> {
+    this.entering++;
+    try {
+      return await this.enter(submission);
+    } finally {
+      this.entering--;
+    }
+  }
+
+  private async enter(submission: Submission): Promise<Submitted> {
     const lane = { appId: submission.app.id, endpoint: submission.endpoint.path };
     this.refuseWhileClosing(submission, lane);
     const record: RequestRecord = {

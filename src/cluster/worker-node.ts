@@ -8,7 +8,14 @@ import type { Runtime } from '../runtime/runtime.js';
 import { lanesOf, openRedisBackends, type RedisModeOptions } from './redis-backends.js';
 import { RemoteDispatcher } from './remote-dispatcher.js';
 import { RemoteWorker } from './remote-worker.js';
+import { settleWithin } from './settle-within.js';
 import { WorkerRegistry } from './worker-registry.js';
+
+/**
+ * How long a shutdown step that needs Redis may take: while Redis is away its commands wait
+ * for ever, and a process asked to stop must still leave.
+ */
+export const REDIS_STEP_MS = 2_000;
 
 /** What {@link startWorkerNode} needs. */
 export interface WorkerNodeOptions {
@@ -30,8 +37,14 @@ export interface WorkerNode {
   readonly ready: Promise<void>;
   /** Takes no more work and leaves the catalog; running runs go on. */
   stopTaking(): Promise<void>;
-  /** Withdraws from the catalog, lets runs finish for up to `deadlineMs`, then closes. */
+  /**
+   * Withdraws from the catalog, lets runs finish for up to `deadlineMs`, then closes. Steps
+   * that need Redis wait at most 2 s each, so it ends soon after the deadline even while
+   * Redis is unreachable; runs it could not hand over are counted in one log line.
+   */
   close(deadlineMs: number): Promise<void>;
+  /** Runs in progress here now, all apps together. */
+  holding(): number;
 }
 
 /**
@@ -54,6 +67,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   });
   const { hub, eventLog, queue, states } = backends;
   const runtime = options.runtime ?? createRuntime(apps);
+  runtime.logTo?.(logger);
   const dispatch = new RemoteDispatcher({
     eventLog,
     queue,
@@ -84,18 +98,32 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   const ready = worker.start().then(() => registry.beat());
   const stopTaking = async () => {
     worker.stopTaking();
-    await registry.withdraw().catch(() => undefined);
+    // Best effort: the heartbeat key expires by itself within 6 s.
+    await settleWithin(registry.withdraw(), REDIS_STEP_MS);
   };
+  const holding = () => apps.reduce((total, app) => total + worker.runningOf(app.id), 0);
   return {
     workerId,
     worker,
     ready,
     stopTaking,
+    holding,
     close: async (deadlineMs) => {
+      const deadline = Date.now() + deadlineMs;
       await stopTaking();
-      await worker.close(deadlineMs);
+      const left = Math.max(0, deadline - Date.now());
+      // Cancelled runs write their terminal events; with Redis away they cannot.
+      await settleWithin(worker.close(left), left + REDIS_STEP_MS);
+      const unfinished = holding();
       await dispatch.shutdown(0);
-      await backends.close(); // stops the stalled checks after the worker's last run
+      // Stops the stalled checks after the worker's last run.
+      const closed = await settleWithin(backends.close(), REDIS_STEP_MS);
+      if (!closed) await hub.close(); // Redis is unreachable: drop the connections and what waits on them
+      if (closed && unfinished === 0) return;
+      logger.error(
+        { unfinished },
+        `Redis was unreachable at shutdown: ${unfinished} running request(s) could not be handed over`,
+      );
     },
   };
 }

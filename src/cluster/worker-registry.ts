@@ -10,9 +10,22 @@ export interface WorkerInfo {
   readonly host: string;
   readonly pid: number;
   /** Per app: the runs it can hold (`null`: unbounded), what it runs now, and its state. */
-  readonly apps: Readonly<
-    Record<string, { capacity: number | null; running: number; state: AppStatus['state'] }>
-  >;
+  readonly apps: Readonly<Record<string, WorkerApp>>;
+}
+
+/** One app on a worker. `error`, the text its failed setup raised, is for keyed `/ready` only. */
+export interface WorkerApp {
+  readonly capacity: number | null;
+  readonly running: number;
+  readonly state: AppStatus['state'];
+  readonly error?: string;
+}
+
+function workerApp(status: AppStatus, capacity: number, running: number): WorkerApp {
+  const entry = { capacity: capacity === Infinity ? null : capacity, running, state: status.state };
+  return status.state === 'failed' && status.error !== undefined
+    ? { ...entry, error: status.error }
+    : entry;
 }
 
 /** What a worker's announcements need. */
@@ -80,16 +93,10 @@ export class WorkerRegistry {
       host: hostname(),
       pid: process.pid,
       apps: Object.fromEntries(
-        apps.map((app) => {
-          const capacity = capacityOf(app.id);
-          const state = statusOf(app.id).state;
-          const entry = {
-            capacity: capacity === Infinity ? null : capacity,
-            running: runningOf(app.id),
-            state,
-          };
-          return [app.id, entry];
-        }),
+        apps.map((app) => [
+          app.id,
+          workerApp(statusOf(app.id), capacityOf(app.id), runningOf(app.id)),
+        ]),
       ),
     };
     const ttl = 3 * (this.announcement.intervalMs ?? DEFAULT_INTERVAL_MS);

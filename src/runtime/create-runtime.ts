@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { appSourceOf } from './app-sources.js';
@@ -78,6 +79,11 @@ class PlacedRuntime implements Runtime {
       return Promise.reject(new SluiceError('not_found', 'The app has no such endpoint'));
     }
     return pool.execute(job);
+  }
+
+  logTo(logger: Logger): void {
+    this.inline.logTo(logger);
+    for (const pool of this.pools.values()) pool.logTo(logger);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
 import type { App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { executeRun, type RunOutcome } from './execute-run.js';
+import type { Logger } from 'pino';
+import { FailureLog } from './failure-log.js';
 import type { AppStatus, Runtime, RuntimeJob } from './runtime.js';
 
 interface SetupState {
@@ -20,6 +22,7 @@ interface SetupState {
  */
 export class InlineRuntime implements Runtime {
   private readonly setups = new Map<string, SetupState>();
+  private readonly failures = new FailureLog();
   private started: Promise<void> | undefined;
 
   /**
@@ -49,6 +52,10 @@ export class InlineRuntime implements Runtime {
     return Promise.resolve();
   }
 
+  logTo(logger: Logger): void {
+    this.failures.logTo(logger);
+  }
+
   execute(job: RuntimeJob): Promise<RunOutcome> {
     void this.start();
     const setup = this.setups.get(job.app.id);
@@ -76,10 +83,9 @@ export class InlineRuntime implements Runtime {
       entry.value = await entry.state;
       entry.status = { state: 'ready' };
     } catch (error) {
-      entry.status = {
-        state: 'failed',
-        error: error instanceof Error ? error.message : String(error),
-      };
+      const text = error instanceof Error ? error.message : String(error);
+      entry.status = { state: 'failed', reason: 'setup failed', error: text };
+      this.failures.record({ appId: app.id, inSetup: true, error });
       entry.state.catch(() => undefined);
     }
   }

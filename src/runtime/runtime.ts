@@ -1,6 +1,13 @@
+import type { Logger } from 'pino';
 import type { RunJob, RunOutcome } from './execute-run.js';
 
-/** One replica of a process app, as `/ready` and `/apps` report it. */
+/** Why an app or replica is down, in words safe for anyone to read (never the app's own error text). */
+export type DownReason = 'setup failed' | 'replica went down';
+
+/**
+ * One replica of a process app, as `/ready` and `/apps` report it. `pids` and `lastError`
+ * are for the operator: open routes leave them out (see `publicStatus`).
+ */
 export interface ReplicaStatus {
   /** The replica's number, 0 to `replicas - 1`. */
   readonly replica: number;
@@ -12,17 +19,24 @@ export interface ReplicaStatus {
   readonly running: number;
   /** How many times it has been restarted. */
   readonly restarts: number;
-  /** Why it last went down, if it has. */
+  /** Why it last went down, if it has: a generic reason. */
+  readonly reason?: DownReason;
+  /** Why it last went down, as raised (the app's setup error may hold secrets). */
   readonly lastError?: string;
 }
 
-/** Where an app stands in its lifecycle, as `/ready` and `/apps` report it. Process apps list their replicas. */
+/**
+ * Where an app stands in its lifecycle, as `/ready` and `/apps` report it. Process apps list
+ * their replicas. A failed app says `reason` to everyone; `error`, the text its setup
+ * raised, is for the operator only.
+ */
 export type AppStatus =
   | { readonly state: 'starting'; readonly replicas?: readonly ReplicaStatus[] }
   | { readonly state: 'ready'; readonly replicas?: readonly ReplicaStatus[] }
   | {
       readonly state: 'failed';
-      readonly error: string;
+      readonly reason: DownReason;
+      readonly error?: string;
       readonly replicas?: readonly ReplicaStatus[];
     };
 
@@ -46,4 +60,10 @@ export interface Runtime {
   execute(job: RuntimeJob): Promise<RunOutcome>;
   /** Stops every replica and releases what the runtime holds. */
   close(): Promise<void>;
+  /**
+   * Where setup failures and replica deaths are logged, once each, with the app, replica
+   * and stack: failures from before the call are written then. Optional for a runtime of
+   * your own.
+   */
+  logTo?(logger: Logger): void;
 }

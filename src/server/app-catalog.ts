@@ -1,5 +1,5 @@
 import type { App } from '../app/define-app.js';
-import type { AppStatus } from '../runtime/runtime.js';
+import type { AppStatus, DownReason, ReplicaStatus } from '../runtime/runtime.js';
 import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
 
 /** One endpoint as `GET /apps` describes it. */
@@ -11,11 +11,42 @@ export interface EndpointEntry {
   readonly urls: { readonly run: string; readonly stream: string; readonly attach: string };
 }
 
+/** A replica as open routes show it: no process ids, no error text. */
+export type PublicReplicaStatus = Omit<ReplicaStatus, 'pids' | 'lastError'>;
+
+/**
+ * An app's status as open routes show it: its state, and a generic reason when it failed.
+ * The app's own error text may hold a connection string or a path: it goes to the log,
+ * and to `/ready` for a caller with a valid API key.
+ */
+export interface PublicAppStatus {
+  readonly state: AppStatus['state'];
+  readonly reason?: DownReason;
+  readonly replicas?: readonly PublicReplicaStatus[];
+}
+
+function publicReplica(replica: ReplicaStatus): PublicReplicaStatus {
+  const { replica: index, state, running, restarts, reason } = replica;
+  return { replica: index, state, running, restarts, ...(reason ? { reason } : {}) };
+}
+
+/**
+ * What anyone may read of an app's status.
+ *
+ * @example
+ * publicStatus({ state: 'failed', reason: 'setup failed', error: 'password=…' }); // { state: 'failed', reason: 'setup failed' }
+ */
+export function publicStatus(status: AppStatus): PublicAppStatus {
+  const reason = status.state === 'failed' ? { reason: status.reason } : {};
+  const replicas = status.replicas ? { replicas: status.replicas.map(publicReplica) } : {};
+  return { state: status.state, ...reason, ...replicas };
+}
+
 /** One app as `GET /apps` describes it. */
 export interface AppEntry {
   readonly id: string;
   readonly description: string | null;
-  readonly status: AppStatus;
+  readonly status: PublicAppStatus;
   readonly endpoints: readonly EndpointEntry[];
 }
 

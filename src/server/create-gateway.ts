@@ -118,6 +118,7 @@ async function buildContext(
   const backends: Backends = options.redis
     ? await redisBackends(options.redis, options, parts)
     : memoryBackends(options, parts);
+  backends.runtime.logTo?.(logger); // setup failures go to the log; probes show a generic reason
   const endpoints = new WeakMap<App, EndpointEntry[]>();
   const endpointsOf = (appId: string) => {
     const app = routes.get(appId);

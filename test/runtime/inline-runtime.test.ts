@@ -75,7 +75,11 @@ describe('InlineRuntime', () => {
     const other = defineApp({ id: 'demo/other', input: z.object({}), run: () => 'fine' });
     const runtime = new InlineRuntime([app, other]);
     await runtime.start();
-    expect(runtime.status(app.id)).toEqual({ state: 'failed', error: 'no GPU found' });
+    expect(runtime.status(app.id)).toEqual({
+      state: 'failed',
+      reason: 'setup failed',
+      error: 'no GPU found',
+    });
     expect(runtime.status(other.id)).toEqual({ state: 'ready' });
     const { job, events } = jobFor(app, 'r1');
     const refusal = await runtime.execute(job).catch((error: unknown) => error);
@@ -103,8 +107,16 @@ describe('InlineRuntime', () => {
     });
     const runtime = new InlineRuntime([throwing, stringly]);
     await runtime.start();
-    expect(runtime.status(throwing.id)).toEqual({ state: 'failed', error: 'bad weights' });
-    expect(runtime.status(stringly.id)).toEqual({ state: 'failed', error: 'out of memory' });
+    expect(runtime.status(throwing.id)).toEqual({
+      state: 'failed',
+      reason: 'setup failed',
+      error: 'bad weights',
+    });
+    expect(runtime.status(stringly.id)).toEqual({
+      state: 'failed',
+      reason: 'setup failed',
+      error: 'out of memory',
+    });
   });
 
   it('starts by itself when a run arrives first', async () => {

@@ -176,7 +176,7 @@ describe('bad requests get a precise error and the server keeps serving', () => 
     expect(ready.body).toMatchObject({
       ready: false,
       apps: {
-        'test/broken-setup': { state: 'failed', error: 'weights file missing' },
+        'test/broken-setup': { state: 'failed', reason: 'setup failed' },
         'test/count': { state: 'ready' },
       },
     });

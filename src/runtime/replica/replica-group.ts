@@ -15,12 +15,19 @@ import {
 } from './replica-protocol.js';
 import { spawnRank } from './spawn-rank.js';
 
+/** Why a replica went down: the error's text (and a setup error's stack), and whether in setup. */
+export interface ReplicaFailure {
+  readonly error: string;
+  readonly inSetup: boolean;
+  readonly stack?: string;
+}
+
 /** What a replica tells its pool. */
 export interface ReplicaGroupEvents {
   /** Every rank has finished `setup`. */
   readonly ready: () => void;
   /** A rank died or failed its setup; every rank is being killed. */
-  readonly down: (failure: { readonly error: string; readonly inSetup: boolean }) => void;
+  readonly down: (failure: ReplicaFailure) => void;
   /** A run's slot is free. */
   readonly freed: () => void;
 }
@@ -153,7 +160,7 @@ export class ReplicaGroup {
       case 'ready':
         return this.rankReady();
       case 'setup-failed':
-        return this.fail(message.error, true);
+        return this.fail(message.error, true, message.stack);
       case 'append':
         return void this.append(message.runId, message.events);
       case 'finished':
@@ -229,7 +236,7 @@ export class ReplicaGroup {
   }
 
   /** Takes the replica down (once): kills every rank and ends every run. */
-  private fail(error: string, inSetup = this.state === 'starting'): void {
+  private fail(error: string, inSetup = this.state === 'starting', stack?: string): void {
     if (this.state === 'down') return;
     this.state = 'down';
     for (const child of this.ranks) child.kill('SIGKILL');
@@ -237,6 +244,6 @@ export class ReplicaGroup {
     for (const run of this.runs.values()) run.lose(lost);
     this.runs.clear();
     for (const { controller } of this.childCalls.values()) controller.abort(lost);
-    this.options.events.down({ error, inSetup });
+    this.options.events.down({ error, inSetup, ...(stack ? { stack } : {}) });
   }
 }

@@ -35,7 +35,8 @@ try {
   for (const message of early.splice(0)) host.receive(message);
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  channel.send({ kind: 'setup-failed', error: message });
+  const stack = error instanceof Error ? error.stack : undefined;
+  channel.send({ kind: 'setup-failed', error: message, ...(stack ? { stack } : {}) });
   process.exitCode = 1;
   process.disconnect();
 }

@@ -3,7 +3,9 @@ import type { RunOutcome } from '../execute-run.js';
 import type { AppStatus, ReplicaStatus, RuntimeJob } from '../runtime.js';
 import type { ResolvedPlacement } from '../placement.js';
 import { terminalErrorEvent } from '../terminal-error.js';
-import { ReplicaGroup } from './replica-group.js';
+import type { Logger } from 'pino';
+import { FailureLog } from '../failure-log.js';
+import { ReplicaGroup, type ReplicaFailure } from './replica-group.js';
 import type { ReplicaTarget } from './replica-protocol.js';
 
 /** One replica's place in the pool, across its restarts. */
@@ -44,6 +46,7 @@ export class ReplicaPool {
   private readonly started: Promise<void>;
   private waiters: Waiter[] = [];
   private closed = false;
+  private readonly failures = new FailureLog();
 
   constructor(
     private readonly options: {
@@ -87,7 +90,7 @@ export class ReplicaPool {
     if (this.slots.some((slot) => slot.state === 'ready')) return { state: 'ready', replicas };
     if (this.crashLooping()) {
       const error = this.slots.find((slot) => slot.lastError)?.lastError ?? 'setup failed';
-      return { state: 'failed', error, replicas };
+      return { state: 'failed', reason: 'setup failed', error, replicas };
     }
     return { state: 'starting', replicas };
   }
@@ -100,6 +103,11 @@ export class ReplicaPool {
     if (group) return group.execute(job);
     if (this.crashLooping()) return Promise.reject(unavailable());
     return this.wait(job);
+  }
+
+  /** Where each replica's setup failure or death is logged, once. */
+  logTo(logger: Logger): void {
+    this.failures.logTo(logger);
   }
 
   async close(): Promise<void> {
@@ -122,7 +130,12 @@ export class ReplicaPool {
       pids: slot.group?.pids ?? [],
       running: slot.group?.load ?? 0,
       restarts: slot.restarts,
-      ...(slot.lastError === undefined ? {} : { lastError: slot.lastError }),
+      ...(slot.lastError === undefined
+        ? {}
+        : {
+            reason: slot.setupFailing ? 'setup failed' : 'replica went down',
+            lastError: slot.lastError,
+          }),
     };
   }
 
@@ -174,6 +187,12 @@ export class ReplicaPool {
     }
   }
 
+  private recordFailure(slot: ReplicaSlot, failure: ReplicaFailure): void {
+    const { error, inSetup, stack } = failure;
+    const appId = targetName(this.options.target);
+    this.failures.record({ appId, replica: slot.index, inSetup, error, stack });
+  }
+
   private launch(slot: ReplicaSlot): void {
     slot.timer = undefined;
     slot.state = 'starting';
@@ -194,10 +213,8 @@ export class ReplicaPool {
     });
   }
 
-  private down(
-    slot: ReplicaSlot,
-    failure: { readonly error: string; readonly inSetup: boolean },
-  ): void {
+  private down(slot: ReplicaSlot, failure: ReplicaFailure): void {
+    if (!this.closed) this.recordFailure(slot, failure);
     slot.group = undefined;
     slot.lastError = failure.error;
     slot.setupFailing = failure.inSetup;
@@ -215,6 +232,10 @@ export class ReplicaPool {
       this.launch(slot);
     }, delay);
   }
+}
+
+function targetName(target: ReplicaTarget): string {
+  return target.kind === 'app' ? target.appId : target.exportName;
 }
 
 function unavailable(): SluiceError {

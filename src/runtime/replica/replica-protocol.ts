@@ -51,7 +51,7 @@ export type ParentMessage =
 /** Messages from a replica process to its parent. */
 export type ReplicaMessage =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'setup-failed'; readonly error: string }
+  | { readonly kind: 'setup-failed'; readonly error: string; readonly stack?: string }
   | { readonly kind: 'append'; readonly runId: number; readonly events: readonly NewEvent[] }
   | { readonly kind: 'finished'; readonly runId: number; readonly error?: WireError }
   | { readonly kind: 'settled'; readonly runId: number }

@@ -12,7 +12,6 @@ import { startGateway, type TestGateway } from '../../support/gateway.js';
 import { readEvents, send } from '../../support/sse-client.js';
 import {
   fixtureUrl,
-  getJson,
   lastData,
   startReplicaGateway,
   streamEvents,
@@ -43,11 +42,9 @@ function runtimeJob(input: unknown) {
 
 const STREAM = '/test/replica-echo/stream';
 
+/** The operator's view (with pids): open probes leave pids out. */
 async function replicaStatus(gateway: TestGateway): Promise<ReplicaStatus> {
-  const { body } = await getJson<{ apps: Record<string, { replicas: ReplicaStatus[] }> }>(
-    `${gateway.url}/ready`,
-  );
-  return body.apps['test/replica-echo']!.replicas[0]!;
+  return Promise.resolve(gateway.runtime.status('test/replica-echo').replicas![0]!);
 }
 
 /** Starts a run that holds until cancelled; resolves with its request id once it has emitted. */

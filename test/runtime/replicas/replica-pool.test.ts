@@ -33,7 +33,9 @@ describe('replica pool', () => {
       [0, 'ready'],
       [1, 'ready'],
     ]);
-    expect(new Set(replicas.map((replica) => replica.pids[0])).size).toBe(2);
+    expect(replicas.every((replica) => !('pids' in replica))).toBe(true);
+    const operatorView = gateway.runtime.status('test/replica-echo').replicas ?? [];
+    expect(new Set(operatorView.map((replica) => replica.pids[0])).size).toBe(2);
     const apps = await getJson<{ apps: Array<{ status: { replicas: ReplicaStatus[] } }> }>(
       `${gateway.url}/apps`,
     );
