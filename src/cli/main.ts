@@ -1,22 +1,24 @@
 #!/usr/bin/env node
-import { callCommand } from './call-command.js';
-import { serveCommand } from './serve-command.js';
-import { workerCommand } from './worker-command.js';
+type Command = (argv: readonly string[]) => Promise<void>;
 
-const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<void>>> = {
-  serve: serveCommand,
-  call: callCommand,
-  worker: workerCommand,
+// Each subcommand loads only when it runs: `call` needs the client alone, and importing
+// the server (Fastify, pino, BullMQ, ioredis, esbuild, prom-client) would cost it seconds.
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  serve: async () => (await import('./serve-command.js')).serveCommand,
+  call: async () => (await import('./call-command.js')).callCommand,
+  worker: async () => (await import('./worker-command.js')).workerCommand,
 };
 
 const [name, ...rest] = process.argv.slice(2);
-const command = name ? COMMANDS[name] : undefined;
-if (!command) {
+const load = name && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+if (!load) {
   process.stderr.write(`Usage: sluice <${Object.keys(COMMANDS).join('|')}> …\n`);
   process.exitCode = 2;
 } else {
   try {
-    await command(rest);
+    await (
+      await load()
+    )(rest);
   } catch (error) {
     process.stderr.write(
       `sluice ${name}: ${error instanceof Error ? error.message : String(error)}\n`,

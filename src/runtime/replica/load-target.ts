@@ -1,5 +1,6 @@
 import { isApp, type App } from '../../app/define-app.js';
 import { isWorkerClass, workerApp } from '../distributed/distributed-worker.js';
+import { importUserModule } from './import-user-module.js';
 import type { ReplicaTarget } from './replica-protocol.js';
 
 /**
@@ -9,7 +10,7 @@ import type { ReplicaTarget } from './replica-protocol.js';
  * const app = await loadTarget({ kind: 'app', moduleUrl, appId: 'demo/text' });
  */
 export async function loadTarget(target: ReplicaTarget): Promise<App> {
-  const exports = (await import(target.moduleUrl)) as Record<string, unknown>;
+  const exports = await importUserModule(target.moduleUrl);
   if (target.kind === 'app') {
     const app = Object.values(exports).find(
       (value): value is App => isApp(value) && value.id === target.appId,
