@@ -3,11 +3,7 @@ import type { ReplicaStatus } from '../../../src/runtime/runtime.js';
 import { groupRanks } from '../../fixtures/group-ranks.js';
 import { until } from '../../support/sse-client.js';
 import type { TestGateway } from '../../support/gateway.js';
-import {
-  lastData,
-  startReplicaGateway,
-  streamEvents,
-} from '../replicas/replica-harness.js';
+import { lastData, startReplicaGateway, streamEvents } from '../replicas/replica-harness.js';
 
 const STREAM = '/test/group-ranks/stream';
 

@@ -10,12 +10,7 @@ import { RunControl } from '../../../src/runtime/run-control.js';
 import { replicaEcho } from '../../fixtures/replica-echo.js';
 import { startGateway, type TestGateway } from '../../support/gateway.js';
 import { readEvents, send } from '../../support/sse-client.js';
-import {
-  fixtureUrl,
-  lastData,
-  startReplicaGateway,
-  streamEvents,
-} from './replica-harness.js';
+import { fixtureUrl, lastData, startReplicaGateway, streamEvents } from './replica-harness.js';
 
 let nextRequest = 1;
 
