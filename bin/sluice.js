@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The CLI entry: register tsx so users' TypeScript app files load directly, then run the
-// built CLI; a checkout whose src/ changed after its last build runs the TypeScript sources
-// instead, so it never runs stale code.
-import { register } from 'tsx/esm/api';
+// The CLI entry: run the built CLI, which registers tsx itself when an app file is
+// TypeScript. A checkout whose src/ changed after its last build runs the TypeScript
+// sources through tsx instead, so it never runs stale code.
 import { isBuildCurrent } from './build-freshness.js';
 
-register();
 const root = new URL('../', import.meta.url);
-const cli = isBuildCurrent(root) ? 'dist/cli/main.js' : 'src/cli/main.ts';
-await import(new URL(cli, root).href);
+if (isBuildCurrent(root)) {
+  await import(new URL('dist/cli/main.js', root).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('src/cli/main.ts', root).href);
+}
