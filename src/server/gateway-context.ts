@@ -16,6 +16,8 @@ export interface GatewayContext {
   readonly dispatcher: RequestDispatch;
   readonly eventLog: EventLog;
   readonly heartbeat: Heartbeat;
+  /** The configured public URL, without a trailing slash (queue answers' URLs start with it). */
+  readonly publicUrl?: string;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly endpointsOf: (appId: string) => readonly EndpointEntry[];
