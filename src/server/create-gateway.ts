@@ -141,7 +141,6 @@ async function buildContext(
     dispatcher: backends.dispatcher,
     eventLog: backends.eventLog,
     heartbeat: new Heartbeat(options.heartbeatMs ?? 15_000),
-    publicUrl: publicUrlOf(options.publicUrl),
     logger,
     metrics,
     endpointsOf,
@@ -201,7 +200,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (!(heartbeatMs >= MIN_HEARTBEAT_MS))
     throw new TypeError(`heartbeatMs must be at least ${MIN_HEARTBEAT_MS}`);
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const context = await buildContext(options, logger);
+  const publicUrl = publicUrlOf(options.publicUrl); // checked before any backend opens
+  const context = { ...(await buildContext(options, logger)), publicUrl };
   const fastifyLogger: FastifyBaseLogger = logger;
   const fastify = Fastify({
     loggerInstance: fastifyLogger,
