@@ -7,6 +7,9 @@ export const SERVE_FLAGS = {
   port: { type: 'string', default: '8000' },
   'keys-file': { type: 'string' },
   'body-limit': { type: 'string' },
+  'request-timeout-ms': { type: 'string' },
+  'min-body-rate': { type: 'string' },
+  'public-url': { type: 'string' },
   'heartbeat-ms': { type: 'string' },
   'cancel-grace-ms': { type: 'string' },
   'retention-ms': { type: 'string' },
@@ -28,6 +31,9 @@ export const SERVE_FLAGS_HELP = `Options:
   --port <port>                port (default 8000; 0 picks a free one)
   --keys-file <file>           API keys, one per line (# starts a comment line); SLUICE_API_KEYS (comma-separated) also works
   --body-limit <bytes>         largest request body (default 10485760)
+  --request-timeout-ms <ms>    a request's headers and body must arrive within this (default 60000; 0: none)
+  --min-body-rate <bytes/s>    slowest average body rate after 5 s (default 1024; 0: none)
+  --public-url <url>           URL clients reach the server at, for queue answers' URLs (default: the listening address)
   --heartbeat-ms <ms>          heartbeat interval of event streams (default 15000)
   --cancel-grace-ms <ms>       how long a run outlives its last client (default 5000)
   --retention-ms <ms>          how long a request's events and result are kept after it ends (default 600000)
@@ -78,6 +84,9 @@ export function gatewayOptionsOf(
 ): Omit<GatewayOptions, 'apps' | 'logger' | 'apiKeys'> {
   return {
     bodyLimitBytes: numberOption(values, 'body-limit'),
+    requestTimeoutMs: numberOption(values, 'request-timeout-ms'),
+    minBodyBytesPerSecond: numberOption(values, 'min-body-rate'),
+    publicUrl: typeof values['public-url'] === 'string' ? values['public-url'] : undefined,
     heartbeatMs: numberOption(values, 'heartbeat-ms'),
     cancelGraceMs: numberOption(values, 'cancel-grace-ms'),
     eventLogLimits: withoutUndefined({

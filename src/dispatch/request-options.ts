@@ -10,8 +10,13 @@ export interface QueueOptions {
 
 /** The largest `x-sluice-priority`, either way: priorities run from -1000 to 1000. */
 export const MAX_PRIORITY = 1000;
-const FAL_PRIORITIES: Readonly<Record<string, number>> = { normal: 0, low: -1 };
+const FAL_PRIORITIES: ReadonlyMap<string, number> = new Map([
+  ['normal', 0],
+  ['low', -1],
+]);
 const MAX_START_TIMEOUT_SECONDS = 24 * 60 * 60;
+/** Decimal digits only: `Number()` would also take `0x10`, `1e3` and ` `. */
+const INTEGER = /^[+-]?\d{1,4}$/;
 
 function headerError(header: string, message: string, type: string): SluiceError {
   return new SluiceError('invalid_input', `${header} ${message}`, {
@@ -20,14 +25,14 @@ function headerError(header: string, message: string, type: string): SluiceError
 }
 
 function single(value: unknown): string | undefined {
-  if (Array.isArray(value)) return single(value[0]);
+  if (Array.isArray(value)) return single(value[0] as unknown);
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 function parsePriority(headers: Readonly<Record<string, unknown>>): number {
   const sluice = single(headers['x-sluice-priority']);
   if (sluice !== undefined) {
-    const priority = Number(sluice);
+    const priority = INTEGER.test(sluice) ? Number(sluice) : Number.NaN;
     if (!Number.isInteger(priority) || Math.abs(priority) > MAX_PRIORITY)
       throw headerError(
         'x-sluice-priority',
@@ -38,7 +43,8 @@ function parsePriority(headers: Readonly<Record<string, unknown>>): number {
   }
   const fal = single(headers['x-fal-queue-priority']);
   if (fal === undefined) return 0;
-  const priority = FAL_PRIORITIES[fal.toLowerCase()];
+  // A Map, not an object: `__proto__` or `constructor` must not find the object's own keys.
+  const priority = FAL_PRIORITIES.get(fal.toLowerCase());
   if (priority === undefined)
     throw headerError('x-fal-queue-priority', 'must be "normal" or "low"', 'enum');
   return priority;

@@ -7,15 +7,18 @@
  */
 export const ERROR_STATUS = {
   invalid_json: 400,
+  bad_request: 400,
   unauthorized: 401,
   request_not_found: 404,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   request_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   invalid_input: 422,
   overloaded: 429,
+  headers_too_large: 431,
   cancelled: 499,
   app_error: 500,
   event_log_full: 500,

@@ -9,6 +9,8 @@ import type { EventLog, EventLogLimits } from '../events/event-log.js';
 import type { RedisModeOptions } from '../cluster/redis-backends.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { ApiKeys } from './api-keys.js';
+import { installBodyGuard } from './body-guard.js';
+import { answerClientError } from './client-error-handler.js';
 import { describeEndpoints, type EndpointEntry } from './app-catalog.js';
 import { AppRoutes } from './app-routes.js';
 import { memoryBackends, redisBackends, type Backends } from './gateway-backends.js';
@@ -40,6 +42,22 @@ export interface GatewayOptions {
   readonly apiKeys?: readonly string[];
   /** Largest request body in bytes (default 10 MiB); larger answers 413. */
   readonly bodyLimitBytes?: number;
+  /**
+   * A request's headers and whole body must arrive within this many ms (default 60 s; 0:
+   * no deadline); later answers 408 `request_timeout` and closes the connection.
+   */
+  readonly requestTimeoutMs?: number;
+  /**
+   * A body must arrive at this many bytes per second on average once it has had 5 s
+   * (default 1024; 0: no minimum); slower answers 408 `request_timeout`.
+   */
+  readonly minBodyBytesPerSecond?: number;
+  /**
+   * The URL clients reach this gateway at (e.g. `https://api.example.com`), for the
+   * `status_url`, `response_url`, `cancel_url` and `stream_url` of queue answers. Default:
+   * the address the connection came in on; never the request's `Host` header.
+   */
+  readonly publicUrl?: string;
   /** Milliseconds between heartbeat comments on open streams (default 15 s, at least 10 ms). */
   readonly heartbeatMs?: number;
   /** How long a run outlives its last client before it is cancelled (default 5 s). */
@@ -105,6 +123,10 @@ export interface Gateway {
 
 const MIB = 1024 * 1024;
 const MIN_HEARTBEAT_MS = 10;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1024;
+// Node checks its own request deadline only every 30 s: it is the backstop of the body watch.
+const NODE_CHECK_MS = 30_000;
 
 async function buildContext(
   options: GatewayOptions,
@@ -195,7 +217,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   if (!(heartbeatMs >= MIN_HEARTBEAT_MS))
     throw new TypeError(`heartbeatMs must be at least ${MIN_HEARTBEAT_MS}`);
-  const context = await buildContext(options, logger);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const publicUrl = publicUrlOf(options.publicUrl); // checked before any backend opens
+  const context = { ...(await buildContext(options, logger)), publicUrl };
   const fastifyLogger: FastifyBaseLogger = logger;
   const fastify = Fastify({
     loggerInstance: fastifyLogger,
@@ -205,10 +229,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     childLoggerFactory: (logger) => logger,
     bodyLimit: options.bodyLimitBytes ?? 10 * MIB,
     forceCloseConnections: true,
+    requestTimeout: requestTimeoutMs === 0 ? 0 : requestTimeoutMs + NODE_CHECK_MS,
+    // What fails before a request exists (not HTTP, headers too large or slow) gets sluice's shape.
+    clientErrorHandler: answerClientError,
     // Errors Fastify raises before routing (a URL that cannot be decoded) get sluice's shape too.
     frameworkErrors: (error, _request, reply) => {
       void sendError(reply, error, logger);
     },
+  });
+  const stopBodyGuard = installBodyGuard(fastify, {
+    requestTimeoutMs,
+    minBodyBytesPerSecond: options.minBodyBytesPerSecond ?? DEFAULT_MIN_BODY_BYTES_PER_SECOND,
   });
   fastify.removeContentTypeParser(['text/plain']);
   acceptEmptyJsonBodies(fastify);
@@ -238,6 +269,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // Open streams write their terminal events and end; a reader too slow to take them is cut.
       await context.streams.allEnded(STREAM_FLUSH_MS);
       context.streams.stop();
+      stopBodyGuard();
       await fastify.close();
       await context.runtime.close();
       await context.eventLog.close();
@@ -247,6 +279,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 const STREAM_FLUSH_MS = 2_000;
+
+function publicUrlOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+    throw new TypeError('publicUrl must be an http or https URL');
+  return url.replace(/\/+$/, '');
+}
 
 function baseUrl(fastify: FastifyInstance): string {
   const address = fastify.server.address();

@@ -17,6 +17,8 @@ export interface GatewayContext {
   readonly eventLog: EventLog;
   /** The open event streams: heartbeat, gauge, and the count `close()` waits on. */
   readonly streams: SseStreams;
+  /** The configured public URL, without a trailing slash (queue answers' URLs start with it). */
+  readonly publicUrl?: string;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly endpointsOf: (appId: string) => readonly EndpointEntry[];

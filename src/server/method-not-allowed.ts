@@ -2,11 +2,16 @@ import { SluiceError } from '../errors/sluice-error.js';
 import type { AppRoutes } from './app-routes.js';
 
 const ATTACH_PATH = /^\/[^/]+\/[^/]+\/requests\/[^/]+\/stream$/;
-const DISCOVERY_PATHS: ReadonlySet<string> = new Set([
+const PLAYGROUND_FILE = /^\/playground\/[^/]+$/;
+/** Every fixed path the gateway answers with GET (and HEAD). */
+const GET_PATHS: ReadonlySet<string> = new Set([
   '/health',
   '/ready',
   '/apps',
   '/openapi.json',
+  '/metrics',
+  '/',
+  '/docs',
 ]);
 
 /**
@@ -16,7 +21,8 @@ const DISCOVERY_PATHS: ReadonlySet<string> = new Set([
  * allowedMethods(routes, '/demo/text'); // ['POST']
  */
 export function allowedMethods(routes: AppRoutes, path: string): string[] {
-  if (DISCOVERY_PATHS.has(path) || ATTACH_PATH.test(path)) return ['GET', 'HEAD'];
+  if (GET_PATHS.has(path) || ATTACH_PATH.test(path) || PLAYGROUND_FILE.test(path))
+    return ['GET', 'HEAD'];
   if (routes.resolveRun(path)) return ['POST'];
   return [];
 }

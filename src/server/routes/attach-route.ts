@@ -11,6 +11,8 @@ export interface RequestParams {
 }
 
 const SEQ = /^\d{1,15}$/;
+/** Request ids are `randomUUID()`s: anything else is no request, before any lookup. */
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The seq to resume after: the `Last-Event-ID` header, else `?last_event_id=`, else 0. */
 export function resumePoint(header: unknown, query: unknown): number {
@@ -31,8 +33,8 @@ export function resumePoint(header: unknown, query: unknown): number {
 }
 
 /**
- * Looks a request up for its owner: `request_not_found` for an unknown id, another key's
- * request or another app's; `request_expired` (410) once its retention has passed.
+ * Looks a request up for its owner: `request_not_found` for an id not in the server's
+ * format (never looked up), an unknown id, another key's request or another app's; `request_expired` (410) once its retention has passed.
  *
  * @example
  * const lookup = await findOwnedRequest(context, request);
@@ -42,6 +44,7 @@ export async function findOwnedRequest(
   request: FastifyRequest<{ Params: RequestParams }>,
 ) {
   const { owner, name, requestId } = request.params;
+  if (!REQUEST_ID.test(requestId)) throw new SluiceError('request_not_found', 'No such request');
   const lookup = await context.eventLog.lookup(requestId);
   // Only the owner learns that a request expired; to anyone else it is simply unknown.
   const visible =

@@ -38,7 +38,7 @@ async function statusNow(
     : await scanTerminal(context.eventLog, requestId);
   const status = queueStatus({
     requestId,
-    urls: requestUrls(baseUrlOf(request), appId, requestId),
+    urls: requestUrls(baseUrlOf(context, request), appId, requestId),
     progress: await context.dispatcher.progress(requestId),
     queuePosition: await context.dispatcher.position(requestId),
     scan,

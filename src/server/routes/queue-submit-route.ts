@@ -25,13 +25,20 @@ function webhookOf(query: unknown): string | undefined {
 }
 
 /**
- * The base URL a client reached this gateway at, from its `Host` header.
+ * The base URL of a queue answer's URLs: the configured `publicUrl`, else the address the
+ * connection came in on. Never the `Host` header, which any client may set.
  *
  * @example
- * baseUrlOf(request); // 'http://127.0.0.1:8000'
+ * baseUrlOf(context, request); // 'http://127.0.0.1:8000'
  */
-export function baseUrlOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.headers.host ?? 'localhost'}`;
+export function baseUrlOf(
+  context: Pick<GatewayContext, 'publicUrl'>,
+  request: FastifyRequest,
+): string {
+  if (context.publicUrl !== undefined) return context.publicUrl;
+  const { localAddress = '127.0.0.1', localPort } = request.socket;
+  const host = localAddress.includes(':') ? `[${localAddress}]` : localAddress;
+  return `http://${host}:${localPort}`;
 }
 
 /**
@@ -75,7 +82,7 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
         request_id: requestId,
         status: 'IN_QUEUE',
         queue_position: queuePosition,
-        ...requestUrls(baseUrlOf(request), route.app.id, requestId),
+        ...requestUrls(baseUrlOf(context, request), route.app.id, requestId),
       });
     },
   );
