@@ -65,7 +65,6 @@ describe('shutdown while Redis is down', () => {
     expect(worker.output()).toMatch(/[0-3] running request\(s\) could not be handed over/);
     for (const member of [gateway, worker])
       expect(linesMatching(member.output(), /ECONNREFUSED/g), report).toBeLessThan(6);
-    console.info(`stopped with Redis down: gateway ${gatewayMs} ms, worker ${workerMs} ms`);
     await redis.restart(); // for the cluster's clean-up
   }, 60_000);
 
@@ -86,7 +85,6 @@ describe('shutdown while Redis is down', () => {
     );
     expect(gatewayMs, cluster.report()).toBeLessThan(DEADLINE_MS + HAND_OVER_MS + MARGIN_MS);
     expect(workerMs, cluster.report()).toBeLessThan(DEADLINE_MS + HAND_OVER_MS + MARGIN_MS);
-    console.info(`idle, stopped with Redis down: gateway ${gatewayMs} ms, worker ${workerMs} ms`);
     await redis.restart(); // for the cluster's clean-up
   }, 60_000);
 });
