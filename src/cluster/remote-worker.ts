@@ -121,8 +121,16 @@ export class RemoteWorker {
     for (const { control } of this.running.values()) control.abort(reason);
     await this.settled(CANCEL_SETTLE_MS);
     for (const stop of this.stops) stop();
-    await this.parts.aftermath.webhooksSettled();
     await this.options.runtime.close();
+  }
+
+  /**
+   * Resolves once the webhooks this worker is still delivering have settled, or after the
+   * shared settle time. Apart from {@link close}: delivery needs no Redis, so a shutdown
+   * that cuts the Redis-bound steps short still lets them finish.
+   */
+  webhooksSettled(): Promise<void> {
+    return this.parts.aftermath.webhooksSettled();
   }
 
   private hasRoom(app: App): boolean {

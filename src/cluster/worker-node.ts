@@ -114,6 +114,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
       const left = Math.max(0, deadline - Date.now());
       // Cancelled runs write their terminal events; with Redis away they cannot.
       await settleWithin(worker.close(left), left + REDIS_STEP_MS);
+      await worker.webhooksSettled();
       const unfinished = holding();
       await dispatch.shutdown(0);
       // Stops the stalled checks after the worker's last run.

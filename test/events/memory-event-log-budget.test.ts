@@ -174,7 +174,7 @@ describe('EventWriter under the process memory budget', () => {
     expect(budget.usedBytes).toBe(before);
   });
 
-  it('refuses (`full`) an event that would take the budget past its ceiling', () => {
+  it('refuses an event that would take the budget past its ceiling, saying so', () => {
     const budget = processMemoryBudget();
     const limit = budget.limitBytes;
     budget.setLimit(Math.max(budget.usedBytes, 1) + 4 * KIB); // room for about 4 KiB more
@@ -183,7 +183,7 @@ describe('EventWriter under the process memory budget', () => {
       const sink = () => new Promise<AppendResult>(() => undefined);
       const writer = new EventWriter(sink, (reason) => refusals.push(reason));
       for (const event of TEN_OUTPUTS) writer.push(event);
-      expect(refusals).toEqual(['full']);
+      expect(refusals).toEqual([{ kind: 'buffer-full', limit: 'budget' }]);
     } finally {
       budget.setLimit(limit);
     }
