@@ -76,7 +76,9 @@ export async function streamToClient(
       });
       if (!batch) break;
       countEvents(context, batch.events.length, batch.lastSeq - position);
-      if (batch.events.length > 0) await stream.send(groupForWrites(batch.events).map(encodeGroup));
+      const full =
+        batch.events.length > 0 && stream.send(groupForWrites(batch.events).map(encodeGroup));
+      if (full) await full; // only a full socket costs a turn of the event loop
       if (batch.ended) break;
       position = batch.lastSeq;
     }

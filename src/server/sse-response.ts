@@ -85,10 +85,12 @@ export class SseResponse {
     return this.closed.signal;
   }
 
-  /** Writes chunks in one corked write; when the socket is full, resolves on `drain` or on close. */
-  async send(chunks: SseChunk | readonly SseChunk[]): Promise<void> {
-    if (this.ended || this.response.destroyed) return;
-    if (!writeAll(this.response, asList(chunks))) await drained(this.response, this.closed.signal);
+  /** Writes chunks in one corked write. `undefined` while the socket has room; when it is full, a promise that resolves on `drain` or on close. */
+  send(chunks: SseChunk | readonly SseChunk[]): Promise<void> | undefined {
+    if (this.ended || this.response.destroyed) return undefined;
+    // No promise while the socket has room: the hot path stays synchronous.
+    if (writeAll(this.response, asList(chunks))) return undefined;
+    return drained(this.response, this.closed.signal);
   }
 
   /** Ends the response (after `last`, if given, and if the client is still there) and untracks it. */
