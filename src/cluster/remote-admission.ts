@@ -1,8 +1,6 @@
-import { RETRY_AFTER_SECONDS, SHUTTING_DOWN } from '../dispatch/dispatch-defaults.js';
 import { resolveLimits } from '../dispatch/load-counters.js';
 import type { QueueEntry } from '../dispatch/request-queue.js';
 import type { DefaultLimits, Submission, TrackedRequest } from '../dispatch/tracked-request.js';
-import { SluiceError } from '../errors/sluice-error.js';
 import type { AdmissionBounds } from '../redis/bull-admission.js';
 
 /** What decides whether a Redis gateway takes a request. */
@@ -11,21 +9,6 @@ export interface Admission {
   readonly defaultLimits: DefaultLimits | undefined;
   /** Runs of an app the workers can hold at once, as they last announced. */
   readonly capacityOf: (appId: string) => number;
-}
-
-/**
- * 503 while shutting down, or `undefined`: children of running parents are still taken,
- * as they may let their parents finish.
- *
- * @example
- * const refusal = closingRefusal(closing, submission);
- * if (refusal) throw refusal;
- */
-export function closingRefusal(closing: boolean, submission: Submission): SluiceError | undefined {
-  if (!closing || submission.view === 'child') return undefined;
-  return new SluiceError('app_unavailable', SHUTTING_DOWN, {
-    retryAfterSeconds: RETRY_AFTER_SECONDS,
-  });
 }
 
 /**
@@ -44,18 +27,6 @@ export function admissionBounds(admission: Admission): AdmissionBounds {
   const limits = resolveLimits(endpoint.limits, admission.defaultLimits);
   const appLanes = [...app.endpoints.keys()].map((path) => ({ appId: app.id, endpoint: path }));
   return { ...limits, capacity: admission.capacityOf(app.id), appLanes };
-}
-
-/**
- * The answer to a request its endpoint has no room for: 429 `overloaded`, retry in 1 s.
- *
- * @example
- * throw overloaded();
- */
-export function overloaded(): SluiceError {
-  return new SluiceError('overloaded', 'Too many requests are waiting for this endpoint', {
-    retryAfterSeconds: RETRY_AFTER_SECONDS,
-  });
 }
 
 /**

@@ -23,7 +23,8 @@ import { toTerminalError } from '../runtime/terminal-error.js';
 import type { AdmittedEnqueue } from '../redis/bull-admission.js';
 import type { Lane } from '../redis/bull-lane-name.js';
 import { ClusterAttachments } from './cluster-attachments.js';
-import { admissionBounds, closingRefusal, overloaded, queueEntryOf } from './remote-admission.js';
+import { closingRefusal, overloaded } from '../dispatch/admission-refusals.js';
+import { admissionBounds, queueEntryOf } from './remote-admission.js';
 import { endLost, endRemotely, type EndingParts, type RemoteEnding } from './remote-endings.js';
 import type { RunStates, StateChange } from './run-states.js';
 

@@ -8,14 +8,10 @@ import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { RunControl } from '../runtime/run-control.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
+import { closingRefusal, overloaded } from './admission-refusals.js';
 import { AttachmentTracker } from './attachment-tracker.js';
 import { DispatcherChildRuns, type ChildRunSources } from './child-runs.js';
-import {
-  CANCEL_SETTLE_MS,
-  DEFAULT_RETENTION_MS,
-  RETRY_AFTER_SECONDS,
-  SHUTTING_DOWN,
-} from './dispatch-defaults.js';
+import { CANCEL_SETTLE_MS, DEFAULT_RETENTION_MS, SHUTTING_DOWN } from './dispatch-defaults.js';
 import { endIfLive } from './end-request.js';
 import { NO_OBSERVER, type DispatchObserver } from './dispatch-observer.js';
 import { LoadCounters, resolveLimits, type ResolvedLimits } from './load-counters.js';
@@ -242,18 +238,14 @@ export class Dispatcher implements RequestDispatch {
       this.observer.refused(observed, refusal.code);
       throw refusal;
     }
-    // A draining server still lets running parents start their children: they may finish.
-    if (this.closing && submission.view !== 'child') {
-      this.observer.refused(observed, 'app_unavailable');
-      throw new SluiceError('app_unavailable', SHUTTING_DOWN, {
-        retryAfterSeconds: RETRY_AFTER_SECONDS,
-      });
+    const closed = closingRefusal(this.closing, submission);
+    if (closed) {
+      this.observer.refused(observed, closed.code);
+      throw closed;
     }
     if (!this.load.canAdmit(key)) {
       this.observer.refused(observed, 'overloaded');
-      throw new SluiceError('overloaded', 'Too many requests are waiting for this endpoint', {
-        retryAfterSeconds: RETRY_AFTER_SECONDS,
-      });
+      throw overloaded();
     }
   }
 
