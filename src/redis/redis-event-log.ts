@@ -13,6 +13,7 @@ import {
 import { appendBatch } from './event-log-append.js';
 import { createLog, logProgress, lookupLog } from './event-log-queries.js';
 import { KnownProgress } from './event-log-known-progress.js';
+import { EntrySizes } from './event-log-entry-sizes.js';
 import { readLog } from './event-log-read.js';
 import { AppendWaiters } from './event-log-waiters.js';
 import type { RedisHub } from './redis-hub.js';
@@ -61,6 +62,7 @@ export class RedisEventLog implements EventLog {
   private readonly liveBackstopMs: number;
   private readonly waiters: AppendWaiters;
   private readonly known = new KnownProgress();
+  private readonly entrySizes = new EntrySizes();
   private closed = false;
 
   constructor(
@@ -115,7 +117,11 @@ export class RedisEventLog implements EventLog {
     if (this.closed) return undefined;
     const knownLive = this.known.settled(requestId) !== undefined;
     const entry = this.known.readStarting(requestId);
-    const snapshot = await readLog(this.hub, { requestId, afterSeq, maxEvents, knownLive });
+    const bytesPerEntry = this.entrySizes.bytesPerEntry(requestId);
+    const read = { requestId, afterSeq, maxEvents, knownLive, bytesPerEntry };
+    const snapshot = await readLog(this.hub, read);
+    if (!snapshot || snapshot.batch.ended) this.entrySizes.forget(requestId);
+    else this.entrySizes.remember(requestId, snapshot.bytesPerEntry);
     if (!snapshot) this.known.readAnswered(requestId, entry, undefined);
     else if (snapshot.progress) this.known.readAnswered(requestId, entry, snapshot.progress);
     return this.closed ? undefined : snapshot?.batch;
