@@ -251,7 +251,7 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
       // The job BullMQ hands out may not be the index's head for this lane (races, retries).
       await this.index.unlist(job.data);
       if (!job.deferredFailure) {
-        this.taken.keep(job, token);
+        this.taken.keep(job, token, await this.lanes.worker(lane));
         return job.data;
       }
       await this.stalls.failExhausted(job, token);
