@@ -10,7 +10,7 @@ const LOCK_MS = 400;
 
 /** Scripts the server has run, from `INFO commandstats`. */
 async function scriptCalls(hub: RedisHub): Promise<number> {
-  const stats = (await hub.command.info('commandstats'));
+  const stats = await hub.command.info('commandstats');
   const calls = (name: string) =>
     Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
   return calls('evalsha') + calls('eval');

@@ -11,7 +11,7 @@ import { openLogOn } from './private-log.js';
 
 /** Bytes the server has sent to all its clients, from `INFO stats`. */
 async function bytesSent(hub: RedisHub): Promise<number> {
-  const stats = (await hub.command.info('stats'));
+  const stats = await hub.command.info('stats');
   return Number(/total_net_output_bytes:(\d+)/.exec(stats)![1]);
 }
 
@@ -55,6 +55,6 @@ describe('RedisEventLog reads sized in bytes', () => {
 
 /** How often the server ran `command`, from `INFO commandstats`. */
 async function commandCalls(hub: RedisHub, command: string): Promise<number> {
-  const stats = (await hub.command.info('commandstats'));
+  const stats = await hub.command.info('commandstats');
   return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
 }
