@@ -1,12 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseInput } from '../../app/input-schema.js';
-import { parseQueueOptions } from '../../dispatch/request-options.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { pathOf } from '../path-of.js';
 import { queueMethodError } from './queue-paths.js';
 import { requestUrls } from './queue-status.js';
-import { checkAvailable } from './run-routes.js';
+import { submitRun } from './submit-run.js';
 
 const QUEUE_PREFIX = '/queue';
 
@@ -60,20 +58,14 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
         if (wrongMethod) void reply.header('allow', wrongMethod.allowed.join(', '));
         throw wrongMethod ?? new SluiceError('not_found', 'No app is served at this path');
       }
-      checkAvailable(context, route);
-      const options = parseQueueOptions(request.headers);
       const webhookUrl = webhookOf(request.query);
-      const sent: unknown = request.body === undefined ? {} : request.body;
-      const input = await parseInput(route.endpoint.input, sent);
-      const { record, queuePosition } = await context.dispatcher.submit({
-        app: route.app,
-        endpoint: route.endpoint,
-        input,
-        sentInput: sent,
+      const { record, queuePosition } = await submitRun(context, {
+        route,
+        sent: request.body,
+        headers: request.headers,
         owner: request.owner,
-        cancelOnDisconnect: false,
         view: 'queue',
-        ...options,
+        cancelOnDisconnect: false,
         webhookUrl,
       });
       const { requestId } = record;

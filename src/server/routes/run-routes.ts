@@ -1,30 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseInput } from '../../app/input-schema.js';
-import { parseQueueOptions } from '../../dispatch/request-options.js';
 import { readTerminal } from '../../events/read-terminal.js';
 import { SluiceError } from '../../errors/sluice-error.js';
-import type { ResolvedRunRoute } from '../app-routes.js';
 import { sendError } from '../error-reply.js';
 import { streamToClient } from '../event-stream-response.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { noRouteError } from '../method-not-allowed.js';
 import { pathOf } from '../path-of.js';
+import { submitRun } from './submit-run.js';
 import { sendTerminal } from './terminal-reply.js';
 
-/**
- * Refuses a run of an app whose setup failed (503 `app_unavailable`).
- *
- * @example
- * checkAvailable(context, route);
- */
-export function checkAvailable(
-  context: GatewayContext,
-  route: Pick<ResolvedRunRoute, 'app'>,
-): void {
-  const status = context.runtime.status(route.app.id);
-  if (status.state === 'failed')
-    throw new SluiceError('app_unavailable', 'The app failed to start');
-}
+export { checkAvailable } from './submit-run.js';
 
 /** The sync view: wait for the terminal event and answer it as JSON. */
 async function answerSync(
@@ -77,20 +62,13 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
         if (error.allowed.length > 0) void reply.header('allow', error.allowed.join(', '));
         throw error;
       }
-      checkAvailable(context, route);
-      const options = parseQueueOptions(request.headers);
-      // No body at all runs with the input's defaults; a JSON `null` body is validated as sent.
-      const sent: unknown = request.body === undefined ? {} : request.body;
-      const input = await parseInput(route.endpoint.input, sent);
-      const { record } = await context.dispatcher.submit({
-        app: route.app,
-        endpoint: route.endpoint,
-        input,
-        sentInput: sent,
+      const { record } = await submitRun(context, {
+        route,
+        sent: request.body,
+        headers: request.headers,
         owner: request.owner,
-        cancelOnDisconnect: true,
         view: route.view,
-        ...options,
+        cancelOnDisconnect: true,
       });
       if (route.view === 'stream') return answerStream(context, reply, record.requestId);
       return answerSync(context, reply, record.requestId);

@@ -1,0 +1,69 @@
+import { parseInput } from '../../app/input-schema.js';
+import type { RequestView } from '../../dispatch/dispatch-observer.js';
+import { parseQueueOptions } from '../../dispatch/request-options.js';
+import type { Submitted } from '../../dispatch/tracked-request.js';
+import { SluiceError } from '../../errors/sluice-error.js';
+import type { ResolvedRunRoute } from '../app-routes.js';
+import type { GatewayContext } from '../gateway-context.js';
+
+/** What a view hands to {@link submitRun}: one input for one endpoint, from one caller. */
+export interface RunStart {
+  readonly route: Pick<ResolvedRunRoute, 'app' | 'endpoint'>;
+  /** The input as sent; `undefined` (no body) runs with the input's defaults. */
+  readonly sent: unknown;
+  /** The request's headers (priority, start timeout), or `{}` where a view has none. */
+  readonly headers: Readonly<Record<string, unknown>>;
+  /** Fingerprint of the caller's key, or `'anonymous'`. */
+  readonly owner: string;
+  readonly view: RequestView;
+  /** Cancel the run once its last client has been gone for the grace period. */
+  readonly cancelOnDisconnect: boolean;
+  readonly webhookUrl?: string;
+}
+
+/**
+ * Refuses a run of an app whose setup failed (503 `app_unavailable`).
+ *
+ * @example
+ * checkAvailable(context, route);
+ */
+export function checkAvailable(
+  context: GatewayContext,
+  route: Pick<ResolvedRunRoute, 'app'>,
+): void {
+  const status = context.runtime.status(route.app.id);
+  if (status.state === 'failed')
+    throw new SluiceError('app_unavailable', 'The app failed to start');
+}
+
+/**
+ * The one way every view starts a request: checks the app is up, reads the queue options
+ * from the headers, validates the input against the endpoint's schema and submits it to
+ * the dispatcher, so limits, priorities, ownership, metrics, cancellation, retention and
+ * every backend apply alike to the JSON call, the stream, the queue and the realtime view.
+ *
+ * @example
+ * const { record } = await submitRun(context, {
+ *   route, sent: request.body, headers: request.headers, owner: request.owner,
+ *   view: 'stream', cancelOnDisconnect: true,
+ * });
+ */
+export async function submitRun(context: GatewayContext, start: RunStart): Promise<Submitted> {
+  const { route } = start;
+  checkAvailable(context, route);
+  const options = parseQueueOptions(start.headers);
+  // No body at all runs with the input's defaults; a JSON `null` body is validated as sent.
+  const sent: unknown = start.sent === undefined ? {} : start.sent;
+  const input = await parseInput(route.endpoint.input, sent);
+  return context.dispatcher.submit({
+    app: route.app,
+    endpoint: route.endpoint,
+    input,
+    sentInput: sent,
+    owner: start.owner,
+    cancelOnDisconnect: start.cancelOnDisconnect,
+    view: start.view,
+    ...options,
+    webhookUrl: start.webhookUrl,
+  });
+}
