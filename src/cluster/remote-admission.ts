@@ -51,6 +51,7 @@ export function queueEntryOf(tracked: TrackedRequest): QueueEntry {
       view: submission.view ?? 'sync',
       cancelOnDisconnect: submission.cancelOnDisconnect,
       startDeadline: seconds === undefined ? undefined : record.createdAt + seconds * 1000,
+      runTimeoutSeconds: submission.runTimeoutSeconds,
       webhookUrl: submission.webhookUrl,
     },
   };

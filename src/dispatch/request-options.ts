@@ -6,6 +6,8 @@ export interface QueueOptions {
   readonly priority: number;
   /** End the request with `timeout` if it has not started within this many seconds. */
   readonly startTimeoutSeconds: number | undefined;
+  /** End the run with `timeout` after this many seconds; it only shortens the app's deadline. */
+  readonly runTimeoutSeconds: number | undefined;
 }
 
 /** The largest `x-sluice-priority`, either way: priorities run from -1000 to 1000. */
@@ -14,7 +16,9 @@ const FAL_PRIORITIES: ReadonlyMap<string, number> = new Map([
   ['normal', 0],
   ['low', -1],
 ]);
-const MAX_START_TIMEOUT_SECONDS = 24 * 60 * 60;
+const MAX_SECONDS = 24 * 60 * 60;
+/** The client's run deadline, in seconds: it shortens the endpoint's deadline, never lengthens it. */
+export const RUN_TIMEOUT_HEADER = 'x-sluice-run-timeout';
 /** Decimal digits only: `Number()` would also take `0x10`, `1e3` and ` `. */
 const INTEGER = /^[+-]?\d{1,4}$/;
 
@@ -50,14 +54,18 @@ function parsePriority(headers: Readonly<Record<string, unknown>>): number {
   return priority;
 }
 
-function parseStartTimeout(headers: Readonly<Record<string, unknown>>): number | undefined {
-  const raw = single(headers['x-fal-request-timeout']);
+/** A header holding seconds, more than 0 and at most a day; a malformed one is `invalid_input`. */
+function parseSeconds(
+  headers: Readonly<Record<string, unknown>>,
+  header: string,
+): number | undefined {
+  const raw = single(headers[header]);
   if (raw === undefined) return undefined;
   const seconds = Number(raw);
-  if (!(seconds > 0 && seconds <= MAX_START_TIMEOUT_SECONDS))
+  if (!(seconds > 0 && seconds <= MAX_SECONDS))
     throw headerError(
-      'x-fal-request-timeout',
-      `must be a number of seconds from 0 to ${MAX_START_TIMEOUT_SECONDS}`,
+      header,
+      `must be a number of seconds from 0 to ${MAX_SECONDS}`,
       'float_parsing',
     );
   return seconds;
@@ -66,11 +74,17 @@ function parseStartTimeout(headers: Readonly<Record<string, unknown>>): number |
 /**
  * Reads a request's queue options from its headers: `x-sluice-priority` (an integer,
  * higher first) or fal's `x-fal-queue-priority` (`normal`, `low`), and fal's start timeout
- * `x-fal-request-timeout` (seconds). A malformed header is `invalid_input`.
+ * `x-fal-request-timeout` (seconds), and the run deadline `x-sluice-run-timeout` (seconds,
+ * which only shortens the endpoint's `timeoutSeconds`). A malformed header is `invalid_input`.
  *
  * @example
- * parseQueueOptions({ 'x-fal-queue-priority': 'low' }); // { priority: -1, startTimeoutSeconds: undefined }
+ * parseQueueOptions({ 'x-fal-queue-priority': 'low' }).priority; // -1
+ * parseQueueOptions({ 'x-sluice-run-timeout': '30' }).runTimeoutSeconds; // 30
  */
 export function parseQueueOptions(headers: Readonly<Record<string, unknown>>): QueueOptions {
-  return { priority: parsePriority(headers), startTimeoutSeconds: parseStartTimeout(headers) };
+  return {
+    priority: parsePriority(headers),
+    startTimeoutSeconds: parseSeconds(headers, 'x-fal-request-timeout'),
+    runTimeoutSeconds: parseSeconds(headers, RUN_TIMEOUT_HEADER),
+  };
 }

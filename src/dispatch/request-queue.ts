@@ -12,6 +12,8 @@ export interface QueuedRequest {
   readonly cancelOnDisconnect: boolean;
   /** End with `timeout` if not started by then (milliseconds since the epoch). */
   readonly startDeadline?: number;
+  /** The client's run deadline in seconds, which only shortens the app's. */
+  readonly runTimeoutSeconds?: number;
   readonly webhookUrl?: string;
 }
 

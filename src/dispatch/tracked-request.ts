@@ -25,6 +25,8 @@ export interface Submission {
   readonly priority?: number;
   /** End with `timeout` if not started within this many seconds. */
   readonly startTimeoutSeconds?: number;
+  /** End the run with `timeout` after this many seconds, if sooner than the app's deadline. */
+  readonly runTimeoutSeconds?: number;
   /** Where to POST the outcome once the request ends. */
   readonly webhookUrl?: string;
 }

@@ -11,6 +11,7 @@ import type { ChildRuns } from './child-runs.js';
 import type { Collectives } from './collectives/collectives.js';
 import type { RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
+import { runDeadlineSeconds } from './run-deadline.js';
 
 /** One run to execute. */
 export interface RunJob {
@@ -32,6 +33,8 @@ export interface RunJob {
   readonly collectives?: Collectives;
   /** How `ctx.map` starts children. */
   readonly childRuns?: ChildRuns;
+  /** The client's run deadline (`x-sluice-run-timeout`); it only shortens the app's. */
+  readonly runTimeoutSeconds?: number;
 }
 
 /** How a run ended. */
@@ -136,7 +139,7 @@ function refusalError(reason: unknown, caps: QueueCaps): SluiceError {
 }
 
 function startTimeout(job: RunJob): () => void {
-  const seconds = job.app.timeoutSeconds;
+  const seconds = runDeadlineSeconds(job.app.timeoutSeconds, job.runTimeoutSeconds);
   if (seconds === undefined) return () => undefined;
   const timeout = new SluiceError('timeout', `The run did not finish within ${seconds} s`);
   const timer = setTimeout(() => job.control.abort(timeout), seconds * 1000);

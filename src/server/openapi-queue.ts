@@ -61,6 +61,7 @@ function submitOperation(app: App, endpoint: EndpointEntry): Operation {
         required: false,
         schema: { type: 'number' },
       },
+      { name: 'x-sluice-run-timeout', in: 'header', required: false, schema: { type: 'number' } },
     ],
     requestBody: {
       required: false,

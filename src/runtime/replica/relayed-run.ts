@@ -4,6 +4,7 @@ import { SluiceError } from '../../errors/sluice-error.js';
 import type { RunOutcome } from '../execute-run.js';
 import type { RuntimeJob } from '../runtime.js';
 import { terminalErrorEvent } from '../terminal-error.js';
+import { runDeadlineSeconds } from '../run-deadline.js';
 import { fromWireError, toWireError, type WireError } from './replica-protocol.js';
 
 /** What a {@link RelayedRun} needs from the replica that executes it. */
@@ -91,7 +92,8 @@ export class RelayedRun {
 
   /** The app's timeout, kept here too: a replica whose event loop is blocked cannot keep it. */
   private startTimeout(): void {
-    const seconds = this.options.job.app.timeoutSeconds;
+    const { app, runTimeoutSeconds } = this.options.job;
+    const seconds = runDeadlineSeconds(app.timeoutSeconds, runTimeoutSeconds);
     if (seconds === undefined) return;
     const error = new SluiceError('timeout', `The run did not finish within ${seconds} s`);
     this.timeout = setTimeout(() => void this.end(error), seconds * 1000);

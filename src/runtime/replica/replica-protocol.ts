@@ -28,6 +28,8 @@ export interface RunOrder {
   readonly caps: QueueCaps | undefined;
   /** Whether this rank proxies `ctx.map` to the parent. */
   readonly childRuns: boolean;
+  /** The client's run deadline in seconds, which only shortens the app's. */
+  readonly runTimeoutSeconds?: number;
 }
 
 /** Messages from the parent to a replica process. */
