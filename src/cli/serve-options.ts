@@ -22,6 +22,7 @@ export const SERVE_FLAGS = {
   'webhook-attempts': { type: 'string' },
   'webhook-backoff-ms': { type: 'string' },
   'log-level': { type: 'string', default: 'info' },
+  dev: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
@@ -46,7 +47,9 @@ export const SERVE_FLAGS_HELP = `Options:
   --shutdown-deadline-ms <ms>  on SIGTERM/SIGINT, how long running runs may finish (default 30000)
   --webhook-attempts <n>       webhook deliveries tried before giving up (default 5)
   --webhook-backoff-ms <ms>    wait before the second webhook attempt, doubling after (default 500)
-  --log-level <level>          pino level: fatal, error, warn, info, debug (default info)`;
+  --log-level <level>          pino level: fatal, error, warn, info, debug (default info)
+  --dev                        failed runs also send the app's error message and stack to the client
+                               and the playground (default off; on under npm start)`;
 
 type FlagValues = { readonly [Name in keyof typeof SERVE_FLAGS]?: string | boolean };
 
