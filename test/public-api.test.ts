@@ -79,6 +79,7 @@ describe('the public API by entry point', () => {
           "ChildRuns",
           "ChildTarget",
           "Collectives",
+          "CorsPolicy",
           "CreateCollectivesOptions",
           "DefaultLimits",
           "DistributedRunnerOptions",

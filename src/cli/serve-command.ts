@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { DEV_MODE_VARIABLE } from '../runtime/dev-mode.js';
 import type { App } from '../app/define-app.js';
 import { handleStrayErrors } from '../runtime/stray-errors.js';
 import { parseKeyList, parseKeysFile } from '../server/api-keys.js';
@@ -68,6 +69,7 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
     if (!values.help) process.exitCode = 2;
     return;
   }
+  if (values.dev) process.env[DEV_MODE_VARIABLE] = '1';
   const logger = pino({ level: values['log-level'] });
   handleStrayErrors(logger);
   const apiKeys = await readKeys(values['keys-file']);

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { GatewayOptions } from '../server/create-gateway.js';
+import { parseCorsOrigins } from '../server/cors.js';
 
 /** `sluice serve`'s flags, as `parseArgs` reads them. */
 export const SERVE_FLAGS = {
@@ -22,6 +23,8 @@ export const SERVE_FLAGS = {
   'webhook-attempts': { type: 'string' },
   'webhook-backoff-ms': { type: 'string' },
   'log-level': { type: 'string', default: 'info' },
+  dev: { type: 'boolean' },
+  'cors-origin': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
@@ -46,7 +49,11 @@ export const SERVE_FLAGS_HELP = `Options:
   --shutdown-deadline-ms <ms>  on SIGTERM/SIGINT, how long running runs may finish (default 30000)
   --webhook-attempts <n>       webhook deliveries tried before giving up (default 5)
   --webhook-backoff-ms <ms>    wait before the second webhook attempt, doubling after (default 500)
-  --log-level <level>          pino level: fatal, error, warn, info, debug (default info)`;
+  --log-level <level>          pino level: fatal, error, warn, info, debug (default info)
+  --cors-origin <origins>      web pages on other origins that may call the API: a comma-separated
+                               list of origins (https://app.example.com), or * for any (default: none)
+  --dev                        failed runs also send the app's error message and stack to the client
+                               and the playground (default off; on under npm start)`;
 
 type FlagValues = { readonly [Name in keyof typeof SERVE_FLAGS]?: string | boolean };
 
@@ -101,6 +108,10 @@ export function gatewayOptionsOf(
     memoryBudgetBytes: memoryBudgetOption(values),
     shutdownDeadlineMs:
       numberOption(values, 'shutdown-deadline-ms') ?? DEFAULT_SHUTDOWN_DEADLINE_MS,
+    cors:
+      typeof values['cors-origin'] === 'string'
+        ? { origins: parseCorsOrigins(values['cors-origin']) }
+        : undefined,
     webhook: withoutUndefined({
       attempts: numberOption(values, 'webhook-attempts'),
       baseDelayMs: numberOption(values, 'webhook-backoff-ms'),

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { DEV_MODE_VARIABLE } from '../runtime/dev-mode.js';
 import { safeUrl } from '../redis/redis-hub.js';
 import { startWorkerNode } from '../cluster/worker-node.js';
 import { createRuntime } from '../runtime/create-runtime.js';
@@ -23,6 +24,7 @@ ${REDIS_FLAG_USAGE}
   --max-log-bytes <bytes>        most event bytes kept per request (default 67108864; as on the gateways)
   --shutdown-deadline-ms <ms>    on SIGTERM/SIGINT, how long running runs may finish (default 30000)
   --log-level <level>            pino level: fatal, error, warn, info, debug (default info)
+  --dev                          failed runs also send the app's error message and stack to the client (default off)
 ${RUNTIME_FLAG_USAGE}`;
 
 const WORKER_FLAGS = {
@@ -34,6 +36,7 @@ const WORKER_FLAGS = {
   'max-log-bytes': { type: 'string' },
   'shutdown-deadline-ms': { type: 'string', default: '30000' },
   'log-level': { type: 'string', default: 'info' },
+  dev: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,6 +70,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   }
   const deadlineMs = Number(values['shutdown-deadline-ms']);
   if (!(deadlineMs >= 0)) throw new Error('--shutdown-deadline-ms must be a non-negative number');
+  if (values.dev) process.env[DEV_MODE_VARIABLE] = '1';
   const logger = pino({ level: values['log-level'] });
   handleStrayErrors(logger);
   const apps = await loadApps(positionals);

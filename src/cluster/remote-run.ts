@@ -13,6 +13,7 @@ import { isTerminal, type NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { RunControl } from '../runtime/run-control.js';
+import type { RunOutcome } from '../runtime/execute-run.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
 import { endRemotely } from './remote-endings.js';
 import type { RunStates } from './run-states.js';
@@ -98,7 +99,9 @@ export class RemoteRun {
       const { requestId } = this.lifecycle.record;
       const { logger } = this.parts;
       const end = (error: SluiceError, unexpected: boolean) => this.end(error, unexpected);
-      await runToEnd({ requestId, logger, execute: () => this.run(input.parsed), end });
+      const { appId: app, endpoint } = this.lifecycle.record;
+      const execute = () => this.run(input.parsed);
+      await runToEnd({ requestId, logger, app, endpoint, execute, end });
     }
     await this.finish();
   }
@@ -156,7 +159,7 @@ export class RemoteRun {
   }
 
   /** Executes the run; a run fenced meanwhile fails quietly (it is another process's now). */
-  private async run(input: unknown): Promise<void> {
+  private async run(input: unknown): Promise<RunOutcome | undefined> {
     const { runtime, eventLog, dispatch } = this.parts;
     const { record, submission } = this.lifecycle;
     const execution = runtime.execute({
@@ -168,8 +171,9 @@ export class RemoteRun {
       caps: eventLog.limits,
       childRuns: dispatch.childRunsFor(record),
     });
-    await execution.catch((thrown: unknown) => {
+    return execution.catch((thrown: unknown) => {
       if (!this.fenced) throw thrown;
+      return undefined;
     });
   }
 

@@ -302,6 +302,8 @@ export class Dispatcher implements RequestDispatch {
     await runToEnd({
       requestId,
       logger,
+      app: record.appId,
+      endpoint: record.endpoint,
       execute: () => runtime.execute({ ...submission, requestId, control, sink, caps, childRuns }),
       end: (error, unexpected) => {
         request.markEnding();

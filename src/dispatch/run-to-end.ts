@@ -1,12 +1,16 @@
 import type { Logger } from 'pino';
 import { SluiceError } from '../errors/sluice-error.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
+import { failureDetail } from '../runtime/failure-detail.js';
 
 /** One run to see through to its request's end. */
 export interface RunToEnd {
   readonly requestId: string;
   readonly logger: Logger;
-  /** Executes the run in the runtime; the run writes its own terminal event. */
+  /** The app and endpoint, for the log line of a failed run. */
+  readonly app?: string;
+  readonly endpoint?: string;
+  /** Executes the run in the runtime; the run writes its own terminal event and says how it ended. */
   readonly execute: () => Promise<unknown>;
   /**
    * Ends the request with `error` unless it has ended; `unexpected` asks to log the ending
@@ -15,8 +19,27 @@ export interface RunToEnd {
   readonly end: (error: SluiceError, unexpected: boolean) => Promise<unknown>;
 }
 
+function failedWith(outcome: unknown): SluiceError | undefined {
+  const ended = outcome as { ok?: unknown; error?: unknown } | undefined;
+  if (ended?.ok !== false || !(ended.error instanceof SluiceError)) return undefined;
+  return ended.error;
+}
+
 /**
- * Executes a run and makes sure its request ends, the same way on every backend: a
+ * Logs a run that failed (not one cancelled) at error level: the app's own message, stack
+ * and causes, with the request id, app and endpoint. The client saw only a safe message.
+ */
+function logFailedRun(run: RunToEnd, outcome: unknown): void {
+  const error = failedWith(outcome);
+  if (!error || error.code === 'cancelled') return;
+  const detail = failureDetail(error);
+  const fields = { requestId: run.requestId, app: run.app, endpoint: run.endpoint ?? '' };
+  run.logger.error({ ...fields, code: error.code, error: detail }, `run failed: ${detail.message}`);
+}
+
+/**
+ * Executes a run and makes sure its request ends, the same way on every backend. A run
+ * that failed is logged with its app's own error (see `logFailedRun`); a
  * runtime that fails (rejects) is logged once, `run could not execute`, and its failure
  * ends the request; a run that returns without a terminal event is a fault of its own,
  * logged as `ending a request its run left live`, and ends with `internal`. Never rejects
@@ -27,7 +50,7 @@ export interface RunToEnd {
  */
 export async function runToEnd(run: RunToEnd): Promise<void> {
   try {
-    await run.execute();
+    logFailedRun(run, await run.execute());
   } catch (thrown) {
     run.logger.error({ requestId: run.requestId, err: thrown }, 'run could not execute');
     await run.end(toTerminalError(thrown), false);

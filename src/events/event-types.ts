@@ -51,6 +51,16 @@ export interface ErrorPayload {
   readonly message: string;
   readonly retryable: boolean;
   readonly request_id: string;
+  /** Only from a server in dev mode: the app's own error, for its developer. */
+  readonly debug?: ErrorDebug;
+}
+
+/** The app's own error as a dev-mode server sends it: message, stack and causes. */
+export interface ErrorDebug {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly cause?: ErrorDebug;
 }
 
 /**

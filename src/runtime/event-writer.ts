@@ -46,6 +46,8 @@ export class EventWriter {
   private readonly charge = processMemoryBudget().open();
   private flushing = false;
   private closed = false;
+  /** Called for each event pushed after `finish` (the run ended; the event is dropped). */
+  onLateEvent: (() => void) | undefined;
   private finishing: Promise<boolean> | undefined;
   private drainWaiters: Array<() => void> = [];
 
@@ -63,7 +65,10 @@ export class EventWriter {
    * process's memory budget is past its ceiling.
    */
   push(event: Pending): void {
-    if (this.closed) return;
+    if (this.closed) {
+      if (this.finishing) this.onLateEvent?.();
+      return;
+    }
     this.queue.push(event);
     if (!(event instanceof Promise)) this.queuedBytes += event.json.length;
     if (this.overCaps()) this.dropSuperseded();

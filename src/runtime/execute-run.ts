@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { App, ServedEndpoint } from '../app/define-app.js';
 import { EventWriter, type BufferFull, type EventSink, type QueueCaps } from './event-writer.js';
 import { createRunContext } from './run-context.js';
@@ -35,6 +36,33 @@ export interface RunJob {
   readonly childRuns?: ChildRuns;
   /** The client's run deadline (`x-sluice-run-timeout`); it only shortens the app's. */
   readonly runTimeoutSeconds?: number;
+  /**
+   * Told once when the run emits after it ended (a forgotten `await`); the events are
+   * dropped. Default: a process warning naming the request and app.
+   */
+  readonly onLateEmit?: (late: LateEmit) => void;
+}
+
+/** A run that emitted after it ended. */
+export interface LateEmit {
+  readonly requestId: string;
+  readonly app: string;
+  readonly endpoint: string;
+}
+
+function warnLateEmit(late: LateEmit): void {
+  process.emitWarning(lateEmitMessage(late), 'SluiceLateEmit');
+}
+
+/**
+ * The warning for a run that emitted after it ended.
+ *
+ * @example
+ * lateEmitMessage({ requestId: 'r1', app: 'demo/text', endpoint: '' });
+ */
+export function lateEmitMessage(late: LateEmit): string {
+  const where = `${late.app}${late.endpoint}`;
+  return `The run ${late.requestId} of ${where} emitted after it ended; its events were dropped (a missing await?)`;
 }
 
 /** How a run ended. */
@@ -95,6 +123,21 @@ function whenAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
+const MOST_ISSUES_NAMED = 3;
+
+/** `output.images[0].url: Invalid input: expected string, received number`, for the first few issues. */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const named = issues.slice(0, MOST_ISSUES_NAMED).map((issue) => {
+    const path = issue.path.reduce<string>(
+      (text, part) => (typeof part === 'number' ? `${text}[${part}]` : `${text}.${String(part)}`),
+      'output',
+    );
+    return `${path}: ${issue.message}`;
+  });
+  const more = issues.length - named.length;
+  return named.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
+}
+
 async function resultEvent(endpoint: ServedEndpoint, output: unknown): Promise<NewEvent> {
   let checked = output;
   if (endpoint.output) {
@@ -102,7 +145,8 @@ async function resultEvent(endpoint: ServedEndpoint, output: unknown): Promise<N
     if (!parsed.success)
       throw new SluiceError(
         'app_error',
-        'The app returned an output that does not match its schema',
+        `The app returned an output that does not match its schema: ${describeIssues(parsed.error.issues)}`,
+        { cause: parsed.error },
       );
     checked = parsed.data;
   }
@@ -195,6 +239,11 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
   // Close the writer before the signal aborts: what the app emits from its abort listeners
   // is dropped, and can no longer push the terminal event out of its append.
   const written = writer.finish(terminal);
+  writer.onLateEvent = () => {
+    writer.onLateEvent = undefined;
+    const late = { requestId: job.requestId, app: job.app.id, endpoint: job.endpoint.path };
+    (job.onLateEmit ?? warnLateEmit)(late);
+  };
   control.abort(new SluiceError('cancelled', 'The run has finished'));
   await written;
   return outcome;

@@ -1,6 +1,6 @@
 import type { App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
-import { executeRun, type RunOutcome } from './execute-run.js';
+import { executeRun, lateEmitMessage, type LateEmit, type RunOutcome } from './execute-run.js';
 import type { Logger } from 'pino';
 import { FailureLog } from './failure-log.js';
 import type { AppStatus, Runtime, RuntimeJob } from './runtime.js';
@@ -24,6 +24,7 @@ export class InlineRuntime implements Runtime {
   private readonly setups = new Map<string, SetupState>();
   private readonly failures = new FailureLog();
   private started: Promise<void> | undefined;
+  private logger: Logger | undefined;
 
   /**
    * @param maxConcurrency Runs of each app at once, over the apps' own `maxConcurrency`
@@ -53,16 +54,24 @@ export class InlineRuntime implements Runtime {
   }
 
   logTo(logger: Logger): void {
+    this.logger = logger;
     this.failures.logTo(logger);
   }
 
-  execute(job: RuntimeJob): Promise<RunOutcome> {
+  execute(runtimeJob: RuntimeJob): Promise<RunOutcome> {
+    const job = { onLateEmit: this.warnLateEmit, ...runtimeJob };
     void this.start();
     const setup = this.setups.get(job.app.id);
     if (!setup) return Promise.reject(new SluiceError('not_found', 'The app is not served here'));
     if (setup.status.state === 'ready') return executeRun({ ...job, state: setup.value });
     return this.afterSetup(setup, job);
   }
+
+  private readonly warnLateEmit = (late: LateEmit): void => {
+    if (!this.logger) return process.emitWarning(lateEmitMessage(late), 'SluiceLateEmit');
+    const { requestId, app, endpoint } = late;
+    this.logger.warn({ requestId, app, endpoint }, lateEmitMessage(late));
+  };
 
   /** A request that arrives during setup waits for it, but ends at once if cancelled meanwhile. */
   private afterSetup(setup: SetupState, job: RuntimeJob): Promise<RunOutcome> {

@@ -1,6 +1,8 @@
 import { toAsciiJson } from '../events/ascii-json.js';
 import type { ErrorPayload, NewEvent } from '../events/event-types.js';
 import { SluiceError, isSluiceError, toSluiceError } from '../errors/sluice-error.js';
+import { isDevMode } from './dev-mode.js';
+import { failureDetail, markWrapper } from './failure-detail.js';
 
 /**
  * What a run's failure becomes on the wire. A SluiceError the app threw keeps its code and
@@ -13,11 +15,12 @@ import { SluiceError, isSluiceError, toSluiceError } from '../errors/sluice-erro
 export function toTerminalError(thrown: unknown): SluiceError {
   if (isSluiceError(thrown)) return toSluiceError(thrown);
   const name = thrown instanceof Error ? thrown.name : typeof thrown;
-  return new SluiceError('app_error', `The app raised ${name}`, { cause: thrown });
+  return markWrapper(new SluiceError('app_error', `The app raised ${name}`, { cause: thrown }));
 }
 
 /**
- * The terminal `error` event of a failed request.
+ * The terminal `error` event of a failed request. In dev mode it also carries `debug`:
+ * the app's own message, stack and causes.
  *
  * @example
  * terminalErrorEvent(new SluiceError('cancelled', 'Cancelled'), requestId);
@@ -28,6 +31,7 @@ export function terminalErrorEvent(error: SluiceError, requestId: string): NewEv
     message: error.message,
     retryable: error.retryable,
     request_id: requestId,
+    ...(isDevMode() && error.code !== 'cancelled' ? { debug: failureDetail(error) } : {}),
   };
   return { type: 'error', json: toAsciiJson(payload) };
 }

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { App } from '../app/define-app.js';
 import type { AppStatus, DownReason, ReplicaStatus } from '../runtime/runtime.js';
 import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
@@ -51,6 +52,19 @@ export interface AppEntry {
 }
 
 /**
+ * A schema's JSON Schema, or one that says why it cannot be shown: one bad app must not
+ * take `/apps` and `/openapi.json` down for every other app.
+ */
+function describableSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  try {
+    return toJsonSchema(schema, io);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { description: `This ${io} schema cannot be described: ${reason.slice(0, 200)}` };
+  }
+}
+
+/**
  * The endpoints of an app with their JSON Schemas and URLs. Computed once per app: schemas
  * do not change while the server runs.
  *
@@ -61,8 +75,8 @@ export function describeEndpoints(app: App): EndpointEntry[] {
   return [...app.endpoints.values()].map((endpoint) => ({
     path: endpoint.path,
     description: endpoint.description ?? null,
-    input_schema: toJsonSchema(endpoint.input, 'input'),
-    output_schema: endpoint.output ? toJsonSchema(endpoint.output, 'output') : null,
+    input_schema: describableSchema(endpoint.input, 'input'),
+    output_schema: endpoint.output ? describableSchema(endpoint.output, 'output') : null,
     urls: {
       run: `/${app.id}${endpoint.path}`,
       stream: `/${app.id}${endpoint.path}/stream`,

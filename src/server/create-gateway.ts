@@ -14,6 +14,7 @@ import { answerClientError } from './client-error-handler.js';
 import { describeEndpoints, type EndpointEntry } from './app-catalog.js';
 import { AppRoutes } from './app-routes.js';
 import { memoryBackends, redisBackends, type Backends } from './gateway-backends.js';
+import { installCors, type CorsPolicy } from './cors.js';
 import { sendError } from './error-reply.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GatewayMetrics } from './metrics.js';
@@ -88,6 +89,8 @@ export interface GatewayOptions {
    * serves every app the workers publish. `eventLog`, `queue` and `runtime` do not apply.
    */
   readonly redis?: RedisModeOptions;
+  /** Which web pages on other origins may call the API (default: none, CORS off). */
+  readonly cors?: CorsPolicy;
 }
 
 /** Where to listen. */
@@ -244,6 +247,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   fastify.removeContentTypeParser(['text/plain']);
   acceptEmptyJsonBodies(fastify);
   installErrorHandling(fastify, context);
+  installCors(fastify, options.cors);
   installAuthentication(fastify, context);
   registerDiscoveryRoutes(fastify, context);
   registerAttachRoute(fastify, context);

@@ -2,6 +2,7 @@
 // in this process or in replica processes, worker groups and their collectives.
 export { createGateway } from './create-gateway.js';
 export type { Gateway, GatewayOptions, ListenOptions } from './create-gateway.js';
+export type { CorsPolicy } from './cors.js';
 export { isApp } from '../app/define-app.js';
 export type { ServedEndpoint } from '../app/define-app.js';
 export { createRuntime } from '../runtime/create-runtime.js';

@@ -4,6 +4,7 @@ import type { NewEvent } from '../../events/event-types.js';
 import { SluiceError, isSluiceError } from '../../errors/sluice-error.js';
 import { isErrorCode, type ErrorCode } from '../../errors/error-codes.js';
 import type { ChildTarget } from '../child-runs.js';
+import { carryDetail, failureDetail, type FailureDetail } from '../failure-detail.js';
 
 /**
  * What a replica process serves: an app exported by a module, or a `DistributedWorker`
@@ -17,6 +18,8 @@ export type ReplicaTarget =
 export interface WireError {
   readonly code: ErrorCode;
   readonly message: string;
+  /** The app's own error (message, stack, causes), for the parent's log. */
+  readonly detail?: FailureDetail;
 }
 
 /** One run, as the parent hands it to every rank of a replica. */
@@ -80,7 +83,12 @@ export type ReplicaMessage =
  * toWireError(new SluiceError('cancelled', 'Cancelled')); // { code: 'cancelled', message: 'Cancelled' }
  */
 export function toWireError(thrown: unknown): WireError {
-  if (isSluiceError(thrown)) return { code: thrown.code, message: thrown.message };
+  if (isSluiceError(thrown)) {
+    const { code, message } = thrown;
+    return code === 'cancelled'
+      ? { code, message }
+      : { code, message, detail: failureDetail(thrown) };
+  }
   return { code: 'internal', message: 'Internal server error' };
 }
 
@@ -92,5 +100,5 @@ export function toWireError(thrown: unknown): WireError {
  */
 export function fromWireError(wire: WireError): SluiceError {
   const code = isErrorCode(wire.code) ? wire.code : 'internal';
-  return new SluiceError(code, String(wire.message));
+  return carryDetail(new SluiceError(code, String(wire.message)), wire.detail);
 }

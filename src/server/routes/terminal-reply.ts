@@ -7,7 +7,8 @@ import type { GatewayContext } from '../gateway-context.js';
 /**
  * Answers a request's terminal event over HTTP: the output as JSON, or the error's status
  * with `{detail, error_type, code}` and an `X-Fal-Error-Type` header (plus
- * `x-fal-request-timeout-type: user` when it did not start within its start timeout).
+ * `x-fal-request-timeout-type: user` when it did not start within its start timeout). In
+ * dev mode the body also carries `debug`: the app's own message, stack and causes.
  *
  * @example
  * return await sendTerminal(context, reply, { requestId, terminal });
@@ -24,5 +25,15 @@ export async function sendTerminal(
   reply.header('x-fal-error-type', error.code);
   if ((await context.dispatcher.progress(requestId))?.startTimedOut)
     reply.header('x-fal-request-timeout-type', 'user');
-  return sendError(reply, error, context.logger);
+  const debug = debugOf(terminal.json);
+  if (debug === undefined) return sendError(reply, error, context.logger);
+  return reply
+    .code(error.status)
+    .type('application/json')
+    .send({ ...error.toJSON(), debug });
+}
+
+/** The app's own error a dev-mode server put in the event, if any. */
+function debugOf(json: string): unknown {
+  return (JSON.parse(json) as { debug?: unknown }).debug;
 }
