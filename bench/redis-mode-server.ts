@@ -101,6 +101,7 @@ function redisModeHandle(
   const askWorker = questioner(processes.worker);
   return {
     kind: 'sluice',
+    pid: processes.gateway.pid ?? Number.NaN,
     processIds: {
       gateway: processes.gateway.pid ?? Number.NaN,
       worker: processes.worker.pid ?? Number.NaN,

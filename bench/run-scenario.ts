@@ -27,7 +27,13 @@ export interface ScenarioResult {
   readonly samples: Readonly<Record<ServerKind, readonly Metrics[]>>;
 }
 
-function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+/**
+ * `work`, or a rejection naming `what` once `timeoutMs` pass.
+ *
+ * @example
+ * await withTimeout(measure(), 60_000, 'scenario i');
+ */
+export function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} took over ${timeoutMs} ms`)), timeoutMs);

@@ -15,6 +15,8 @@ export type ServerKind = 'baseline' | 'sluice';
 /** A running benchmark server process. */
 export interface ServerHandle {
   readonly kind: ServerKind;
+  /** The server's (main) process id. */
+  readonly pid: number;
   /** Where to `POST` a firehose input to get its event stream. */
   readonly streamUrl: string;
   /** The server's memory usage after two full garbage collections. */
@@ -42,6 +44,7 @@ function makeHandle(kind: ServerKind, child: ChildProcess, url: string): ServerH
   const question = questioner(child);
   return {
     kind,
+    pid: child.pid ?? Number.NaN,
     streamUrl: url + STREAM_PATHS[kind],
     ...statsOf(question),
     clockOffset: () => clockOffsetOf(question),
@@ -51,20 +54,25 @@ function makeHandle(kind: ServerKind, child: ChildProcess, url: string): ServerH
 
 /**
  * Starts a benchmark server in its own process (with `--expose-gc`) and waits until it
- * listens on 127.0.0.1.
+ * listens on 127.0.0.1. `script` (a file in bench/) replaces the kind's own server, e.g.
+ * `replica-server.ts`; `onSpawn` sees the child as soon as it is forked (to pin it to a core).
  *
  * @example
  * const server = await startServer('baseline');
  * try { ... } finally { await server.stop(); }
  */
-export async function startServer(kind: ServerKind): Promise<ServerHandle> {
-  const script = fileURLToPath(new URL(SCRIPTS[kind], import.meta.url));
+export async function startServer(
+  kind: ServerKind,
+  options: { readonly script?: string; readonly onSpawn?: (pid: number) => void } = {},
+): Promise<ServerHandle> {
+  const script = fileURLToPath(new URL(options.script ?? SCRIPTS[kind], import.meta.url));
   const child = fork(script, [], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   trackChild(child);
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   const started = waitForMessage(child, (message) =>
     'ready' in message ? message.ready : undefined,
   );

@@ -28,7 +28,7 @@ async function waitForSockets(server: ServerHandle, atMost: number): Promise<voi
  * Holds `streams` idle streams open and measures the server's memory per stream: the
  * difference of `memoryUsage()` (after two full GCs) once every stream has its response
  * headers, against before, divided by the count. Returns `heapKbPerStream`, `rssKbPerStream`
- * and `externalKbPerStream` (KiB).
+ * and `externalKbPerStream` (KiB), with whatever `whileHeld` measures while every stream is open.
  *
  * @example
  * await measureIdleMemory(context, { streams: 5000, timeoutMs: 120_000 });
@@ -36,6 +36,7 @@ async function waitForSockets(server: ServerHandle, atMost: number): Promise<voi
 export async function measureIdleMemory(
   { server, agent }: MeasureContext,
   workload: IdleWorkload,
+  whileHeld: () => Promise<Metrics> = () => Promise.resolve({}),
 ): Promise<Metrics> {
   await pause(SETTLE_MS); // let the warm-up's sockets finish closing
   const socketsBefore = await server.sockets();
@@ -55,9 +56,11 @@ export async function measureIdleMemory(
     await pause(SETTLE_MS);
     const opened = (await server.sockets()) - socketsBefore;
     if (opened < workload.streams) throw new Error(`${server.kind}: only ${opened} sockets open`);
+    const held = await whileHeld();
     const after = await server.memory();
     const perStream = (bytes: number) => bytes / workload.streams / 1024;
     return {
+      ...held,
       heapKbPerStream: perStream(after.heapUsed - before.heapUsed),
       rssKbPerStream: perStream(after.rss - before.rss),
       externalKbPerStream: perStream(after.external - before.external),
