@@ -48,6 +48,7 @@ describe('the public API by entry point', () => {
           "PreviewPayload",
           "PreviewSource",
           "RawImage",
+          "RealtimeOptions",
           "ReduceOperation",
           "Reducible",
           "RootedCollectiveOptions",
