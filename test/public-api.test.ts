@@ -164,6 +164,9 @@ describe('the public API by entry point', () => {
           "ProgressData",
           "ProgressFacts",
           "ProgressState",
+          "RealtimeConnection",
+          "RealtimeInfo",
+          "RealtimeOptions",
           "RetryOptions",
           "SluiceClient",
           "SseMessage",
@@ -171,6 +174,8 @@ describe('the public API by entry point', () => {
           "StreamEventType",
           "TrackedEvent",
           "TrackedStatus",
+          "WebSocketConstructor",
+          "WebSocketLike",
         ],
         "values": [
           "EventStream",
