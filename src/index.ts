@@ -20,6 +20,7 @@ export type {
   StarmapOptions,
   TypedArray,
 } from './app/app-types.js';
+export type { RealtimeOptions } from './app/realtime-options.js';
 export { createThrottle } from './app/throttle.js';
 export type { Throttle, ThrottleOptions } from './app/throttle.js';
 export { encodePreview } from './app/preview.js';

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { LogLevel } from '../events/event-types.js';
 import type { PreviewSource } from './preview.js';
+import type { RealtimeOptions } from './realtime-options.js';
 
 /** Options of {@link RunContext.preview}. */
 export interface PreviewOptions {
@@ -165,6 +166,8 @@ export interface EndpointDefinition<InputSchema = z.ZodType, Output = unknown, S
    * it ends with `worker_lost`, since a retry repeats the work).
    */
   readonly retries?: number;
+  /** How the realtime (WebSocket) view paces a connection; defaults in docs/realtime.md. */
+  readonly realtime?: RealtimeOptions;
 }
 
 /** Per-endpoint admission limits; past them a request answers 429 `overloaded`. */

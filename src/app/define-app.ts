@@ -2,6 +2,11 @@ import type { z } from 'zod';
 import type { AppId, EndpointDefinition, EndpointLimits, RunFunction } from './app-types.js';
 import { checkAppId, checkEndpointPath } from './app-paths.js';
 import { prepareInputSchema } from './input-schema.js';
+import {
+  resolveRealtimeOptions,
+  type RealtimeOptions,
+  type RealtimeSettings,
+} from './realtime-options.js';
 
 /** Input schemas of an app's extra endpoints, by sub-path. */
 export type EndpointSchemas = Record<`/${string}`, z.ZodType>;
@@ -37,6 +42,8 @@ export interface AppOptions<
   readonly limits?: EndpointLimits;
   /** Times a run of the default endpoint whose worker died starts again (Redis mode; default 0). */
   readonly retries?: number;
+  /** How the default endpoint's realtime (WebSocket) view paces a connection. */
+  readonly realtime?: RealtimeOptions;
   /** Where runs execute: in the gateway's process, or in replica processes. */
   readonly isolation?: Isolation;
   /** How many replicas (each one process, or one group of `worldSize` processes). */
@@ -67,6 +74,8 @@ export interface ServedEndpoint {
   readonly limits: EndpointLimits;
   /** Times a run whose worker died starts again elsewhere (Redis mode). */
   readonly retries: number;
+  /** The realtime view's pacing, defaults applied (absent: every default). */
+  readonly realtime?: RealtimeSettings;
 }
 
 /** Where and how wide an app runs, as `defineApp` declared it. */
@@ -111,6 +120,7 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
     run: definition.run,
     limits: definition.limits ?? {},
     retries: checkRetries(definition.retries ?? 0),
+    realtime: resolveRealtimeOptions(definition.realtime),
   };
 }
 

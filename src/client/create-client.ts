@@ -2,6 +2,8 @@ import type { AttachOptions, CallOptions, CancelOptions, ClientOptions } from '.
 import { settingsOf } from './client-settings.js';
 import { EventStream } from './event-stream.js';
 import { attachRequest, cancelRequest, postStream, runRequest } from './http-calls.js';
+import { openRealtime } from './realtime-client.js';
+import type { RealtimeOptions } from './realtime-types.js';
 import type { SluiceClient } from './sluice-client.js';
 import { StreamDriver, type StreamConnection } from './stream-driver.js';
 import type { AppCatalog } from './typed-apps.js';
@@ -59,6 +61,7 @@ export function createClient<Apps extends AppCatalog = never>(
         attach.signal,
       );
     },
+    realtime: (appId: string, realtime: RealtimeOptions) => openRealtime(settings, appId, realtime),
     cancel: (appId: string, requestId: string, cancel: CancelOptions = {}) =>
       cancelRequest(settings, { appId, requestId, signal: cancel.signal }),
   } as SluiceClient<Apps>;

@@ -19,6 +19,13 @@ export type {
   StreamEvent,
   StreamEventType,
 } from './client-types.js';
+export type {
+  RealtimeConnection,
+  RealtimeInfo,
+  RealtimeOptions,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './realtime-types.js';
 export type { AppCatalog, AppIdOf, InputOf, OutputOf } from './typed-apps.js';
 export {
   formatDuration,

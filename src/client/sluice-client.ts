@@ -1,5 +1,6 @@
 import type { AttachOptions, CallOptions, CancelOptions } from './client-types.js';
 import type { EventStream } from './event-stream.js';
+import type { RealtimeConnection, RealtimeOptions } from './realtime-types.js';
 import type { AppCatalog, AppIdOf, InputOf, OutputOf } from './typed-apps.js';
 
 /** Options of a call to an extra endpoint: its input is not typed by the app. */
@@ -46,6 +47,14 @@ export interface SluiceClient<Apps extends AppCatalog = never> {
     requestId: string,
     options?: AttachOptions,
   ) => EventStream<OutputOf<Apps, Id>>;
+  /**
+   * Opens a realtime (WebSocket) connection to an app: each `send` is one input, each
+   * answer comes to `onResult`; latest-input-wins throttling and reconnection included.
+   */
+  readonly realtime: <Id extends AppIdOf<Apps>>(
+    appId: Id,
+    options: RealtimeOptions<OutputOf<Apps, Id>>,
+  ) => RealtimeConnection<InputOf<Apps, Id>>;
   /**
    * Cancels a request on the server (`PUT /queue/{app}/requests/{id}/cancel`), whatever view
    * started it. Resolves too when the request had already ended: there is nothing to cancel.

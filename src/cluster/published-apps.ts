@@ -1,4 +1,5 @@
 import type { EndpointLimits } from '../app/app-types.js';
+import type { RealtimeOptions } from '../app/realtime-options.js';
 import { defineApp, type App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
@@ -12,6 +13,8 @@ export interface PublishedEndpoint {
   readonly output?: JsonSchema;
   readonly limits: EndpointLimits;
   readonly retries: number;
+  /** The realtime view's pacing (absent from workers of older versions: defaults then). */
+  readonly realtime?: RealtimeOptions;
 }
 
 /** An app as workers publish it in Redis, for gateways that have not loaded its code. */
@@ -37,6 +40,7 @@ export function publishedApp(app: App): PublishedApp {
     output: endpoint.output && toJsonSchema(endpoint.output, 'output'),
     limits: endpoint.limits,
     retries: endpoint.retries,
+    realtime: endpoint.realtime,
   }));
   const { id, description, timeoutSeconds } = app;
   return { id, description, timeoutSeconds, endpoints };
@@ -54,6 +58,7 @@ function endpointDefinition(endpoint: PublishedEndpoint) {
     run: runsElsewhere,
     limits: endpoint.limits,
     retries: endpoint.retries,
+    realtime: endpoint.realtime,
   };
 }
 

@@ -1,5 +1,5 @@
 /** How a request reached the dispatcher. */
-export type RequestView = 'sync' | 'stream' | 'queue' | 'child';
+export type RequestView = 'sync' | 'stream' | 'queue' | 'child' | 'realtime';
 
 /** A request as metrics see it. */
 export interface ObservedRequest {

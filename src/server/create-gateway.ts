@@ -28,6 +28,7 @@ import { queueMethodError } from './routes/queue-paths.js';
 import { registerQueueRequestRoutes } from './routes/queue-request-routes.js';
 import { registerQueueSubmitRoute } from './routes/queue-submit-route.js';
 import { registerRunRoutes } from './routes/run-routes.js';
+import { registerRealtimeViews } from './realtime/realtime-views.js';
 import { SseStreams } from './sse-streams.js';
 
 /** Options of {@link createGateway}; every one but `apps` has a production default. */
@@ -91,6 +92,11 @@ export interface GatewayOptions {
   readonly redis?: RedisModeOptions;
   /** Which web pages on other origins may call the API (default: none, CORS off). */
   readonly cors?: CorsPolicy;
+  /**
+   * The secret that signs realtime tokens (`POST /tokens/`). Default: derived from
+   * `apiKeys`, so gateways with the same keys verify each other's tokens.
+   */
+  readonly tokenSecret?: string;
 }
 
 /** Where to listen. */
@@ -256,6 +262,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerRunRoutes(fastify, context);
   registerMetricsRoute(fastify, context);
   registerPlaygroundRoutes(fastify, context);
+  const realtime = registerRealtimeViews(fastify, context, options);
   void context.runtime.start();
   await fastify.ready();
   return {
@@ -273,6 +280,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // Open streams write their terminal events and end; a reader too slow to take them is cut.
       await context.streams.allEnded(STREAM_FLUSH_MS);
       context.streams.stop();
+      realtime.closeAll();
       stopBodyGuard();
       await fastify.close();
       await context.runtime.close();

@@ -1,7 +1,7 @@
 import { parseInput } from '../../app/input-schema.js';
 import type { RequestView } from '../../dispatch/dispatch-observer.js';
 import { parseQueueOptions } from '../../dispatch/request-options.js';
-import type { Submitted } from '../../dispatch/tracked-request.js';
+import type { Submission, Submitted } from '../../dispatch/tracked-request.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { ResolvedRunRoute } from '../app-routes.js';
 import type { GatewayContext } from '../gateway-context.js';
@@ -36,26 +36,26 @@ export function checkAvailable(
     throw new SluiceError('app_unavailable', 'The app failed to start');
 }
 
+/** A start checked and validated, ready for the dispatcher: see {@link prepareRun}. */
+export type PreparedRun = Submission;
+
 /**
- * The one way every view starts a request: checks the app is up, reads the queue options
- * from the headers, validates the input against the endpoint's schema and submits it to
- * the dispatcher, so limits, priorities, ownership, metrics, cancellation, retention and
- * every backend apply alike to the JSON call, the stream, the queue and the realtime view.
+ * The checks of {@link submitRun} without the dispatch: the app is up, the headers' queue
+ * options are valid, the input matches the endpoint's schema. The realtime view prepares
+ * each input as it arrives and dispatches it once the connection has room.
  *
  * @example
- * const { record } = await submitRun(context, {
- *   route, sent: request.body, headers: request.headers, owner: request.owner,
- *   view: 'stream', cancelOnDisconnect: true,
- * });
+ * const prepared = await prepareRun(context, start);
+ * const { record } = await context.dispatcher.submit(prepared);
  */
-export async function submitRun(context: GatewayContext, start: RunStart): Promise<Submitted> {
+export async function prepareRun(context: GatewayContext, start: RunStart): Promise<PreparedRun> {
   const { route } = start;
   checkAvailable(context, route);
   const options = parseQueueOptions(start.headers);
   // No body at all runs with the input's defaults; a JSON `null` body is validated as sent.
   const sent: unknown = start.sent === undefined ? {} : start.sent;
   const input = await parseInput(route.endpoint.input, sent);
-  return context.dispatcher.submit({
+  return {
     app: route.app,
     endpoint: route.endpoint,
     input,
@@ -65,5 +65,20 @@ export async function submitRun(context: GatewayContext, start: RunStart): Promi
     view: start.view,
     ...options,
     webhookUrl: start.webhookUrl,
-  });
+  };
+}
+
+/**
+ * The one way every view starts a request: {@link prepareRun}, then the dispatcher's
+ * `submit`, so limits, priorities, ownership, metrics, cancellation, retention and every
+ * backend apply alike to the JSON call, the stream, the queue and the realtime view.
+ *
+ * @example
+ * const { record } = await submitRun(context, {
+ *   route, sent: request.body, headers: request.headers, owner: request.owner,
+ *   view: 'stream', cancelOnDisconnect: true,
+ * });
+ */
+export async function submitRun(context: GatewayContext, start: RunStart): Promise<Submitted> {
+  return context.dispatcher.submit(await prepareRun(context, start));
 }

@@ -1,0 +1,198 @@
+import type { RawData, WebSocket } from 'ws';
+import type { RealtimeSettings } from '../../app/realtime-options.js';
+import { errorFromEvent } from '../../dispatch/terminal-outcome.js';
+import type { LoggedEvent } from '../../events/event-types.js';
+import { isTerminal } from '../../events/event-types.js';
+import { nextBatch } from '../../events/read-cursor.js';
+import { readTerminal } from '../../events/read-terminal.js';
+import { SluiceError, toSluiceError } from '../../errors/sluice-error.js';
+import type { ResolvedRunRoute } from '../app-routes.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { prepareRun, type PreparedRun } from '../routes/submit-run.js';
+import { InputGate } from './input-gate.js';
+import { decodeFrame, encodeFrame, type FrameEncoding } from './realtime-frames.js';
+import {
+  droppedMessage,
+  errorMessage,
+  eventMessage,
+  resultMessage,
+  type RealtimeMessage,
+} from './realtime-messages.js';
+
+/** Who a connection is and what it asked for, settled before the upgrade. */
+export interface SessionOptions {
+  readonly route: Pick<ResolvedRunRoute, 'app' | 'endpoint'>;
+  readonly owner: string;
+  readonly settings: RealtimeSettings;
+  /** Send each request's stream events too, not only its result. */
+  readonly events: boolean;
+}
+
+interface PendingInput {
+  readonly prepared: PreparedRun;
+  readonly encoding: FrameEncoding;
+}
+
+const OPEN = 1;
+const DRAIN_POLL_MS = 5;
+
+/**
+ * One realtime connection: each message in is an input, prepared and dispatched like any
+ * other view's through the {@link InputGate}; each request's result (and, when asked, its
+ * events) goes back in the encoding its input came in. While a request runs the
+ * connection counts as its client, so a connection that vanishes cancels its runs after
+ * the usual grace. It pings the peer and drops one that stops answering, and closes
+ * itself (1000) once idle.
+ *
+ * @example
+ * new RealtimeSession(context, socket, { route, owner, settings, events: false });
+ */
+export class RealtimeSession {
+  private readonly gate: InputGate<PendingInput>;
+  private readonly closed = new AbortController();
+  private arrivals: Promise<void> = Promise.resolve();
+  private awaitingPong = false;
+  private readonly keepAlive: NodeJS.Timeout;
+  private readonly idle: NodeJS.Timeout;
+
+  constructor(
+    private readonly context: GatewayContext,
+    private readonly socket: WebSocket,
+    private readonly options: SessionOptions,
+  ) {
+    const { settings } = options;
+    this.gate = new InputGate(settings);
+    this.keepAlive = setInterval(() => this.ping(), settings.pingIntervalMs).unref();
+    this.idle = setTimeout(() => this.closeIfIdle(), settings.idleTimeoutMs).unref();
+    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    socket.on('pong', () => (this.awaitingPong = false));
+    socket.on('error', () => undefined); // ws closes the socket itself (1009, 1002…)
+    socket.once('close', () => this.end());
+  }
+
+  /** Closes the connection with `code` (1001 when the server shuts down). */
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    this.idle.refresh();
+    const frame = decodeFrame(data as Buffer, isBinary);
+    if (!frame.ok) return this.send(errorMessage(frame.error, null), frame.encoding);
+    const { value, encoding } = frame;
+    // One after another: inputs reach the gate in the order they arrived.
+    this.arrivals = this.arrivals.then(() => this.admit(value, encoding));
+  }
+
+  private async admit(sent: unknown, encoding: FrameEncoding): Promise<void> {
+    try {
+      const prepared = await prepareRun(this.context, {
+        ...this.options,
+        sent,
+        headers: {},
+        view: 'realtime',
+        cancelOnDisconnect: true,
+      });
+      if (this.closed.signal.aborted) return;
+      const { start } = this.gate.offer({ prepared, encoding });
+      if (start) void this.runFrom(start);
+    } catch (thrown) {
+      this.send(errorMessage(this.safeError(thrown), null), encoding);
+    }
+  }
+
+  private async runFrom(first: PendingInput): Promise<void> {
+    let next: PendingInput | undefined = first;
+    while (next && !this.closed.signal.aborted) {
+      await this.runOne(next);
+      next = this.gate.finish();
+    }
+  }
+
+  private async runOne({ prepared, encoding }: PendingInput): Promise<void> {
+    let requestId: string | null = null;
+    try {
+      const { record } = await this.context.dispatcher.submit(prepared);
+      requestId = record.requestId;
+      const detach = this.context.dispatcher.attach(requestId);
+      try {
+        const dropped = this.gate.takeDropped();
+        if (dropped > 0) this.send(droppedMessage(requestId, dropped), encoding);
+        const terminal = await this.follow(requestId, encoding);
+        if (terminal) this.send(this.terminalMessage(requestId, terminal), encoding);
+        else if (!this.closed.signal.aborted)
+          this.send(errorMessage(expired(), requestId), encoding);
+      } finally {
+        detach();
+      }
+    } catch (thrown) {
+      this.send(errorMessage(this.safeError(thrown, requestId), requestId), encoding);
+    }
+  }
+
+  /** The request's terminal event; its other events are sent on the way when asked for. */
+  private async follow(requestId: string, encoding: FrameEncoding) {
+    const { eventLog } = this.context;
+    const signal = this.closed.signal;
+    if (!this.options.events) return readTerminal(eventLog, requestId, signal);
+    let afterSeq = 0;
+    for (;;) {
+      await this.drained();
+      const batch = await nextBatch(eventLog, requestId, { afterSeq, signal });
+      if (!batch) return undefined;
+      for (const event of batch.events) {
+        if (isTerminal(event.type)) return event;
+        this.send(eventMessage(requestId, event), encoding);
+      }
+      afterSeq = batch.lastSeq;
+    }
+  }
+
+  private terminalMessage(requestId: string, terminal: LoggedEvent): RealtimeMessage {
+    if (terminal.type === 'error') return errorMessage(errorFromEvent(terminal), requestId);
+    return resultMessage(requestId, JSON.parse(terminal.json) as unknown);
+  }
+
+  /**
+   * Waits while the socket holds more than `maxBufferedBytes` unsent: the cursor then reads
+   * later, and superseded progress and previews are skipped (latest wins), as for SSE.
+   */
+  private async drained(): Promise<void> {
+    const { maxBufferedBytes } = this.options.settings;
+    while (this.socket.bufferedAmount > maxBufferedBytes && !this.closed.signal.aborted)
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+  }
+
+  private send(message: RealtimeMessage, encoding: FrameEncoding): void {
+    if (this.socket.readyState === OPEN) this.socket.send(encodeFrame(message, encoding));
+  }
+
+  private safeError(thrown: unknown, requestId: string | null = null): SluiceError {
+    const error = toSluiceError(thrown);
+    if (error.code === 'internal')
+      this.context.logger.error({ requestId, err: thrown }, 'realtime input failed');
+    return error;
+  }
+
+  private ping(): void {
+    if (this.awaitingPong) return this.socket.terminate(); // the peer is gone
+    this.awaitingPong = true;
+    this.socket.ping();
+  }
+
+  private closeIfIdle(): void {
+    if (!this.gate.idle) return void this.idle.refresh();
+    this.socket.close(1000, 'idle timeout');
+  }
+
+  private end(): void {
+    this.closed.abort();
+    clearInterval(this.keepAlive);
+    clearTimeout(this.idle);
+    this.gate.clear();
+  }
+}
+
+function expired(): SluiceError {
+  return new SluiceError('request_expired', 'The request ended and was dropped before it was read');
+}

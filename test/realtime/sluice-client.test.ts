@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createClient } from '../../src/client/create-client.js';
+import type { SluiceError } from '../../src/errors/sluice-error.js';
+import { LatestInput } from '../../src/client/latest-input.js';
+import type { WebSocketConstructor } from '../../src/client/realtime-types.js';
+import { startTcpProxy } from '../browser-support/tcp-proxy.js';
+import { startGateway } from '../support/gateway.js';
+import { doubleApp } from './realtime-support.js';
+
+const webSocket = WebSocket as unknown as WebSocketConstructor;
+
+function collector() {
+  const results: { output: unknown; requestId: string }[] = [];
+  const errors: SluiceError[] = [];
+  const events: string[] = [];
+  const until = async (ready: () => boolean) => {
+    for (let wait = 0; !ready() && wait < 500; wait++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(ready()).toBe(true);
+  };
+  return { results, errors, events, until };
+}
+
+describe('LatestInput (pure pacing)', () => {
+  it('keeps only the newest input while the socket is not open, then sends it', () => {
+    const sent: number[] = [];
+    let open = false;
+    const pacer = new LatestInput<number>(0, (input) => open && sent.push(input) > 0);
+    pacer.offer(1);
+    pacer.offer(2);
+    expect(sent).toEqual([]);
+    open = true;
+    pacer.flush();
+    expect(sent).toEqual([2]);
+    pacer.offerIfEmpty(9);
+    expect(sent).toEqual([2, 9]);
+  });
+});
+
+describe('sluice/client realtime() in Node', () => {
+  it('gets a token with its key, sends inputs and receives each output with its request id', async () => {
+    await using gateway = await startGateway({ apps: [doubleApp], apiKeys: ['key-1'] });
+    const client = createClient<[typeof doubleApp]>({ baseUrl: gateway.url, apiKey: 'key-1' });
+    const seen = collector();
+    const connection = client.realtime('rt/double', {
+      webSocket,
+      onResult: (output, { requestId }) => seen.results.push({ output, requestId }),
+      onEvent: (event) => seen.events.push(event.type),
+      onError: (error) => seen.errors.push(error),
+    });
+    connection.send({ x: 1 });
+    await seen.until(() => seen.results.length === 1);
+    expect(seen.results[0]).toEqual({
+      output: { doubled: 2 },
+      requestId: expect.any(String) as string,
+    });
+    expect(seen.events).toContain('output');
+    connection.send({ x: 'bad' } as never);
+    await seen.until(() => seen.errors.length === 1);
+    expect(seen.errors[0]!.code).toBe('invalid_input');
+    connection.close();
+  });
+
+  it('with throttleMs, sends only the latest of a burst', async () => {
+    await using gateway = await startGateway({ apps: [doubleApp] });
+    const client = createClient({ baseUrl: gateway.url });
+    const seen = collector();
+    const connection = client.realtime('rt/double', {
+      webSocket,
+      throttleMs: 200,
+      onResult: (output, { requestId }) => seen.results.push({ output, requestId }),
+    });
+    for (let x = 1; x <= 20; x++) connection.send({ x });
+    await seen.until(() =>
+      seen.results.some(({ output }) => (output as { doubled: number }).doubled === 40),
+    );
+    expect(seen.results.length).toBeLessThanOrEqual(3);
+    connection.close();
+  });
+
+  it('reconnects after the server drops the connection and sends the unanswered input again', async () => {
+    await using gateway = await startGateway({ apps: [doubleApp] });
+    await using proxy = await startTcpProxy({ target: gateway.url });
+    const client = createClient({ baseUrl: proxy.url, retry: { initialDelayMs: 10 } });
+    const seen = collector();
+    const connection = client.realtime('rt/double', {
+      webSocket,
+      onResult: (output, { requestId }) => seen.results.push({ output, requestId }),
+    });
+    connection.send({ x: 1 });
+    await seen.until(() => seen.results.length === 1);
+    // A slow input, then the connection is severed without a close frame.
+    connection.send({ x: 2, delay_ms: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(proxy.severAll()).toBeGreaterThan(0);
+    await seen.until(() => seen.results.length === 2);
+    expect(seen.results[1]!.output).toEqual({ doubled: 4 });
+    connection.close();
+  });
+});
