@@ -2,6 +2,11 @@ import type { z } from 'zod';
 import type { AppId, EndpointDefinition, EndpointLimits, RunFunction } from './app-types.js';
 import { checkAppId, checkEndpointPath } from './app-paths.js';
 import { prepareInputSchema } from './input-schema.js';
+import {
+  DEFAULT_WIRE_DIALECT,
+  isWireDialect,
+  type WireDialect,
+} from '../events/dialects/wire-dialect.js';
 
 /** Input schemas of an app's extra endpoints, by sub-path. */
 export type EndpointSchemas = Record<`/${string}`, z.ZodType>;
@@ -37,6 +42,8 @@ export interface AppOptions<
   readonly limits?: EndpointLimits;
   /** Times a run of the default endpoint whose worker died starts again (Redis mode; default 0). */
   readonly retries?: number;
+  /** How the default endpoint's SSE views render events: `sluice` (default), `data` or `typed`. */
+  readonly dialect?: WireDialect;
   /** Where runs execute: in the gateway's process, or in replica processes. */
   readonly isolation?: Isolation;
   /** How many replicas (each one process, or one group of `worldSize` processes). */
@@ -67,6 +74,8 @@ export interface ServedEndpoint {
   readonly limits: EndpointLimits;
   /** Times a run whose worker died starts again elsewhere (Redis mode). */
   readonly retries: number;
+  /** How its SSE views render events unless a request asks otherwise (absent: `sluice`). */
+  readonly dialect?: WireDialect;
 }
 
 /** Where and how wide an app runs, as `defineApp` declared it. */
@@ -111,7 +120,14 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
     run: definition.run,
     limits: definition.limits ?? {},
     retries: checkRetries(definition.retries ?? 0),
+    dialect: checkDialect(definition.dialect),
   };
+}
+
+function checkDialect(dialect: unknown): WireDialect {
+  if (dialect === undefined) return DEFAULT_WIRE_DIALECT;
+  if (!isWireDialect(dialect)) throw new TypeError('dialect must be "sluice", "data" or "typed"');
+  return dialect;
 }
 
 const MAX_RETRIES = 10;

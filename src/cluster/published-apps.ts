@@ -1,6 +1,7 @@
 import type { EndpointLimits } from '../app/app-types.js';
 import { defineApp, type App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
+import type { WireDialect } from '../events/dialects/wire-dialect.js';
 import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
 import { schemaFromJson } from '../app/schema-from-json.js';
 
@@ -12,6 +13,8 @@ export interface PublishedEndpoint {
   readonly output?: JsonSchema;
   readonly limits: EndpointLimits;
   readonly retries: number;
+  /** Absent from what older workers published: the default dialect. */
+  readonly dialect?: WireDialect;
 }
 
 /** An app as workers publish it in Redis, for gateways that have not loaded its code. */
@@ -37,6 +40,7 @@ export function publishedApp(app: App): PublishedApp {
     output: endpoint.output && toJsonSchema(endpoint.output, 'output'),
     limits: endpoint.limits,
     retries: endpoint.retries,
+    dialect: endpoint.dialect,
   }));
   const { id, description, timeoutSeconds } = app;
   return { id, description, timeoutSeconds, endpoints };
@@ -54,6 +58,7 @@ function endpointDefinition(endpoint: PublishedEndpoint) {
     run: runsElsewhere,
     limits: endpoint.limits,
     retries: endpoint.retries,
+    dialect: endpoint.dialect,
   };
 }
 

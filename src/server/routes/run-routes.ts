@@ -10,6 +10,8 @@ import type { GatewayContext } from '../gateway-context.js';
 import { noRouteError } from '../method-not-allowed.js';
 import { pathOf } from '../path-of.js';
 import { sendTerminal } from './terminal-reply.js';
+import { chooseDialect } from '../stream-dialect.js';
+import type { WireDialect } from '../../events/dialects/wire-dialect.js';
 
 /**
  * Refuses a run of an app whose setup failed (503 `app_unavailable`).
@@ -52,9 +54,13 @@ async function answerSync(
  * The stream view: hand the socket to the SSE writer. The handler returns at once, so
  * Fastify's request and reply are not kept alive for as long as the stream is open.
  */
-function answerStream(context: GatewayContext, reply: FastifyReply, requestId: string): void {
+function answerStream(
+  context: GatewayContext,
+  reply: FastifyReply,
+  { requestId, dialect }: { requestId: string; dialect: WireDialect },
+): void {
   reply.hijack();
-  void streamToClient(context, reply.raw, { requestId, afterSeq: 0 });
+  void streamToClient(context, reply.raw, { requestId, afterSeq: 0, dialect });
 }
 
 /**
@@ -78,6 +84,13 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
         throw error;
       }
       checkAvailable(context, route);
+      const dialect =
+        route.view === 'stream'
+          ? chooseDialect(route.endpoint.dialect ?? 'sluice', {
+              query: request.query,
+              accept: request.headers.accept,
+            })
+          : undefined;
       const options = parseQueueOptions(request.headers);
       // No body at all runs with the input's defaults; a JSON `null` body is validated as sent.
       const sent: unknown = request.body === undefined ? {} : request.body;
@@ -92,7 +105,7 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
         view: route.view,
         ...options,
       });
-      if (route.view === 'stream') return answerStream(context, reply, record.requestId);
+      if (dialect) return answerStream(context, reply, { requestId: record.requestId, dialect });
       return answerSync(context, reply, record.requestId);
     },
   );
