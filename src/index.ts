@@ -11,6 +11,7 @@ export type {
   MapOptions,
   MapTarget,
   PreviewOptions,
+  ProgressDetails,
   Reducible,
   ReduceOperation,
   RootedCollectiveOptions,
@@ -29,4 +30,5 @@ export { SluiceError } from './errors/sluice-error.js';
 export type { FieldError, SluiceErrorOptions } from './errors/sluice-error.js';
 export type { ErrorCode } from './errors/error-codes.js';
 export type { EventType, LogLevel, PreviewPayload } from './events/event-types.js';
+export type { WireDialect } from './events/dialects/wire-dialect.js';
 export { DistributedWorker } from './runtime/distributed/distributed-worker.js';

@@ -19,6 +19,14 @@ export type {
 } from './events/event-types.js';
 export { toAsciiJson } from './events/ascii-json.js';
 export { encodeSseComment, encodeSseFrame, encodeSseFrames, groupForWrites } from './events/sse.js';
+export { WIRE_DIALECTS, isWireDialect } from './events/dialects/wire-dialect.js';
+export type { WireDialect } from './events/dialects/wire-dialect.js';
+export {
+  encodeDialectFrame,
+  encodeDialectFrames,
+  encodeStreamFailure,
+} from './events/dialects/dialect-frames.js';
+export { typedJson } from './events/dialects/typed-frame.js';
 export { DEFAULT_EVENT_LOG_LIMITS } from './events/event-log.js';
 export type {
   AppendOptions,

@@ -1,7 +1,14 @@
 import type { z } from 'zod';
 import type { LogLevel } from '../events/event-types.js';
+import type { WireDialect } from '../events/dialects/wire-dialect.js';
 import type { PreviewSource } from './preview.js';
 import type { RealtimeOptions } from './realtime-options.js';
+
+/** The optional part of a progress event. */
+export interface ProgressDetails {
+  /** What the run is doing, for people: `Processing step 5/20`. */
+  readonly message?: string;
+}
 
 /** Options of {@link RunContext.preview}. */
 export interface PreviewOptions {
@@ -36,8 +43,12 @@ export interface RunContext<State = unknown> {
   readonly signal: AbortSignal;
   /** Emits an `output` event (tokens, chunks, partial results). */
   readonly emit: (data: unknown) => void;
-  /** Emits a `progress` event. */
-  readonly progress: (step: number, total: number, message?: string) => void;
+  /**
+   * Emits a `progress` event `{step, total, progress, message?}`, where `progress` is the
+   * fraction done (`step / total`, kept within 0–1). The message may be given as a string
+   * or as `{ message }`.
+   */
+  readonly progress: (step: number, total: number, details?: string | ProgressDetails) => void;
   /**
    * Encodes an image as JPEG and emits a `preview` event. Resolves once the event is queued;
    * it need not be awaited, and events keep the order of the calls. Raw pixels are copied,
@@ -168,6 +179,11 @@ export interface EndpointDefinition<InputSchema = z.ZodType, Output = unknown, S
   readonly retries?: number;
   /** How the realtime (WebSocket) view paces a connection; defaults in docs/realtime.md. */
   readonly realtime?: RealtimeOptions;
+  /**
+   * How its SSE views render events unless a request asks otherwise (`?dialect=` or an
+   * `Accept: text/event-stream; dialect=…` parameter): `sluice` (default), `data` or `typed`.
+   */
+  readonly dialect?: WireDialect;
 }
 
 /** Per-endpoint admission limits; past them a request answers 429 `overloaded`. */

@@ -7,6 +7,11 @@ import {
   type RealtimeOptions,
   type RealtimeSettings,
 } from './realtime-options.js';
+import {
+  DEFAULT_WIRE_DIALECT,
+  isWireDialect,
+  type WireDialect,
+} from '../events/dialects/wire-dialect.js';
 
 /** Input schemas of an app's extra endpoints, by sub-path. */
 export type EndpointSchemas = Record<`/${string}`, z.ZodType>;
@@ -44,6 +49,8 @@ export interface AppOptions<
   readonly retries?: number;
   /** How the default endpoint's realtime (WebSocket) view paces a connection. */
   readonly realtime?: RealtimeOptions;
+  /** How the default endpoint's SSE views render events: `sluice` (default), `data` or `typed`. */
+  readonly dialect?: WireDialect;
   /** Where runs execute: in the gateway's process, or in replica processes. */
   readonly isolation?: Isolation;
   /** How many replicas (each one process, or one group of `worldSize` processes). */
@@ -76,6 +83,8 @@ export interface ServedEndpoint {
   readonly retries: number;
   /** The realtime view's pacing, defaults applied (absent: every default). */
   readonly realtime?: RealtimeSettings;
+  /** How its SSE views render events unless a request asks otherwise (absent: `sluice`). */
+  readonly dialect?: WireDialect;
 }
 
 /** Where and how wide an app runs, as `defineApp` declared it. */
@@ -121,7 +130,14 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
     limits: definition.limits ?? {},
     retries: checkRetries(definition.retries ?? 0),
     realtime: resolveRealtimeOptions(definition.realtime),
+    dialect: checkDialect(definition.dialect),
   };
+}
+
+function checkDialect(dialect: unknown): WireDialect {
+  if (dialect === undefined) return DEFAULT_WIRE_DIALECT;
+  if (!isWireDialect(dialect)) throw new TypeError('dialect must be "sluice", "data" or "typed"');
+  return dialect;
 }
 
 const MAX_RETRIES = 10;

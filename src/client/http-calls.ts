@@ -16,6 +16,9 @@ function runUrl(settings: Settings, target: CallTarget): string {
   return `${settings.baseUrl}/${appPath(target.appId)}${target.path ?? ''}`;
 }
 
+/** sluice's own frames (`id`, `event`, `data`), whatever dialect the endpoint defaults to. */
+const SLUICE_FRAMES = 'text/event-stream; dialect=sluice';
+
 /**
  * The POST that starts a stream, as a function of the connection's signal.
  *
@@ -29,7 +32,7 @@ export function postStream(settings: Settings, target: CallTarget) {
       headers: {
         ...settings.headers,
         'content-type': 'application/json',
-        accept: 'text/event-stream',
+        accept: SLUICE_FRAMES,
       },
       body: JSON.stringify(target.input ?? {}),
       signal,
@@ -49,7 +52,7 @@ export function attachRequest(settings: Settings, appId: string) {
       {
         headers: {
           ...settings.headers,
-          accept: 'text/event-stream',
+          accept: SLUICE_FRAMES,
           ...(lastEventId > 0 ? { 'last-event-id': String(lastEventId) } : {}),
         },
         signal,

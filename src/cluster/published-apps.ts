@@ -2,6 +2,7 @@ import type { EndpointLimits } from '../app/app-types.js';
 import type { RealtimeOptions } from '../app/realtime-options.js';
 import { defineApp, type App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
+import type { WireDialect } from '../events/dialects/wire-dialect.js';
 import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
 import { schemaFromJson } from '../app/schema-from-json.js';
 
@@ -15,6 +16,8 @@ export interface PublishedEndpoint {
   readonly retries: number;
   /** The realtime view's pacing (absent from workers of older versions: defaults then). */
   readonly realtime?: RealtimeOptions;
+  /** Absent from what older workers published: the default dialect. */
+  readonly dialect?: WireDialect;
 }
 
 /** An app as workers publish it in Redis, for gateways that have not loaded its code. */
@@ -41,6 +44,7 @@ export function publishedApp(app: App): PublishedApp {
     limits: endpoint.limits,
     retries: endpoint.retries,
     realtime: endpoint.realtime,
+    dialect: endpoint.dialect,
   }));
   const { id, description, timeoutSeconds } = app;
   return { id, description, timeoutSeconds, endpoints };
@@ -59,6 +63,7 @@ function endpointDefinition(endpoint: PublishedEndpoint) {
     limits: endpoint.limits,
     retries: endpoint.retries,
     realtime: endpoint.realtime,
+    dialect: endpoint.dialect,
   };
 }
 

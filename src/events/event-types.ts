@@ -19,6 +19,8 @@ export type SupersedableEventType = 'progress' | 'preview';
 export interface ProgressPayload {
   readonly step: number;
   readonly total: number;
+  /** The fraction done, 0–1: `step / total` kept within bounds (0 when `total` is not above 0). */
+  readonly progress: number;
   readonly message?: string;
 }
 

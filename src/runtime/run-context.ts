@@ -8,6 +8,7 @@ import { mapRuns } from './map-runs.js';
 import type { PreviewOptions, RunContext } from '../app/app-types.js';
 import type { EventWriter } from './event-writer.js';
 import { encodePreview, type PreviewSource } from '../app/preview.js';
+import { progressPayload } from './progress-payload.js';
 
 /** What {@link createRunContext} needs from the run it serves. */
 export interface RunContextOptions<State> {
@@ -92,12 +93,12 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
     emit(data) {
       pushJson('output', data);
     },
-    progress(step, total, message) {
+    progress(step, total, details) {
       if (!Number.isFinite(step) || !Number.isFinite(total)) {
         misuse('ctx.progress needs finite numbers for step and total');
         return;
       }
-      pushJson('progress', message === undefined ? { step, total } : { step, total, message });
+      pushJson('progress', progressPayload(step, total, details));
     },
     preview,
     log(level: LogLevel, message: string) {

@@ -2,7 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { toAsciiJson } from '../events/ascii-json.js';
 import { nextBatch } from '../events/read-cursor.js';
 import type { LoggedEvent } from '../events/event-types.js';
-import { encodeSseFrame, encodeSseFrames, groupForWrites } from '../events/sse.js';
+import { groupForWrites } from '../events/sse.js';
+import {
+  encodeDialectFrame,
+  encodeDialectFrames,
+  encodeStreamFailure,
+} from '../events/dialects/dialect-frames.js';
+import type { WireDialect } from '../events/dialects/wire-dialect.js';
 import { toSluiceError } from '../errors/sluice-error.js';
 import type { GatewayContext } from './gateway-context.js';
 import { SseResponse } from './sse-response.js';
@@ -11,10 +17,12 @@ import { SseResponse } from './sse-response.js';
 const LARGE_FRAME = 16 * 1024;
 
 /** One group of frames as the bytes of one write. */
-function encodeGroup(group: readonly LoggedEvent[]): string | Buffer {
+function encodeGroup(dialect: WireDialect, group: readonly LoggedEvent[]): string | Buffer {
   const [only] = group;
-  if (group.length > 1 || !only || only.json.length < LARGE_FRAME) return encodeSseFrames(group);
-  const head = encodeSseFrame({ ...only, json: '' }).slice(0, -2);
+  const small = group.length > 1 || !only || only.json.length < LARGE_FRAME;
+  // The typed dialect rewrites the payload, so it has no fixed head to put before it.
+  if (small || dialect === 'typed') return encodeDialectFrames(dialect, group);
+  const head = encodeDialectFrame(dialect, { ...only, json: '' }).slice(0, -2);
   const frame = Buffer.allocUnsafe(head.length + only.json.length + 2);
   let offset = frame.write(head, 0, 'latin1');
   offset += frame.write(only.json, offset, 'latin1');
@@ -22,7 +30,7 @@ function encodeGroup(group: readonly LoggedEvent[]): string | Buffer {
   return frame;
 }
 
-function errorFrame(thrown: unknown, requestId: string): string {
+function errorFrame(dialect: WireDialect, thrown: unknown, requestId: string): string {
   const error = toSluiceError(thrown);
   const payload = {
     code: error.code,
@@ -30,7 +38,7 @@ function errorFrame(thrown: unknown, requestId: string): string {
     retryable: true,
     request_id: requestId,
   };
-  return `event: error\ndata: ${toAsciiJson(payload)}\n\n`;
+  return encodeStreamFailure(dialect, toAsciiJson(payload));
 }
 
 function countEvents(context: GatewayContext, sent: number, read: number): void {
@@ -43,6 +51,8 @@ export interface StreamPosition {
   readonly requestId: string;
   /** 0 for the whole log, or the `Last-Event-ID` to resume after. */
   readonly afterSeq: number;
+  /** How frames are rendered (default `sluice`): the same cursor in every dialect. */
+  readonly dialect?: WireDialect;
 }
 
 /**
@@ -61,7 +71,7 @@ export interface StreamPosition {
 export async function streamToClient(
   context: GatewayContext,
   response: ServerResponse,
-  { requestId, afterSeq }: StreamPosition,
+  { requestId, afterSeq, dialect = 'sluice' }: StreamPosition,
 ): Promise<void> {
   const headers = { 'x-request-id': requestId, 'x-fal-request-id': requestId };
   const stream = SseResponse.open(context.streams, response, headers);
@@ -77,14 +87,15 @@ export async function streamToClient(
       if (!batch) break;
       countEvents(context, batch.events.length, batch.lastSeq - position);
       const full =
-        batch.events.length > 0 && stream.send(groupForWrites(batch.events).map(encodeGroup));
+        batch.events.length > 0 &&
+        stream.send(groupForWrites(batch.events).map((group) => encodeGroup(dialect, group)));
       if (full) await full; // only a full socket costs a turn of the event loop
       if (batch.ended) break;
       position = batch.lastSeq;
     }
   } catch (thrown) {
     context.logger.error({ requestId, err: thrown }, 'event stream failed');
-    stream.end(errorFrame(thrown, requestId));
+    stream.end(errorFrame(dialect, thrown, requestId));
   } finally {
     stream.end();
     detach();

@@ -27,7 +27,9 @@ function isKept(data: unknown): boolean {
   const keys = Object.keys(data as object)
     .sort()
     .join(',');
-  return keys !== 'message,step,total' && keys !== 'step,total' && keys !== 'image';
+  return (
+    keys !== 'message,progress,step,total' && keys !== 'progress,step,total' && keys !== 'image'
+  );
 }
 
 describe('the unmodified @fal-ai/client against sluice', () => {
@@ -105,7 +107,7 @@ describe('the unmodified @fal-ai/client against sluice', () => {
       retryable: false,
       request_id: stream.requestId,
     });
-    expect(seen).toEqual([{ step: 1, total: 2 }, last]);
+    expect(seen).toEqual([{ step: 1, total: 2, progress: 0.5 }, last]);
   });
 
   it('invalid input is a ValidationError whose field errors fal understands', async () => {

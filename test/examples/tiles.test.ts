@@ -143,7 +143,7 @@ describe('demo/tiles through the gateway and a group of rank processes', () => {
     // A reader that falls behind skips superseded progress and previews: count at least one.
     expect(types).toContain('preview');
     const progress = events.filter((event) => event.event === 'progress');
-    expect(JSON.parse(progress.at(-1)?.data ?? 'null')).toEqual({ step: 6, total: 6 });
+    expect(JSON.parse(progress.at(-1)?.data ?? 'null')).toEqual({ step: 6, total: 6, progress: 1 });
     const result = JSON.parse(events.at(-1)?.data ?? 'null') as TilesOutput;
     expect(types.at(-1)).toBe('result');
     expect(result.world_size).toBe(4);

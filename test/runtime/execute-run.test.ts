@@ -49,7 +49,7 @@ describe('executeRun: run forms', () => {
     const { events } = await runApp(app);
     expect(events).toEqual([
       { type: 'output', data: 'a' },
-      { type: 'progress', data: { step: 1, total: 2 } },
+      { type: 'progress', data: { step: 1, total: 2, progress: 0.5 } },
       { type: 'output', data: { token: 'b' } },
       { type: 'result', data: { tokens: 2 } },
     ]);

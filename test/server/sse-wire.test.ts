@@ -7,9 +7,9 @@ import { bytesApp, countApp } from '../support/test-apps.js';
 
 const EXPECTED_BODY =
   ': open\n\n' +
-  'id: 1\nevent: progress\ndata: {"step":1,"total":2,"message":"warming up"}\n\n' +
+  'id: 1\nevent: progress\ndata: {"step":1,"total":2,"progress":0.5,"message":"warming up"}\n\n' +
   'id: 2\nevent: output\ndata: {"text":"h\\u00e9llo \\u2603 \\ud83d\\ude00"}\n\n' +
-  'id: 3\nevent: progress\ndata: {"step":2,"total":2}\n\n' +
+  'id: 3\nevent: progress\ndata: {"step":2,"total":2,"progress":1}\n\n' +
   'id: 4\nevent: result\ndata: {"text":"done \\u2713"}\n\n';
 
 function parseSplit(bytes: Buffer, cuts: readonly number[]) {

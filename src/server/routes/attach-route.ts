@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SluiceError } from '../../errors/sluice-error.js';
 import { streamToClient } from '../event-stream-response.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { chooseDialect } from '../stream-dialect.js';
 
 /** The params of every route under `/{owner}/{name}/requests/{id}`. */
 export interface RequestParams {
@@ -65,12 +66,15 @@ export async function findOwnedRequest(
  * registerAttachRoute(fastify, context);
  */
 export function registerAttachRoute(fastify: FastifyInstance, context: GatewayContext): void {
-  fastify.get<{ Params: RequestParams; Querystring: { last_event_id?: string } }>(
+  fastify.get<{ Params: RequestParams; Querystring: { last_event_id?: string; dialect?: string } }>(
     '/:owner/:name/requests/:requestId/stream',
     { config: { auth: true } },
     async (request, reply: FastifyReply) => {
       const afterSeq = resumePoint(request.headers['last-event-id'], request.query.last_event_id);
       const lookup = await findOwnedRequest(context, request);
+      // A browser's EventSource stops reconnecting on 204: nothing will follow.
+      if (lookup.state === 'ended' && afterSeq >= lookup.lastSeq && afterSeq > 0)
+        return reply.code(204).send();
       if (afterSeq > lookup.lastSeq) {
         throw new SluiceError(
           'invalid_input',
@@ -86,8 +90,16 @@ export function registerAttachRoute(fastify: FastifyInstance, context: GatewayCo
           },
         );
       }
+      const endpoint = context.routes
+        .get(lookup.record.appId)
+        ?.endpoints.get(lookup.record.endpoint);
+      const dialect = chooseDialect(endpoint?.dialect ?? 'sluice', {
+        query: request.query,
+        accept: request.headers.accept,
+      });
       reply.hijack();
-      void streamToClient(context, reply.raw, { requestId: request.params.requestId, afterSeq });
+      const requestId = request.params.requestId;
+      void streamToClient(context, reply.raw, { requestId, afterSeq, dialect });
     },
   );
 }

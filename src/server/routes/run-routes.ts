@@ -8,6 +8,8 @@ import { noRouteError } from '../method-not-allowed.js';
 import { pathOf } from '../path-of.js';
 import { submitRun } from './submit-run.js';
 import { sendTerminal } from './terminal-reply.js';
+import { chooseDialect } from '../stream-dialect.js';
+import type { WireDialect } from '../../events/dialects/wire-dialect.js';
 
 export { checkAvailable } from './submit-run.js';
 
@@ -37,9 +39,13 @@ async function answerSync(
  * The stream view: hand the socket to the SSE writer. The handler returns at once, so
  * Fastify's request and reply are not kept alive for as long as the stream is open.
  */
-function answerStream(context: GatewayContext, reply: FastifyReply, requestId: string): void {
+function answerStream(
+  context: GatewayContext,
+  reply: FastifyReply,
+  { requestId, dialect }: { requestId: string; dialect: WireDialect },
+): void {
   reply.hijack();
-  void streamToClient(context, reply.raw, { requestId, afterSeq: 0 });
+  void streamToClient(context, reply.raw, { requestId, afterSeq: 0, dialect });
 }
 
 /**
@@ -62,6 +68,13 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
         if (error.allowed.length > 0) void reply.header('allow', error.allowed.join(', '));
         throw error;
       }
+      const dialect =
+        route.view === 'stream'
+          ? chooseDialect(route.endpoint.dialect ?? 'sluice', {
+              query: request.query,
+              accept: request.headers.accept,
+            })
+          : undefined;
       const { record } = await submitRun(context, {
         route,
         sent: request.body,
@@ -70,7 +83,7 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
         view: route.view,
         cancelOnDisconnect: true,
       });
-      if (route.view === 'stream') return answerStream(context, reply, record.requestId);
+      if (dialect) return answerStream(context, reply, { requestId: record.requestId, dialect });
       return answerSync(context, reply, record.requestId);
     },
   );

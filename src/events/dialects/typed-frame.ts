@@ -1,0 +1,70 @@
+import { toAsciiJson } from '../ascii-json.js';
+import type { EventType, LoggedEvent } from '../event-types.js';
+
+/** Keys the typed dialect sets itself; an object payload holding one of them is nested whole. */
+const OWN_KEYS = ['type', 'done', 'total_steps', 'error'] as const;
+
+function isPlainObjectJson(json: string): boolean {
+  return json.length >= 2 && json.startsWith('{');
+}
+
+/** Whether the payload's own top level uses a key the dialect sets. */
+function hasOwnKeyClash(json: string): boolean {
+  if (!OWN_KEYS.some((key) => json.includes(`"${key}":`))) return false;
+  const payload = JSON.parse(json) as Record<string, unknown>;
+  return OWN_KEYS.some((key) => Object.hasOwn(payload, key));
+}
+
+/** `{"type":…,<head fields>,<the payload's fields>}`, or the payload under `data` when it cannot merge. */
+function merge(head: string, json: string): string {
+  if (!isPlainObjectJson(json) || hasOwnKeyClash(json)) return `{${head},"data":${json}}`;
+  return json === '{}' ? `{${head}}` : `{${head},${json.slice(1)}`;
+}
+
+function typeField(type: EventType): string {
+  return `"type":"${type}"`;
+}
+
+interface ProgressFields {
+  readonly step: number;
+  readonly total: number;
+}
+
+function progressJson(json: string): string {
+  const { total } = JSON.parse(json) as ProgressFields;
+  return `{${typeField('progress')},"total_steps":${toAsciiJson(total)},${json.slice(1)}`;
+}
+
+interface ErrorFields {
+  readonly message: string;
+}
+
+function errorJson(json: string): string {
+  const { message } = JSON.parse(json) as ErrorFields;
+  return `{${typeField('error')},"error":${toAsciiJson(message)},${json.slice(1)}`;
+}
+
+/**
+ * The JSON of one event in the typed dialect: its payload's fields after `"type"`.
+ * `progress` adds `total_steps` (its `total`), `result` adds `"done":true`, `error` adds
+ * `error` (its message). A payload that is not an object, or whose own fields include one
+ * of those keys, is carried whole under `data`. ASCII-only, like every payload.
+ *
+ * @example
+ * typedJson({ seq: 3, type: 'progress', json: '{"step":5,"total":50}' });
+ * // '{"type":"progress","total_steps":50,"step":5,"total":50}'
+ */
+export function typedJson(event: Pick<LoggedEvent, 'type' | 'json'>): string {
+  switch (event.type) {
+    case 'progress':
+      return progressJson(event.json);
+    case 'error':
+      return errorJson(event.json);
+    case 'result':
+      return merge(`${typeField('result')},"done":true`, event.json);
+    case 'preview':
+    case 'output':
+    case 'log':
+      return merge(typeField(event.type), event.json);
+  }
+}
