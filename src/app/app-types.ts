@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { LogLevel } from '../events/event-types.js';
 import type { PreviewSource } from './preview.js';
+import type { SyncPathOptions } from './sync-path-types.js';
 
 /** Options of {@link RunContext.preview}. */
 export interface PreviewOptions {
@@ -27,6 +28,11 @@ export interface RunContext<State = unknown> {
   readonly requestId: string;
   /** What `setup()` returned. */
   readonly state: State;
+  /**
+   * What the endpoint's `prepare` returned for this request (`undefined` without one, and
+   * inside `prepare` itself): features looked up before the run, for example.
+   */
+  readonly prepared: unknown;
   /**
    * Aborts when the request is cancelled, times out, or its clients left, and when the run
    * ends. Check it inside long loops, not only between steps: once it aborts, the request
@@ -152,8 +158,19 @@ export type RunFunction<Input, Output, State> = (
   context: RunContext<State>,
 ) => RunResult<Output>;
 
+/**
+ * An endpoint's prepare step: runs before `run` (or `runBatch`) in every view, stream
+ * included; what it returns is the run's `ctx.prepared`. A `SluiceError` it throws keeps
+ * its code; anything else answers 502 `prepare_failed`.
+ */
+export type PrepareFunction<Input, State> = (input: Input, context: RunContext<State>) => unknown;
+
 /** An endpoint: its input schema, its optional output schema and its run. */
-export interface EndpointDefinition<InputSchema = z.ZodType, Output = unknown, State = unknown> {
+export interface EndpointDefinition<
+  InputSchema = z.ZodType,
+  Output = unknown,
+  State = unknown,
+> extends SyncPathOptions<ParsedInput<InputSchema>, State> {
   readonly input: InputSchema & z.ZodType;
   readonly output?: z.ZodType<Output>;
   readonly description?: string;

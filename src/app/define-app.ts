@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { AppId, EndpointDefinition, EndpointLimits, RunFunction } from './app-types.js';
 import { checkAppId, checkEndpointPath } from './app-paths.js';
 import { prepareInputSchema } from './input-schema.js';
+import { servedSyncPath } from './sync-path.js';
+import type { ServedSyncPath, SyncPathOptions } from './sync-path-types.js';
 
 /** Input schemas of an app's extra endpoints, by sub-path. */
 export type EndpointSchemas = Record<`/${string}`, z.ZodType>;
@@ -13,7 +15,7 @@ export interface AppOptions<
   Output,
   State,
   Endpoints extends EndpointSchemas = EndpointSchemas,
-> {
+> extends SyncPathOptions<z.output<InputSchema>, State> {
   /** `owner/name`: letters, digits, `.`, `_` and `-`. */
   readonly id: Id;
   readonly description?: string;
@@ -57,7 +59,7 @@ export interface AppOptions<
 export type Isolation = 'inline' | 'process';
 
 /** An endpoint as sluice serves it. */
-export interface ServedEndpoint {
+export interface ServedEndpoint extends ServedSyncPath {
   /** `''` for the default endpoint, else its sub-path such as `/img2img`. */
   readonly path: string;
   readonly description: string | undefined;
@@ -111,6 +113,7 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
     run: definition.run,
     limits: definition.limits ?? {},
     retries: checkRetries(definition.retries ?? 0),
+    ...servedSyncPath(definition),
   };
 }
 

@@ -3,6 +3,7 @@ import { defineApp, type App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
 import { schemaFromJson } from '../app/schema-from-json.js';
+import { publishSyncPath, standInSyncPath, type PublishedSyncPath } from './published-sync-path.js';
 
 /** An endpoint as workers publish it: its schemas as JSON Schema. */
 export interface PublishedEndpoint {
@@ -12,6 +13,7 @@ export interface PublishedEndpoint {
   readonly output?: JsonSchema;
   readonly limits: EndpointLimits;
   readonly retries: number;
+  readonly syncPath?: PublishedSyncPath;
 }
 
 /** An app as workers publish it in Redis, for gateways that have not loaded its code. */
@@ -37,6 +39,7 @@ export function publishedApp(app: App): PublishedApp {
     output: endpoint.output && toJsonSchema(endpoint.output, 'output'),
     limits: endpoint.limits,
     retries: endpoint.retries,
+    syncPath: publishSyncPath(endpoint),
   }));
   const { id, description, timeoutSeconds } = app;
   return { id, description, timeoutSeconds, endpoints };
@@ -54,6 +57,7 @@ function endpointDefinition(endpoint: PublishedEndpoint) {
     run: runsElsewhere,
     limits: endpoint.limits,
     retries: endpoint.retries,
+    ...standInSyncPath(endpoint.syncPath),
   };
 }
 

@@ -11,6 +11,7 @@ import type { ChildRuns } from './child-runs.js';
 import type { Collectives } from './collectives/collectives.js';
 import type { RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
+import { runPrepare } from './prepare-step.js';
 
 /** One run to execute. */
 export interface RunJob {
@@ -34,9 +35,18 @@ export interface RunJob {
   readonly childRuns?: ChildRuns;
 }
 
-/** How a run ended. */
-export type RunOutcome =
-  { readonly ok: true } | { readonly ok: false; readonly error: SluiceError };
+/** What a run measured of itself, for metrics: each field only when it applies. */
+export interface RunFacts {
+  /** Seconds its `prepare` step took. */
+  readonly prepareSeconds?: number;
+  /** The size of the batch it ran in, on the batch's first request only (one count per batch). */
+  readonly batchSize?: number;
+}
+
+/** How a run ended, and what it measured. */
+export type RunOutcome = (
+  { readonly ok: true } | { readonly ok: false; readonly error: SluiceError }
+) & { readonly facts?: RunFacts };
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unknown, undefined> {
   return (
@@ -162,20 +172,29 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     caps,
   );
   const stopTimeout = startTimeout(job);
-  const context = createRunContext({
-    requestId: job.requestId,
-    state: job.state,
-    signal,
-    writer,
-    previewQuality: job.app.previewQuality,
-    fail: scope.fail,
-    collectives: job.collectives,
-    childRuns: job.childRuns,
-  });
+  const contextOf = (prepared?: unknown) =>
+    createRunContext({
+      requestId: job.requestId,
+      state: job.state,
+      signal,
+      writer,
+      previewQuality: job.app.previewQuality,
+      fail: scope.fail,
+      collectives: job.collectives,
+      childRuns: job.childRuns,
+      prepared,
+    });
   let terminal: NewEvent;
   let outcome: RunOutcome = { ok: true };
+  const facts: { prepareSeconds?: number } = {};
   try {
     signal.throwIfAborted();
+    let context = contextOf();
+    const prepared = await runScope.run(scope, () => runPrepare(job.endpoint, job.input, context));
+    if (prepared) {
+      facts.prepareSeconds = prepared.seconds;
+      context = contextOf(prepared.value);
+    }
     const output = await runScope.run(scope, () =>
       runUntilAborted(job.endpoint, job.input, context),
     );
@@ -194,5 +213,5 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
   const written = writer.finish(terminal);
   control.abort(new SluiceError('cancelled', 'The run has finished'));
   await written;
-  return outcome;
+  return Object.keys(facts).length > 0 ? { ...outcome, facts } : outcome;
 }

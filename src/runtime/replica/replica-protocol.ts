@@ -4,6 +4,7 @@ import type { NewEvent } from '../../events/event-types.js';
 import { SluiceError, isSluiceError } from '../../errors/sluice-error.js';
 import { isErrorCode, type ErrorCode } from '../../errors/error-codes.js';
 import type { ChildTarget } from '../child-runs.js';
+import type { RunFacts } from '../execute-run.js';
 
 /**
  * What a replica process serves: an app exported by a module, or a `DistributedWorker`
@@ -53,7 +54,12 @@ export type ReplicaMessage =
   | { readonly kind: 'ready' }
   | { readonly kind: 'setup-failed'; readonly error: string; readonly stack?: string }
   | { readonly kind: 'append'; readonly runId: number; readonly events: readonly NewEvent[] }
-  | { readonly kind: 'finished'; readonly runId: number; readonly error?: WireError }
+  | {
+      readonly kind: 'finished';
+      readonly runId: number;
+      readonly error?: WireError;
+      readonly facts?: RunFacts;
+    }
   | { readonly kind: 'settled'; readonly runId: number }
   | {
       readonly kind: 'child-run';

@@ -9,6 +9,7 @@ import { streamToClient } from '../event-stream-response.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { noRouteError } from '../method-not-allowed.js';
 import { pathOf } from '../path-of.js';
+import { answeredBeforeStream } from './prepared-stream.js';
 import { sendTerminal } from './terminal-reply.js';
 
 /**
@@ -92,7 +93,12 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
         view: route.view,
         ...options,
       });
-      if (route.view === 'stream') return answerStream(context, reply, record.requestId);
+      if (route.view === 'stream') {
+        const prepares = route.endpoint.prepare !== undefined;
+        if (prepares && (await answeredBeforeStream(context, reply, record.requestId)))
+          return reply;
+        return answerStream(context, reply, record.requestId);
+      }
       return answerSync(context, reply, record.requestId);
     },
   );
