@@ -9,6 +9,7 @@ export interface ProgressDetails {
   /** What the run is doing, for people: `Processing step 5/20`. */
   readonly message?: string;
 }
+import type { SyncPathOptions } from './sync-path-types.js';
 
 /** Options of {@link RunContext.preview}. */
 export interface PreviewOptions {
@@ -35,6 +36,11 @@ export interface RunContext<State = unknown> {
   readonly requestId: string;
   /** What `setup()` returned. */
   readonly state: State;
+  /**
+   * What the endpoint's `prepare` returned for this request (`undefined` without one, and
+   * inside `prepare` itself): features looked up before the run, for example.
+   */
+  readonly prepared: unknown;
   /**
    * Aborts when the request is cancelled, times out, or its clients left, and when the run
    * ends. Check it inside long loops, not only between steps: once it aborts, the request
@@ -164,8 +170,19 @@ export type RunFunction<Input, Output, State> = (
   context: RunContext<State>,
 ) => RunResult<Output>;
 
+/**
+ * An endpoint's prepare step: runs before `run` (or `runBatch`) in every view, stream
+ * included; what it returns is the run's `ctx.prepared`. A `SluiceError` it throws keeps
+ * its code; anything else answers 502 `prepare_failed`.
+ */
+export type PrepareFunction<Input, State> = (input: Input, context: RunContext<State>) => unknown;
+
 /** An endpoint: its input schema, its optional output schema and its run. */
-export interface EndpointDefinition<InputSchema = z.ZodType, Output = unknown, State = unknown> {
+export interface EndpointDefinition<
+  InputSchema = z.ZodType,
+  Output = unknown,
+  State = unknown,
+> extends SyncPathOptions<ParsedInput<InputSchema>, State> {
   readonly input: InputSchema & z.ZodType;
   readonly output?: z.ZodType<Output>;
   readonly description?: string;

@@ -12,6 +12,8 @@ import {
   isWireDialect,
   type WireDialect,
 } from '../events/dialects/wire-dialect.js';
+import { servedSyncPath } from './sync-path.js';
+import type { ServedSyncPath, SyncPathOptions } from './sync-path-types.js';
 
 /** Input schemas of an app's extra endpoints, by sub-path. */
 export type EndpointSchemas = Record<`/${string}`, z.ZodType>;
@@ -23,7 +25,7 @@ export interface AppOptions<
   Output,
   State,
   Endpoints extends EndpointSchemas = EndpointSchemas,
-> {
+> extends SyncPathOptions<z.output<InputSchema>, State> {
   /** `owner/name`: letters, digits, `.`, `_` and `-`. */
   readonly id: Id;
   readonly description?: string;
@@ -71,7 +73,7 @@ export interface AppOptions<
 export type Isolation = 'inline' | 'process';
 
 /** An endpoint as sluice serves it. */
-export interface ServedEndpoint {
+export interface ServedEndpoint extends ServedSyncPath {
   /** `''` for the default endpoint, else its sub-path such as `/img2img`. */
   readonly path: string;
   readonly description: string | undefined;
@@ -131,6 +133,7 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
     retries: checkRetries(definition.retries ?? 0),
     realtime: resolveRealtimeOptions(definition.realtime),
     dialect: checkDialect(definition.dialect),
+    ...servedSyncPath(definition),
   };
 }
 

@@ -5,6 +5,7 @@ import { SluiceError } from '../errors/sluice-error.js';
 import type { WireDialect } from '../events/dialects/wire-dialect.js';
 import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
 import { schemaFromJson } from '../app/schema-from-json.js';
+import { publishSyncPath, standInSyncPath, type PublishedSyncPath } from './published-sync-path.js';
 
 /** An endpoint as workers publish it: its schemas as JSON Schema. */
 export interface PublishedEndpoint {
@@ -18,6 +19,7 @@ export interface PublishedEndpoint {
   readonly realtime?: RealtimeOptions;
   /** Absent from what older workers published: the default dialect. */
   readonly dialect?: WireDialect;
+  readonly syncPath?: PublishedSyncPath;
 }
 
 /** An app as workers publish it in Redis, for gateways that have not loaded its code. */
@@ -45,6 +47,7 @@ export function publishedApp(app: App): PublishedApp {
     retries: endpoint.retries,
     realtime: endpoint.realtime,
     dialect: endpoint.dialect,
+    syncPath: publishSyncPath(endpoint),
   }));
   const { id, description, timeoutSeconds } = app;
   return { id, description, timeoutSeconds, endpoints };
@@ -64,6 +67,7 @@ function endpointDefinition(endpoint: PublishedEndpoint) {
     retries: endpoint.retries,
     realtime: endpoint.realtime,
     dialect: endpoint.dialect,
+    ...standInSyncPath(endpoint.syncPath),
   };
 }
 

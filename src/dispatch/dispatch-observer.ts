@@ -1,3 +1,5 @@
+import type { RunFacts } from '../runtime/execute-run.js';
+
 /** How a request reached the dispatcher. */
 export type RequestView = 'sync' | 'stream' | 'queue' | 'child' | 'realtime';
 
@@ -30,6 +32,8 @@ export interface DispatchObserver {
   ) => void;
   /** A webhook delivery failed for good after its attempts. */
   readonly webhookFailed: (request: ObservedRequest) => void;
+  /** A run reported what it measured: its prepare step's time, its batch's size. */
+  readonly measured?: (request: ObservedRequest, facts: RunFacts) => void;
 }
 
 /**

@@ -304,7 +304,11 @@ export class Dispatcher implements RequestDispatch {
       logger,
       app: record.appId,
       endpoint: record.endpoint,
-      execute: () => runtime.execute({ ...submission, requestId, control, sink, caps, childRuns }),
+      execute: async () => {
+        const job = { ...submission, requestId, control, sink, caps, childRuns };
+        const { facts } = await runtime.execute(job);
+        if (facts) this.observer.measured?.(observed(request), facts);
+      },
       end: (error, unexpected) => {
         request.markEnding();
         return this.endIfLive(requestId, error, unexpected);

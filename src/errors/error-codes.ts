@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   app_error: 500,
   event_log_full: 500,
   internal: 500,
+  prepare_failed: 502,
   app_unavailable: 503,
   worker_lost: 503,
   timeout: 504,

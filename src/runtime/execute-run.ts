@@ -13,6 +13,7 @@ import type { Collectives } from './collectives/collectives.js';
 import type { RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
 import { runDeadlineSeconds } from './run-deadline.js';
+import { runPrepare } from './prepare-step.js';
 
 /** One run to execute. */
 export interface RunJob {
@@ -65,9 +66,18 @@ export function lateEmitMessage(late: LateEmit): string {
   return `The run ${late.requestId} of ${where} emitted after it ended; its events were dropped (a missing await?)`;
 }
 
-/** How a run ended. */
-export type RunOutcome =
-  { readonly ok: true } | { readonly ok: false; readonly error: SluiceError };
+/** What a run measured of itself, for metrics: each field only when it applies. */
+export interface RunFacts {
+  /** Seconds its `prepare` step took. */
+  readonly prepareSeconds?: number;
+  /** The size of the batch it ran in, on the batch's first request only (one count per batch). */
+  readonly batchSize?: number;
+}
+
+/** How a run ended, and what it measured. */
+export type RunOutcome = (
+  { readonly ok: true } | { readonly ok: false; readonly error: SluiceError }
+) & { readonly facts?: RunFacts };
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unknown, undefined> {
   return (
@@ -209,20 +219,29 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     caps,
   );
   const stopTimeout = startTimeout(job);
-  const context = createRunContext({
-    requestId: job.requestId,
-    state: job.state,
-    signal,
-    writer,
-    previewQuality: job.app.previewQuality,
-    fail: scope.fail,
-    collectives: job.collectives,
-    childRuns: job.childRuns,
-  });
+  const contextOf = (prepared?: unknown) =>
+    createRunContext({
+      requestId: job.requestId,
+      state: job.state,
+      signal,
+      writer,
+      previewQuality: job.app.previewQuality,
+      fail: scope.fail,
+      collectives: job.collectives,
+      childRuns: job.childRuns,
+      prepared,
+    });
   let terminal: NewEvent;
   let outcome: RunOutcome = { ok: true };
+  const facts: { prepareSeconds?: number } = {};
   try {
     signal.throwIfAborted();
+    let context = contextOf();
+    const prepared = await runScope.run(scope, () => runPrepare(job.endpoint, job.input, context));
+    if (prepared) {
+      facts.prepareSeconds = prepared.seconds;
+      context = contextOf(prepared.value);
+    }
     const output = await runScope.run(scope, () =>
       runUntilAborted(job.endpoint, job.input, context),
     );
@@ -246,5 +265,5 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
   };
   control.abort(new SluiceError('cancelled', 'The run has finished'));
   await written;
-  return outcome;
+  return Object.keys(facts).length > 0 ? { ...outcome, facts } : outcome;
 }

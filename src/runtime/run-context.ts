@@ -23,6 +23,8 @@ export interface RunContextOptions<State> {
   readonly collectives?: Collectives;
   /** How `ctx.map` starts children (absent: `ctx.map` fails). */
   readonly childRuns?: ChildRuns;
+  /** What the endpoint's `prepare` returned (absent before it, or without one). */
+  readonly prepared?: unknown;
 }
 
 const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
@@ -89,6 +91,7 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
     },
     requestId: options.requestId,
     state: options.state,
+    prepared: options.prepared,
     signal: options.signal,
     emit(data) {
       pushJson('output', data);

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DispatchObserver, ObservedRequest } from '../dispatch/dispatch-observer.js';
 import type { MemoryBudget } from '../events/memory-budget.js';
+import type { RunFacts } from '../runtime/execute-run.js';
 import { processMemoryBudget } from '../events/process-memory-budget.js';
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
@@ -51,6 +52,10 @@ export class GatewayMetrics {
     'sluice_time_to_first_event_seconds',
     'Time from submission to the first event',
   );
+  readonly prepareDuration = this.histogram(
+    'sluice_prepare_duration_seconds',
+    'Time of the endpoint’s prepare step, apart from its run',
+  );
   readonly webhookFailures = new Counter({
     name: 'sluice_webhook_failures_total',
     help: 'Webhooks not delivered after every attempt',
@@ -84,7 +89,13 @@ export class GatewayMetrics {
         if (runSeconds !== undefined) this.runDuration.observe(labels(request), runSeconds);
       },
       webhookFailed: (request) => this.webhookFailures.inc({ app: request.appId }),
+      measured: (request, facts) => this.measured(request, facts),
     };
+  }
+
+  private measured(request: ObservedRequest, facts: RunFacts): void {
+    if (facts.prepareSeconds !== undefined)
+      this.prepareDuration.observe(labels(request), facts.prepareSeconds);
   }
 
   private gauge(name: string, help: string, read: () => number): void {

@@ -1,7 +1,7 @@
 import type { AppendResult } from '../../events/event-log.js';
 import { isTerminal, type NewEvent } from '../../events/event-types.js';
 import { SluiceError } from '../../errors/sluice-error.js';
-import type { RunOutcome } from '../execute-run.js';
+import type { RunFacts, RunOutcome } from '../execute-run.js';
 import type { RuntimeJob } from '../runtime.js';
 import { terminalErrorEvent } from '../terminal-error.js';
 import { runDeadlineSeconds } from '../run-deadline.js';
@@ -65,10 +65,10 @@ export class RelayedRun {
   }
 
   /** A rank's `executeRun` returned; rank 0's terminal event is in the log by then. */
-  rankFinished(rank: number, error: WireError | undefined): void {
+  rankFinished(rank: number, error: WireError | undefined, facts?: RunFacts): void {
     if (rank === 0) {
       this.ended = true;
-      this.settle(error ? { ok: false, error: fromWireError(error) } : { ok: true });
+      this.settle(error ? { ok: false, error: fromWireError(error), facts } : { ok: true, facts });
     } else if (error && error.code !== 'cancelled') {
       void this.end(fromWireError(error));
     }

@@ -165,7 +165,7 @@ export class ReplicaGroup {
       case 'append':
         return void this.append(message.runId, message.events);
       case 'finished':
-        return this.runs.get(message.runId)?.rankFinished(rank, message.error);
+        return this.runs.get(message.runId)?.rankFinished(rank, message.error, message.facts);
       case 'settled':
         return this.runs.get(message.runId)?.rankSettled(rank);
       case 'child-run':

@@ -107,6 +107,7 @@ export class ReplicaHost {
     channel.send({
       kind: 'finished',
       runId,
+      facts: outcome.facts,
       ...(outcome.ok ? {} : { error: toWireError(outcome.error) }),
     });
     await tracked?.settled();

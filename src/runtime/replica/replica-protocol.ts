@@ -5,6 +5,7 @@ import { SluiceError, isSluiceError } from '../../errors/sluice-error.js';
 import { isErrorCode, type ErrorCode } from '../../errors/error-codes.js';
 import type { ChildTarget } from '../child-runs.js';
 import { carryDetail, failureDetail, type FailureDetail } from '../failure-detail.js';
+import type { RunFacts } from '../execute-run.js';
 
 /**
  * What a replica process serves: an app exported by a module, or a `DistributedWorker`
@@ -58,7 +59,12 @@ export type ReplicaMessage =
   | { readonly kind: 'ready' }
   | { readonly kind: 'setup-failed'; readonly error: string; readonly stack?: string }
   | { readonly kind: 'append'; readonly runId: number; readonly events: readonly NewEvent[] }
-  | { readonly kind: 'finished'; readonly runId: number; readonly error?: WireError }
+  | {
+      readonly kind: 'finished';
+      readonly runId: number;
+      readonly error?: WireError;
+      readonly facts?: RunFacts;
+    }
   | { readonly kind: 'settled'; readonly runId: number }
   | {
       readonly kind: 'child-run';

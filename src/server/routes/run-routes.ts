@@ -7,6 +7,7 @@ import type { GatewayContext } from '../gateway-context.js';
 import { noRouteError } from '../method-not-allowed.js';
 import { pathOf } from '../path-of.js';
 import { submitRun } from './submit-run.js';
+import { answeredBeforeStream } from './prepared-stream.js';
 import { sendTerminal } from './terminal-reply.js';
 import { chooseDialect } from '../stream-dialect.js';
 import type { WireDialect } from '../../events/dialects/wire-dialect.js';
@@ -83,7 +84,12 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
         view: route.view,
         cancelOnDisconnect: true,
       });
-      if (dialect) return answerStream(context, reply, { requestId: record.requestId, dialect });
+      if (dialect) {
+        const prepares = route.endpoint.prepare !== undefined;
+        if (prepares && (await answeredBeforeStream(context, reply, record.requestId)))
+          return reply;
+        return answerStream(context, reply, { requestId: record.requestId, dialect });
+      }
       return answerSync(context, reply, record.requestId);
     },
   );

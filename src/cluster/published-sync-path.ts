@@ -1,0 +1,36 @@
+import type { ServedEndpoint } from '../app/define-app.js';
+import type { SyncPathOptions } from '../app/sync-path-types.js';
+import { SluiceError } from '../errors/sluice-error.js';
+
+/** What a gateway must know of an endpoint's sync path to serve it without its code. */
+export interface PublishedSyncPath {
+  /** It has a `prepare` step (the stream view holds its first byte until it is over). */
+  readonly prepares?: boolean;
+}
+
+/**
+ * What a worker publishes of an endpoint's sync path.
+ *
+ * @example
+ * publishSyncPath(endpoint); // { prepares: true }
+ */
+export function publishSyncPath(endpoint: ServedEndpoint): PublishedSyncPath {
+  return { ...(endpoint.prepare ? { prepares: true } : {}) };
+}
+
+function preparesElsewhere(): never {
+  throw new SluiceError('internal', 'This endpoint prepares on remote workers, not here');
+}
+
+/**
+ * The stand-in declarations a gateway serves for a published sync path: what its routes
+ * look at, never called.
+ *
+ * @example
+ * defineApp({ ...definition, ...standInSyncPath(published.syncPath) });
+ */
+export function standInSyncPath(
+  published: PublishedSyncPath | undefined,
+): SyncPathOptions<unknown, unknown> {
+  return { ...(published?.prepares ? { prepare: preparesElsewhere } : {}) };
+}
