@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AppId, EndpointDefinition, EndpointLimits, RunFunction } from './app-types.js';
 import { checkAppId, checkEndpointPath } from './app-paths.js';
 import { prepareInputSchema } from './input-schema.js';
+import type { EndpointTypes } from './endpoint-types.js';
 
 /** Input schemas of an app's extra endpoints, by sub-path. */
 export type EndpointSchemas = Record<`/${string}`, z.ZodType>;
@@ -83,10 +84,15 @@ export interface Placement {
 const APP_BRAND = Symbol.for('sluice.app');
 
 /**
- * A defined app. `Input` and `Output` are carried for typed clients; `endpoints` holds every
- * endpoint, the default one under `''`.
+ * A defined app. `Input` and `Output` (and the extra endpoints' types, `Endpoints`) are
+ * carried for typed clients; `endpoints` holds every endpoint, the default one under `''`.
  */
-export interface App<Id extends AppId = AppId, Input = unknown, Output = unknown> {
+export interface App<
+  Id extends AppId = AppId,
+  Input = unknown,
+  Output = unknown,
+  Endpoints = unknown,
+> {
   readonly [APP_BRAND]: true;
   readonly id: Id;
   readonly description: string | undefined;
@@ -97,7 +103,11 @@ export interface App<Id extends AppId = AppId, Input = unknown, Output = unknown
   /** Placement, as declared; the runtime applies defaults and CLI overrides. */
   readonly placement: Placement;
   /** Phantom types for clients; never set at run time. */
-  readonly types?: { readonly input: Input; readonly output: Output };
+  readonly types?: {
+    readonly input: Input;
+    readonly output: Output;
+    readonly endpoints: Endpoints;
+  };
 }
 
 const DEFAULT_PREVIEW_QUALITY = 70;
@@ -159,9 +169,11 @@ export function defineApp<
   Output,
   State = undefined,
   Endpoints extends EndpointSchemas = Record<never, z.ZodType>,
+  // The extra endpoints as written, for their outputs' types.
+  Given = unknown,
 >(
-  options: AppOptions<Id, InputSchema, Output, State, Endpoints>,
-): App<Id, z.input<InputSchema>, Output> {
+  options: AppOptions<Id, InputSchema, Output, State, Endpoints> & { readonly endpoints?: Given },
+): App<Id, z.input<InputSchema>, Output, EndpointTypes<Endpoints, Given>> {
   checkAppId(options.id);
   const endpoints = new Map<string, ServedEndpoint>();
   endpoints.set('', serveEndpoint('', options as EndpointDefinition));

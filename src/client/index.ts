@@ -19,7 +19,26 @@ export type {
   StreamEvent,
   StreamEventType,
 } from './client-types.js';
-export type { AppCatalog, AppIdOf, InputOf, OutputOf } from './typed-apps.js';
+export type {
+  AppCatalog,
+  AppIdOf,
+  EndpointInputOf,
+  EndpointOutputOf,
+  EndpointPathOf,
+  InputOf,
+  OutputOf,
+} from './typed-apps.js';
+export type { DefaultSubmitOptions, QueueClient } from './queue-client.js';
+export type {
+  QueueLog,
+  QueueStatus,
+  QueueSubmitted,
+  QueueUrls,
+  ResultOptions,
+  StatusOptions,
+  SubmitOptions,
+  SubscribeOptions,
+} from './queue-types.js';
 export {
   formatDuration,
   formatRate,
