@@ -14,6 +14,7 @@ import {
 } from '../events/dialects/wire-dialect.js';
 import { servedSyncPath } from './sync-path.js';
 import type { ServedSyncPath, SyncPathOptions } from './sync-path-types.js';
+import type { EndpointTypes } from './endpoint-types.js';
 
 /** Input schemas of an app's extra endpoints, by sub-path. */
 export type EndpointSchemas = Record<`/${string}`, z.ZodType>;
@@ -103,10 +104,15 @@ export interface Placement {
 const APP_BRAND = Symbol.for('sluice.app');
 
 /**
- * A defined app. `Input` and `Output` are carried for typed clients; `endpoints` holds every
- * endpoint, the default one under `''`.
+ * A defined app. `Input` and `Output` (and the extra endpoints' types, `Endpoints`) are
+ * carried for typed clients; `endpoints` holds every endpoint, the default one under `''`.
  */
-export interface App<Id extends AppId = AppId, Input = unknown, Output = unknown> {
+export interface App<
+  Id extends AppId = AppId,
+  Input = unknown,
+  Output = unknown,
+  Endpoints = unknown,
+> {
   readonly [APP_BRAND]: true;
   readonly id: Id;
   readonly description: string | undefined;
@@ -117,7 +123,11 @@ export interface App<Id extends AppId = AppId, Input = unknown, Output = unknown
   /** Placement, as declared; the runtime applies defaults and CLI overrides. */
   readonly placement: Placement;
   /** Phantom types for clients; never set at run time. */
-  readonly types?: { readonly input: Input; readonly output: Output };
+  readonly types?: {
+    readonly input: Input;
+    readonly output: Output;
+    readonly endpoints: Endpoints;
+  };
 }
 
 const DEFAULT_PREVIEW_QUALITY = 70;
@@ -188,9 +198,11 @@ export function defineApp<
   Output,
   State = undefined,
   Endpoints extends EndpointSchemas = Record<never, z.ZodType>,
+  // The extra endpoints as written, for their outputs' types.
+  Given = unknown,
 >(
-  options: AppOptions<Id, InputSchema, Output, State, Endpoints>,
-): App<Id, z.input<InputSchema>, Output> {
+  options: AppOptions<Id, InputSchema, Output, State, Endpoints> & { readonly endpoints?: Given },
+): App<Id, z.input<InputSchema>, Output, EndpointTypes<Endpoints, Given>> {
   checkAppId(options.id);
   const endpoints = new Map<string, ServedEndpoint>();
   endpoints.set('', serveEndpoint('', options as EndpointDefinition));

@@ -7,6 +7,31 @@ import type { RealtimeOptions } from './realtime-types.js';
 import type { SluiceClient } from './sluice-client.js';
 import { StreamDriver, type StreamConnection } from './stream-driver.js';
 import type { AppCatalog } from './typed-apps.js';
+import { queueResult, queueStatus, queueStatusStream, submitToQueue } from './queue-calls.js';
+import type { QueueClient } from './queue-client.js';
+import type {
+  ResultOptions,
+  StatusOptions,
+  SubmitOptions,
+  SubscribeOptions,
+} from './queue-types.js';
+import { subscribeToQueue } from './subscribe.js';
+import type { Settings } from './client-settings.js';
+
+function queueOf<Apps extends AppCatalog>(settings: Settings): QueueClient<Apps> {
+  return {
+    submit: (appId: string, input: unknown, options: SubmitOptions = {}) =>
+      submitToQueue(settings, { appId, input }, options),
+    status: (appId: string, requestId: string, options: StatusOptions = {}) =>
+      queueStatus(settings, { appId, requestId }, options),
+    statusStream: (appId: string, requestId: string, options: StatusOptions = {}) =>
+      queueStatusStream(settings, { appId, requestId }, options),
+    result: (appId: string, requestId: string, options: ResultOptions = {}) =>
+      queueResult(settings, { appId, requestId }, options.signal),
+    cancel: (appId: string, requestId: string, options: CancelOptions = {}) =>
+      cancelRequest(settings, { appId, requestId, signal: options.signal }),
+  } as unknown as QueueClient<Apps>;
+}
 
 function streamOf<Output>(connection: StreamConnection, signal?: AbortSignal): EventStream<Output> {
   return new EventStream<Output>(
@@ -25,6 +50,9 @@ function streamOf<Output>(connection: StreamConnection, signal?: AbortSignal): E
  * const stream = client.stream('demo/text', { prompt: 'Once upon a time' });
  * for await (const event of stream) if (event.type === 'output') console.log(event.data);
  * console.log(await stream.done());
+ * const output = await client.subscribe('demo/text', { prompt: 'Hi' }, {
+ *   onQueueUpdate: (status) => console.log(status.status),
+ * });
  */
 export function createClient<Apps extends AppCatalog = never>(
   options: ClientOptions,
@@ -64,5 +92,8 @@ export function createClient<Apps extends AppCatalog = never>(
     realtime: (appId: string, realtime: RealtimeOptions) => openRealtime(settings, appId, realtime),
     cancel: (appId: string, requestId: string, cancel: CancelOptions = {}) =>
       cancelRequest(settings, { appId, requestId, signal: cancel.signal }),
+    queue: queueOf<Apps>(settings),
+    subscribe: (appId: string, input: unknown, options: SubscribeOptions = {}) =>
+      subscribeToQueue(settings, { appId, input }, options),
   } as SluiceClient<Apps>;
 }

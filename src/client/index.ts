@@ -26,7 +26,26 @@ export type {
   WebSocketConstructor,
   WebSocketLike,
 } from './realtime-types.js';
-export type { AppCatalog, AppIdOf, InputOf, OutputOf } from './typed-apps.js';
+export type {
+  AppCatalog,
+  AppIdOf,
+  EndpointInputOf,
+  EndpointOutputOf,
+  EndpointPathOf,
+  InputOf,
+  OutputOf,
+} from './typed-apps.js';
+export type { DefaultSubmitOptions, QueueClient } from './queue-client.js';
+export type {
+  QueueLog,
+  QueueStatus,
+  QueueSubmitted,
+  QueueUrls,
+  ResultOptions,
+  StatusOptions,
+  SubmitOptions,
+  SubscribeOptions,
+} from './queue-types.js';
 export {
   formatDuration,
   formatRate,

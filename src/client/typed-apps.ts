@@ -27,3 +27,29 @@ export type InputOf<Apps, Id> = [Apps] extends [never] ? unknown : TypesOf<Apps,
 
 /** The output an app's run returns. */
 export type OutputOf<Apps, Id> = [Apps] extends [never] ? unknown : TypesOf<Apps, Id>['output'];
+
+type EndpointsOf<Apps, Id> =
+  TypesOf<Apps, Id> extends { readonly endpoints: infer Endpoints } ? Endpoints : never;
+
+/** The sub-paths of an app's extra endpoints, such as `/img2img`: any path when untyped. */
+export type EndpointPathOf<Apps, Id> = [Apps] extends [never]
+  ? `/${string}`
+  : Extract<keyof EndpointsOf<Apps, Id>, `/${string}`>;
+
+type EndpointOf<Apps, Id, Path> = Path extends keyof EndpointsOf<Apps, Id>
+  ? EndpointsOf<Apps, Id>[Path]
+  : never;
+
+/** The input an extra endpoint takes. */
+export type EndpointInputOf<Apps, Id, Path> = [Apps] extends [never]
+  ? unknown
+  : EndpointOf<Apps, Id, Path> extends { readonly input: infer Input }
+    ? Input
+    : never;
+
+/** The output an extra endpoint's run returns. */
+export type EndpointOutputOf<Apps, Id, Path> = [Apps] extends [never]
+  ? unknown
+  : EndpointOf<Apps, Id, Path> extends { readonly output: infer Output }
+    ? Output
+    : never;
