@@ -102,7 +102,8 @@ export function unpackBatch<Message>(message: unknown): Message[] {
   let offset = 0;
   return message.messages.map((packed) => {
     const { eventCount, ...rest } = packed as CountedMessage;
-    if (eventCount === undefined || bytes === undefined) return rest as Message;
+    if (eventCount === undefined) return rest as Message;
+    if (bytes === undefined) return { ...rest, events: [] } as Message;
     const unpacked = unpackEvents(bytes, offset, eventCount);
     offset = unpacked.offset;
     return { ...rest, events: unpacked.events } as Message;
@@ -113,10 +114,21 @@ function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
+/** Event JSON a batch holds at most before it is written at once, mid-turn. */
+export const BATCH_CHARS = 256 * 1024;
+
+function charsOf(message: LinkMessage): number {
+  let chars = 0;
+  for (const event of message.events ?? []) chars += event.json.length;
+  return chars;
+}
+
 /**
  * Gathers the messages sent during one event-loop turn and writes them as one
  * {@link LinkBatch} (at `setImmediate`), so a turn in which many runs emit costs one IPC
- * message, not one per run, and every run's events of that turn travel together.
+ * message, not one per run, and every run's events of that turn travel together. A batch
+ * whose events reach {@link BATCH_CHARS} is written at once, so no message is so large that
+ * the other side holds every run back while it decodes it.
  *
  * @example
  * const link = new TickBatcher((batch) => child.send(batch));
@@ -124,6 +136,7 @@ function toBuffer(bytes: Uint8Array): Buffer {
  */
 export class TickBatcher {
   private pending: LinkMessage[] = [];
+  private pendingChars = 0;
   private scheduled = false;
 
   constructor(private readonly write: (batch: LinkBatch) => void) {}
@@ -131,6 +144,8 @@ export class TickBatcher {
   /** Queues a message for this turn's batch. */
   send(message: LinkMessage): void {
     this.pending.push(message);
+    this.pendingChars += charsOf(message);
+    if (this.pendingChars >= BATCH_CHARS) return this.flush();
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(this.flush);
@@ -142,6 +157,7 @@ export class TickBatcher {
     if (this.pending.length === 0) return;
     const messages = this.pending;
     this.pending = [];
+    this.pendingChars = 0;
     this.write(packBatch(messages));
   };
 }

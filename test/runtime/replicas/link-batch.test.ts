@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BATCH_CHARS,
   packBatch,
   TickBatcher,
   unpackBatch,
@@ -27,6 +28,22 @@ describe('the replica link batch', () => {
     // as structured clone hands it over: a plain Uint8Array, not a Buffer
     const cloned = structuredClone({ ...batch, events: new Uint8Array(batch.events!) });
     expect(unpackBatch(cloned)).toEqual(messages);
+  });
+
+  it('restores an empty events array when no message of the batch has events', () => {
+    const messages = [{ kind: 'append', runId: 1, events: [] }];
+    expect(unpackBatch(packBatch(messages))).toEqual(messages);
+  });
+
+  it('writes a batch at once, mid-turn, when its events reach the size cap', () => {
+    const written: LinkBatch[] = [];
+    const link = new TickBatcher((batch) => written.push(batch));
+    const json = 'x'.repeat(BATCH_CHARS / 2);
+    link.send({ kind: 'append', events: [{ type: 'output', json }] });
+    expect(written).toHaveLength(0);
+    link.send({ kind: 'append', events: [{ type: 'output', json }] });
+    expect(written).toHaveLength(1);
+    expect(unpackBatch(written[0])).toHaveLength(2);
   });
 
   it('passes a message that is not a batch through as it is', () => {
