@@ -1,5 +1,5 @@
 /**
- * `npm run bench:limits [-- --quick] [-- --only i,iii] [-- --modes raw,redis]`: issue 19's
+ * `npm run bench:limits [-- --quick] [-- --only i,iii] [-- --modes raw,redis] [-- --repetitions 1]`: issue 19's
  * table. Every scenario (small and 100 KB events, paced latency, 1,000 streams, time to
  * first event, idle streams) on the bare `node:http` baseline and on sluice inline, with a
  * process replica, and in Redis mode (gateway + worker + redis-server), each repetition on
@@ -31,6 +31,8 @@ interface LimitOptions {
   readonly quick: boolean;
   readonly only: ReadonlySet<string> | undefined;
   readonly modes: readonly LimitMode[];
+  /** Replaces every scenario's own count of repetitions. */
+  readonly repetitions: number | undefined;
 }
 
 function listOf(argv: readonly string[], index: number, name: string): string[] {
@@ -46,22 +48,25 @@ function parseArguments(argv: readonly string[]): LimitOptions {
   let quick = false;
   let only: Set<string> | undefined;
   let modes: LimitMode[] = [...LIMIT_MODES];
+  let repetitions: number | undefined;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     const takesNext = !argument.includes('=');
     if (argument === '--quick') quick = true;
     else if (argument.startsWith('--only')) only = new Set(listOf(argv, index, '--only'));
+    else if (argument.startsWith('--repetitions'))
+      repetitions = Number(listOf(argv, index, '--repetitions')[0]);
     else if (argument.startsWith('--modes'))
       modes = listOf(argv, index, '--modes').filter((mode): mode is LimitMode =>
         (LIMIT_MODES as readonly string[]).includes(mode),
       );
     else
       throw new Error(
-        `unknown argument ${argument} (use --quick, --only i,iii, --modes raw,redis)`,
+        `unknown argument ${argument} (use --quick, --only i,iii, --modes raw,redis, --repetitions 1)`,
       );
-    if (argument.startsWith('--only') || argument.startsWith('--modes')) index += takesNext ? 1 : 0;
+    if (/^--(only|modes|repetitions)/.test(argument)) index += takesNext ? 1 : 0;
   }
-  return { quick, only, modes };
+  return { quick, only, modes, repetitions };
 }
 
 async function measureOnce(
@@ -92,7 +97,8 @@ async function runLimitScenario(
   host: ModeHost,
 ): Promise<LimitSamples> {
   const result: LimitSamples = { scenario, samples: {}, errors: [] };
-  for (let repetition = 0; repetition < scenario.repetitions; repetition++) {
+  const repetitions = options.repetitions ?? scenario.repetitions;
+  for (let repetition = 0; repetition < repetitions; repetition++) {
     const modes = options.modes.map(
       (_, index) => options.modes[(index + repetition) % options.modes.length]!,
     );

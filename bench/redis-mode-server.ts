@@ -2,7 +2,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pause } from './clock.js';
 import type { ServerHandle } from './server-process.js';
-import { clockOffsetOf, questioner, statsOf, stopChild, trackChild } from './server-children.js';
+import {
+  clockOffsetOf,
+  profilingFlags,
+  questioner,
+  statsOf,
+  stopChild,
+  trackChild,
+} from './server-children.js';
 
 /** Where the Redis deployment under test keeps its keys. */
 export interface RedisLocation {
@@ -30,7 +37,7 @@ interface CliProcess {
 /** Forks `sluice <args>` with the IPC shim; resolves once its output matches `ready`. */
 function forkCli(args: readonly string[], ready: RegExp): Promise<CliProcess> {
   const child = fork(CLI, [...args, '--log-level', 'error'], {
-    execArgv: ['--import', 'tsx', '--import', SHIM, '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--import', SHIM, '--expose-gc', ...profilingFlags()],
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });

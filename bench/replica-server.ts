@@ -3,13 +3,19 @@ import { createRuntime } from '../src/runtime/create-runtime.js';
 import { createGateway } from '../src/server/create-gateway.js';
 import { firehose } from './firehose-app.js';
 import { serveCommands } from './serve-commands.js';
+import { profilingFlags } from './server-children.js';
 
 /** Enough runs at once for the idle scenario's held streams. */
 const MAX_CONCURRENCY = 100_000;
 
 const runtime = createRuntime(
   [{ app: firehose, moduleUrl: new URL('./firehose-app.ts', import.meta.url).href }],
-  { isolation: 'process', replicas: 1, maxConcurrency: MAX_CONCURRENCY },
+  {
+    isolation: 'process',
+    replicas: 1,
+    maxConcurrency: MAX_CONCURRENCY,
+    nodeOptions: profilingFlags(),
+  },
 );
 await runtime.start();
 const gateway = await createGateway({

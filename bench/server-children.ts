@@ -120,3 +120,15 @@ export function statsOf(question: Question) {
       question('sockets', (message) => ('sockets' in message ? message.sockets : undefined)),
   };
 }
+
+/**
+ * Extra Node flags for every benchmark server process: with `SLUICE_BENCH_CPU_PROF=<dir>`,
+ * `--cpu-prof` into that directory (profiles are written when a server exits cleanly).
+ *
+ * @example
+ * fork(script, [], { execArgv: ['--import', 'tsx', ...profilingFlags()] });
+ */
+export function profilingFlags(): string[] {
+  const directory = process.env.SLUICE_BENCH_CPU_PROF;
+  return directory ? ['--cpu-prof', '--cpu-prof-dir', directory] : [];
+}

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   clockOffsetOf,
+  profilingFlags,
   questioner,
   statsOf,
   stopChild,
@@ -67,7 +68,7 @@ export async function startServer(
 ): Promise<ServerHandle> {
   const script = fileURLToPath(new URL(options.script ?? SCRIPTS[kind], import.meta.url));
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...profilingFlags()],
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

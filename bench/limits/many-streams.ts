@@ -35,10 +35,11 @@ export async function measureManyStreams(
   const streamP99s: number[] = [];
   const all: number[] = [];
   for (const report of reports) {
-    if (report.outputEvents !== workload.events)
-      throw new Error(
-        `${server.kind}: a stream delivered ${report.outputEvents}/${workload.events}`,
-      );
+    if (report.outputEvents !== workload.events) {
+      const terminal = report.terminalType ?? 'none';
+      const delivered = `${report.outputEvents}/${workload.events}`;
+      throw new Error(`${server.kind}: a stream delivered ${delivered} (terminal: ${terminal})`);
+    }
     streamP99s.push(percentile(report.latenciesMs, 0.99));
     all.push(...report.latenciesMs);
   }

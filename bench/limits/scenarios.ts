@@ -6,7 +6,7 @@ import { measureLatency } from '../scenarios/latency.js';
 import { measureThroughput, type ThroughputWorkload } from '../scenarios/throughput.js';
 import type { LimitContext, LimitRow, LimitScenario } from './limit-scenario.js';
 import { measureManyStreams } from './many-streams.js';
-import { withRedisBytes } from './redis-bytes.js';
+import { untilRunsActive, withRedisBytes } from './redis-probes.js';
 
 const TIMEOUT_MS = 180_000;
 const SETTLE_MS = 500;
@@ -43,7 +43,10 @@ function throughput(
   };
 }
 
-/** Tree RSS and CPU while idle streams are held, against the tree's RSS before. */
+/**
+ * Tree RSS and CPU while idle streams are held (in Redis mode, once the worker has taken
+ * every run), against the tree's RSS before.
+ */
 async function measureIdleTree(
   context: LimitContext,
   workload: { readonly streams: number; readonly cpuWindowMs: number },
@@ -54,6 +57,8 @@ async function measureIdleTree(
     context,
     { streams: workload.streams, timeoutMs: TIMEOUT_MS },
     async () => {
+      if (context.redis !== undefined)
+        await untilRunsActive(context.redis, workload.streams, TIMEOUT_MS / 2);
       const rssKb = (treeRssBytes(context.processes()) - before) / workload.streams / 1024;
       const cpuBefore = await treeCpuSeconds(context.processes());
       await pause(workload.cpuWindowMs);

@@ -18,7 +18,7 @@ function medianOf(result: LimitSamples, mode: LimitMode, metric: string): number
 }
 
 function verdict(target: LimitTarget | undefined, value: number, ratio: number): string {
-  if (target === undefined) return '';
+  if (target === undefined || !Number.isFinite(value)) return '';
   const pass = target.kind === 'ratio-at-least' ? ratio >= target.value : value <= target.value;
   return pass ? 'pass' : '**MISS**';
 }

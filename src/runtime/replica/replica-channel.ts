@@ -1,3 +1,4 @@
+import { TickBatcher, unpackBatch } from './link-batch.js';
 import type { ParentMessage, ReplicaMessage } from './replica-protocol.js';
 
 /** A replica process's side of its IPC channel. */
@@ -7,8 +8,13 @@ export interface ReplicaChannel {
   readonly onMessage: (listener: (message: ParentMessage) => void) => void;
 }
 
+/** Messages written at once, with whatever is queued before them: the process may exit next. */
+const AT_ONCE = new Set<ReplicaMessage['kind']>(['ready', 'setup-failed']);
+
 /**
- * The IPC channel of the current process, which the parent forked with an IPC pipe.
+ * The IPC channel of the current process, which the parent forked with an IPC pipe. What
+ * is sent in one event-loop turn goes as one batch (events packed as bytes, see
+ * `link-batch.ts`).
  *
  * @example
  * const channel = processChannel();
@@ -17,10 +23,16 @@ export interface ReplicaChannel {
 export function processChannel(): ReplicaChannel {
   const send = process.send?.bind(process);
   if (!send) throw new Error('A replica process needs an IPC channel to its parent');
+  const link = new TickBatcher((batch) => void send(batch));
   return {
-    send: (message) => void send(message),
+    send: (message) => {
+      link.send(message);
+      if (AT_ONCE.has(message.kind)) link.flush();
+    },
     onMessage: (listener) => {
-      process.on('message', (message) => listener(message as ParentMessage));
+      process.on('message', (raw) => {
+        for (const message of unpackBatch<ParentMessage>(raw)) listener(message);
+      });
     },
   };
 }

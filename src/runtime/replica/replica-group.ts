@@ -4,6 +4,7 @@ import { SluiceError } from '../../errors/sluice-error.js';
 import type { RunOutcome } from '../execute-run.js';
 import type { RuntimeJob } from '../runtime.js';
 import type { ResolvedPlacement } from '../placement.js';
+import { TickBatcher, unpackBatch, type LinkBatch } from './link-batch.js';
 import { RelayedRun } from './relayed-run.js';
 import { rankEnvironment } from './replica-environment.js';
 import {
@@ -62,6 +63,7 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
  */
 export class ReplicaGroup {
   private readonly ranks: ChildProcess[];
+  private readonly links: TickBatcher[] = [];
   private readonly runs = new Map<number, RelayedRun>();
   /** Child runs (`ctx.map`) in flight, by `rank:callId`. */
   private readonly childCalls = new Map<string, ChildCall>();
@@ -138,16 +140,28 @@ export class ReplicaGroup {
       }),
       nodeOptions: placement.nodeOptions,
     });
-    child.on('message', (message) => this.receive(rank, message as ReplicaMessage));
+    child.on('message', (raw) => {
+      for (const message of unpackBatch<ReplicaMessage>(raw)) this.receive(rank, message);
+    });
     child.on('exit', (code, signal) => this.fail(`rank ${rank} ${describeExit(code, signal)}`));
     child.on('error', (error) => this.fail(`rank ${rank} failed: ${error.message}`));
     return child;
   }
 
+  /** Queues a message for the rank: what one turn sends goes as one batch. */
   private send(rank: number, message: ParentMessage): void {
+    let link = this.links[rank];
+    if (link === undefined) {
+      link = new TickBatcher((batch) => this.write(rank, batch));
+      this.links[rank] = link;
+    }
+    link.send(message);
+  }
+
+  private write(rank: number, batch: LinkBatch): void {
     const child = this.ranks[rank];
     if (!child?.connected) return;
-    child.send(message, (error) => {
+    child.send(batch, (error) => {
       if (error) this.fail(`rank ${rank} could not be reached: ${error.message}`);
     });
   }

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BATCH_CHARS,
+  packBatch,
+  TickBatcher,
+  unpackBatch,
+  type LinkBatch,
+} from '../../../src/runtime/replica/link-batch.js';
+
+describe('the replica link batch', () => {
+  it('carries messages in order, with their events packed as bytes and restored', () => {
+    const messages = [
+      { kind: 'append', runId: 1, events: [{ type: 'output', json: '{"a":1}' }] },
+      { kind: 'finished', runId: 2 },
+      {
+        kind: 'append',
+        runId: 2,
+        events: [
+          { type: 'progress', json: '{"step":1,"total":2}' },
+          { type: 'result', json: '"héllo ✓"' },
+        ],
+      },
+      { kind: 'append', runId: 3, events: [] },
+    ] as const;
+    const batch = packBatch(messages);
+    expect(batch.events).toBeInstanceOf(Uint8Array);
+    expect(batch.messages.some((message) => 'events' in message)).toBe(false);
+    // as structured clone hands it over: a plain Uint8Array, not a Buffer
+    const cloned = structuredClone({ ...batch, events: new Uint8Array(batch.events!) });
+    expect(unpackBatch(cloned)).toEqual(messages);
+  });
+
+  it('restores an empty events array when no message of the batch has events', () => {
+    const messages = [{ kind: 'append', runId: 1, events: [] }];
+    expect(unpackBatch(packBatch(messages))).toEqual(messages);
+  });
+
+  it('writes a batch at once, mid-turn, when its events reach the size cap', () => {
+    const written: LinkBatch[] = [];
+    const link = new TickBatcher((batch) => written.push(batch));
+    const json = 'x'.repeat(BATCH_CHARS / 2);
+    link.send({ kind: 'append', events: [{ type: 'output', json }] });
+    expect(written).toHaveLength(0);
+    link.send({ kind: 'append', events: [{ type: 'output', json }] });
+    expect(written).toHaveLength(1);
+    expect(unpackBatch(written[0])).toHaveLength(2);
+  });
+
+  it('passes a message that is not a batch through as it is', () => {
+    expect(unpackBatch({ kind: 'ready' })).toEqual([{ kind: 'ready' }]);
+  });
+
+  it('sends everything queued in one turn as one batch, and at once on flush', async () => {
+    const written: LinkBatch[] = [];
+    const link = new TickBatcher((batch) => written.push(batch));
+    link.send({ kind: 'settled' });
+    link.send({ kind: 'append', events: [{ type: 'output', json: '1' }] });
+    expect(written).toHaveLength(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toHaveLength(1);
+    expect(unpackBatch(written[0])).toHaveLength(2);
+    link.send({ kind: 'ready' });
+    link.flush();
+    expect(written).toHaveLength(2);
+  });
+});
