@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only i,ii]`: the core scenarios (`bench/run.ts`, which
- * takes the arguments), then the replica, collective, queue, Redis-mode and startup
- * benchmarks (the last two take `--quick`), one process each so none warms or loads the next.
+ * takes the arguments), then the replica, collective, queue, Redis-mode, startup
+ * and realtime benchmarks (the last three take `--quick`), one process each so none warms or loads the next.
  */
 import { spawnSync } from 'node:child_process';
 
@@ -12,6 +12,7 @@ const SUITES: readonly (readonly string[])[] = [
   ['bench/queue.ts'],
   ['bench/redis.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/startup.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
+  ['bench/realtime.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
 ];
 
 let failed = 0;
