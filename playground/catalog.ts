@@ -26,6 +26,8 @@ export interface EndpointEntry {
   readonly input_schema: SchemaNode;
   readonly output_schema: SchemaNode | null;
   readonly urls: { readonly run: string; readonly stream: string; readonly attach: string };
+  /** The endpoint offers the live mode: each change of an input is sent over a WebSocket. */
+  readonly live?: true;
 }
 
 /** One app of `GET /apps`. */

@@ -1,5 +1,6 @@
 import type { AppEntry, EndpointEntry } from './catalog.js';
 import { element } from './dom.js';
+import { LivePanel } from './live-panel.js';
 import { RunSession } from './run-session.js';
 import { RunView } from './run-view.js';
 import { renderSchemaForm, type SchemaForm } from './schema-form.js';
@@ -47,10 +48,17 @@ export class EndpointView {
   });
   private readonly notice = element('span', { class: 'notice', role: 'status' });
   private current: RunSession | undefined;
+  private readonly live: LivePanel | undefined;
 
   constructor(private readonly options: EndpointViewOptions) {
     const { app, endpoint } = options;
     this.form = renderSchemaForm(endpoint.input_schema);
+    this.live = endpoint.live
+      ? new LivePanel({
+          open: (handlers) => options.connect().realtime(app.id, endpoint.path, handlers),
+          input: () => this.form.read(false).input,
+        })
+      : undefined;
     const form = element(
       'form',
       { class: 'input-form', novalidate: true, 'data-testid': 'input-form' },
@@ -61,11 +69,15 @@ export class EndpointView {
         this.runButton,
         this.cancelButton,
         element('label', { class: 'check' }, this.checkInBrowser, 'Check the input in the browser'),
+        this.live?.label,
         this.notice,
       ),
     );
     form.addEventListener('submit', (event) => this.submit(event));
-    form.addEventListener('input', () => this.refreshSnippets());
+    form.addEventListener('input', () => {
+      this.refreshSnippets();
+      this.live?.changed();
+    });
     this.cancelButton.addEventListener('click', () => this.cancel());
     this.refreshSnippets();
     const title = `${app.id}${endpoint.path}`;
@@ -75,6 +87,7 @@ export class EndpointView {
       element('h2', {}, title),
       element('p', { class: 'description' }, endpoint.description ?? app.description ?? ''),
       form,
+      this.live?.element,
       this.runView.element,
       this.snippets.element,
     );

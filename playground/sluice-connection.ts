@@ -12,6 +12,20 @@ export interface Connection {
   readonly stream: (appId: string, input: unknown, path: string) => PageStream;
   readonly attach: (appId: string, requestId: string) => PageStream;
   readonly cancel: (appId: string, requestId: string) => Promise<void>;
+  /** A realtime connection for the live mode: each `send` is one input, the newest answer wins. */
+  readonly realtime: (appId: string, path: string, handlers: LiveHandlers) => LiveConnection;
+}
+
+/** What the live mode hears back. */
+export interface LiveHandlers {
+  readonly onResult: (output: unknown) => void;
+  readonly onError: (error: { readonly code: string; readonly message: string }) => void;
+}
+
+/** An open live connection. */
+export interface LiveConnection {
+  readonly send: (input: unknown) => void;
+  readonly close: () => void;
 }
 
 /**
@@ -32,5 +46,11 @@ export function connect(apiKey?: string): Connection {
         : client.stream(appId, input, { path: path as `/${string}` }),
     attach: (appId, requestId) => client.attach(appId, requestId),
     cancel: (appId, requestId) => client.cancel(appId, requestId),
+    realtime: (appId, path, handlers) =>
+      client.realtime(appId, {
+        ...(path === '' ? {} : { path: path as `/${string}` }),
+        onResult: (output) => handlers.onResult(output),
+        onError: (error) => handlers.onError(error),
+      }),
   };
 }

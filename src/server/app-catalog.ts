@@ -10,6 +10,8 @@ export interface EndpointEntry {
   readonly input_schema: JsonSchema;
   readonly output_schema: JsonSchema | null;
   readonly urls: { readonly run: string; readonly stream: string; readonly attach: string };
+  /** The endpoint opted in to the playground's live mode (`realtime: { live: true }`). */
+  readonly live?: true;
 }
 
 /** A replica as open routes show it: no process ids, no error text. */
@@ -82,5 +84,6 @@ export function describeEndpoints(app: App): EndpointEntry[] {
       stream: `/${app.id}${endpoint.path}/stream`,
       attach: `/${app.id}/requests/{request_id}/stream`,
     },
+    ...(endpoint.realtime?.live ? { live: true as const } : {}),
   }));
 }

@@ -1,0 +1,37 @@
+/**
+ * A server of `bench/realtime.ts`, run as its own (pinned) process: `sluice` serves a
+ * trivial app over every view (the realtime view included), `echo` is a bare `ws` echo
+ * server, the baseline. Prints `READY <url>` once listening; exits when stdin closes.
+ */
+import { WebSocketServer } from 'ws';
+import { z } from 'zod';
+import { defineApp } from '../src/app/define-app.js';
+import { createGateway } from '../src/server/create-gateway.js';
+
+/** Answers its input: the cost measured is the path through sluice, not the app. */
+export const echoApp = defineApp({
+  id: 'bench/echo',
+  input: z.object({ x: z.number() }),
+  run: ({ x }) => ({ x }),
+  realtime: { idleTimeoutMs: 3_600_000 },
+});
+
+async function serveSluice(): Promise<string> {
+  const gateway = await createGateway({ apps: [echoApp], logger: false });
+  return gateway.listen({ host: '127.0.0.1', port: 0 });
+}
+
+async function serveEcho(): Promise<string> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, clientTracking: false });
+  server.on('connection', (socket) =>
+    socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })),
+  );
+  await new Promise((resolve) => server.once('listening', resolve));
+  const address = server.address() as { port: number };
+  return `http://127.0.0.1:${address.port}`;
+}
+
+const url = process.argv[2] === 'echo' ? await serveEcho() : await serveSluice();
+console.log(`READY ${url}`);
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));

@@ -1,0 +1,164 @@
+/**
+ * `tsx bench/realtime.ts [--quick]`: the realtime view against its baselines, server and
+ * client pinned to separate cores (`taskset`, where there are two).
+ *
+ * - round trip, one input at a time over one connection, vs a new HTTP JSON request per
+ *   input to the same app (p50, p99);
+ * - inputs per second over one connection, one at a time, vs a bare `ws` echo server;
+ * - memory per idle connection: the server process tree's RSS with N connections open,
+ *   less its RSS before (N = 5,000; 500 with --quick).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { WebSocket } from 'ws';
+import { currentLoad } from './report.js';
+import { nodeOnCore, pinSelf } from './startup-processes.js';
+import { percentile } from './statistics.js';
+
+const quick = process.argv.includes('--quick');
+const ROUND_TRIPS = quick ? 500 : 5_000;
+const THROUGHPUT_MS = quick ? 1_000 : 5_000;
+const IDLE_CONNECTIONS = quick ? 500 : 5_000;
+
+interface Server {
+  readonly url: string;
+  readonly child: ChildProcess;
+}
+
+async function startServer(kind: 'sluice' | 'echo'): Promise<Server> {
+  const [command, ...args] = nodeOnCore('1', ['--import', 'tsx', 'bench/realtime-server.ts', kind]);
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => line.startsWith('READY ') && resolve(line.slice(6)));
+    child.once('exit', () => reject(new Error(`${kind} server exited`)));
+  });
+  return { url, child };
+}
+
+async function stopServer(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.stdin!.end();
+  await exited;
+}
+
+function open(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url.replace(/^http/, 'ws'));
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+function answer(socket: WebSocket, input: string): Promise<void> {
+  return new Promise((resolve) => {
+    socket.once('message', () => resolve());
+    socket.send(input);
+  });
+}
+
+async function socketRoundTrips(url: string, count: number): Promise<number[]> {
+  const socket = await open(url);
+  const times: number[] = [];
+  for (let index = 0; index < count + 100; index++) {
+    const started = performance.now();
+    await answer(socket, JSON.stringify({ x: index }));
+    if (index >= 100) times.push(performance.now() - started); // the first 100 warm up
+  }
+  socket.close();
+  return times;
+}
+
+async function httpRoundTrips(url: string, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let index = 0; index < count + 100; index++) {
+    const started = performance.now();
+    const response = await fetch(`${url}/bench/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ x: index }),
+    });
+    await response.json();
+    if (index >= 100) times.push(performance.now() - started);
+  }
+  return times;
+}
+
+async function inputsPerSecond(url: string): Promise<number> {
+  const socket = await open(url);
+  let count = 0;
+  const deadline = performance.now() + THROUGHPUT_MS;
+  const started = performance.now();
+  while (performance.now() < deadline) await answer(socket, JSON.stringify({ x: count++ }));
+  const seconds = (performance.now() - started) / 1000;
+  socket.close();
+  return count / seconds;
+}
+
+function treeRss(pid: number): number {
+  const rssOf = (id: number) => {
+    const status = readFileSync(`/proc/${id}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+  };
+  const childrenOf = (id: number) =>
+    readdirSync(`/proc/${id}/task`).flatMap((task) =>
+      readFileSync(`/proc/${id}/task/${task}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .map(Number),
+    );
+  return rssOf(pid) + childrenOf(pid).reduce((sum, child) => sum + treeRss(child), 0);
+}
+
+async function idleMemory(server: Server): Promise<{ held: number; bytesPerConnection: number }> {
+  const url = `${server.url}/bench/echo/realtime`;
+  const warm = await open(url); // the first connection loads ws's code paths
+  await answer(warm, '{"x":0}');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const before = treeRss(server.child.pid!);
+  const sockets: WebSocket[] = [];
+  for (let opened = 0; opened < IDLE_CONNECTIONS; opened += 250)
+    sockets.push(...(await Promise.all(Array.from({ length: 250 }, () => open(url)))));
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const after = treeRss(server.child.pid!);
+  const held = sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length;
+  for (const socket of [...sockets, warm]) socket.terminate();
+  return { held, bytesPerConnection: (after - before) / IDLE_CONNECTIONS };
+}
+
+const ms = (value: number) => `${value.toFixed(3)} ms`;
+
+pinSelf('0');
+const load = currentLoad();
+const sluice = await startServer('sluice');
+const echo = await startServer('echo');
+try {
+  const realtime = await socketRoundTrips(`${sluice.url}/bench/echo/realtime`, ROUND_TRIPS);
+  const http = await httpRoundTrips(sluice.url, ROUND_TRIPS);
+  const sluiceRate = await inputsPerSecond(`${sluice.url}/bench/echo/realtime`);
+  const echoRate = await inputsPerSecond(echo.url);
+  const memory = await idleMemory(sluice);
+  const p50 = percentile(realtime, 0.5);
+  const httpP50 = percentile(http, 0.5);
+  console.log(`\nRealtime (load before: ${load.join(', ')}; ${quick ? 'quick' : 'full'} scale)\n`);
+  console.log('| measure | realtime | baseline | ratio |');
+  console.log('|---|---|---|---|');
+  console.log(
+    `| round trip p50 (vs a new HTTP JSON request) | ${ms(p50)} | ${ms(httpP50)} | ${(httpP50 / p50).toFixed(2)}× lower |`,
+  );
+  console.log(
+    `| round trip p99 | ${ms(percentile(realtime, 0.99))} | ${ms(percentile(http, 0.99))} | |`,
+  );
+  console.log(
+    `| inputs/s, one connection (vs bare ws echo) | ${sluiceRate.toFixed(0)} | ${echoRate.toFixed(0)} | ${(sluiceRate / echoRate).toFixed(2)}× |`,
+  );
+  console.log(`| idle connections held | ${memory.held} of ${IDLE_CONNECTIONS} | | |`);
+  console.log(
+    `| RSS per idle connection (server tree) | ${(memory.bytesPerConnection / 1024).toFixed(1)} KB | | |`,
+  );
+  console.log(`\nload after: ${currentLoad().join(', ')}`);
+} finally {
+  await stopServer(sluice);
+  await stopServer(echo);
+}
