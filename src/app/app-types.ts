@@ -153,9 +153,26 @@ export interface StarmapOptions<Arguments extends readonly unknown[]> extends Ma
   readonly toInput: (...values: Arguments) => unknown;
 }
 
-/** What a run returns: the output, or an async generator whose yields are `output` events. */
+/**
+ * A source of `output` events a run may return: each item is an output, and a generator's
+ * return value (if any) is the result. Arrays and bytes are not sources: they are results.
+ */
+export type OutputStream<Output> =
+  | AsyncGenerator<unknown, Output, undefined>
+  | Generator<unknown, Output, undefined>
+  | AsyncIterable<unknown>
+  | Iterable<unknown>
+  | ReadableStream<unknown>;
+
+/**
+ * What a run returns: the output, or a source of outputs (a sync or async generator, any
+ * iterable or async iterable, a web `ReadableStream`), or a promise of either.
+ */
 export type RunResult<Output> =
-  Promise<Output> | Output | AsyncGenerator<unknown, Output, undefined>;
+  | Output
+  | OutputStream<Output>
+  | Promise<Output>
+  | Promise<OutputStream<Output>>;
 
 /** An endpoint's run function. */
 export type RunFunction<Input, Output, State> = (

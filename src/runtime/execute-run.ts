@@ -11,6 +11,7 @@ import type { ChildRuns } from './child-runs.js';
 import type { Collectives } from './collectives/collectives.js';
 import type { RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
+import { drainOutputs, outputSource } from './run-outputs.js';
 
 /** One run to execute. */
 export interface RunJob {
@@ -38,31 +39,11 @@ export interface RunJob {
 export type RunOutcome =
   { readonly ok: true } | { readonly ok: false; readonly error: SluiceError };
 
-function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unknown, undefined> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AsyncGenerator).next === 'function' &&
-    Symbol.asyncIterator in value
-  );
-}
-
-async function drainGenerator(
-  generator: AsyncGenerator<unknown, unknown, undefined>,
-  context: RunContext,
-): Promise<unknown> {
-  const close = () => void generator.return(undefined).catch(() => undefined);
-  context.signal.addEventListener('abort', close, { once: true });
-  try {
-    for (;;) {
-      context.signal.throwIfAborted();
-      const step = await generator.next();
-      if (step.done) return step.value;
-      context.emit(step.value);
-    }
-  } finally {
-    context.signal.removeEventListener('abort', close);
-  }
+/** The run's output: what it returned, or, for a source of outputs, their drain's return value. */
+async function settleOutput(returned: unknown, context: RunContext): Promise<unknown> {
+  const value = await returned;
+  const source = outputSource(value);
+  return source ? drainOutputs(source, context) : value;
 }
 
 /**
@@ -77,10 +58,8 @@ function runUntilAborted(
   return new Promise((resolve, reject) => {
     const { signal } = context;
     signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-    const result = endpoint.run(input, context);
-    const output = isAsyncGenerator(result) ? drainGenerator(result, context) : result;
     // Not resolve(output): a promise resolved with a thenable could no longer be rejected on abort.
-    Promise.resolve(output).then(resolve, reject);
+    settleOutput(endpoint.run(input, context), context).then(resolve, reject);
   });
 }
 
