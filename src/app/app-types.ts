@@ -169,10 +169,7 @@ export type OutputStream<Output> =
  * iterable or async iterable, a web `ReadableStream`), or a promise of either.
  */
 export type RunResult<Output> =
-  | Output
-  | OutputStream<Output>
-  | Promise<Output>
-  | Promise<OutputStream<Output>>;
+  Output | OutputStream<Output> | Promise<Output> | Promise<OutputStream<Output>>;
 
 /** An endpoint's run function. */
 export type RunFunction<Input, Output, State> = (
