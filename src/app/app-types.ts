@@ -3,6 +3,12 @@ import type { LogLevel } from '../events/event-types.js';
 import type { WireDialect } from '../events/dialects/wire-dialect.js';
 import type { PreviewSource } from './preview.js';
 
+/** Options of {@link RunContext.emit}. */
+export interface EmitOptions {
+  /** The content type of bytes emitted (default `application/octet-stream`); ignored for JSON values. */
+  readonly contentType?: string;
+}
+
 /** The optional part of a progress event. */
 export interface ProgressDetails {
   /** What the run is doing, for people: `Processing step 5/20`. */
@@ -40,8 +46,12 @@ export interface RunContext<State = unknown> {
    * has already ended and whatever the run still computes is wasted.
    */
   readonly signal: AbortSignal;
-  /** Emits an `output` event (tokens, chunks, partial results). */
-  readonly emit: (data: unknown) => void;
+  /**
+   * Emits an `output` event (tokens, chunks, partial results). Bytes (`Uint8Array`, `Buffer`,
+   * `ArrayBuffer`, any typed array) go out as `{content_type, data_base64}` on the JSON and
+   * SSE wire, raw over msgpack, and concatenated on the request's media view.
+   */
+  readonly emit: (data: unknown, options?: EmitOptions) => void;
   /**
    * Emits a `progress` event `{step, total, progress, message?}`, where `progress` is the
    * fraction done (`step / total`, kept within 0–1). The message may be given as a string

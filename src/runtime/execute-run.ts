@@ -12,6 +12,7 @@ import type { Collectives } from './collectives/collectives.js';
 import type { RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
 import { drainOutputs, outputSource } from './run-outputs.js';
+import { binaryPayload, isBytes } from '../events/binary-payload.js';
 
 /** One run to execute. */
 export interface RunJob {
@@ -82,7 +83,8 @@ async function resultEvent(endpoint: ServedEndpoint, output: unknown): Promise<N
       );
     checked = parsed.data;
   }
-  const json = carriedJson(checked ?? null, 'output');
+  const carried = isBytes(checked) ? binaryPayload(checked) : checked;
+  const json = carriedJson(carried ?? null, 'output');
   if (typeof json === 'string') return { type: 'result', json };
   throw new SluiceError('app_error', `The app returned an output ${json.problem}`, {
     cause: json.cause,

@@ -21,6 +21,7 @@ import { registerMetricsRoute } from './metrics-route.js';
 import { noRouteError } from './method-not-allowed.js';
 import { pathOf } from './path-of.js';
 import { registerAttachRoute } from './routes/attach-route.js';
+import { registerMediaRoute } from './routes/media-route.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
 import { registerPlaygroundRoutes } from './routes/playground-routes.js';
 import { queueMethodError } from './routes/queue-paths.js';
@@ -247,6 +248,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   installAuthentication(fastify, context);
   registerDiscoveryRoutes(fastify, context);
   registerAttachRoute(fastify, context);
+  registerMediaRoute(fastify, context);
   registerQueueSubmitRoute(fastify, context);
   registerQueueRequestRoutes(fastify, context);
   registerRunRoutes(fastify, context);
