@@ -6,6 +6,7 @@ export type { App, AppOptions, Isolation, Placement } from './app/define-app.js'
 export type {
   AppId,
   CollectiveOptions,
+  EmitOptions,
   EndpointDefinition,
   EndpointLimits,
   MapOptions,

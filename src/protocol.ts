@@ -27,6 +27,14 @@ export {
   encodeStreamFailure,
 } from './events/dialects/dialect-frames.js';
 export { typedJson } from './events/dialects/typed-frame.js';
+export {
+  DEFAULT_BINARY_TYPE,
+  binaryOfJson,
+  binaryPayload,
+  isBytes,
+  toPackedPayload,
+} from './events/binary-payload.js';
+export type { BinaryPayload, Bytes, DecodedBinary } from './events/binary-payload.js';
 export { DEFAULT_EVENT_LOG_LIMITS } from './events/event-log.js';
 export type {
   AppendOptions,

@@ -4,6 +4,12 @@ import type { WireDialect } from '../events/dialects/wire-dialect.js';
 import type { PreviewSource } from './preview.js';
 import type { RealtimeOptions } from './realtime-options.js';
 
+/** Options of {@link RunContext.emit}. */
+export interface EmitOptions {
+  /** The content type of bytes emitted (default `application/octet-stream`); ignored for JSON values. */
+  readonly contentType?: string;
+}
+
 /** The optional part of a progress event. */
 export interface ProgressDetails {
   /** What the run is doing, for people: `Processing step 5/20`. */
@@ -47,8 +53,12 @@ export interface RunContext<State = unknown> {
    * has already ended and whatever the run still computes is wasted.
    */
   readonly signal: AbortSignal;
-  /** Emits an `output` event (tokens, chunks, partial results). */
-  readonly emit: (data: unknown) => void;
+  /**
+   * Emits an `output` event (tokens, chunks, partial results). Bytes (`Uint8Array`, `Buffer`,
+   * `ArrayBuffer`, any typed array) go out as `{content_type, data_base64}` on the JSON and
+   * SSE wire, raw over msgpack, and concatenated on the request's media view.
+   */
+  readonly emit: (data: unknown, options?: EmitOptions) => void;
   /**
    * Emits a `progress` event `{step, total, progress, message?}`, where `progress` is the
    * fraction done (`step / total`, kept within 0–1). The message may be given as a string
@@ -160,9 +170,23 @@ export interface StarmapOptions<Arguments extends readonly unknown[]> extends Ma
   readonly toInput: (...values: Arguments) => unknown;
 }
 
-/** What a run returns: the output, or an async generator whose yields are `output` events. */
+/**
+ * A source of `output` events a run may return: each item is an output, and a generator's
+ * return value (if any) is the result. Arrays and bytes are not sources: they are results.
+ */
+export type OutputStream<Output> =
+  | AsyncGenerator<unknown, Output, undefined>
+  | Generator<unknown, Output, undefined>
+  | AsyncIterable<unknown>
+  | Iterable<unknown>
+  | ReadableStream<unknown>;
+
+/**
+ * What a run returns: the output, or a source of outputs (a sync or async generator, any
+ * iterable or async iterable, a web `ReadableStream`), or a promise of either.
+ */
 export type RunResult<Output> =
-  Promise<Output> | Output | AsyncGenerator<unknown, Output, undefined>;
+  Output | OutputStream<Output> | Promise<Output> | Promise<OutputStream<Output>>;
 
 /** An endpoint's run function. */
 export type RunFunction<Input, Output, State> = (

@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   request_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   invalid_input: 422,
   overloaded: 429,
   headers_too_large: 431,

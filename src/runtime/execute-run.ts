@@ -14,6 +14,8 @@ import type { RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
 import { runDeadlineSeconds } from './run-deadline.js';
 import { runPrepare } from './prepare-step.js';
+import { drainOutputs, outputSource } from './run-outputs.js';
+import { binaryPayload, isBytes } from '../events/binary-payload.js';
 
 /** One run to execute. */
 export interface RunJob {
@@ -79,31 +81,11 @@ export type RunOutcome = (
   { readonly ok: true } | { readonly ok: false; readonly error: SluiceError }
 ) & { readonly facts?: RunFacts };
 
-function isAsyncGenerator(value: unknown): value is AsyncGenerator<unknown, unknown, undefined> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AsyncGenerator).next === 'function' &&
-    Symbol.asyncIterator in value
-  );
-}
-
-async function drainGenerator(
-  generator: AsyncGenerator<unknown, unknown, undefined>,
-  context: RunContext,
-): Promise<unknown> {
-  const close = () => void generator.return(undefined).catch(() => undefined);
-  context.signal.addEventListener('abort', close, { once: true });
-  try {
-    for (;;) {
-      context.signal.throwIfAborted();
-      const step = await generator.next();
-      if (step.done) return step.value;
-      context.emit(step.value);
-    }
-  } finally {
-    context.signal.removeEventListener('abort', close);
-  }
+/** The run's output: what it returned, or, for a source of outputs, their drain's return value. */
+async function settleOutput(returned: unknown, context: RunContext): Promise<unknown> {
+  const value = await returned;
+  const source = outputSource(value);
+  return source ? drainOutputs(source, context) : value;
 }
 
 /**
@@ -118,10 +100,8 @@ function runUntilAborted(
   return new Promise((resolve, reject) => {
     const { signal } = context;
     signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-    const result = endpoint.run(input, context);
-    const output = isAsyncGenerator(result) ? drainGenerator(result, context) : result;
     // Not resolve(output): a promise resolved with a thenable could no longer be rejected on abort.
-    Promise.resolve(output).then(resolve, reject);
+    settleOutput(endpoint.run(input, context), context).then(resolve, reject);
   });
 }
 
@@ -160,7 +140,8 @@ async function resultEvent(endpoint: ServedEndpoint, output: unknown): Promise<N
       );
     checked = parsed.data;
   }
-  const json = carriedJson(checked ?? null, 'output');
+  const carried = isBytes(checked) ? binaryPayload(checked) : checked;
+  const json = carriedJson(carried ?? null, 'output');
   if (typeof json === 'string') return { type: 'result', json };
   throw new SluiceError('app_error', `The app returned an output ${json.problem}`, {
     cause: json.cause,

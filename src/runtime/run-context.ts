@@ -9,6 +9,7 @@ import type { PreviewOptions, RunContext } from '../app/app-types.js';
 import type { EventWriter } from './event-writer.js';
 import { encodePreview, type PreviewSource } from '../app/preview.js';
 import { progressPayload } from './progress-payload.js';
+import { DEFAULT_BINARY_TYPE, binaryPayload, isBytes } from '../events/binary-payload.js';
 
 /** What {@link createRunContext} needs from the run it serves. */
 export interface RunContextOptions<State> {
@@ -27,6 +28,10 @@ export interface RunContextOptions<State> {
   readonly prepared?: unknown;
 }
 
+const CONTENT_TYPE = /^[\w.+-]+\/[\w.+-]+(?:\s*;[\x20-\x7e]*)?$/;
+const BAD_CONTENT_TYPE = 'ctx.emit needs contentType as type/subtype, such as audio/wav';
+const isContentType = (value: unknown): boolean =>
+  typeof value === 'string' && value.length <= 255 && CONTENT_TYPE.test(value);
 const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
 const ignore = () => undefined;
 
@@ -93,8 +98,11 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
     state: options.state,
     prepared: options.prepared,
     signal: options.signal,
-    emit(data) {
-      pushJson('output', data);
+    emit(data, emitOptions) {
+      if (!isBytes(data)) return pushJson('output', data);
+      const contentType = emitOptions?.contentType ?? DEFAULT_BINARY_TYPE;
+      if (!isContentType(contentType)) return misuse(BAD_CONTENT_TYPE);
+      pushJson('output', binaryPayload(data, contentType));
     },
     progress(step, total, details) {
       if (!Number.isFinite(step) || !Number.isFinite(total)) {

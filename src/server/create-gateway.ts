@@ -22,6 +22,7 @@ import { registerMetricsRoute } from './metrics-route.js';
 import { noRouteError } from './method-not-allowed.js';
 import { pathOf } from './path-of.js';
 import { registerAttachRoute } from './routes/attach-route.js';
+import { registerMediaRoute } from './routes/media-route.js';
 import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
 import { registerPlaygroundRoutes } from './routes/playground-routes.js';
 import { queueMethodError } from './routes/queue-paths.js';
@@ -257,6 +258,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   installAuthentication(fastify, context);
   registerDiscoveryRoutes(fastify, context);
   registerAttachRoute(fastify, context);
+  registerMediaRoute(fastify, context);
   registerQueueSubmitRoute(fastify, context);
   registerQueueRequestRoutes(fastify, context);
   registerRunRoutes(fastify, context);

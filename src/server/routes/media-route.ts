@@ -1,0 +1,165 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { binaryOfJson, type DecodedBinary } from '../../events/binary-payload.js';
+import type { EventBatch } from '../../events/event-log.js';
+import { nextBatch } from '../../events/read-cursor.js';
+import { SluiceError } from '../../errors/sluice-error.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { parseByteRange, unsatisfiable, type ByteRange } from '../media-range.js';
+import { findOwnedRequest, type RequestParams } from './attach-route.js';
+
+function binariesOf(batch: EventBatch): DecodedBinary[] {
+  const found: DecodedBinary[] = [];
+  for (const event of batch.events) {
+    const binary = event.type === 'output' ? binaryOfJson(event.json) : undefined;
+    if (binary) found.push(binary);
+  }
+  return found;
+}
+
+/** Reads the log from `afterSeq` until binary outputs turn up or the log ends. */
+async function firstBinaries(
+  context: GatewayContext,
+  requestId: string,
+  signal: AbortSignal,
+): Promise<{ found: DecodedBinary[]; batch: EventBatch } | undefined> {
+  let afterSeq = 0;
+  for (;;) {
+    const batch = await nextBatch(context.eventLog, requestId, { afterSeq, signal });
+    if (!batch) return undefined;
+    const found = binariesOf(batch);
+    if (found.length > 0 || batch.ended) return { found, batch };
+    afterSeq = batch.lastSeq;
+  }
+}
+
+function noMedia(): SluiceError {
+  return new SluiceError('not_found', 'The request has no binary outputs');
+}
+
+function drained(response: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = () => {
+      response.off('drain', finish);
+      signal.removeEventListener('abort', finish);
+      resolve();
+    };
+    response.on('drain', finish);
+    signal.addEventListener('abort', finish, { once: true });
+  });
+}
+
+async function writeAll(
+  response: ServerResponse,
+  chunks: readonly DecodedBinary[],
+  signal: AbortSignal,
+): Promise<void> {
+  for (const chunk of chunks) {
+    if (signal.aborted) return;
+    if (!response.write(chunk.bytes)) await drained(response, signal);
+  }
+}
+
+interface LiveMedia {
+  readonly requestId: string;
+  readonly first: { found: DecodedBinary[]; batch: EventBatch };
+  readonly signal: AbortSignal;
+}
+
+/** Streams the bytes as they are produced, until the log ends or the client leaves. */
+async function streamLive(context: GatewayContext, response: ServerResponse, live: LiveMedia) {
+  let batch = live.first.batch;
+  await writeAll(response, live.first.found, live.signal);
+  while (!batch.ended && !live.signal.aborted) {
+    const next = await nextBatch(context.eventLog, live.requestId, {
+      afterSeq: batch.lastSeq,
+      signal: live.signal,
+    });
+    if (!next) break;
+    batch = next;
+    await writeAll(response, binariesOf(batch), live.signal);
+  }
+}
+
+/** The whole of a finished request's bytes, or the part a `Range` asks for (206). */
+function answerFinished(
+  reply: FastifyReply,
+  media: { bytes: Buffer; contentType: string; range: ByteRange | undefined },
+): FastifyReply {
+  const { bytes, contentType, range } = media;
+  void reply.header('content-type', contentType).header('accept-ranges', 'bytes');
+  if (!range) return reply.send(bytes);
+  const end = Math.min(range.end ?? bytes.length - 1, bytes.length - 1);
+  if (range.start >= bytes.length) {
+    void reply.header('content-range', `bytes */${bytes.length}`);
+    throw unsatisfiable();
+  }
+  void reply.header('content-range', `bytes ${range.start}-${end}/${bytes.length}`);
+  return reply.code(206).send(bytes.subarray(range.start, end + 1));
+}
+
+async function readAll(context: GatewayContext, requestId: string, signal: AbortSignal) {
+  const chunks: DecodedBinary[] = [];
+  let afterSeq = 0;
+  for (;;) {
+    const batch = await nextBatch(context.eventLog, requestId, { afterSeq, signal });
+    if (!batch) return chunks;
+    chunks.push(...binariesOf(batch));
+    if (batch.ended) return chunks;
+    afterSeq = batch.lastSeq;
+  }
+}
+
+function leftSignal(reply: FastifyReply): AbortSignal {
+  const left = new AbortController();
+  reply.raw.once('close', () => left.abort());
+  return left.signal;
+}
+
+/**
+ * `GET /{owner}/{name}/requests/{id}/media`: the request's binary outputs (those emitted as
+ * bytes), concatenated, with the first one's content type. While the run goes on they are
+ * streamed as plain chunked HTTP as they are produced, so an `<audio>` or `<video>` element
+ * plays them at once; a finished request's bytes answer `Range: bytes=N-` with 206.
+ *
+ * @example
+ * registerMediaRoute(fastify, context);
+ */
+export function registerMediaRoute(fastify: FastifyInstance, context: GatewayContext): void {
+  fastify.get<{ Params: RequestParams }>(
+    '/:owner/:name/requests/:requestId/media',
+    { config: { auth: true } },
+    async (request, reply) => {
+      const range = parseByteRange(request.headers.range);
+      const lookup = await findOwnedRequest(context, request);
+      const { requestId } = request.params;
+      const signal = leftSignal(reply);
+      void reply.header('x-request-id', requestId).header('cache-control', 'no-cache');
+      if (lookup.state === 'ended') {
+        const chunks = await readAll(context, requestId, signal);
+        const [first] = chunks;
+        if (!first) throw noMedia();
+        const bytes = Buffer.concat(chunks.map((chunk) => chunk.bytes));
+        return answerFinished(reply, { bytes, contentType: first.contentType, range });
+      }
+      const detach = context.dispatcher.attach(requestId);
+      try {
+        const first = await firstBinaries(context, requestId, signal);
+        const contentType = first?.found[0]?.contentType;
+        if (!first || !contentType) throw noMedia();
+        reply.hijack();
+        const headers = { ...reply.getHeaders(), 'content-type': contentType };
+        reply.raw.writeHead(200, headers as OutgoingHttpHeaders);
+        try {
+          await streamLive(context, reply.raw, { requestId, first, signal });
+        } catch (thrown) {
+          context.logger.error({ requestId, err: thrown }, 'media stream failed');
+        } finally {
+          reply.raw.end();
+        }
+      } finally {
+        detach();
+      }
+    },
+  );
+}
