@@ -15,9 +15,30 @@ import type { PrepareFunction } from './app-types.js';
 export interface SyncPathOptions<Input, State> {
   /** Runs before the run in every view; its result is `ctx.prepared`, its time measured apart. */
   readonly prepare?: PrepareFunction<Input, State>;
+  /** Caches results of the JSON and queue views, and coalesces identical requests in flight. */
+  readonly cache?: CacheOptions<Input>;
+}
+
+/**
+ * An endpoint's response cache: results kept for `ttlMs`, under a key that defaults to a
+ * canonical hash of the validated input (object keys sorted).
+ *
+ * @example
+ * cache: { ttlMs: 60_000, maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 }
+ */
+export interface CacheOptions<Input = unknown> {
+  /** How long a result is served from the cache, in milliseconds. */
+  readonly ttlMs: number;
+  /** The cache key of an input (default: a SHA-256 of its canonical JSON). Memory mode only. */
+  readonly key?: (input: Input) => string;
+  /** Most results kept for this endpoint (least recently used go first; memory mode). */
+  readonly maxEntries?: number;
+  /** Most bytes of results kept for this endpoint; a larger result is not kept. */
+  readonly maxBytes?: number;
 }
 
 /** The sync-path declarations of an endpoint as sluice serves it. */
 export interface ServedSyncPath {
   readonly prepare?: PrepareFunction<unknown, unknown>;
+  readonly cache?: CacheOptions;
 }

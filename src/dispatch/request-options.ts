@@ -6,6 +6,14 @@ export interface QueueOptions {
   readonly priority: number;
   /** End the request with `timeout` if it has not started within this many seconds. */
   readonly startTimeoutSeconds: number | undefined;
+  /** `cache-control: no-cache`: skip the endpoint's response cache. */
+  readonly bypassCache?: boolean;
+}
+
+/** Whether a `cache-control` header asks for no cached answer. */
+function noCache(headers: Readonly<Record<string, unknown>>): boolean {
+  const value = headers['cache-control'];
+  return typeof value === 'string' && /(^|,)\s*no-(cache|store)\s*(,|$)/i.test(value);
 }
 
 /** The largest `x-sluice-priority`, either way: priorities run from -1000 to 1000. */
@@ -72,5 +80,9 @@ function parseStartTimeout(headers: Readonly<Record<string, unknown>>): number |
  * parseQueueOptions({ 'x-fal-queue-priority': 'low' }); // { priority: -1, startTimeoutSeconds: undefined }
  */
 export function parseQueueOptions(headers: Readonly<Record<string, unknown>>): QueueOptions {
-  return { priority: parsePriority(headers), startTimeoutSeconds: parseStartTimeout(headers) };
+  const options = {
+    priority: parsePriority(headers),
+    startTimeoutSeconds: parseStartTimeout(headers),
+  };
+  return noCache(headers) ? { ...options, bypassCache: true } : options;
 }

@@ -65,7 +65,7 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
       const webhookUrl = webhookOf(request.query);
       const sent: unknown = request.body === undefined ? {} : request.body;
       const input = await parseInput(route.endpoint.input, sent);
-      const { record, queuePosition } = await context.dispatcher.submit({
+      const { record, queuePosition, cache } = await context.dispatcher.submit({
         app: route.app,
         endpoint: route.endpoint,
         input,
@@ -78,9 +78,10 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
       });
       const { requestId } = record;
       reply.header('x-request-id', requestId).header('x-fal-request-id', requestId);
+      if (cache) void reply.header('x-sluice-cache', cache);
       return reply.code(200).send({
         request_id: requestId,
-        status: 'IN_QUEUE',
+        status: cache === 'hit' ? 'COMPLETED' : 'IN_QUEUE',
         queue_position: queuePosition,
         ...requestUrls(baseUrlOf(context, request), route.app.id, requestId),
       });

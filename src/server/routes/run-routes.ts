@@ -83,7 +83,7 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
       // No body at all runs with the input's defaults; a JSON `null` body is validated as sent.
       const sent: unknown = request.body === undefined ? {} : request.body;
       const input = await parseInput(route.endpoint.input, sent);
-      const { record } = await context.dispatcher.submit({
+      const { record, cache } = await context.dispatcher.submit({
         app: route.app,
         endpoint: route.endpoint,
         input,
@@ -93,6 +93,7 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
         view: route.view,
         ...options,
       });
+      if (cache) void reply.header('x-sluice-cache', cache);
       if (route.view === 'stream') {
         const prepares = route.endpoint.prepare !== undefined;
         if (prepares && (await answeredBeforeStream(context, reply, record.requestId)))
