@@ -12,6 +12,7 @@ import type { Collectives } from './collectives/collectives.js';
 import type { RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
 import { runPrepare } from './prepare-step.js';
+import { batcherFor } from './batcher.js';
 
 /** One run to execute. */
 export interface RunJob {
@@ -33,6 +34,8 @@ export interface RunJob {
   readonly collectives?: Collectives;
   /** How `ctx.map` starts children. */
   readonly childRuns?: ChildRuns;
+  /** The view that asked for it: a batched endpoint's stream view runs alone. */
+  readonly view?: string;
 }
 
 /** What a run measured of itself, for metrics: each field only when it applies. */
@@ -79,15 +82,11 @@ async function drainGenerator(
  * Calls `run` and settles with its output, or rejects as soon as the run's signal aborts,
  * whether or not the app notices. One promise for both, so an idle run holds little.
  */
-function runUntilAborted(
-  endpoint: ServedEndpoint,
-  input: unknown,
-  context: RunContext,
-): Promise<unknown> {
+function runUntilAborted(call: () => unknown, context: RunContext): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const { signal } = context;
     signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-    const result = endpoint.run(input, context);
+    const result = call();
     const output = isAsyncGenerator(result) ? drainGenerator(result, context) : result;
     // Not resolve(output): a promise resolved with a thenable could no longer be rejected on abort.
     Promise.resolve(output).then(resolve, reject);
@@ -154,6 +153,22 @@ function startTimeout(job: RunJob): () => void {
 }
 
 /**
+ * What executing the run calls: `run`, or, for a batched endpoint outside the stream view,
+ * its place in the next batch (whose size the batch's first request reports).
+ */
+function runCall(job: RunJob, context: RunContext, facts: { batchSize?: number }): () => unknown {
+  const { endpoint } = job;
+  const { batch, runBatch } = endpoint;
+  if (!batch || !runBatch || job.view === 'stream') return () => endpoint.run(job.input, context);
+  const batcher = batcherFor({ batch, runBatch }, job.state);
+  return () =>
+    batcher.submit(job.input, context).then(({ output, batchSize }) => {
+      if (batchSize !== undefined) facts.batchSize = batchSize;
+      return output;
+    });
+}
+
+/**
  * Executes one run: builds its context, calls `run` (a function or an async generator),
  * and writes exactly one terminal event through the sink. Never throws: every failure
  * becomes an `error` event. A run that ignores its aborted signal is left behind, its
@@ -186,7 +201,7 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     });
   let terminal: NewEvent;
   let outcome: RunOutcome = { ok: true };
-  const facts: { prepareSeconds?: number } = {};
+  const facts: { -readonly [Key in keyof RunFacts]: RunFacts[Key] } = {};
   try {
     signal.throwIfAborted();
     let context = contextOf();
@@ -195,9 +210,8 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
       facts.prepareSeconds = prepared.seconds;
       context = contextOf(prepared.value);
     }
-    const output = await runScope.run(scope, () =>
-      runUntilAborted(job.endpoint, job.input, context),
-    );
+    const call = runCall(job, context, facts);
+    const output = await runScope.run(scope, () => runUntilAborted(call, context));
     await Promise.race([writer.drained(), whenAborted(signal)]);
     terminal = await resultEvent(job.endpoint, output);
   } catch (thrown) {

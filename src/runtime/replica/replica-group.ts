@@ -107,6 +107,7 @@ export class ReplicaGroup {
       input: job.input,
       caps: job.caps,
       childRuns: job.childRuns !== undefined,
+      view: job.view,
     };
     this.broadcast({ kind: 'run', order });
     return run.outcome;

@@ -29,6 +29,8 @@ export interface RunOrder {
   readonly caps: QueueCaps | undefined;
   /** Whether this rank proxies `ctx.map` to the parent. */
   readonly childRuns: boolean;
+  /** The view that asked for it: a batched endpoint's stream view runs alone. */
+  readonly view?: string;
 }
 
 /** Messages from the parent to a replica process. */
