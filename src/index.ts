@@ -23,6 +23,14 @@ export type {
   TypedArray,
 } from './app/app-types.js';
 export type { RealtimeOptions } from './app/realtime-options.js';
+export type { PrepareFunction } from './app/app-types.js';
+export type {
+  BatchContext,
+  BatchOptions,
+  CacheOptions,
+  RunBatchFunction,
+  SyncPathOptions,
+} from './app/sync-path-types.js';
 export { createThrottle } from './app/throttle.js';
 export type { Throttle, ThrottleOptions } from './app/throttle.js';
 export { encodePreview } from './app/preview.js';

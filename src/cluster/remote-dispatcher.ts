@@ -140,7 +140,7 @@ export class RemoteDispatcher implements RequestDispatch {
     const lane = { appId: submission.app.id, endpoint: submission.endpoint.path };
     this.refuseWhileClosing(submission, lane);
     const record: RequestRecord = {
-      requestId: randomUUID(),
+      requestId: submission.requestId ?? randomUUID(),
       ...lane,
       owner: submission.owner,
       createdAt: Date.now(),

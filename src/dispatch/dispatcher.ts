@@ -131,7 +131,7 @@ export class Dispatcher implements RequestDispatch {
     this.admit(submission, key);
     this.load.wait(key);
     const record: RequestRecord = {
-      requestId: randomUUID(),
+      requestId: submission.requestId ?? randomUUID(),
       ...key,
       owner: submission.owner,
       createdAt: Date.now(),

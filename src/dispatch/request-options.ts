@@ -8,6 +8,14 @@ export interface QueueOptions {
   readonly startTimeoutSeconds: number | undefined;
   /** End the run with `timeout` after this many seconds; it only shortens the app's deadline. */
   readonly runTimeoutSeconds: number | undefined;
+  /** `cache-control: no-cache`: skip the endpoint's response cache. */
+  readonly bypassCache?: boolean;
+}
+
+/** Whether a `cache-control` header asks for no cached answer. */
+function noCache(headers: Readonly<Record<string, unknown>>): boolean {
+  const value = headers['cache-control'];
+  return typeof value === 'string' && /(^|,)\s*no-(cache|store)\s*(,|$)/i.test(value);
 }
 
 /** The largest `x-sluice-priority`, either way: priorities run from -1000 to 1000. */
@@ -82,9 +90,10 @@ function parseSeconds(
  * parseQueueOptions({ 'x-sluice-run-timeout': '30' }).runTimeoutSeconds; // 30
  */
 export function parseQueueOptions(headers: Readonly<Record<string, unknown>>): QueueOptions {
-  return {
+  const options = {
     priority: parsePriority(headers),
     startTimeoutSeconds: parseSeconds(headers, 'x-fal-request-timeout'),
     runTimeoutSeconds: parseSeconds(headers, RUN_TIMEOUT_HEADER),
   };
+  return noCache(headers) ? { ...options, bypassCache: true } : options;
 }

@@ -29,6 +29,10 @@ export interface Submission {
   readonly runTimeoutSeconds?: number;
   /** Where to POST the outcome once the request ends. */
   readonly webhookUrl?: string;
+  /** The request's id, when the caller chose it (default: a random UUID). */
+  readonly requestId?: string;
+  /** The client sent `cache-control: no-cache`: run afresh, whatever the cache holds. */
+  readonly bypassCache?: boolean;
 }
 
 /** Limits that apply to endpoints that declare none. */
@@ -65,7 +69,12 @@ export interface Submitted {
   readonly record: RequestRecord;
   /** Requests of the same app ahead of it; 0 when it started or starts next. */
   readonly queuePosition: number;
+  /** How the response cache answered (`x-sluice-cache`), for endpoints that declare one. */
+  readonly cache?: CacheAnswer;
 }
+
+/** `hit`: answered from the cache; `coalesced`: shares an identical request's run; `miss`, `bypass`: runs. */
+export type CacheAnswer = 'hit' | 'miss' | 'coalesced' | 'bypass';
 
 /** The answer of {@link Dispatcher.cancel}. */
 export type CancelAnswer = 'requested' | 'ended' | 'unknown';

@@ -1,3 +1,4 @@
+import { batchSlots } from '../app/sync-path.js';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
@@ -23,7 +24,12 @@ function poolOf(app: App, moduleUrl: string | undefined, overrides: RuntimeOverr
     );
   }
   const placement = resolvePlacement(app, overrides);
-  return new ReplicaPool({ target: { kind: 'app', moduleUrl, appId: app.id }, placement });
+  const target = { kind: 'app' as const, moduleUrl, appId: app.id };
+  return new ReplicaPool({
+    target,
+    placement,
+    requestsPerSlot: batchSlots(app.endpoints.values()),
+  });
 }
 
 /**

@@ -16,6 +16,7 @@ import { runDeadlineSeconds } from './run-deadline.js';
 import { runPrepare } from './prepare-step.js';
 import { drainOutputs, outputSource } from './run-outputs.js';
 import { binaryPayload, isBytes } from '../events/binary-payload.js';
+import { batcherFor } from './batcher.js';
 
 /** One run to execute. */
 export interface RunJob {
@@ -44,6 +45,8 @@ export interface RunJob {
    * dropped. Default: a process warning naming the request and app.
    */
   readonly onLateEmit?: (late: LateEmit) => void;
+  /** The view that asked for it: a batched endpoint's stream view runs alone. */
+  readonly view?: string;
 }
 
 /** A run that emitted after it ended. */
@@ -92,16 +95,12 @@ async function settleOutput(returned: unknown, context: RunContext): Promise<unk
  * Calls `run` and settles with its output, or rejects as soon as the run's signal aborts,
  * whether or not the app notices. One promise for both, so an idle run holds little.
  */
-function runUntilAborted(
-  endpoint: ServedEndpoint,
-  input: unknown,
-  context: RunContext,
-): Promise<unknown> {
+function runUntilAborted(call: () => unknown, context: RunContext): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const { signal } = context;
     signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
     // Not resolve(output): a promise resolved with a thenable could no longer be rejected on abort.
-    settleOutput(endpoint.run(input, context), context).then(resolve, reject);
+    settleOutput(call(), context).then(resolve, reject);
   });
 }
 
@@ -182,6 +181,22 @@ function startTimeout(job: RunJob): () => void {
 }
 
 /**
+ * What executing the run calls: `run`, or, for a batched endpoint outside the stream view,
+ * its place in the next batch (whose size the batch's first request reports).
+ */
+function runCall(job: RunJob, context: RunContext, facts: { batchSize?: number }): () => unknown {
+  const { endpoint } = job;
+  const { batch, runBatch } = endpoint;
+  if (!batch || !runBatch || job.view === 'stream') return () => endpoint.run(job.input, context);
+  const batcher = batcherFor({ batch, runBatch }, job.state);
+  return () =>
+    batcher.submit(job.input, context).then(({ output, batchSize }) => {
+      if (batchSize !== undefined) facts.batchSize = batchSize;
+      return output;
+    });
+}
+
+/**
  * Executes one run: builds its context, calls `run` (a function or an async generator),
  * and writes exactly one terminal event through the sink. Never throws: every failure
  * becomes an `error` event. A run that ignores its aborted signal is left behind, its
@@ -214,7 +229,7 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     });
   let terminal: NewEvent;
   let outcome: RunOutcome = { ok: true };
-  const facts: { prepareSeconds?: number } = {};
+  const facts: { -readonly [Key in keyof RunFacts]: RunFacts[Key] } = {};
   try {
     signal.throwIfAborted();
     let context = contextOf();
@@ -223,9 +238,8 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
       facts.prepareSeconds = prepared.seconds;
       context = contextOf(prepared.value);
     }
-    const output = await runScope.run(scope, () =>
-      runUntilAborted(job.endpoint, job.input, context),
-    );
+    const call = runCall(job, context, facts);
+    const output = await runScope.run(scope, () => runUntilAborted(call, context));
     await Promise.race([writer.drained(), whenAborted(signal)]);
     terminal = await resultEvent(job.endpoint, output);
   } catch (thrown) {

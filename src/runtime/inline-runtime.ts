@@ -1,5 +1,6 @@
 import type { App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
+import { batchSlots } from '../app/sync-path.js';
 import { executeRun, lateEmitMessage, type LateEmit, type RunOutcome } from './execute-run.js';
 import type { Logger } from 'pino';
 import { FailureLog } from './failure-log.js';
@@ -46,7 +47,8 @@ export class InlineRuntime implements Runtime {
 
   capacity(appId: string): number {
     const app = this.apps.find((candidate) => candidate.id === appId);
-    return this.maxConcurrency ?? app?.placement.maxConcurrency ?? Infinity;
+    const slots = app ? batchSlots(app.endpoints.values()) : 1;
+    return (this.maxConcurrency ?? app?.placement.maxConcurrency ?? Infinity) * slots;
   }
 
   close(): Promise<void> {

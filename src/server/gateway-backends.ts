@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import { CachingDispatch } from '../dispatch/caching-dispatch.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
+import { MemoryResponseCache } from '../dispatch/memory-response-cache.js';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
 import { memoryAdmission } from '../dispatch/memory-admission.js';
 import { DEFAULT_WEBHOOK_POLICY } from '../dispatch/webhook-delivery.js';
@@ -56,7 +58,7 @@ export function memoryBackends(
   const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits, budget);
   const runtime = options.runtime ?? createRuntime(options.apps);
   const { limits } = eventLog; // a log passed in enforces its own caps and retention
-  const dispatcher = new Dispatcher({
+  const inner = new Dispatcher({
     eventLog,
     runtime,
     cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
@@ -70,6 +72,8 @@ export function memoryBackends(
     observer: metrics.observer(),
     admissionGuard: memoryAdmission(budget),
   });
+  const cache = new MemoryResponseCache();
+  const dispatcher = new CachingDispatch({ inner, eventLog, cache });
   const nothing = () => Promise.resolve();
   return { eventLog, runtime, dispatcher, beginShutdown: nothing, close: nothing };
 }

@@ -56,6 +56,13 @@ export class GatewayMetrics {
     'sluice_prepare_duration_seconds',
     'Time of the endpoint’s prepare step, apart from its run',
   );
+  readonly batchSize = new Histogram({
+    name: 'sluice_batch_size',
+    help: 'Requests per call of a batched endpoint’s runBatch',
+    labelNames: [...REQUEST_LABELS],
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [this.registry],
+  });
   readonly webhookFailures = new Counter({
     name: 'sluice_webhook_failures_total',
     help: 'Webhooks not delivered after every attempt',
@@ -96,6 +103,7 @@ export class GatewayMetrics {
   private measured(request: ObservedRequest, facts: RunFacts): void {
     if (facts.prepareSeconds !== undefined)
       this.prepareDuration.observe(labels(request), facts.prepareSeconds);
+    if (facts.batchSize !== undefined) this.batchSize.observe(labels(request), facts.batchSize);
   }
 
   private gauge(name: string, help: string, read: () => number): void {

@@ -110,6 +110,7 @@ export class ReplicaGroup {
       caps: job.caps,
       childRuns: job.childRuns !== undefined,
       runTimeoutSeconds: job.runTimeoutSeconds,
+      view: job.view,
     };
     this.broadcast({ kind: 'run', order });
     return run.outcome;

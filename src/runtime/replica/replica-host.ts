@@ -98,6 +98,7 @@ export class ReplicaHost {
       sink: rank === 0 ? this.sinkOf(runId, hosted) : () => Promise.resolve(DISCARDED),
       caps: order.caps,
       runTimeoutSeconds: order.runTimeoutSeconds,
+      view: order.view,
       collectives:
         transport && this.options.collectives?.({ transport, signal: hosted.control.signal }),
       // Only rank 0 starts children: every rank runs the same code, and a map per rank would

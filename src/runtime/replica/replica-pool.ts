@@ -52,6 +52,8 @@ export class ReplicaPool {
     private readonly options: {
       readonly target: ReplicaTarget;
       readonly placement: ResolvedPlacement;
+      /** Requests one run slot holds: a batched endpoint's `maxSize` (default 1). */
+      readonly requestsPerSlot?: number;
     },
   ) {
     const settled: Promise<void>[] = [];
@@ -82,7 +84,12 @@ export class ReplicaPool {
 
   /** Replicas × runs per replica: dead and restarting replicas count, as they come back. */
   get capacity(): number {
-    return this.options.placement.replicas * this.options.placement.maxConcurrency;
+    return this.options.placement.replicas * this.perReplica;
+  }
+
+  /** Requests one replica holds at once: its run slots, each a whole batch for batched endpoints. */
+  private get perReplica(): number {
+    return this.options.placement.maxConcurrency * (this.options.requestsPerSlot ?? 1);
   }
 
   status(): AppStatus {
@@ -146,7 +153,7 @@ export class ReplicaPool {
 
   /** The ready replica with the fewest runs and a free slot. */
   private pick(): ReplicaGroup | undefined {
-    const limit = this.options.placement.maxConcurrency;
+    const limit = this.perReplica;
     let best: ReplicaGroup | undefined;
     for (const slot of this.slots) {
       const group = slot.group;

@@ -34,6 +34,8 @@ export interface RunOrder {
   readonly childRuns: boolean;
   /** The client's run deadline in seconds, which only shortens the app's. */
   readonly runTimeoutSeconds?: number;
+  /** The view that asked for it: a batched endpoint's stream view runs alone. */
+  readonly view?: string;
 }
 
 /** Messages from the parent to a replica process. */

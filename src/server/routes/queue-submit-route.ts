@@ -59,7 +59,7 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
         throw wrongMethod ?? new SluiceError('not_found', 'No app is served at this path');
       }
       const webhookUrl = webhookOf(request.query);
-      const { record, queuePosition } = await submitRun(context, {
+      const { record, queuePosition, cache } = await submitRun(context, {
         route,
         sent: request.body,
         headers: request.headers,
@@ -70,9 +70,10 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
       });
       const { requestId } = record;
       reply.header('x-request-id', requestId).header('x-fal-request-id', requestId);
+      if (cache) void reply.header('x-sluice-cache', cache);
       return reply.code(200).send({
         request_id: requestId,
-        status: 'IN_QUEUE',
+        status: cache === 'hit' ? 'COMPLETED' : 'IN_QUEUE',
         queue_position: queuePosition,
         ...requestUrls(baseUrlOf(context, request), route.app.id, requestId),
       });

@@ -76,7 +76,7 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
               accept: request.headers.accept,
             })
           : undefined;
-      const { record } = await submitRun(context, {
+      const { record, cache } = await submitRun(context, {
         route,
         sent: request.body,
         headers: request.headers,
@@ -84,6 +84,7 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
         view: route.view,
         cancelOnDisconnect: true,
       });
+      if (cache) void reply.header('x-sluice-cache', cache);
       if (dialect) {
         const prepares = route.endpoint.prepare !== undefined;
         if (prepares && (await answeredBeforeStream(context, reply, record.requestId)))

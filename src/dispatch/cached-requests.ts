@@ -1,0 +1,55 @@
+import type { RequestProgress } from './request-dispatch.js';
+import { ChangeSignal } from './change-signal.js';
+
+/** A request the cache answered or that shares another's run: no run of its own. */
+interface CachedRequest {
+  progress: RequestProgress;
+  /** Ends its wait for the run it shares (a cancel). */
+  readonly stop: AbortController;
+  /** The request whose run it shares, if any. */
+  readonly leaderRequestId?: string;
+}
+
+/**
+ * The requests a gateway answered from its response cache or attached to an identical
+ * request's run: where each stands, for status routes, until its retention ends.
+ *
+ * @example
+ * requests.add(requestId, { leaderRequestId });
+ * requests.end(requestId);
+ */
+export class CachedRequests {
+  private readonly requests = new Map<string, CachedRequest>();
+  readonly changes = new ChangeSignal();
+
+  constructor(private readonly retentionMs: number) {}
+
+  get(requestId: string): CachedRequest | undefined {
+    return this.requests.get(requestId);
+  }
+
+  /** A follower: running (it shares a run) until `end`; a hit is added and ended at once. */
+  add(requestId: string, leaderRequestId?: string): CachedRequest {
+    const now = Date.now();
+    const request: CachedRequest = {
+      progress: { state: 'running', startedAt: now },
+      stop: new AbortController(),
+      ...(leaderRequestId === undefined ? {} : { leaderRequestId }),
+    };
+    this.requests.set(requestId, request);
+    return request;
+  }
+
+  end(requestId: string): void {
+    const request = this.requests.get(requestId);
+    if (!request || request.progress.state === 'ended') return;
+    request.progress = { ...request.progress, state: 'ended', endedAt: Date.now() };
+    this.changes.notify();
+    setTimeout(() => this.requests.delete(requestId), this.retentionMs).unref();
+  }
+
+  /** Stops every wait (shutdown). */
+  stopAll(): void {
+    for (const request of this.requests.values()) request.stop.abort();
+  }
+}

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { EventLog, RequestRecord } from '../events/event-log.js';
+import type { LoggedEvent, NewEvent } from '../events/event-types.js';
+import { readTerminal } from '../events/read-terminal.js';
+import { SluiceError } from '../errors/sluice-error.js';
+import { terminalErrorEvent } from '../runtime/terminal-error.js';
+import type { ChildRuns } from '../runtime/child-runs.js';
+import { canonicalHash } from './canonical-hash.js';
+import { CachedRequests } from './cached-requests.js';
+import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
+import type { CacheSlot, ResponseCache } from './response-cache.js';
+import type { CancelAnswer, Submission, Submitted } from './tracked-request.js';
+
+/** What a {@link CachingDispatch} wraps and keeps. */
+export interface CachingDispatchOptions {
+  readonly inner: RequestDispatch;
+  readonly eventLog: EventLog;
+  readonly cache: ResponseCache;
+  /** How long a flight may lead before others stop waiting for it (default: the log's retention). */
+  readonly flightTtlMs?: number;
+}
+
+/** The views whose answers the cache serves: never the stream. */
+const CACHED_VIEWS: ReadonlySet<string> = new Set(['sync', 'queue']);
+
+function slotOf(submission: Submission): (CacheSlot & { ttlMs: number }) | undefined {
+  const { cache } = submission.endpoint;
+  if (!cache || !CACHED_VIEWS.has(submission.view ?? 'sync')) return undefined;
+  const scope = `${submission.app.id}${submission.endpoint.path}`;
+  const key = cache.key ? String(cache.key(submission.input)) : canonicalHash(submission.input);
+  return { scope, key, ttlMs: cache.ttlMs };
+}
+
+/** A leader's terminal event as its follower's own: the error's request id is the follower's. */
+function followerTerminal(terminal: LoggedEvent, requestId: string): NewEvent {
+  if (terminal.type !== 'error') return { type: terminal.type, json: terminal.json };
+  const payload = JSON.parse(terminal.json) as Record<string, unknown>;
+  return { type: 'error', json: JSON.stringify({ ...payload, request_id: requestId }) };
+}
+
+/**
+ * The response cache and single flight, around any request dispatch (memory or Redis):
+ * for an endpoint that declares `cache`, a JSON or queue request whose result is cached
+ * ends at once with it (`hit`); one identical to a request still running shares that run
+ * (`coalesced`), with a request id, log and status of its own; any other runs, and its
+ * result is stored (`miss`, or `bypass` for `cache-control: no-cache`, which neither reads
+ * the cache nor joins a flight). The stream view passes straight through. A failed run is
+ * never stored; its followers end with its error.
+ *
+ * @example
+ * const dispatch = new CachingDispatch({ inner: dispatcher, eventLog, cache: new MemoryResponseCache() });
+ */
+export class CachingDispatch implements RequestDispatch {
+  private readonly requests: CachedRequests;
+  private readonly stopped = new AbortController();
+
+  constructor(private readonly options: CachingDispatchOptions) {
+    this.requests = new CachedRequests(options.eventLog.limits.retentionMs);
+  }
+
+  get activeRuns(): number {
+    return this.options.inner.activeRuns;
+  }
+
+  get queueDepth(): number {
+    return this.options.inner.queueDepth;
+  }
+
+  get isClosing(): boolean {
+    return this.options.inner.isClosing;
+  }
+
+  async submit(submission: Submission): Promise<Submitted> {
+    const slot = slotOf(submission);
+    if (!slot || this.isClosing) return this.options.inner.submit(submission);
+    const { cache } = this.options;
+    if (submission.bypassCache) return this.lead(submission, slot, 'bypass');
+    const json = await cache.get(slot);
+    if (json !== undefined) return this.hit(submission, json);
+    const requestId = randomUUID();
+    const flightTtlMs = this.options.flightTtlMs ?? this.options.eventLog.limits.retentionMs;
+    const claim = await cache.claim({ ...slot, requestId, flightTtlMs });
+    if (!claim.leader) return this.follow(submission, claim.leaderRequestId);
+    return this.lead({ ...submission, requestId }, slot, 'miss');
+  }
+
+  progress(requestId: string): Promise<RequestProgress | undefined> {
+    const cached = this.requests.get(requestId);
+    if (cached) return Promise.resolve(cached.progress);
+    return this.options.inner.progress(requestId);
+  }
+
+  position(requestId: string): Promise<number | undefined> {
+    const leader = this.requests.get(requestId)?.leaderRequestId;
+    return this.options.inner.position(leader ?? requestId);
+  }
+
+  nextChange(signal?: AbortSignal): Promise<void> {
+    const both = new AbortController();
+    const stop = () => both.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    const changed = Promise.race([
+      this.options.inner.nextChange(both.signal),
+      this.requests.changes.next(both.signal),
+    ]);
+    return changed.finally(() => {
+      stop();
+      signal?.removeEventListener('abort', stop);
+    });
+  }
+
+  /** A follower's client also keeps the run it shares alive. */
+  attach(requestId: string): () => void {
+    const leader = this.requests.get(requestId)?.leaderRequestId;
+    return this.options.inner.attach(leader ?? requestId);
+  }
+
+  async cancel(requestId: string, reason?: SluiceError): Promise<CancelAnswer> {
+    const cached = this.requests.get(requestId);
+    if (!cached) return this.options.inner.cancel(requestId, reason);
+    if (cached.progress.state === 'ended') return 'ended';
+    cached.stop.abort();
+    const error = reason ?? new SluiceError('cancelled', 'The request was cancelled');
+    await this.endFollower(requestId, terminalErrorEvent(error, requestId));
+    return 'requested';
+  }
+
+  childRunsFor(parent: RequestRecord): ChildRuns {
+    return this.options.inner.childRunsFor(parent);
+  }
+
+  async shutdown(deadlineMs: number): Promise<void> {
+    this.stopped.abort();
+    this.requests.stopAll();
+    await this.options.inner.shutdown(deadlineMs);
+  }
+
+  /** Runs the request, and stores its result once it succeeds. */
+  private async lead(
+    submission: Submission,
+    slot: CacheSlot & { ttlMs: number },
+    answer: 'miss' | 'bypass',
+  ): Promise<Submitted> {
+    const { cache } = this.options;
+    const release = (requestId: string) => cache.release({ ...slot, requestId });
+    let submitted: Submitted;
+    try {
+      submitted = await this.options.inner.submit(submission);
+    } catch (error) {
+      if (submission.requestId) await release(submission.requestId);
+      throw error;
+    }
+    const { requestId } = submitted.record;
+    const policy = { ...submission.endpoint.cache, ttlMs: slot.ttlMs };
+    void readTerminal(this.options.eventLog, requestId, this.stopped.signal)
+      .then(async (terminal) => {
+        if (terminal?.type === 'result') await cache.set({ ...slot, json: terminal.json, policy });
+      })
+      .finally(() => (answer === 'miss' ? release(requestId) : undefined))
+      .catch(() => undefined);
+    return { ...submitted, cache: answer };
+  }
+
+  private async hit(submission: Submission, json: string): Promise<Submitted> {
+    const record = await this.createRecord(submission);
+    this.requests.add(record.requestId);
+    await this.endFollower(record.requestId, { type: 'result', json });
+    return { record, queuePosition: 0, cache: 'hit' };
+  }
+
+  private async follow(submission: Submission, leaderRequestId: string): Promise<Submitted> {
+    const record = await this.createRecord(submission);
+    const { requestId } = record;
+    const follower = this.requests.add(requestId, leaderRequestId);
+    void readTerminal(this.options.eventLog, leaderRequestId, follower.stop.signal).then(
+      (terminal) => {
+        if (follower.stop.signal.aborted) return;
+        const lost = new SluiceError('worker_lost', 'The run this request shared was lost');
+        const event = terminal
+          ? followerTerminal(terminal, requestId)
+          : terminalErrorEvent(lost, requestId);
+        return this.endFollower(requestId, event);
+      },
+    );
+    const queuePosition = (await this.options.inner.position(leaderRequestId)) ?? 0;
+    return { record, queuePosition, cache: 'coalesced' };
+  }
+
+  private async createRecord(submission: Submission): Promise<RequestRecord> {
+    const record: RequestRecord = {
+      requestId: randomUUID(),
+      appId: submission.app.id,
+      endpoint: submission.endpoint.path,
+      owner: submission.owner,
+      createdAt: Date.now(),
+    };
+    await this.options.eventLog.create(record);
+    return record;
+  }
+
+  private async endFollower(requestId: string, terminal: NewEvent): Promise<void> {
+    await this.options.eventLog.append(requestId, [terminal]).catch(() => undefined);
+    this.requests.end(requestId);
+  }
+}
