@@ -1,3 +1,4 @@
+import type { ChatView } from './chat-view.js';
 import type { z } from 'zod';
 import type { LogLevel } from '../events/event-types.js';
 import type { PreviewSource } from './preview.js';
@@ -165,6 +166,8 @@ export interface EndpointDefinition<InputSchema = z.ZodType, Output = unknown, S
    * it ends with `worker_lost`, since a retry repeats the work).
    */
   readonly retries?: number;
+  /** Serve this endpoint as an OpenAI-compatible chat model too (`POST /v1/chat/completions`). */
+  readonly chat?: ChatView<z.input<InputSchema & z.ZodType>, Output>;
 }
 
 /** Per-endpoint admission limits; past them a request answers 429 `overloaded`. */

@@ -3,6 +3,7 @@ import type { AppId, EndpointDefinition, EndpointLimits, RunFunction } from './a
 import { checkAppId, checkEndpointPath } from './app-paths.js';
 import { prepareInputSchema } from './input-schema.js';
 import type { EndpointTypes } from './endpoint-types.js';
+import type { ChatView } from './chat-view.js';
 
 /** Input schemas of an app's extra endpoints, by sub-path. */
 export type EndpointSchemas = Record<`/${string}`, z.ZodType>;
@@ -30,6 +31,8 @@ export interface AppOptions<
   readonly endpoints?: {
     readonly [Path in keyof Endpoints]: EndpointDefinition<Endpoints[Path], unknown, State>;
   };
+  /** Serve the default endpoint as an OpenAI-compatible chat model too (`/v1/chat/completions`). */
+  readonly chat?: ChatView<z.input<InputSchema>, Output>;
   /** A run still going after this many seconds ends with `timeout`. */
   readonly timeoutSeconds?: number;
   /** JPEG quality of `ctx.preview`, 1–100 (default 70). */
@@ -68,6 +71,8 @@ export interface ServedEndpoint {
   readonly limits: EndpointLimits;
   /** Times a run whose worker died starts again elsewhere (Redis mode). */
   readonly retries: number;
+  /** How the endpoint is served as a chat model, when it declares one. */
+  readonly chat?: ChatView;
 }
 
 /** Where and how wide an app runs, as `defineApp` declared it. */
@@ -121,6 +126,7 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
     run: definition.run,
     limits: definition.limits ?? {},
     retries: checkRetries(definition.retries ?? 0),
+    chat: definition.chat,
   };
 }
 

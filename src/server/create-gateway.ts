@@ -27,6 +27,7 @@ import { queueMethodError } from './routes/queue-paths.js';
 import { registerQueueRequestRoutes } from './routes/queue-request-routes.js';
 import { registerQueueSubmitRoute } from './routes/queue-submit-route.js';
 import { registerRunRoutes } from './routes/run-routes.js';
+import { registerOpenAiRoutes } from './openai/openai-routes.js';
 import { SseStreams } from './sse-streams.js';
 
 /** Options of {@link createGateway}; every one but `apps` has a production default. */
@@ -249,6 +250,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerAttachRoute(fastify, context);
   registerQueueSubmitRoute(fastify, context);
   registerQueueRequestRoutes(fastify, context);
+  registerOpenAiRoutes(fastify, context);
   registerRunRoutes(fastify, context);
   registerMetricsRoute(fastify, context);
   registerPlaygroundRoutes(fastify, context);
