@@ -12,6 +12,8 @@ import type { AppendResult, EventLog } from '../events/event-log.js';
 import { isTerminal, type NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { DispatchObserver } from '../dispatch/dispatch-observer.js';
+import { observed } from '../dispatch/tracked-request.js';
 import type { RunControl } from '../runtime/run-control.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
 import { endRemotely } from './remote-endings.js';
@@ -27,6 +29,8 @@ export interface RemoteRunParts {
   /** Delivers webhooks of the runs this worker ends. */
   readonly aftermath: RequestAftermath;
   readonly findApp: (appId: string) => App | undefined;
+  /** Sees the run start and write its first event (the aftermath sees it end). */
+  readonly observer?: DispatchObserver;
 }
 
 /** One taken request. */
@@ -65,6 +69,7 @@ export class RemoteRun {
   private fenced = false;
   private wroteTerminal = false;
   private markedEnded = false;
+  private sawEvent = false;
 
   constructor(
     private readonly parts: RemoteRunParts,
@@ -150,6 +155,8 @@ export class RemoteRun {
     const { entry, app, control } = this.taken;
     const { attempt, cancel } = await this.parts.states.started(entry.requestId);
     this.lifecycle.start({ attempt, control });
+    const waited = (Date.now() - this.lifecycle.record.createdAt) / 1000;
+    this.parts.observer?.started(observed(this.lifecycle), waited);
     if (cancel) control.abort(cancel);
     const endpoint = app.endpoints.get(entry.endpoint)!;
     if (attempt > 1) await this.append([retryNotice(attempt, endpoint.retries)]);
@@ -192,6 +199,11 @@ export class RemoteRun {
 
   private async append(events: readonly NewEvent[]): Promise<AppendResult> {
     if (this.fenced) return REFUSED;
+    if (!this.sawEvent) {
+      this.sawEvent = true;
+      const seconds = (Date.now() - this.lifecycle.record.createdAt) / 1000;
+      this.parts.observer?.firstEvent(observed(this.lifecycle), seconds);
+    }
     const terminal = events.some((event) => isTerminal(event.type));
     if (terminal) await this.markEnded();
     const epoch = { epoch: this.lifecycle.attempt };
