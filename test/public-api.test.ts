@@ -104,6 +104,8 @@ describe('the public API by entry point', () => {
           "RuntimeJob",
           "RuntimeOverrides",
           "ServedEndpoint",
+          "Tracing",
+          "TracingOptions",
           "WebhookBody",
           "WebhookPolicy",
         ],
@@ -119,6 +121,8 @@ describe('the public API by entry point', () => {
           "handleStrayErrors",
           "isApp",
           "soloCollectives",
+          "startTracing",
+          "tracingRequested",
         ],
       }
     `);

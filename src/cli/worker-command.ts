@@ -11,6 +11,7 @@ import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-fl
 import { gatewayOptionsOf } from './serve-options.js';
 import { GatewayMetrics } from '../server/metrics.js';
 import { serveMetrics } from './metrics-server.js';
+import { startTracing, tracingRequested } from '../server/start-tracing.js';
 import { RUNTIME_FLAG_OPTIONS, RUNTIME_FLAG_USAGE, runtimeOverrides } from './runtime-flags.js';
 
 const USAGE = `Usage: sluice worker <app files…> --redis <url> [options]
@@ -95,6 +96,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   if (!(deadlineMs >= 0)) throw new Error('--shutdown-deadline-ms must be a non-negative number');
   const logger = pino({ level: values['log-level'] });
   handleStrayErrors(logger);
+  const tracing = tracingRequested(process.env) ? await startTracing() : undefined;
   const apps = await loadApps(positionals);
   const runtime = createRuntime(apps, runtimeOverrides(values));
   const defaultLimits = { concurrent: maxConcurrent(values['max-concurrent']) };
@@ -120,6 +122,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   const close = async () => {
     await node.close(deadlineMs);
     await server?.close();
+    await tracing?.shutdown();
   };
   if (server) process.stdout.write(`sluice worker metrics at ${server.url}\n`);
   stopOnSignals(logger, close, {

@@ -14,6 +14,7 @@ import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DispatchObserver } from '../dispatch/dispatch-observer.js';
 import { observed } from '../dispatch/tracked-request.js';
+import { requestTracer } from '../dispatch/request-trace.js';
 import type { RunControl } from '../runtime/run-control.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
 import { endRemotely } from './remote-endings.js';
@@ -85,9 +86,10 @@ export class RemoteRun {
       owner: entry.request.owner,
       createdAt: entry.enqueuedAt,
     };
-    const { input, ...rest } = entry.request;
+    const { input, traceparent, ...rest } = entry.request;
     const endpoint = app.endpoints.get(entry.endpoint)!;
-    this.lifecycle = new RequestLifecycle(record, { app, endpoint, input, ...rest });
+    const trace = traceparent && requestTracer() ? { traceparent } : undefined;
+    this.lifecycle = new RequestLifecycle(record, { app, endpoint, input, ...rest, trace });
   }
 
   /** The worker lost this run's lock: stop it, and let it write nothing more. */

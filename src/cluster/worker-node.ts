@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import type { DefaultLimits } from '../dispatch/tracked-request.js';
-import type { DispatchObserver } from '../dispatch/dispatch-observer.js';
+import { NO_OBSERVER, type DispatchObserver } from '../dispatch/dispatch-observer.js';
+import { tracingObserver } from '../dispatch/tracing-observer.js';
 import type { EventLogLimits } from '../events/event-log.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -83,7 +84,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
   });
   const worker = new RemoteWorker({
     ...{ apps, runtime, eventLog, queue, states, dispatch, logger },
-    observer: options.observer,
+    observer: tracingObserver(options.observer ?? NO_OBSERVER, 'worker'),
   });
   const workerId = randomUUID();
   let registry: WorkerRegistry;

@@ -1,4 +1,6 @@
 /** How a request reached the dispatcher. */
+import type { RequestTrace } from './request-trace.js';
+
 export type RequestView = 'sync' | 'stream' | 'queue' | 'child';
 
 /** A request as metrics see it. */
@@ -6,6 +8,11 @@ export interface ObservedRequest {
   readonly appId: string;
   readonly endpoint: string;
   readonly view: RequestView;
+  readonly requestId?: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAt?: number;
+  /** The request's trace, while tracing is on. */
+  readonly trace?: RequestTrace;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { SluiceError } from '../errors/sluice-error.js';
+import { beginRequestTrace, type RequestTrace } from './request-trace.js';
 
 /** How a request asks to be queued: from its headers, checked. */
 export interface QueueOptions {
@@ -8,6 +9,8 @@ export interface QueueOptions {
   readonly startTimeoutSeconds: number | undefined;
   /** End the run with `timeout` after this many seconds; it only shortens the app's deadline. */
   readonly runTimeoutSeconds: number | undefined;
+  /** The request's trace (continuing the client's `traceparent`), while tracing is on. */
+  readonly trace?: RequestTrace;
 }
 
 /** The largest `x-sluice-priority`, either way: priorities run from -1000 to 1000. */
@@ -86,5 +89,6 @@ export function parseQueueOptions(headers: Readonly<Record<string, unknown>>): Q
     priority: parsePriority(headers),
     startTimeoutSeconds: parseSeconds(headers, 'x-fal-request-timeout'),
     runTimeoutSeconds: parseSeconds(headers, RUN_TIMEOUT_HEADER),
+    trace: beginRequestTrace(headers),
   };
 }

@@ -2,6 +2,7 @@ import type { App, ServedEndpoint } from '../app/define-app.js';
 import type { RequestRecord } from '../events/event-log.js';
 import type { RunControl } from '../runtime/run-control.js';
 import type { ObservedRequest, RequestView } from './dispatch-observer.js';
+import type { RequestTrace } from './request-trace.js';
 
 /** What to run, and for whom. */
 export interface Submission {
@@ -29,6 +30,8 @@ export interface Submission {
   readonly runTimeoutSeconds?: number;
   /** Where to POST the outcome once the request ends. */
   readonly webhookUrl?: string;
+  /** The request's trace, while tracing is on. */
+  readonly trace?: RequestTrace;
 }
 
 /** Limits that apply to endpoints that declare none. */
@@ -81,5 +84,8 @@ export function observed(tracked: Readonly<TrackedRequest>): ObservedRequest {
     appId: tracked.record.appId,
     endpoint: tracked.record.endpoint,
     view: tracked.submission.view ?? 'sync',
+    requestId: tracked.record.requestId,
+    createdAt: tracked.record.createdAt,
+    trace: tracked.submission.trace,
   };
 }

@@ -1,3 +1,4 @@
+import { tracingObserver } from '../dispatch/tracing-observer.js';
 import type { Logger } from 'pino';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
@@ -67,7 +68,7 @@ export function memoryBackends(
     queue: options.queue,
     defaultLimits: options.limits,
     webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
-    observer: metrics.observer(),
+    observer: tracingObserver(metrics.observer(), 'all'),
     admissionGuard: memoryAdmission(budget),
   });
   const nothing = () => Promise.resolve();
@@ -97,7 +98,7 @@ export async function redisBackends(
     cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
     defaultLimits: options.limits,
     webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
-    observer: metrics.observer(),
+    observer: tracingObserver(metrics.observer(), 'gateway'),
     onApps: (apps) => routes.replace(apps),
     findApp: (appId) => routes.get(appId),
   });
