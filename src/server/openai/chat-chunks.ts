@@ -46,6 +46,10 @@ export function roleFrame(answer: ChatAnswer): string {
   return chunk(answer, { delta: { role: 'assistant', content: '' }, finish_reason: null });
 }
 
+const MARK = 'sluice-delta-text-8f2c';
+const DELTA_SUFFIX = '},"finish_reason":null}]}\n\n';
+const DELTA_PREFIXES = new WeakMap<ChatAnswer, string>();
+
 /**
  * One text delta.
  *
@@ -53,7 +57,14 @@ export function roleFrame(answer: ChatAnswer): string {
  * stream.send(deltaFrame(answer, ' the'));
  */
 export function deltaFrame(answer: ChatAnswer, text: string): string {
-  return chunk(answer, { delta: { content: text }, finish_reason: null });
+  let prefix = DELTA_PREFIXES.get(answer);
+  if (prefix === undefined) {
+    // Every delta of an answer shares all but its text: encode that part once.
+    const whole = chunk(answer, { delta: { content: MARK }, finish_reason: null });
+    prefix = whole.slice(0, whole.indexOf(`"${MARK}"`));
+    DELTA_PREFIXES.set(answer, prefix);
+  }
+  return `${prefix}${toAsciiJson(text)}${DELTA_SUFFIX}`;
 }
 
 /**

@@ -87,9 +87,10 @@ export async function streamChat(
         signal: stream.signal,
       });
       if (!batch) break;
-      const frames = batch.events.map((event) => frameOf(run, chatStep(run, event)));
-      const sendable = frames.filter((frame) => frame !== '');
-      const written = sendable.length > 0 ? stream.send(sendable) : undefined;
+      // One string per batch: one write, as the native view's grouped frames.
+      let frames = '';
+      for (const event of batch.events) frames += frameOf(run, chatStep(run, event));
+      const written = frames !== '' ? stream.send(frames) : undefined;
       if (written) await written;
       if (batch.ended) break;
       position = batch.lastSeq;
