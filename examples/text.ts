@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineApp, type RunContext } from 'sluice';
+import { chatText, defineApp, type ChatView, type RunContext } from 'sluice';
 import { loadCorpus } from './lib/ngram/load-corpus.js';
 import { NgramModel } from './lib/ngram/ngram-model.js';
 import { sampleToken } from './lib/ngram/sample-token.js';
@@ -37,6 +37,25 @@ const output = z.object({
 
 type Input = z.output<typeof input>;
 
+/**
+ * The OpenAI-compatible view: a chat's messages become the prompt (text only, no roles: the
+ * model continues text), each `{ token }` a delta, and the result the usage. The model
+ * always writes `max_tokens` tokens, so it finishes on `length`.
+ */
+const chat: ChatView<z.input<typeof input>, z.output<typeof output>> = {
+  input: (request) => ({
+    prompt: chatText(request.messages, { roles: false }).slice(-2000),
+    max_tokens: request.max_completion_tokens ?? request.max_tokens,
+    temperature: request.temperature,
+    seed: request.seed,
+  }),
+  delta: (emitted) => (emitted as { token?: string }).token,
+  finish: (result, sent) => ({
+    finishReason: 'length',
+    usage: { prompt_tokens: tokenize(sent.prompt ?? '').length, completion_tokens: result.tokens },
+  }),
+};
+
 /** Generates the continuation token by token, emitting each; returns the full text. */
 async function generate(input: Input, seed: number, ctx: RunContext<NgramModel>): Promise<string> {
   const random = new SeededRandom(seed);
@@ -63,12 +82,14 @@ async function generate(input: Input, seed: number, ctx: RunContext<NgramModel>)
  * @example
  * // sluice serve examples/text.ts, then:
  * // curl -N -X POST localhost:8000/demo/text/stream -d '{"prompt":"The keeper","seed":3}'
+ * // or any OpenAI client: POST localhost:8000/v1/chat/completions with model "demo/text"
  */
 export default defineApp({
   id: 'demo/text',
   description: 'Streams tokens from a small n-gram language model, paced like a decoder',
   input,
   output,
+  chat,
   setup: async () => NgramModel.fromTokens(tokenize(await loadCorpus())),
   async run(input, ctx) {
     const seed = input.seed ?? pickSeed();

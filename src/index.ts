@@ -31,6 +31,8 @@ export type {
   RunBatchFunction,
   SyncPathOptions,
 } from './app/sync-path-types.js';
+export { chatText } from './app/chat-view.js';
+export type { ChatFinish, ChatMessage, ChatRequest, ChatUsage, ChatView } from './app/chat-view.js';
 export { createThrottle } from './app/throttle.js';
 export type { Throttle, ThrottleOptions } from './app/throttle.js';
 export { encodePreview } from './app/preview.js';

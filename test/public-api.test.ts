@@ -36,6 +36,11 @@ describe('the public API by entry point', () => {
           "BatchContext",
           "BatchOptions",
           "CacheOptions",
+          "ChatFinish",
+          "ChatMessage",
+          "ChatRequest",
+          "ChatUsage",
+          "ChatView",
           "CollectiveOptions",
           "EmitOptions",
           "EndpointDefinition",
@@ -73,6 +78,7 @@ describe('the public API by entry point', () => {
         "values": [
           "DistributedWorker",
           "SluiceError",
+          "chatText",
           "createThrottle",
           "defineApp",
           "encodePreview",
@@ -109,6 +115,8 @@ describe('the public API by entry point', () => {
           "RuntimeJob",
           "RuntimeOverrides",
           "ServedEndpoint",
+          "Tracing",
+          "TracingOptions",
           "WebhookBody",
           "WebhookPolicy",
         ],
@@ -124,6 +132,8 @@ describe('the public API by entry point', () => {
           "handleStrayErrors",
           "isApp",
           "soloCollectives",
+          "startTracing",
+          "tracingRequested",
         ],
       }
     `);

@@ -1,7 +1,9 @@
+import type { ChatView } from './chat-view.js';
 import type { z } from 'zod';
 import type { LogLevel } from '../events/event-types.js';
 import type { WireDialect } from '../events/dialects/wire-dialect.js';
 import type { PreviewSource } from './preview.js';
+import type { SyncPathOptions } from './sync-path-types.js';
 import type { RealtimeOptions } from './realtime-options.js';
 
 /** Options of {@link RunContext.emit}. */
@@ -15,7 +17,6 @@ export interface ProgressDetails {
   /** What the run is doing, for people: `Processing step 5/20`. */
   readonly message?: string;
 }
-import type { SyncPathOptions } from './sync-path-types.js';
 
 /** Options of {@link RunContext.preview}. */
 export interface PreviewOptions {
@@ -225,6 +226,8 @@ export interface EndpointDefinition<
    * `Accept: text/event-stream; dialect=…` parameter): `sluice` (default), `data` or `typed`.
    */
   readonly dialect?: WireDialect;
+  /** Serve this endpoint as an OpenAI-compatible chat model too (`POST /v1/chat/completions`). */
+  readonly chat?: ChatView<z.input<InputSchema & z.ZodType>, Output>;
 }
 
 /** Per-endpoint admission limits; past them a request answers 429 `overloaded`. */

@@ -15,6 +15,7 @@ import {
 import { servedSyncPath } from './sync-path.js';
 import type { ServedSyncPath, SyncPathOptions } from './sync-path-types.js';
 import type { EndpointTypes } from './endpoint-types.js';
+import type { ChatView } from './chat-view.js';
 
 /** Input schemas of an app's extra endpoints, by sub-path. */
 export type EndpointSchemas = Record<`/${string}`, z.ZodType>;
@@ -42,6 +43,8 @@ export interface AppOptions<
   readonly endpoints?: {
     readonly [Path in keyof Endpoints]: EndpointDefinition<Endpoints[Path], unknown, State>;
   };
+  /** Serve the default endpoint as an OpenAI-compatible chat model too (`/v1/chat/completions`). */
+  readonly chat?: ChatView<z.input<InputSchema>, Output>;
   /** A run still going after this many seconds ends with `timeout`. */
   readonly timeoutSeconds?: number;
   /** JPEG quality of `ctx.preview`, 1–100 (default 70). */
@@ -88,6 +91,8 @@ export interface ServedEndpoint extends ServedSyncPath {
   readonly realtime?: RealtimeSettings;
   /** How its SSE views render events unless a request asks otherwise (absent: `sluice`). */
   readonly dialect?: WireDialect;
+  /** How the endpoint is served as a chat model, when it declares one. */
+  readonly chat?: ChatView;
 }
 
 /** Where and how wide an app runs, as `defineApp` declared it. */
@@ -144,6 +149,7 @@ function serveEndpoint(path: string, definition: EndpointDefinition): ServedEndp
     realtime: resolveRealtimeOptions(definition.realtime),
     dialect: checkDialect(definition.dialect),
     ...servedSyncPath(definition),
+    chat: definition.chat,
   };
 }
 

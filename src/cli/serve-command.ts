@@ -9,6 +9,7 @@ import { createRuntime } from '../runtime/create-runtime.js';
 import { createGateway } from '../server/create-gateway.js';
 import { loadApps } from './load-apps.js';
 import { stopOnSignals } from './stop-on-signals.js';
+import { startTracing, tracingRequested } from '../server/start-tracing.js';
 import { RUNTIME_FLAG_OPTIONS, RUNTIME_FLAG_USAGE, runtimeOverrides } from './runtime-flags.js';
 import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-flags.js';
 import { SERVE_FLAGS, SERVE_FLAGS_HELP, gatewayOptionsOf, portOf } from './serve-options.js';
@@ -73,6 +74,7 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
   const logger = pino({ level: values['log-level'] });
   handleStrayErrors(logger);
   const apiKeys = await readKeys(values['keys-file']);
+  const tracing = tracingRequested(process.env) ? await startTracing() : undefined;
   const apps = await loadApps(positionals);
   const gatewayOptions = gatewayOptionsOf(values);
   const gateway = await createGateway({
@@ -83,7 +85,11 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
     redis,
     ...gatewayOptions,
   });
-  stopOnSignals(logger, () => gateway.close(), {
+  const close = async () => {
+    await gateway.close();
+    await tracing?.shutdown();
+  };
+  stopOnSignals(logger, close, {
     deadlineMs: gatewayOptions.shutdownDeadlineMs ?? 0,
     holding: () => gateway.dispatcher.activeRuns,
   });

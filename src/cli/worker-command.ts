@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { Gauge, type Registry } from 'prom-client';
 import { pino } from 'pino';
 import { DEV_MODE_VARIABLE } from '../runtime/dev-mode.js';
 import { safeUrl } from '../redis/redis-hub.js';
@@ -9,6 +10,9 @@ import { loadApps } from './load-apps.js';
 import { stopOnSignals } from './stop-on-signals.js';
 import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-flags.js';
 import { gatewayOptionsOf } from './serve-options.js';
+import { GatewayMetrics } from '../server/metrics.js';
+import { serveMetrics } from './metrics-server.js';
+import { startTracing, tracingRequested } from '../server/start-tracing.js';
 import { RUNTIME_FLAG_OPTIONS, RUNTIME_FLAG_USAGE, runtimeOverrides } from './runtime-flags.js';
 
 const USAGE = `Usage: sluice worker <app files…> --redis <url> [options]
@@ -25,6 +29,8 @@ ${REDIS_FLAG_USAGE}
   --shutdown-deadline-ms <ms>    on SIGTERM/SIGINT, how long running runs may finish (default 30000)
   --log-level <level>            pino level: fatal, error, warn, info, debug (default info)
   --dev                          failed runs also send the app's error message and stack to the client (default off)
+  --metrics-port <port>          serve this worker's metrics at GET /metrics on this port (0: any free port)
+  --metrics-host <host>          interface of the metrics port (default 127.0.0.1)
 ${RUNTIME_FLAG_USAGE}`;
 
 const WORKER_FLAGS = {
@@ -37,8 +43,29 @@ const WORKER_FLAGS = {
   'shutdown-deadline-ms': { type: 'string', default: '30000' },
   'log-level': { type: 'string', default: 'info' },
   dev: { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string', default: '127.0.0.1' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function countRunsHeld(registry: Registry, read: () => number): void {
+  new Gauge({
+    name: 'sluice_worker_runs',
+    help: 'Runs this worker holds now',
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+function metricsPort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65_535))
+    throw new Error('--metrics-port must be a port number from 0 to 65535');
+  return port;
+}
 
 function maxConcurrent(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -73,10 +100,16 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   if (values.dev) process.env[DEV_MODE_VARIABLE] = '1';
   const logger = pino({ level: values['log-level'] });
   handleStrayErrors(logger);
+  const tracing = tracingRequested(process.env) ? await startTracing() : undefined;
   const apps = await loadApps(positionals);
   const runtime = createRuntime(apps, runtimeOverrides(values));
   const defaultLimits = { concurrent: maxConcurrent(values['max-concurrent']) };
   const { eventLogLimits } = gatewayOptionsOf(values);
+  const port = metricsPort(values['metrics-port']);
+  let held = () => 0;
+  // A worker queues nothing itself (its queue is the shared one): its queue depth is 0.
+  const metrics = port === undefined ? undefined : new GatewayMetrics(() => 0);
+  if (metrics) countRunsHeld(metrics.registry, () => held());
   const node = await startWorkerNode({
     redis,
     apps,
@@ -84,8 +117,19 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
     logger,
     defaultLimits,
     eventLogLimits,
+    observer: metrics?.observer(),
   });
-  stopOnSignals(logger, () => node.close(deadlineMs), {
+  held = () => node.holding();
+  const server =
+    metrics &&
+    (await serveMetrics(metrics.registry, { host: values['metrics-host'], port: port ?? 0 }));
+  const close = async () => {
+    await node.close(deadlineMs);
+    await server?.close();
+    await tracing?.shutdown();
+  };
+  if (server) process.stdout.write(`sluice worker metrics at ${server.url}\n`);
+  stopOnSignals(logger, close, {
     deadlineMs,
     holding: () => node.holding(),
   });

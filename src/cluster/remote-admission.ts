@@ -53,6 +53,7 @@ export function queueEntryOf(tracked: TrackedRequest): QueueEntry {
       startDeadline: seconds === undefined ? undefined : record.createdAt + seconds * 1000,
       runTimeoutSeconds: submission.runTimeoutSeconds,
       webhookUrl: submission.webhookUrl,
+      traceparent: submission.trace?.traceparent,
     },
   };
 }

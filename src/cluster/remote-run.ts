@@ -12,6 +12,9 @@ import type { AppendResult, EventLog } from '../events/event-log.js';
 import { isTerminal, type NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { DispatchObserver } from '../dispatch/dispatch-observer.js';
+import { observed } from '../dispatch/tracked-request.js';
+import { requestTracer } from '../dispatch/request-trace.js';
 import type { RunControl } from '../runtime/run-control.js';
 import type { RunOutcome } from '../runtime/execute-run.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
@@ -28,6 +31,8 @@ export interface RemoteRunParts {
   /** Delivers webhooks of the runs this worker ends. */
   readonly aftermath: RequestAftermath;
   readonly findApp: (appId: string) => App | undefined;
+  /** Sees the run start and write its first event (the aftermath sees it end). */
+  readonly observer?: DispatchObserver;
 }
 
 /** One taken request. */
@@ -66,6 +71,7 @@ export class RemoteRun {
   private fenced = false;
   private wroteTerminal = false;
   private markedEnded = false;
+  private sawEvent = false;
 
   constructor(
     private readonly parts: RemoteRunParts,
@@ -81,9 +87,10 @@ export class RemoteRun {
       owner: entry.request.owner,
       createdAt: entry.enqueuedAt,
     };
-    const { input, ...rest } = entry.request;
+    const { input, traceparent, ...rest } = entry.request;
     const endpoint = app.endpoints.get(entry.endpoint)!;
-    this.lifecycle = new RequestLifecycle(record, { app, endpoint, input, ...rest });
+    const trace = traceparent && requestTracer() ? { traceparent } : undefined;
+    this.lifecycle = new RequestLifecycle(record, { app, endpoint, input, ...rest, trace });
   }
 
   /** The worker lost this run's lock: stop it, and let it write nothing more. */
@@ -153,6 +160,8 @@ export class RemoteRun {
     const { entry, app, control } = this.taken;
     const { attempt, cancel } = await this.parts.states.started(entry.requestId);
     this.lifecycle.start({ attempt, control });
+    const waited = (Date.now() - this.lifecycle.record.createdAt) / 1000;
+    this.parts.observer?.started(observed(this.lifecycle), waited);
     if (cancel) control.abort(cancel);
     const endpoint = app.endpoints.get(entry.endpoint)!;
     if (attempt > 1) await this.append([retryNotice(attempt, endpoint.retries)]);
@@ -196,6 +205,11 @@ export class RemoteRun {
 
   private async append(events: readonly NewEvent[]): Promise<AppendResult> {
     if (this.fenced) return REFUSED;
+    if (!this.sawEvent) {
+      this.sawEvent = true;
+      const seconds = (Date.now() - this.lifecycle.record.createdAt) / 1000;
+      this.parts.observer?.firstEvent(observed(this.lifecycle), seconds);
+    }
     const terminal = events.some((event) => isTerminal(event.type));
     if (terminal) await this.markEnded();
     const epoch = { epoch: this.lifecycle.attempt };

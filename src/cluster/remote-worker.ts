@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import { CANCEL_SETTLE_MS } from '../dispatch/dispatch-defaults.js';
-import { NO_OBSERVER } from '../dispatch/dispatch-observer.js';
+import { NO_OBSERVER, type DispatchObserver } from '../dispatch/dispatch-observer.js';
 import { RequestAftermath } from '../dispatch/request-aftermath.js';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
 import type { QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
@@ -39,6 +39,8 @@ export interface RemoteWorkerOptions {
   /** How often to look for work without being told (default 1 s). */
   readonly pollMs?: number;
   readonly webhookPolicy?: WebhookPolicy;
+  /** What sees this worker's runs start, write their first event and end (its metrics). */
+  readonly observer?: DispatchObserver;
 }
 
 interface Running {
@@ -72,10 +74,10 @@ export class RemoteWorker {
     this.apps = new Map(options.apps.map((app) => [app.id, app]));
     const { runtime, eventLog, states, dispatch, logger } = options;
     const webhookPolicy = options.webhookPolicy ?? DEFAULT_WEBHOOK_POLICY;
-    const observer = NO_OBSERVER;
+    const observer = options.observer ?? NO_OBSERVER;
     const aftermath = new RequestAftermath({ eventLog, logger, observer, webhookPolicy });
     const findApp = (appId: string) => this.apps.get(appId);
-    this.parts = { runtime, eventLog, states, dispatch, logger, aftermath, findApp };
+    this.parts = { runtime, eventLog, states, dispatch, logger, aftermath, findApp, observer };
   }
 
   /** Runs of an app this worker holds now. */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import type { DefaultLimits } from '../dispatch/tracked-request.js';
+import { NO_OBSERVER, type DispatchObserver } from '../dispatch/dispatch-observer.js';
+import { tracingObserver } from '../dispatch/tracing-observer.js';
 import type { EventLogLimits } from '../events/event-log.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -27,6 +29,8 @@ export interface WorkerNodeOptions {
   readonly eventLogLimits?: Partial<EventLogLimits>;
   /** Limits of endpoints that declare none. */
   readonly defaultLimits?: DefaultLimits;
+  /** Sees this worker's runs start, write their first event and end (e.g. its metrics). */
+  readonly observer?: DispatchObserver;
 }
 
 /** A running worker node. */
@@ -78,7 +82,10 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     capacityOf: (appId) => runtime.capacity(appId),
     defaultLimits: options.defaultLimits,
   });
-  const worker = new RemoteWorker({ apps, runtime, eventLog, queue, states, dispatch, logger });
+  const worker = new RemoteWorker({
+    ...{ apps, runtime, eventLog, queue, states, dispatch, logger },
+    observer: tracingObserver(options.observer ?? NO_OBSERVER, 'worker'),
+  });
   const workerId = randomUUID();
   let registry: WorkerRegistry;
   try {

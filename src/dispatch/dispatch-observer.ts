@@ -1,5 +1,7 @@
 import type { RunFacts } from '../runtime/execute-run.js';
 
+import type { RequestTrace } from './request-trace.js';
+
 /** How a request reached the dispatcher. */
 export type RequestView = 'sync' | 'stream' | 'queue' | 'child' | 'realtime';
 
@@ -8,6 +10,11 @@ export interface ObservedRequest {
   readonly appId: string;
   readonly endpoint: string;
   readonly view: RequestView;
+  readonly requestId?: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAt?: number;
+  /** The request's trace, while tracing is on. */
+  readonly trace?: RequestTrace;
 }
 
 /**

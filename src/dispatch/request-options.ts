@@ -1,4 +1,5 @@
 import { SluiceError } from '../errors/sluice-error.js';
+import { beginRequestTrace, type RequestTrace } from './request-trace.js';
 
 /** How a request asks to be queued: from its headers, checked. */
 export interface QueueOptions {
@@ -10,6 +11,8 @@ export interface QueueOptions {
   readonly runTimeoutSeconds: number | undefined;
   /** `cache-control: no-cache`: skip the endpoint's response cache. */
   readonly bypassCache?: boolean;
+  /** The request's trace (continuing the client's `traceparent`), while tracing is on. */
+  readonly trace?: RequestTrace;
 }
 
 /** Whether a `cache-control` header asks for no cached answer. */
@@ -94,6 +97,7 @@ export function parseQueueOptions(headers: Readonly<Record<string, unknown>>): Q
     priority: parsePriority(headers),
     startTimeoutSeconds: parseSeconds(headers, 'x-fal-request-timeout'),
     runTimeoutSeconds: parseSeconds(headers, RUN_TIMEOUT_HEADER),
+    trace: beginRequestTrace(headers),
   };
   return noCache(headers) ? { ...options, bypassCache: true } : options;
 }

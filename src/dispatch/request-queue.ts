@@ -15,6 +15,8 @@ export interface QueuedRequest {
   /** The client's run deadline in seconds, which only shortens the app's. */
   readonly runTimeoutSeconds?: number;
   readonly webhookUrl?: string;
+  /** W3C `traceparent` of the request's span, while tracing is on. */
+  readonly traceparent?: string;
 }
 
 /** A request waiting to start. */

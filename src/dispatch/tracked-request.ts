@@ -2,6 +2,7 @@ import type { App, ServedEndpoint } from '../app/define-app.js';
 import type { RequestRecord } from '../events/event-log.js';
 import type { RunControl } from '../runtime/run-control.js';
 import type { ObservedRequest, RequestView } from './dispatch-observer.js';
+import type { RequestTrace } from './request-trace.js';
 
 /** What to run, and for whom. */
 export interface Submission {
@@ -33,6 +34,8 @@ export interface Submission {
   readonly requestId?: string;
   /** The client sent `cache-control: no-cache`: run afresh, whatever the cache holds. */
   readonly bypassCache?: boolean;
+  /** The request's trace, while tracing is on. */
+  readonly trace?: RequestTrace;
 }
 
 /** Limits that apply to endpoints that declare none. */
@@ -90,5 +93,8 @@ export function observed(tracked: Readonly<TrackedRequest>): ObservedRequest {
     appId: tracked.record.appId,
     endpoint: tracked.record.endpoint,
     view: tracked.submission.view ?? 'sync',
+    requestId: tracked.record.requestId,
+    createdAt: tracked.record.createdAt,
+    trace: tracked.submission.trace,
   };
 }

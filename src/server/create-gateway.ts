@@ -30,6 +30,7 @@ import { registerQueueRequestRoutes } from './routes/queue-request-routes.js';
 import { registerQueueSubmitRoute } from './routes/queue-submit-route.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 import { registerRealtimeViews } from './realtime/realtime-views.js';
+import { registerOpenAiRoutes } from './openai/openai-routes.js';
 import { SseStreams } from './sse-streams.js';
 
 /** Options of {@link createGateway}; every one but `apps` has a production default. */
@@ -261,6 +262,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerMediaRoute(fastify, context);
   registerQueueSubmitRoute(fastify, context);
   registerQueueRequestRoutes(fastify, context);
+  registerOpenAiRoutes(fastify, context);
   registerRunRoutes(fastify, context);
   registerMetricsRoute(fastify, context);
   registerPlaygroundRoutes(fastify, context);

@@ -1,3 +1,4 @@
+import { tracingObserver } from '../dispatch/tracing-observer.js';
 import type { Logger } from 'pino';
 import { CachingDispatch } from '../dispatch/caching-dispatch.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
@@ -69,7 +70,7 @@ export function memoryBackends(
     queue: options.queue,
     defaultLimits: options.limits,
     webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
-    observer: metrics.observer(),
+    observer: tracingObserver(metrics.observer(), 'all'),
     admissionGuard: memoryAdmission(budget),
   });
   const cache = new MemoryResponseCache();
@@ -101,7 +102,7 @@ export async function redisBackends(
     cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
     defaultLimits: options.limits,
     webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
-    observer: metrics.observer(),
+    observer: tracingObserver(metrics.observer(), 'gateway'),
     onApps: (apps) => routes.replace(apps),
     findApp: (appId) => routes.get(appId),
   });

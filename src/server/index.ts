@@ -1,6 +1,8 @@
 // `sluice/server`: serving apps. The gateway and its options, the runtimes that run apps
 // in this process or in replica processes, worker groups and their collectives.
 export { createGateway } from './create-gateway.js';
+export { startTracing, tracingRequested } from './start-tracing.js';
+export type { Tracing, TracingOptions } from './start-tracing.js';
 export type { Gateway, GatewayOptions, ListenOptions } from './create-gateway.js';
 export type { CorsPolicy } from './cors.js';
 export { isApp } from '../app/define-app.js';

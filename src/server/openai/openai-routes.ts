@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseInput } from '../../app/input-schema.js';
+import { parseQueueOptions } from '../../dispatch/request-options.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { checkAvailable } from '../routes/run-routes.js';
+import { answerChat } from './chat-answer.js';
+import { chatAnswer } from './chat-chunks.js';
+import { chatModels, findChatModel } from './chat-models.js';
+import { parseChatRequest } from './chat-request.js';
+import { streamChat, type ChatRun } from './chat-stream.js';
+
+const STARTED = Math.floor(Date.now() / 1000);
+
+function listModels(context: GatewayContext) {
+  const data = chatModels(context.routes).map((model) => ({
+    id: model.id,
+    object: 'model',
+    created: STARTED,
+    owned_by: model.app.id.split('/')[0] ?? 'sluice',
+  }));
+  return { object: 'list', data };
+}
+
+async function completeChat(
+  context: GatewayContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  const chat = await parseChatRequest(request.body);
+  const model = findChatModel(context.routes, chat.model);
+  checkAvailable(context, model);
+  const options = parseQueueOptions(request.headers);
+  const input = await parseInput(model.endpoint.input, model.view.input(chat));
+  const { record } = await context.dispatcher.submit({
+    app: model.app,
+    endpoint: model.endpoint,
+    input,
+    owner: request.owner,
+    cancelOnDisconnect: true,
+    view: chat.stream ? 'stream' : 'sync',
+    ...options,
+  });
+  const { requestId } = record;
+  const run: ChatRun = { requestId, model, input, answer: chatAnswer(model.id, requestId) };
+  if (!chat.stream) return answerChat(context, reply, run);
+  reply.hijack();
+  void streamChat(context, reply.raw, run);
+  return undefined;
+}
+
+/**
+ * The OpenAI-compatible view of every endpoint that declares a chat view:
+ * `POST /v1/chat/completions` (streaming with `data: [DONE]`, or one completion) and
+ * `GET /v1/models`. The model is the app id; runs go through the dispatcher like every other
+ * view, with the same priority, start-timeout and run-timeout headers, and API keys as
+ * `Authorization: Bearer <key>`.
+ *
+ * @example
+ * registerOpenAiRoutes(fastify, context);
+ */
+export function registerOpenAiRoutes(fastify: FastifyInstance, context: GatewayContext): void {
+  const config = { config: { auth: true } };
+  fastify.get('/v1/models', config, () => listModels(context));
+  fastify.post('/v1/chat/completions', config, (request, reply) =>
+    completeChat(context, request, reply),
+  );
+}
