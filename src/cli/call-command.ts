@@ -7,6 +7,7 @@ import {
   type CallArguments,
 } from './call-arguments.js';
 import { cancelOnServer } from './call-cancel.js';
+import { shortenDataUris } from './shorten-output.js';
 import { callImages, type CallImages } from './call-output.js';
 import { jsonLinesReporter, terminalReporter, type CallReporter } from './call-reporters.js';
 
@@ -56,7 +57,8 @@ function errorJson(error: SluiceError): string {
 interface Ending {
   readonly stream: EventStream;
   readonly images: CallImages;
-  readonly interrupted: boolean;
+  /** The last line to print after Ctrl-C, once the cancel has been sent. */
+  readonly interrupted: Promise<string> | undefined;
 }
 
 async function finish({ stream, images, interrupted }: Ending): Promise<void> {
@@ -66,6 +68,7 @@ async function finish({ stream, images, interrupted }: Ending): Promise<void> {
   } catch (error) {
     await images.saveResult(undefined);
     if (interrupted) {
+      process.stderr.write(await interrupted);
       process.exitCode = CALL_EXIT.interrupted;
       return;
     }
@@ -73,8 +76,9 @@ async function finish({ stream, images, interrupted }: Ending): Promise<void> {
     process.exitCode = CALL_EXIT.error;
     return;
   }
-  await images.saveResult(output);
-  if (process.stdout.isTTY) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  const saved = await images.saveResult(output);
+  if (process.stdout.isTTY)
+    process.stdout.write(`${JSON.stringify(shortenDataUris(output, saved), null, 2)}\n`);
   process.exitCode = CALL_EXIT.result;
 }
 
@@ -102,13 +106,12 @@ export async function callCommand(argv: readonly string[]): Promise<void> {
     process.stderr.write(`sluice call: could not save an image (${error.message})\n`),
   );
   const reporter = reporterFor(call);
-  let interrupted = false;
+  let interrupted: Promise<string> | undefined;
   const onInterrupt = () => {
     if (interrupted) process.exit(CALL_EXIT.interrupted); // a second Ctrl-C does not wait
-    interrupted = true;
-    void cancelOnServer({ client, appId: call.appId, requestId: stream.requestId }).finally(() =>
-      stream.abort(),
-    );
+    reporter.onEnd(); // the display's last state, once; nothing draws after it
+    interrupted = cancelOnServer({ client, appId: call.appId, requestId: stream.requestId });
+    void interrupted.finally(() => stream.abort());
   };
   process.on('SIGINT', onInterrupt);
   try {

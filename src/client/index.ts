@@ -28,6 +28,7 @@ export {
   trackEvent,
 } from './progress-facts.js';
 export type {
+  OutputTally,
   ProgressFacts,
   ProgressState,
   TrackedEvent,

@@ -3,6 +3,7 @@ import { parseInput } from '../../app/input-schema.js';
 import { parseQueueOptions } from '../../dispatch/request-options.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { unknownRunTarget } from '../unknown-app.js';
 import { pathOf } from '../path-of.js';
 import { queueMethodError } from './queue-paths.js';
 import { requestUrls } from './queue-status.js';
@@ -58,7 +59,7 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
       if (!route || route.view !== 'sync') {
         const wrongMethod = queueMethodError(context.routes, path);
         if (wrongMethod) void reply.header('allow', wrongMethod.allowed.join(', '));
-        throw wrongMethod ?? new SluiceError('not_found', 'No app is served at this path');
+        throw wrongMethod ?? unknownRunTarget(context.routes, path.slice(QUEUE_PREFIX.length));
       }
       checkAvailable(context, route);
       const options = parseQueueOptions(request.headers);
