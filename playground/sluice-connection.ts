@@ -12,6 +12,23 @@ export interface Connection {
   readonly stream: (appId: string, input: unknown, path: string) => PageStream;
   readonly attach: (appId: string, requestId: string) => PageStream;
   readonly cancel: (appId: string, requestId: string) => Promise<void>;
+  /** The queue position of a request still waiting, `undefined` once it runs or ended. */
+  readonly queuePosition: (appId: string, requestId: string) => Promise<number | undefined>;
+}
+
+async function queuePosition(
+  apiKey: string | undefined,
+  appId: string,
+  requestId: string,
+): Promise<number | undefined> {
+  const url = `${location.origin}/queue/${appId}/requests/${encodeURIComponent(requestId)}/status`;
+  const response = await fetch(url, {
+    headers: apiKey ? { authorization: `Key ${apiKey}` } : {},
+  });
+  if (!response.ok) return undefined;
+  const status = (await response.json()) as { status?: unknown; queue_position?: unknown };
+  if (status.status !== 'IN_QUEUE' || typeof status.queue_position !== 'number') return undefined;
+  return status.queue_position;
 }
 
 /**
@@ -32,5 +49,6 @@ export function connect(apiKey?: string): Connection {
         : client.stream(appId, input, { path: path as `/${string}` }),
     attach: (appId, requestId) => client.attach(appId, requestId),
     cancel: (appId, requestId) => client.cancel(appId, requestId),
+    queuePosition: (appId, requestId) => queuePosition(apiKey, appId, requestId),
   };
 }
