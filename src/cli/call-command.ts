@@ -1,5 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { createClient, type EventStream, type SluiceError } from '../client/index.js';
+import {
+  createClient,
+  type EventStream,
+  type SluiceError,
+  type StreamEvent,
+} from '../client/index.js';
 import {
   CALL_USAGE,
   parseCallArguments,
@@ -54,14 +59,28 @@ function errorJson(error: SluiceError): string {
   return JSON.stringify(body);
 }
 
+/** The app's own error a dev-mode server sent with the `error` event. */
+interface ErrorDebug {
+  readonly message?: string;
+  readonly stack?: string;
+}
+
+function debugOf(event: StreamEvent): ErrorDebug | undefined {
+  if (event.type !== 'error') return undefined;
+  const { debug } = event.data as { debug?: ErrorDebug };
+  return typeof debug === 'object' && debug !== null ? debug : undefined;
+}
+
 interface Ending {
   readonly stream: EventStream;
   readonly images: CallImages;
+  /** From a dev-mode server: the app's own error, printed after the error JSON. */
+  readonly debug: ErrorDebug | undefined;
   /** The last line to print after Ctrl-C, once the cancel has been sent. */
   readonly interrupted: Promise<string> | undefined;
 }
 
-async function finish({ stream, images, interrupted }: Ending): Promise<void> {
+async function finish({ stream, images, interrupted, debug }: Ending): Promise<void> {
   let output: unknown;
   try {
     output = await stream.done();
@@ -73,6 +92,8 @@ async function finish({ stream, images, interrupted }: Ending): Promise<void> {
       return;
     }
     process.stderr.write(`${errorJson(error as SluiceError)}\n`);
+    if (debug?.message !== undefined)
+      process.stderr.write(`The app's error (dev mode):\n${debug.stack ?? debug.message}\n`);
     process.exitCode = CALL_EXIT.error;
     return;
   }
@@ -114,8 +135,10 @@ export async function callCommand(argv: readonly string[]): Promise<void> {
     void interrupted.finally(() => stream.abort());
   };
   process.on('SIGINT', onInterrupt);
+  let debug: ErrorDebug | undefined;
   try {
     for await (const event of stream) {
+      debug ??= debugOf(event);
       images.onEvent(event);
       reporter.onEvent(event);
     }
@@ -125,5 +148,5 @@ export async function callCommand(argv: readonly string[]): Promise<void> {
     reporter.onEnd();
     process.off('SIGINT', onInterrupt);
   }
-  await finish({ stream, images, interrupted });
+  await finish({ stream, images, interrupted, debug });
 }

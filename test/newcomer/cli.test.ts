@@ -119,7 +119,11 @@ describe('sluice serve and sluice call helping a newcomer', { timeout: 120_000 }
   let server: CliServer;
   let outRoot: string;
   beforeAll(async () => {
-    server = await startCli(['test/fixtures/call-apps.ts', 'test/newcomer/fixtures/cli-apps.ts']);
+    server = await startCli([
+      'test/fixtures/call-apps.ts',
+      'test/newcomer/fixtures/cli-apps.ts',
+      '--dev',
+    ]);
     outRoot = await mkdtemp(join(tmpdir(), 'sluice-newcomer-'));
   }, 60_000);
   afterAll(async () => {
@@ -189,6 +193,15 @@ describe('sluice serve and sluice call helping a newcomer', { timeout: 120_000 }
     expect(stdout).not.toContain('waiting for progress');
     expect(stdout).toMatch(
       /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] running {2}\d+ tokens {2}\d+\.\d tokens\/s {2}elapsed \d:\d\d/,
+    );
+  });
+
+  it('under --dev, sluice call prints the app’s own error and stack after the error JSON', async () => {
+    const { code, stderr } = await sluice(['call', 'fixture/broken', '--url', server.url]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('"message":"The app raised TypeError"');
+    expect(stderr).toMatch(
+      /The app's error \(dev mode\):\nTypeError: the brush broke\n\s+at .*call-apps\.ts/,
     );
   });
 
