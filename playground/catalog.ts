@@ -1,6 +1,7 @@
 /** A JSON Schema node as zod writes it; only the keywords the playground reads. */
 export interface SchemaNode {
   readonly type?: string | readonly string[];
+  readonly title?: string;
   readonly description?: string;
   readonly default?: unknown;
   readonly enum?: readonly unknown[];

@@ -1,6 +1,13 @@
 import type { AppEntry, EndpointEntry } from './catalog.js';
 import { element } from './dom.js';
 import { LivePanel } from './live-panel.js';
+import {
+  HistoryList,
+  findEntry,
+  saveEntry,
+  thumbnailOf,
+  type HistoryEntry,
+} from './run-history.js';
 import { RunSession } from './run-session.js';
 import { RunView } from './run-view.js';
 import { renderSchemaForm, type SchemaForm } from './schema-form.js';
@@ -49,6 +56,11 @@ export class EndpointView {
   private readonly notice = element('span', { class: 'notice', role: 'status' });
   private current: RunSession | undefined;
   private readonly live: LivePanel | undefined;
+  /** The input of a run started here, until the server names its request. */
+  private pendingInput: Record<string, unknown> | undefined;
+  private readonly history: HistoryList;
+  /** The run this view follows, as the history records it. */
+  private entry: HistoryEntry | undefined;
 
   constructor(private readonly options: EndpointViewOptions) {
     const { app, endpoint } = options;
@@ -68,7 +80,12 @@ export class EndpointView {
         { class: 'actions' },
         this.runButton,
         this.cancelButton,
-        element('label', { class: 'check' }, this.checkInBrowser, 'Check the input in the browser'),
+        element(
+          'label',
+          { class: 'check', title: 'Catch mistakes before sending; the server checks again' },
+          this.checkInBrowser,
+          'Check the input before sending',
+        ),
         this.live?.label,
         this.notice,
       ),
@@ -80,21 +97,48 @@ export class EndpointView {
     });
     this.cancelButton.addEventListener('click', () => this.cancel());
     this.refreshSnippets();
+    this.history = new HistoryList(app.id, endpoint.path, {
+      open: (entry) => this.resume(entry.requestId),
+      rerun: (entry) => {
+        this.form.fill(entry.input);
+        form.requestSubmit();
+      },
+    });
+    this.history.refresh();
     const title = `${app.id}${endpoint.path}`;
     this.element = element(
       'article',
       { class: 'endpoint', 'data-endpoint': title },
-      element('h2', {}, title),
-      element('p', { class: 'description' }, endpoint.description ?? app.description ?? ''),
-      form,
-      this.live?.element,
-      this.runView.element,
-      this.snippets.element,
+      element(
+        'div',
+        { class: 'endpoint-head' },
+        element('h2', {}, title),
+        element('p', { class: 'description' }, endpoint.description ?? app.description ?? ''),
+      ),
+      element(
+        'div',
+        { class: 'workbench' },
+        element('div', { class: 'inputs', 'data-testid': 'inputs' }, form, this.history.element),
+        element(
+          'div',
+          { class: 'outputs', 'data-testid': 'outputs' },
+          this.live?.element,
+          this.runView.element,
+          this.snippets.element,
+        ),
+      ),
     );
   }
 
-  /** Follows a request named in the URL: a live run continues, an ended one shows its end. */
+  /**
+   * Follows a request named in the URL: a live run continues, an ended one shows its end.
+   * A run this browser started gets its own input back in the form.
+   */
   resume(requestId: string): void {
+    const known = findEntry(requestId);
+    if (known) this.form.fill(known.input);
+    this.entry = known;
+    this.writeUrl(requestId);
     this.follow((session) => session.resume(requestId));
   }
 
@@ -104,6 +148,8 @@ export class EndpointView {
     this.form.showErrors(reading.errors);
     if (reading.errors.size > 0) return;
     this.writeUrl(undefined);
+    this.entry = undefined;
+    this.pendingInput = reading.input;
     this.follow((session) => session.start(reading.input, this.options.endpoint.path));
   }
 
@@ -127,15 +173,44 @@ export class EndpointView {
         onRequestId: (requestId) => {
           this.writeUrl(requestId);
           this.cancelButton.disabled = false;
+          this.remember(requestId);
         },
         onFieldErrors: (errors) => this.form.showErrors(errors),
         onSettled: () => {
           this.runButton.disabled = false;
           this.cancelButton.disabled = true;
+          this.recordEnd();
         },
       },
     });
     void run(this.current);
+  }
+
+  /** Records a run this page started (or re-attached) in the browser's history. */
+  private remember(requestId: string): void {
+    if (this.entry?.requestId === requestId) return;
+    if (this.pendingInput === undefined) return;
+    this.entry = {
+      requestId,
+      appId: this.options.app.id,
+      path: this.options.endpoint.path,
+      input: this.pendingInput,
+      status: 'running',
+      startedAt: Date.now(),
+    };
+    this.pendingInput = undefined;
+    saveEntry(this.entry);
+    this.history.refresh();
+  }
+
+  /** Stores how the run ended, with a thumbnail of its image. */
+  private recordEnd(): void {
+    const state = this.runView.state;
+    if (!this.entry || state === 'idle' || state === 'running') return;
+    const thumbnail = thumbnailOf(this.runView.shownImage);
+    this.entry = { ...this.entry, status: state, ...(thumbnail ? { thumbnail } : {}) };
+    saveEntry(this.entry);
+    this.history.refresh();
   }
 
   private writeUrl(request: string | undefined): void {

@@ -93,3 +93,33 @@ export function fieldRow(field: FieldSpec, control: Control, slot: HTMLElement):
     slot,
   );
 }
+
+/**
+ * Puts a value back into a field's control (a run's input, restored): the inverse of
+ * reading it. A value the control cannot hold leaves it as it is.
+ *
+ * @example
+ * fillControl(stepsField, control, 20);
+ */
+export function fillControl(field: FieldSpec, control: Control, value: unknown): void {
+  switch (field.kind) {
+    case 'select': {
+      const index = field.options.findIndex(
+        (option) => JSON.stringify(option) === JSON.stringify(value),
+      );
+      if (index >= 0) control.value = String(index);
+      return;
+    }
+    case 'boolean':
+      (control as HTMLInputElement).checked = value === true;
+      return;
+    case 'json':
+      control.value = value === undefined ? '' : JSON.stringify(value, null, 2);
+      return;
+    case 'integer':
+    case 'number':
+    case 'string':
+    case 'text':
+      control.value = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+  }
+}

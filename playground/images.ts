@@ -43,3 +43,15 @@ export function readableJson(value: unknown): string {
     2,
   );
 }
+
+/**
+ * A file extension for an image's content type.
+ *
+ * @example
+ * extensionOf('image/png'); // 'png'
+ */
+export function extensionOf(contentType: string): string {
+  const subtype = contentType.split(';')[0]?.split('/')[1]?.trim().toLowerCase() ?? '';
+  if (subtype === 'jpeg') return 'jpg';
+  return /^[a-z0-9]+$/.test(subtype) ? subtype : 'bin';
+}

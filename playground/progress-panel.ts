@@ -10,6 +10,20 @@ import {
 import { element } from './dom.js';
 import type { PageEvent } from './page-event.js';
 
+/** A run without progress events: its outputs (tokens for text) and their rate. */
+function outputFacts(facts: ProgressFacts, elapsed: string, running: boolean): string {
+  const unit = facts.outputUnit;
+  const parts = [
+    running ? 'running' : undefined,
+    facts.outputCount > 0 ? `${facts.outputCount} ${unit}` : undefined,
+    facts.outputsPerSecond === undefined
+      ? undefined
+      : `${facts.outputsPerSecond.toFixed(1)} ${unit}/s`,
+    elapsed,
+  ];
+  return parts.filter((part) => part !== undefined).join(' · ');
+}
+
 /**
  * The facts line, the same facts `sluice call` prints: `7/20 · 35% · 2.1 steps/s · ETA 0:06
  * · elapsed 0:03`.
@@ -20,7 +34,7 @@ import type { PageEvent } from './page-event.js';
 export function describeProgress(facts: ProgressFacts): string {
   const elapsed = `elapsed ${formatDuration(facts.elapsedMs)}`;
   const running = facts.status === 'running';
-  if (facts.step === undefined) return running ? `waiting for progress… · ${elapsed}` : elapsed;
+  if (facts.step === undefined) return outputFacts(facts, elapsed, running);
   const parts = [
     facts.total === undefined ? `step ${facts.step}` : `${facts.step}/${facts.total}`,
     facts.fraction === undefined ? undefined : `${Math.round(facts.fraction * 100)}%`,

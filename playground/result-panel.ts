@@ -3,7 +3,8 @@ import { element } from './dom.js';
 import { imagesIn, readableJson } from './images.js';
 
 /**
- * The final output: its images rendered, its JSON pretty-printed with a Copy button.
+ * The final output: its JSON pretty-printed with a Copy button, and any images after the
+ * first (the image panel shows that one).
  *
  * @example
  * const panel = new ResultPanel();
@@ -17,10 +18,11 @@ export class ResultPanel {
     this.element.hidden = true;
   }
 
+  /** Shows the output; its first image is already in the image panel, so only the others here. */
   show(output: unknown): void {
-    const images = imagesIn(output).map((image) =>
-      element('img', { src: image.url, alt: 'Result image', 'data-testid': 'result-image' }),
-    );
+    const images = imagesIn(output)
+      .slice(1)
+      .map((image) => element('img', { src: image.url, alt: 'Result image' }));
     const json = JSON.stringify(output, null, 2);
     this.element.replaceChildren(
       element(

@@ -36,6 +36,10 @@ function failureOf(error: unknown): { code: string; message: string } {
   };
 }
 
+const QUEUE_POLL_MS = 700;
+/** About ten minutes of polling, then the stream alone says when it starts. */
+const MOST_QUEUE_POLLS = 900;
+
 /**
  * One run followed on the page, started here or re-attached after a reload.
  *
@@ -45,6 +49,7 @@ function failureOf(error: unknown): { code: string; message: string } {
  */
 export class RunSession {
   private requestId: string | undefined;
+  private eventSeen = false;
   private readonly connection: Connection;
   private readonly appId: string;
   private readonly hooks: SessionHooks;
@@ -70,6 +75,20 @@ export class RunSession {
     if (this.requestId !== undefined) await this.connection.cancel(this.appId, this.requestId);
   }
 
+  /** While the run has sent nothing, shows its place in the server's queue, if it waits. */
+  private async watchQueue(requestId: string): Promise<void> {
+    const { view } = this.hooks;
+    for (let poll = 0; poll < MOST_QUEUE_POLLS && !this.eventSeen; poll++) {
+      const position = await this.connection
+        .queuePosition(this.appId, requestId)
+        .catch(() => undefined);
+      if (this.eventSeen || view.state !== 'running') return;
+      if (position === undefined) return; // running, or ended
+      view.setQueued(position);
+      await new Promise((resolve) => setTimeout(resolve, QUEUE_POLL_MS));
+    }
+  }
+
   private async follow(stream: PageStream): Promise<void> {
     const { view } = this.hooks;
     stream.started().then(
@@ -77,11 +96,15 @@ export class RunSession {
         this.requestId = requestId;
         view.setRequestId(requestId);
         this.hooks.onRequestId(requestId);
+        void this.watchQueue(requestId);
       },
       () => undefined,
     );
     try {
-      for await (const event of stream) view.handle(event);
+      for await (const event of stream) {
+        this.eventSeen = true;
+        view.handle(event);
+      }
     } catch (error) {
       this.hooks.onFieldErrors(fieldErrorsOf(error));
       view.fail(failureOf(error));

@@ -4,7 +4,8 @@ import { imagesIn } from './images.js';
 import type { PageEvent } from './page-event.js';
 import { ProgressPanel } from './progress-panel.js';
 import { ResultPanel } from './result-panel.js';
-import { LogPanel, OutputPanel, PreviewPanel } from './stream-panels.js';
+import { ImagePanel } from './image-panel.js';
+import { LogPanel, OutputPanel } from './stream-panels.js';
 
 /** Where a run is: `running`, then one of the ends. */
 export type RunState = 'idle' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -13,7 +14,12 @@ export type RunState = 'idle' | 'running' | 'completed' | 'failed' | 'cancelled'
 export interface RunFailure {
   readonly code: string;
   readonly message: string;
+  /** From a server in dev mode: the app's own error. */
+  readonly debug?: { readonly message?: string; readonly stack?: string };
 }
+
+/** Codes whose message adds nothing to the label. */
+const SELF_EXPLAINED = new Set(['cancelled']);
 
 const TICK_MS = 250;
 
@@ -30,7 +36,12 @@ export class RunView {
   private readonly status = element('p', { class: 'status', 'data-testid': 'status' });
   private readonly timings = element('p', { class: 'timings', 'data-testid': 'timings' });
   private readonly progress = new ProgressPanel();
-  private readonly preview = new PreviewPanel();
+  private readonly image = new ImagePanel();
+  private readonly debug = element('details', {
+    class: 'debug',
+    'data-testid': 'debug',
+    hidden: true,
+  });
   private readonly output = new OutputPanel();
   private readonly logs = new LogPanel();
   private readonly result = new ResultPanel();
@@ -38,20 +49,35 @@ export class RunView {
     'section',
     { class: 'run', 'data-testid': 'run', hidden: true },
     this.status,
+    this.debug,
     this.timings,
     this.progress.element,
-    element('div', { class: 'live' }, this.preview.element, this.output.element),
+    element('div', { class: 'live' }, this.image.element, this.output.element),
     this.logs.element,
     this.result.element,
   );
   private startedAt = 0;
+  private requestId: string | undefined;
   private firstEventAt: number | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private runState: RunState = 'idle';
+
+  /** Where the run is now. */
+  get state(): RunState {
+    return this.runState;
+  }
+
+  /** The image shown now (a preview or the result), for a history thumbnail. */
+  get shownImage(): HTMLImageElement | undefined {
+    return this.image.current;
+  }
 
   begin(label: string): void {
     this.startedAt = Date.now();
     this.firstEventAt = undefined;
-    for (const panel of [this.preview, this.output, this.logs, this.result]) panel.clear();
+    for (const panel of [this.image, this.output, this.logs, this.result]) panel.clear();
+    this.debug.hidden = true;
+    this.debug.replaceChildren();
     this.progress.reset(this.startedAt);
     this.timings.textContent = '';
     this.setStatus('running', label);
@@ -61,18 +87,34 @@ export class RunView {
   }
 
   setRequestId(requestId: string): void {
+    this.requestId = requestId;
     this.setStatus('running', `Running · request ${requestId}`);
+  }
+
+  /** Waiting in the server's queue (no event yet): its place in line, 0 being next. */
+  setQueued(position: number): void {
+    if (this.runState !== 'running' || this.firstEventAt !== undefined) return;
+    this.status.dataset.state = 'queued';
+    this.status.textContent = `Queued · position ${position + 1} in line`;
+  }
+
+  /** The queue has let it start (or it never waited): back to running. */
+  private leaveQueue(): void {
+    if (this.status.dataset.state !== 'queued') return;
+    this.setStatus('running', `Running · request ${this.requestId ?? ''}`);
   }
 
   handle(event: PageEvent): void {
     const at = Date.now();
     if (this.firstEventAt === undefined) {
       this.firstEventAt = at;
+      this.leaveQueue();
       this.timings.textContent = `First event after ${formatTiming(at - this.startedAt)}`;
     }
     this.progress.track(event, at);
-    const image = imagesIn(event.data).at(-1);
-    if (image !== undefined && event.type !== 'result') this.preview.show(image);
+    const image = imagesIn(event.data).at(event.type === 'result' ? 0 : -1);
+    if (image !== undefined && event.type !== 'result') this.image.showPreview(image);
+    if (image !== undefined && event.type === 'result') this.image.showResult(image);
     if (event.type === 'output') this.output.append(event.data);
     if (event.type === 'log') this.logs.append(event.data);
     if (event.type === 'result') this.complete(event.data);
@@ -85,8 +127,21 @@ export class RunView {
     // A failure that came as no event (a refused request) still ends the facts line.
     this.progress.track({ type: 'error', id: 0, data: failure }, Date.now());
     this.end(cancelled ? 'cancelled' : 'failed');
-    const label = cancelled ? 'Cancelled' : 'Failed';
-    this.status.textContent = `${label}: ${failure.message} (${failure.code})`;
+    this.status.dataset.code = failure.code;
+    this.status.textContent = SELF_EXPLAINED.has(failure.code)
+      ? 'Cancelled'
+      : `Failed: ${failure.message}`;
+    this.showDebug(failure.debug);
+  }
+
+  /** A dev-mode server's detail: the app's own message and stack, folded. */
+  private showDebug(debug: RunFailure['debug']): void {
+    if (!debug?.message) return;
+    this.debug.replaceChildren(
+      element('summary', {}, `The app's error: ${debug.message}`),
+      element('pre', { class: 'stack' }, debug.stack ?? debug.message),
+    );
+    this.debug.hidden = false;
   }
 
   private complete(output: unknown): void {
@@ -103,10 +158,12 @@ export class RunView {
     const total = formatTiming(Date.now() - this.startedAt);
     this.timings.textContent = `First event after ${first} · total ${total}`;
     this.status.dataset.state = state;
+    this.runState = state;
   }
 
   private setStatus(state: RunState, text: string): void {
     this.status.dataset.state = state;
+    this.runState = state;
     this.status.textContent = text;
   }
 }

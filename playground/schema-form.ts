@@ -1,6 +1,6 @@
 import type { SchemaNode } from './catalog.js';
 import { element } from './dom.js';
-import { fieldRow, inputControl, type Control } from './form-controls.js';
+import { fieldRow, fillControl, inputControl, type Control } from './form-controls.js';
 import { fieldMessage } from './field-messages.js';
 import { fieldsOf, type FieldSpec } from './form-fields.js';
 
@@ -17,6 +17,8 @@ export interface SchemaForm {
   readonly read: (check: boolean) => FormReading;
   /** Shows each message next to its field and clears the others. */
   readonly showErrors: (errors: ReadonlyMap<string, string>) => void;
+  /** Puts an input back in the form (fields it does not name keep their values). */
+  readonly fill: (input: Readonly<Record<string, unknown>>) => void;
 }
 
 const INVALID_JSON = 'Invalid JSON';
@@ -90,5 +92,9 @@ export function renderSchemaForm(schema: SchemaNode): SchemaForm {
       control.toggleAttribute('aria-invalid', message !== '');
     }
   };
-  return { fields, read, showErrors };
+  const fill = (input: Readonly<Record<string, unknown>>) => {
+    for (const { field, control } of entries)
+      if (Object.hasOwn(input, field.name)) fillControl(field, control, input[field.name]);
+  };
+  return { fields, read, showErrors, fill };
 }

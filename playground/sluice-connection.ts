@@ -12,6 +12,8 @@ export interface Connection {
   readonly stream: (appId: string, input: unknown, path: string) => PageStream;
   readonly attach: (appId: string, requestId: string) => PageStream;
   readonly cancel: (appId: string, requestId: string) => Promise<void>;
+  /** The queue position of a request still waiting, `undefined` once it runs or ended. */
+  readonly queuePosition: (appId: string, requestId: string) => Promise<number | undefined>;
   /** A realtime connection for the live mode: each `send` is one input, the newest answer wins. */
   readonly realtime: (appId: string, path: string, handlers: LiveHandlers) => LiveConnection;
 }
@@ -26,6 +28,21 @@ export interface LiveHandlers {
 export interface LiveConnection {
   readonly send: (input: unknown) => void;
   readonly close: () => void;
+}
+
+async function queuePosition(
+  apiKey: string | undefined,
+  appId: string,
+  requestId: string,
+): Promise<number | undefined> {
+  const url = `${location.origin}/queue/${appId}/requests/${encodeURIComponent(requestId)}/status`;
+  const response = await fetch(url, {
+    headers: apiKey ? { authorization: `Key ${apiKey}` } : {},
+  });
+  if (!response.ok) return undefined;
+  const status = (await response.json()) as { status?: unknown; queue_position?: unknown };
+  if (status.status !== 'IN_QUEUE' || typeof status.queue_position !== 'number') return undefined;
+  return status.queue_position;
 }
 
 /**
@@ -52,5 +69,6 @@ export function connect(apiKey?: string): Connection {
         onResult: (output) => handlers.onResult(output),
         onError: (error) => handlers.onError(error),
       }),
+    queuePosition: (appId, requestId) => queuePosition(apiKey, appId, requestId),
   };
 }

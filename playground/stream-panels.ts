@@ -1,30 +1,4 @@
 import { element } from './dom.js';
-import type { ImageRef } from './images.js';
-
-/**
- * The latest preview image, replaced in place as new ones arrive.
- *
- * @example
- * new PreviewPanel().show({ url, content_type: 'image/jpeg' });
- */
-export class PreviewPanel {
-  private readonly image = element('img', { alt: 'Latest preview', 'data-testid': 'preview' });
-  readonly element = element('figure', { class: 'preview', hidden: true }, this.image);
-  private count = 0;
-
-  clear(): void {
-    this.element.hidden = true;
-    this.image.removeAttribute('src');
-    this.count = 0;
-  }
-
-  show(image: ImageRef): void {
-    this.count += 1;
-    this.image.src = image.url;
-    this.image.dataset.count = String(this.count);
-    this.element.hidden = false;
-  }
-}
 
 function outputText(data: unknown): string {
   if (typeof data === 'string') return data;

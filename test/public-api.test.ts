@@ -184,6 +184,7 @@ describe('the public API by entry point', () => {
           "InputOf",
           "LogData",
           "OutputOf",
+          "OutputTally",
           "PreviewData",
           "ProgressData",
           "ProgressFacts",

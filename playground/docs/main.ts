@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     element('h1', {}, 'sluice API docs'),
     element('a', { href: '/' }, 'Playground'),
   );
+  document.title = openapi.info?.title ?? 'API docs';
   document.body.classList.add('docs');
   document.body.replaceChildren(header, renderOpenApi(openapi));
 }

@@ -1,5 +1,6 @@
 import type { SchemaNode } from '../catalog.js';
 import { element } from '../dom.js';
+import { inlineMarkdown } from './markdown.js';
 import { schemaTable, type RefResolver } from './schema-table.js';
 
 interface Parameter {
@@ -28,13 +29,82 @@ export interface OpenApiDocument {
   readonly components?: { readonly schemas?: Readonly<Record<string, SchemaNode>> };
 }
 
+/** An event stream's body: one table per event type (`event:` name and its `data`). */
+function eventSchemas(schema: SchemaNode, resolve: RefResolver): HTMLElement {
+  const kinds = (schema.oneOf ?? []).map((variant) =>
+    element(
+      'div',
+      { class: 'event-kind', 'data-event': variant.title ?? '' },
+      element('h5', {}, element('code', {}, `event: ${variant.title ?? 'message'}`)),
+      variant.description ? element('p', {}, ...inlineMarkdown(variant.description)) : null,
+      schemaTable(variant, resolve),
+    ),
+  );
+  return element(
+    'div',
+    { class: 'event-schemas' },
+    schema.description ? element('p', {}, ...inlineMarkdown(schema.description)) : null,
+    ...kinds,
+  );
+}
+
 function mediaSection(title: string, media: MediaTypes, resolve: RefResolver): HTMLElement[] {
   return Object.entries(media.content ?? {}).map(([type, { schema }]) =>
     element(
       'div',
       { class: 'media' },
       element('h4', {}, title, ' ', element('code', {}, type)),
-      schema ? schemaTable(schema, resolve) : null,
+      schema === undefined
+        ? null
+        : type === 'text/event-stream' && schema.oneOf
+          ? eventSchemas(schema, resolve)
+          : schemaTable(schema, resolve),
+    ),
+  );
+}
+
+function anchorOf(method: string, path: string): string {
+  return `${method}-${path}`
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
+}
+
+/** The table of contents: every operation, grouped by its first two path segments (the app). */
+function tableOfContents(
+  routes: readonly { method: string; path: string; operation: Operation }[],
+) {
+  const groups = new Map<string, HTMLElement[]>();
+  for (const { method, path, operation } of routes) {
+    const segments = path.split('/').filter(Boolean);
+    const group =
+      segments[0] === 'queue'
+        ? `${segments[1]}/${segments[2]} (queue)`
+        : `${segments[0]}/${segments[1]}`;
+    const item = element(
+      'li',
+      {},
+      element(
+        'a',
+        { href: `#${anchorOf(method, path)}` },
+        element('span', { class: 'method' }, method.toUpperCase()),
+        path,
+      ),
+      operation.summary ? element('span', { class: 'toc-summary' }, ` ${operation.summary}`) : null,
+    );
+    groups.set(group, [...(groups.get(group) ?? []), item]);
+  }
+  return element(
+    'nav',
+    { class: 'toc', 'data-testid': 'toc', 'aria-label': 'Contents' },
+    element('h2', {}, 'Contents'),
+    ...[...groups].map(([group, items]) =>
+      element(
+        'details',
+        { open: true },
+        element('summary', {}, group),
+        element('ul', {}, ...items),
+      ),
     ),
   );
 }
@@ -62,16 +132,23 @@ function operationSection(
       'li',
       {},
       element('strong', {}, status),
-      ` ${response.description ?? ''}`,
+      ' ',
+      ...inlineMarkdown(response.description ?? ''),
       ...(status.startsWith('2') ? mediaSection('Body', response, resolve) : []),
     ),
   );
   return element(
     'section',
-    { class: 'operation', 'data-operation': `${method.toUpperCase()} ${path}` },
+    {
+      class: 'operation',
+      id: anchorOf(method, path),
+      'data-operation': `${method.toUpperCase()} ${path}`,
+    },
     element('h3', {}, element('span', { class: 'method' }, method.toUpperCase()), path),
-    operation.summary ? element('p', {}, operation.summary) : null,
-    operation.description ? element('p', { class: 'description' }, operation.description) : null,
+    operation.summary ? element('p', {}, ...inlineMarkdown(operation.summary)) : null,
+    operation.description
+      ? element('p', { class: 'description' }, ...inlineMarkdown(operation.description))
+      : null,
     operation.parameters?.length ? parametersTable(operation.parameters) : null,
     ...(operation.requestBody ? mediaSection('Request body', operation.requestBody, resolve) : []),
     element('h4', {}, 'Responses'),
@@ -89,21 +166,14 @@ function operationSection(
 export function renderOpenApi(document: OpenApiDocument): HTMLElement {
   const schemas = document.components?.schemas ?? {};
   const resolve: RefResolver = (ref) => schemas[ref.replace('#/components/schemas/', '')];
-  const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, operation]) =>
-      operationSection({ method, path, operation }, resolve),
-    ),
+  const routes = Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ method, path, operation })),
   );
+  const operations = routes.map((route) => operationSection(route, resolve));
   return element(
     'main',
     { 'data-testid': 'api-docs' },
-    element(
-      'h1',
-      {},
-      document.info?.title ?? 'API',
-      ' ',
-      element('small', {}, document.info?.version ?? ''),
-    ),
+    element('h1', {}, document.info?.title ?? 'API'),
     element(
       'p',
       {},
@@ -115,6 +185,7 @@ export function renderOpenApi(document: OpenApiDocument): HTMLElement {
       element('a', { href: '/openapi.json' }, '/openapi.json'),
       '.',
     ),
+    tableOfContents(routes),
     ...operations,
   );
 }

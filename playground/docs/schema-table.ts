@@ -1,6 +1,7 @@
 import type { SchemaNode } from '../catalog.js';
 import { describeBounds } from '../schema-bounds.js';
 import { element } from '../dom.js';
+import { inlineMarkdown } from './markdown.js';
 
 /** Resolves `#/components/schemas/Name` references of one OpenAPI document. */
 export type RefResolver = (ref: string) => SchemaNode | undefined;
@@ -9,6 +10,7 @@ function typeLabel(schema: SchemaNode): string {
   if (schema.$ref !== undefined) return schema.$ref.split('/').at(-1) ?? schema.$ref;
   const variants = schema.oneOf ?? schema.anyOf;
   if (variants !== undefined) return variants.map(typeLabel).join(' | ');
+  if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (schema.enum !== undefined)
     return schema.enum.map((value) => JSON.stringify(value)).join(' | ');
   if (schema.type === 'array') return `${schema.items ? typeLabel(schema.items) : 'any'}[]`;
@@ -28,7 +30,7 @@ function propertyRow(
     element('td', {}, element('code', {}, name), context.required ? ' *' : ''),
     element('td', {}, element('code', {}, typeLabel(schema))),
     element('td', {}, describeBounds(schema)),
-    element('td', {}, schema.description ?? '', nested),
+    element('td', {}, ...inlineMarkdown(schema.description ?? ''), nested),
   );
 }
 

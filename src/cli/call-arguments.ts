@@ -12,7 +12,8 @@ Options:
   --path <path>      an endpoint's sub-path, e.g. /img2img (default: the app's default endpoint)
   --url <url>        the server (default http://127.0.0.1:8000)
   --key <key>        API key, sent as "Authorization: Key <key>" (default: $SLUICE_API_KEY)
-  --out <dir>        save previews (preview-0007.jpg) and result images (result-0.jpg) here
+  --out <dir>        save previews (preview-0007.jpg) and result images (result-0.jpg) here (default: not saved)
+  -h, --help         show this help
 
 Exit codes: 0 result, 1 error result, 2 usage error, 130 cancelled with Ctrl-C.`;
 
@@ -39,19 +40,22 @@ function problem(message: string): ParsedCall {
   return { kind: 'usage-error', message };
 }
 
+/** `sluice call`'s flags, as `parseArgs` reads them. */
+export const CALL_FLAGS = {
+  input: { type: 'string' },
+  path: { type: 'string' },
+  url: { type: 'string', default: 'http://127.0.0.1:8000' },
+  key: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parse(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
     allowPositionals: true,
     strict: true,
-    options: {
-      input: { type: 'string' },
-      path: { type: 'string' },
-      url: { type: 'string', default: 'http://127.0.0.1:8000' },
-      key: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: CALL_FLAGS,
   });
 }
 

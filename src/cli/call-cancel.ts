@@ -12,20 +12,18 @@ export interface CancelTarget {
 
 /**
  * Ctrl-C in `sluice call`: cancels the run on the server (`PUT …/cancel`), not just this
- * connection, and says on stderr what happened.
+ * connection. Resolves with the line to print last: `cancelled …`, or why the cancel failed.
  *
  * @example
- * await cancelOnServer({ client, appId: 'demo/text', requestId: stream.requestId });
+ * process.stderr.write(await cancelOnServer({ client, appId: 'demo/text', requestId }));
  */
-export async function cancelOnServer({ client, appId, requestId }: CancelTarget): Promise<void> {
-  if (requestId === undefined) return;
+export async function cancelOnServer({ client, appId, requestId }: CancelTarget): Promise<string> {
+  if (requestId === undefined) return 'sluice call: cancelled before the server answered\n';
   try {
     await client.cancel(appId, requestId, { signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS) });
-    process.stderr.write(`sluice call: cancelled request ${requestId}\n`);
+    return `sluice call: cancelled (request ${requestId} cancelled on the server)\n`;
   } catch (error) {
     const code = (error as SluiceError).code ?? 'internal';
-    process.stderr.write(
-      `sluice call: the cancel of request ${requestId} failed (${code}); the server cancels it once this client has been gone for its disconnect grace\n`,
-    );
+    return `sluice call: cancelled here; the cancel of request ${requestId} failed on the server (${code}), which cancels it once this client has been gone for its disconnect grace\n`;
   }
 }

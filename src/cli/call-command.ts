@@ -1,5 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { createClient, type EventStream, type SluiceError } from '../client/index.js';
+import {
+  createClient,
+  type EventStream,
+  type SluiceError,
+  type StreamEvent,
+} from '../client/index.js';
 import {
   CALL_USAGE,
   parseCallArguments,
@@ -7,6 +12,7 @@ import {
   type CallArguments,
 } from './call-arguments.js';
 import { cancelOnServer } from './call-cancel.js';
+import { shortenDataUris } from './shorten-output.js';
 import { callImages, type CallImages } from './call-output.js';
 import { jsonLinesReporter, terminalReporter, type CallReporter } from './call-reporters.js';
 
@@ -53,28 +59,47 @@ function errorJson(error: SluiceError): string {
   return JSON.stringify(body);
 }
 
+/** The app's own error a dev-mode server sent with the `error` event. */
+interface ErrorDebug {
+  readonly message?: string;
+  readonly stack?: string;
+}
+
+function debugOf(event: StreamEvent): ErrorDebug | undefined {
+  if (event.type !== 'error') return undefined;
+  const { debug } = event.data as { debug?: ErrorDebug };
+  return typeof debug === 'object' && debug !== null ? debug : undefined;
+}
+
 interface Ending {
   readonly stream: EventStream;
   readonly images: CallImages;
-  readonly interrupted: boolean;
+  /** From a dev-mode server: the app's own error, printed after the error JSON. */
+  readonly debug: ErrorDebug | undefined;
+  /** The last line to print after Ctrl-C, once the cancel has been sent. */
+  readonly interrupted: Promise<string> | undefined;
 }
 
-async function finish({ stream, images, interrupted }: Ending): Promise<void> {
+async function finish({ stream, images, interrupted, debug }: Ending): Promise<void> {
   let output: unknown;
   try {
     output = await stream.done();
   } catch (error) {
     await images.saveResult(undefined);
     if (interrupted) {
+      process.stderr.write(await interrupted);
       process.exitCode = CALL_EXIT.interrupted;
       return;
     }
     process.stderr.write(`${errorJson(error as SluiceError)}\n`);
+    if (debug?.message !== undefined)
+      process.stderr.write(`The app's error (dev mode):\n${debug.stack ?? debug.message}\n`);
     process.exitCode = CALL_EXIT.error;
     return;
   }
-  await images.saveResult(output);
-  if (process.stdout.isTTY) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  const saved = await images.saveResult(output);
+  if (process.stdout.isTTY)
+    process.stdout.write(`${JSON.stringify(shortenDataUris(output, saved), null, 2)}\n`);
   process.exitCode = CALL_EXIT.result;
 }
 
@@ -102,17 +127,18 @@ export async function callCommand(argv: readonly string[]): Promise<void> {
     process.stderr.write(`sluice call: could not save an image (${error.message})\n`),
   );
   const reporter = reporterFor(call);
-  let interrupted = false;
+  let interrupted: Promise<string> | undefined;
   const onInterrupt = () => {
     if (interrupted) process.exit(CALL_EXIT.interrupted); // a second Ctrl-C does not wait
-    interrupted = true;
-    void cancelOnServer({ client, appId: call.appId, requestId: stream.requestId }).finally(() =>
-      stream.abort(),
-    );
+    reporter.onEnd(); // the display's last state, once; nothing draws after it
+    interrupted = cancelOnServer({ client, appId: call.appId, requestId: stream.requestId });
+    void interrupted.finally(() => stream.abort());
   };
   process.on('SIGINT', onInterrupt);
+  let debug: ErrorDebug | undefined;
   try {
     for await (const event of stream) {
+      debug ??= debugOf(event);
       images.onEvent(event);
       reporter.onEvent(event);
     }
@@ -122,5 +148,5 @@ export async function callCommand(argv: readonly string[]): Promise<void> {
     reporter.onEnd();
     process.off('SIGINT', onInterrupt);
   }
-  await finish({ stream, images, interrupted });
+  await finish({ stream, images, interrupted, debug });
 }

@@ -58,8 +58,8 @@ export function createImageSaver(outDir: string): ImageSaver {
 /** What `sluice call` does with images: save previews as they come, the result's at the end. */
 export interface CallImages {
   readonly onEvent: (event: StreamEvent) => void;
-  /** Saves the output's images (none for `undefined`) and waits for every save. */
-  readonly saveResult: (output: unknown) => Promise<void>;
+  /** Saves the output's images (none for `undefined`), waits for every save; the result's paths. */
+  readonly saveResult: (output: unknown) => Promise<string[]>;
 }
 
 /**
@@ -82,8 +82,10 @@ export function callImages(outDir: string | undefined, warn: (error: Error) => v
         pending.push(saver.savePreview(event.id, event.data).catch(report));
     },
     saveResult: async (output) => {
-      if (saver && output !== undefined) pending.push(saver.saveResult(output).catch(report));
+      const saved =
+        saver && output !== undefined ? saver.saveResult(output).catch(report) : undefined;
       await Promise.all(pending);
+      return (await saved) ?? [];
     },
   };
 }

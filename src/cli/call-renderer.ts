@@ -21,9 +21,27 @@ function bar(fraction: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
 }
 
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const SPINNER_FRAME_MS = 100;
+
+/** A run with no progress events: a spinner, the outputs so far and their rate. */
+function runningLine(facts: ProgressFacts, elapsed: string): string {
+  const frame = SPINNER[Math.floor(facts.elapsedMs / SPINNER_FRAME_MS) % SPINNER.length]!;
+  const unit = facts.outputUnit;
+  const parts = [
+    `${frame} running`,
+    facts.outputCount > 0 ? `${facts.outputCount} ${unit}` : undefined,
+    facts.outputsPerSecond === undefined
+      ? undefined
+      : `${facts.outputsPerSecond.toFixed(1)} ${unit}/s`,
+    elapsed,
+  ];
+  return parts.filter((part) => part !== undefined).join('  ');
+}
+
 function progressLine(facts: ProgressFacts): string {
   const elapsed = `elapsed ${formatDuration(facts.elapsedMs)}`;
-  if (facts.step === undefined) return `waiting for progress…  ${elapsed}`;
+  if (facts.step === undefined) return runningLine(facts, elapsed);
   const parts = [
     facts.fraction === undefined ? undefined : bar(facts.fraction),
     facts.total === undefined ? `step ${facts.step}` : `${facts.step}/${facts.total}`,

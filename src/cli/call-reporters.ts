@@ -5,7 +5,10 @@ import { progressFacts, startProgress, trackEvent } from '../client/progress-fac
 /** Shows a call's events as they arrive. */
 export interface CallReporter {
   readonly onEvent: (event: StreamEvent) => void;
-  /** The stream ended (any way): draw the last state and release timers. */
+  /**
+   * The stream ended, or Ctrl-C stops the display: draw the last state once, end its line
+   * and release timers. Later calls do nothing, so nothing is drawn twice.
+   */
   readonly onEnd: () => void;
 }
 
@@ -51,6 +54,7 @@ export function terminalReporter(options: TerminalReporterOptions): CallReporter
   let state = startProgress(now());
   let drawnLines = 0;
   let drawnAt = -Infinity;
+  let ended = false;
   const draw = () => {
     const lines = renderProgress(progressFacts(state, now()), {
       columns: options.columns(),
@@ -66,9 +70,11 @@ export function terminalReporter(options: TerminalReporterOptions): CallReporter
   return {
     onEvent: (event) => {
       state = trackEvent(state, event, now());
-      if (now() - drawnAt >= MIN_REDRAW_MS) draw();
+      if (!ended && now() - drawnAt >= MIN_REDRAW_MS) draw();
     },
     onEnd: () => {
+      if (ended) return;
+      ended = true;
       clearInterval(ticker);
       draw();
       options.write('\n');

@@ -9,7 +9,7 @@ export const REDIS_FLAG_OPTIONS = {
 } as const;
 
 /** The usage lines of the Redis flags. */
-export const REDIS_FLAG_USAGE = `  --redis <url>                  Redis mode: shared event logs (Streams) and queue (BullMQ), e.g. redis://127.0.0.1:6379
+export const REDIS_FLAG_USAGE = `  --redis <url>                  Redis mode: shared event logs (Streams) and queue (BullMQ), e.g. redis://127.0.0.1:6379 (default: none, memory mode)
   --prefix <prefix>              key prefix of this deployment in Redis (default sluice:)
   --lock-ms <ms>                 a worker silent this long has lost its runs (default 10000)
   --stalled-check-ms <ms>        how often workers look for runs of lost workers (default 5000)`;

@@ -14,12 +14,12 @@ export const RUNTIME_FLAG_OPTIONS = {
 
 /** The usage lines of the runtime flags. */
 export const RUNTIME_FLAG_USAGE = `  --isolation <mode>             inline or process: where every app runs (default: each app's own, else inline)
-  --replicas <n>                 replica processes per app
-  --max-concurrency <n>          runs one replica executes at once
-  --world-size <n>               ranks per replica (a worker group of n processes)
+  --replicas <n>                 replica processes per app (default: each app's own, else 1)
+  --max-concurrency <n>          runs one replica executes at once (default: each app's own, else 1)
+  --world-size <n>               ranks per replica (a worker group of n processes; default: each app's own, else 1)
   --cancel-deadline-ms <ms>      how long a cancelled run may go on before its replica is killed (default 5000)
-  --collective-timeout-ms <ms>   default timeout of every collective
-  --replica-node-options <flags> extra Node flags of replica processes: --replica-node-options="--max-old-space-size=512"`;
+  --collective-timeout-ms <ms>   default timeout of every collective (default: each app's own, else none)
+  --replica-node-options <flags> extra Node flags of replica processes: --replica-node-options="--max-old-space-size=512" (default none)`;
 
 /** The values `parseArgs` returns for {@link RUNTIME_FLAG_OPTIONS}. */
 export type RuntimeFlagValues = { readonly [Name in keyof typeof RUNTIME_FLAG_OPTIONS]?: string };

@@ -27,29 +27,37 @@ async function readKeys(file: string | undefined): Promise<string[]> {
   return [...fromEnvironment, ...fromFile];
 }
 
-function printUrls(apps: readonly App[], url: string, keysRequired: boolean): void {
-  const lines = [
-    `sluice is serving ${apps.length} app(s) at ${url}${keysRequired ? ' (API key required)' : ''}`,
-  ];
-  for (const app of apps) {
-    for (const endpoint of app.endpoints.values()) {
-      const base = `${url}/${app.id}${endpoint.path}`;
-      lines.push(
-        `  ${app.id}${endpoint.path}`,
-        `    POST ${base}          (JSON)`,
-        `    POST ${base}/stream   (SSE)`,
-      );
-    }
+function endpointLines(url: string, app: App): string[] {
+  const lines: string[] = [];
+  for (const endpoint of app.endpoints.values()) {
+    const path = `${app.id}${endpoint.path}`;
     lines.push(
-      `    GET  ${url}/${app.id}/requests/{request_id}/stream   (attach / resume)`,
-      `    POST ${url}/queue/${app.id}{path}   (queue; then GET …/requests/{request_id}/status)`,
+      `  ${path}${endpoint.path === '' ? '' : '   (endpoint)'}`,
+      `    POST ${url}/${path}          JSON: the result`,
+      `    POST ${url}/${path}/stream   SSE: every event, then the result`,
+      `    POST ${url}/queue/${path}    queue: answers at once with status and result URLs`,
     );
   }
   lines.push(
+    `    GET  ${url}/${app.id}/requests/{request_id}/stream   attach to a run (resumable)`,
+  );
+  return lines;
+}
+
+/**
+ * The startup banner: every endpoint's real URLs, then the playground and the docs.
+ *
+ * @example
+ * process.stdout.write(banner(apps, 'http://127.0.0.1:8000', false));
+ */
+export function banner(apps: readonly App[], url: string, keysRequired: boolean): string {
+  const lines = [
+    `sluice is serving ${apps.length} app(s) at ${url}${keysRequired ? ' (API key required)' : ''}`,
+    ...apps.flatMap((app) => endpointLines(url, app)),
     `  playground: ${url}/   docs: ${url}/docs   openapi: ${url}/openapi.json`,
     `  apps: ${url}/apps   ready: ${url}/ready   metrics: ${url}/metrics`,
-  );
-  process.stdout.write(lines.join('\n') + '\n');
+  ];
+  return lines.join('\n') + '\n';
 }
 
 /**
@@ -94,5 +102,5 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
     holding: () => gateway.dispatcher.activeRuns,
   });
   const url = await gateway.listen({ host: values.host, port: portOf(values) });
-  printUrls(gateway.apps(), url, apiKeys.length > 0);
+  process.stdout.write(banner(gateway.apps(), url, apiKeys.length > 0));
 }

@@ -32,7 +32,8 @@ export const SERVE_FLAGS = {
 export const SERVE_FLAGS_HELP = `Options:
   --host <host>                interface to listen on (default 127.0.0.1)
   --port <port>                port (default 8000; 0 picks a free one)
-  --keys-file <file>           API keys, one per line (# starts a comment line); SLUICE_API_KEYS (comma-separated) also works
+  --keys-file <file>           API keys, one per line (# starts a comment line); SLUICE_API_KEYS (comma-separated)
+                               also works (default: none, no key needed)
   --body-limit <bytes>         largest request body (default 10485760)
   --request-timeout-ms <ms>    a request's headers and body must arrive within this (default 60000; 0: none)
   --min-body-rate <bytes/s>    slowest average body rate after 5 s (default 1024; 0: none)
@@ -50,6 +51,7 @@ export const SERVE_FLAGS_HELP = `Options:
   --webhook-attempts <n>       webhook deliveries tried before giving up (default 5)
   --webhook-backoff-ms <ms>    wait before the second webhook attempt, doubling after (default 500)
   --log-level <level>          pino level: fatal, error, warn, info, debug (default info)
+  -h, --help                   show this help
   --cors-origin <origins>      web pages on other origins that may call the API: a comma-separated
                                list of origins (https://app.example.com), or * for any (default: none)
   --dev                        failed runs also send the app's error message and stack to the client

@@ -22,7 +22,7 @@ Takes the apps' requests from the Redis queue and runs them. No HTTP: gateways
 
 Options:
 ${REDIS_FLAG_USAGE}
-  --max-concurrent <n>           runs at once per endpoint, over the whole cluster, for endpoints without limits.concurrent
+  --max-concurrent <n>           runs at once per endpoint, over the whole cluster, for endpoints without limits.concurrent (default unbounded)
   --retention-ms <ms>            how long a request's events are kept after it ends (default 600000; as on the gateways)
   --max-events <n>               most events kept per request (default 250000; as on the gateways)
   --max-log-bytes <bytes>        most event bytes kept per request (default 67108864; as on the gateways)
@@ -31,9 +31,11 @@ ${REDIS_FLAG_USAGE}
   --dev                          failed runs also send the app's error message and stack to the client (default off)
   --metrics-port <port>          serve this worker's metrics at GET /metrics on this port (0: any free port)
   --metrics-host <host>          interface of the metrics port (default 127.0.0.1)
+  -h, --help                     show this help
 ${RUNTIME_FLAG_USAGE}`;
 
-const WORKER_FLAGS = {
+/** `sluice worker`'s flags, as `parseArgs` reads them. */
+export const WORKER_FLAGS = {
   ...REDIS_FLAG_OPTIONS,
   ...RUNTIME_FLAG_OPTIONS,
   'max-concurrent': { type: 'string' },

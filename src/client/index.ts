@@ -54,6 +54,7 @@ export {
   trackEvent,
 } from './progress-facts.js';
 export type {
+  OutputTally,
   ProgressFacts,
   ProgressState,
   TrackedEvent,

@@ -27,6 +27,17 @@ export interface ProgressState {
   readonly latestLog: string | undefined;
   readonly previewCount: number;
   readonly eventCount: number;
+  /** `output` events seen, with the times of the first and the latest. */
+  readonly outputs: OutputTally;
+}
+
+/** `output` events counted for a rate, for runs that report no progress (a text stream). */
+export interface OutputTally {
+  readonly count: number;
+  readonly firstAt: number | undefined;
+  readonly lastAt: number | undefined;
+  /** Whether they carry text (`token`, `delta` or `text`): then they count as tokens. */
+  readonly textual: boolean;
 }
 
 /** What a display shows. Numbers a stream has not told yet are `undefined`. */
@@ -45,6 +56,12 @@ export interface ProgressFacts {
   readonly latestLog: string | undefined;
   readonly previewCount: number;
   readonly eventCount: number;
+  /** `output` events so far. */
+  readonly outputCount: number;
+  /** Outputs per second between the first and the latest (tokens/s for a text stream). */
+  readonly outputsPerSecond: number | undefined;
+  /** `tokens` when the outputs carry text, else `outputs`. */
+  readonly outputUnit: 'tokens' | 'outputs';
 }
 
 /**
@@ -66,6 +83,7 @@ export function startProgress(startedAt: number): ProgressState {
     latestLog: undefined,
     previewCount: 0,
     eventCount: 0,
+    outputs: { count: 0, firstAt: undefined, lastAt: undefined, textual: false },
   };
 }
 
@@ -99,6 +117,25 @@ function withLog(state: ProgressState, data: unknown): ProgressState {
   return typeof message === 'string' ? { ...state, latestLog: message } : state;
 }
 
+const TEXT_FIELDS = ['token', 'delta', 'text'];
+
+function withOutput(state: ProgressState, data: unknown, at: number): ProgressState {
+  const { outputs } = state;
+  const textual =
+    outputs.textual || TEXT_FIELDS.some((name) => typeof field(data, name) === 'string');
+  return {
+    ...state,
+    outputs: { count: outputs.count + 1, firstAt: outputs.firstAt ?? at, lastAt: at, textual },
+  };
+}
+
+function outputRate(outputs: OutputTally): number | undefined {
+  const { count, firstAt, lastAt } = outputs;
+  if (firstAt === undefined || lastAt === undefined || count < 2) return undefined;
+  const seconds = (lastAt - firstAt) / 1000;
+  return seconds > 0 ? (count - 1) / seconds : undefined;
+}
+
 function applyEvent(state: ProgressState, event: TrackedEvent, at: number): ProgressState {
   switch (event.type) {
     case 'progress':
@@ -107,6 +144,8 @@ function applyEvent(state: ProgressState, event: TrackedEvent, at: number): Prog
       return withLog(state, event.data);
     case 'preview':
       return { ...state, previewCount: state.previewCount + 1 };
+    case 'output':
+      return withOutput(state, event.data, at);
     case 'result':
       return { ...state, status: 'succeeded', endedAt: at };
     case 'error':
@@ -167,6 +206,9 @@ export function progressFacts(state: ProgressState, now: number): ProgressFacts 
     latestLog: state.latestLog,
     previewCount: state.previewCount,
     eventCount: state.eventCount,
+    outputCount: state.outputs.count,
+    outputsPerSecond: outputRate(state.outputs),
+    outputUnit: state.outputs.textual ? 'tokens' : 'outputs',
   };
 }
 

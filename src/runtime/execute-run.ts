@@ -42,7 +42,8 @@ export interface RunJob {
   readonly runTimeoutSeconds?: number;
   /**
    * Told once when the run emits after it ended (a forgotten `await`); the events are
-   * dropped. Default: a process warning naming the request and app.
+   * dropped. Runtimes pass a logger's warning (inline) or {@link warnLateEmit} (replica
+   * processes); default: nothing.
    */
   readonly onLateEmit?: (late: LateEmit) => void;
   /** The view that asked for it: a batched endpoint's stream view runs alone. */
@@ -56,7 +57,14 @@ export interface LateEmit {
   readonly endpoint: string;
 }
 
-function warnLateEmit(late: LateEmit): void {
+/**
+ * A late emit as a process warning on stderr: what a replica process, which has no
+ * logger, says.
+ *
+ * @example
+ * executeRun({ ...job, onLateEmit: warnLateEmit });
+ */
+export function warnLateEmit(late: LateEmit): void {
   process.emitWarning(lateEmitMessage(late), 'SluiceLateEmit');
 }
 
@@ -256,7 +264,7 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
   writer.onLateEvent = () => {
     writer.onLateEvent = undefined;
     const late = { requestId: job.requestId, app: job.app.id, endpoint: job.endpoint.path };
-    (job.onLateEmit ?? warnLateEmit)(late);
+    job.onLateEmit?.(late);
   };
   control.abort(new SluiceError('cancelled', 'The run has finished'));
   await written;

@@ -1,7 +1,13 @@
 import type { App } from '../app/define-app.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { batchSlots } from '../app/sync-path.js';
-import { executeRun, lateEmitMessage, type LateEmit, type RunOutcome } from './execute-run.js';
+import {
+  executeRun,
+  lateEmitMessage,
+  warnLateEmit,
+  type LateEmit,
+  type RunOutcome,
+} from './execute-run.js';
 import type { Logger } from 'pino';
 import { FailureLog } from './failure-log.js';
 import type { AppStatus, Runtime, RuntimeJob } from './runtime.js';
@@ -70,7 +76,7 @@ export class InlineRuntime implements Runtime {
   }
 
   private readonly warnLateEmit = (late: LateEmit): void => {
-    if (!this.logger) return process.emitWarning(lateEmitMessage(late), 'SluiceLateEmit');
+    if (!this.logger) return warnLateEmit(late);
     const { requestId, app, endpoint } = late;
     this.logger.warn({ requestId, app, endpoint }, lateEmitMessage(late));
   };

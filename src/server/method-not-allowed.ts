@@ -1,5 +1,14 @@
 import { SluiceError } from '../errors/sluice-error.js';
 import type { AppRoutes } from './app-routes.js';
+import { unknownRunTarget } from './unknown-app.js';
+
+/** A path of two or more segments outside the fixed routes is a run path: name the apps. */
+function notFoundAt(routes: AppRoutes, path: string): SluiceError {
+  const segments = path.split('/').filter(Boolean);
+  if (segments.length < 2 || segments[0] === 'playground')
+    return new SluiceError('not_found', 'Nothing is served at this path');
+  return unknownRunTarget(routes, path);
+}
 
 const ATTACH_PATH = /^\/[^/]+\/[^/]+\/requests\/[^/]+\/stream$/;
 const PLAYGROUND_FILE = /^\/playground\/[^/]+$/;
@@ -38,7 +47,7 @@ export function noRouteError(routes: AppRoutes, path: string): SluiceError & { a
   const allowed = allowedMethods(routes, path);
   const error =
     allowed.length === 0
-      ? new SluiceError('not_found', 'Nothing is served at this path')
+      ? notFoundAt(routes, path)
       : new SluiceError('method_not_allowed', `Use ${allowed.join(' or ')} here`);
   return Object.assign(error, { allowed });
 }

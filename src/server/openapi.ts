@@ -2,6 +2,7 @@ import type { App } from '../app/define-app.js';
 import { ERROR_STATUS } from '../errors/error-codes.js';
 import type { EndpointEntry } from './app-catalog.js';
 import type { JsonSchema } from '../app/json-schema.js';
+import { streamEvents } from './openapi-events.js';
 import { queuePaths } from './openapi-queue.js';
 
 type Operation = Record<string, unknown>;
@@ -36,10 +37,10 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
 });
 
-const EVENT_STREAM = {
+const eventStream = (output: JsonSchema | null) => ({
   description: 'Server-Sent Events: progress, preview, output, log, then one result or error',
-  content: { 'text/event-stream': { schema: { type: 'string' } } },
-};
+  content: { 'text/event-stream': { schema: streamEvents(output) } },
+});
 
 function runOperations(app: App, endpoint: EndpointEntry): Record<string, { post: Operation }> {
   const name = `${app.id}${endpoint.path}`;
@@ -68,7 +69,7 @@ function runOperations(app: App, endpoint: EndpointEntry): Record<string, { post
       post: {
         summary: `Run ${name}, streaming its events`,
         requestBody,
-        responses: { '200': EVENT_STREAM, ...errors },
+        responses: { '200': eventStream(endpoint.output_schema), ...errors },
       },
     },
   };
@@ -93,7 +94,7 @@ function attachOperation(app: App): Operation {
       },
     ],
     responses: {
-      '200': EVENT_STREAM,
+      '200': eventStream(null),
       '404': errorResponse('Unknown request'),
       '410': errorResponse('Expired'),
     },
@@ -118,7 +119,11 @@ export function buildOpenApi(
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'sluice', version: '1' },
+    info: {
+      title: 'sluice API',
+      version: '1',
+      description: `Apps served: ${apps.map((app) => app.id).join(', ') || 'none'}`,
+    },
     components: {
       schemas: { ErrorBody: ERROR_BODY, FieldError: FIELD_ERROR },
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'Authorization' } },

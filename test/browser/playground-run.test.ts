@@ -62,7 +62,9 @@ describe('the playground runs apps in a real browser', () => {
       const finalImage = await page.locator('[data-testid=result-image]').getAttribute('src');
       const logged = await loggedEvents(gateway, requestIdOf(browser));
       // A reader that falls behind skips superseded previews, so up to 10 of them arrive.
-      const shownPreviews = await page.locator('[data-testid=preview]').getAttribute('data-count');
+      const shownPreviews = await page
+        .locator('[data-testid=result-image]')
+        .getAttribute('data-count');
       expect(Number(shownPreviews)).toBeGreaterThanOrEqual(3);
       expect(Number(shownPreviews)).toBeLessThanOrEqual(10);
       const result = logged.at(-1) as {

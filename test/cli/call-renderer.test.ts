@@ -25,9 +25,9 @@ describe('the sluice call display', () => {
     ]);
   });
 
-  it('before any progress it says it is waiting', () => {
+  it('before any progress it shows a spinner and the elapsed time', () => {
     expect(renderProgress(factsAfter([], 2_000), { columns: 80 })).toEqual([
-      'waiting for progress…  elapsed 0:02',
+      '⠋ running  elapsed 0:02',
       'log: –',
       'previews: 0',
     ]);

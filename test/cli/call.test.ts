@@ -237,7 +237,7 @@ describe('sluice call', { timeout: 60_000 }, () => {
     }
     const { code, stdout, stderr } = finished;
     expect(code).toBe(130);
-    const requestId = /cancelled request (\S+)/.exec(stderr)?.[1];
+    const requestId = /request (\S+) cancelled on the server/.exec(stderr)?.[1];
     expect(requestId, stderr).toBeDefined();
     expect(eventLines(stdout).length).toBeGreaterThanOrEqual(3);
     // The server ended the run: attaching replays its events up to the terminal one, a cancellation.

@@ -35,9 +35,7 @@ describe('the playground parts', () => {
     expect(describeProgress(progressFacts(state, 9_000))).toBe(
       '6/10 · 60% · 2.0 steps/s · elapsed 0:04',
     );
-    expect(describeProgress(progressFacts(startProgress(0), 500))).toBe(
-      'waiting for progress… · elapsed 0:01',
-    );
+    expect(describeProgress(progressFacts(startProgress(0), 500))).toBe('running · elapsed 0:01');
   });
 
   it('prints timings with sub-second precision', () => {

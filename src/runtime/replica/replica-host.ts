@@ -4,7 +4,7 @@ import type { EventSink } from '../event-writer.js';
 import type { AppendResult } from '../../events/event-log.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { Collectives } from '../collectives/collectives.js';
-import { executeRun } from '../execute-run.js';
+import { executeRun, warnLateEmit } from '../execute-run.js';
 import { RunControl } from '../run-control.js';
 import { ChildRunsProxy } from './child-runs-proxy.js';
 import { IpcRankTransport } from './ipc-rank-transport.js';
@@ -99,6 +99,7 @@ export class ReplicaHost {
       caps: order.caps,
       runTimeoutSeconds: order.runTimeoutSeconds,
       view: order.view,
+      onLateEmit: warnLateEmit,
       collectives:
         transport && this.options.collectives?.({ transport, signal: hosted.control.signal }),
       // Only rank 0 starts children: every rank runs the same code, and a map per rank would

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { GatewayContext } from '../gateway-context.js';
+import { unknownRunTarget } from '../unknown-app.js';
 import { pathOf } from '../path-of.js';
 import { queueMethodError } from './queue-paths.js';
 import { requestUrls } from './queue-status.js';
@@ -56,7 +57,7 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
       if (!route || route.view !== 'sync') {
         const wrongMethod = queueMethodError(context.routes, path);
         if (wrongMethod) void reply.header('allow', wrongMethod.allowed.join(', '));
-        throw wrongMethod ?? new SluiceError('not_found', 'No app is served at this path');
+        throw wrongMethod ?? unknownRunTarget(context.routes, path.slice(QUEUE_PREFIX.length));
       }
       const webhookUrl = webhookOf(request.query);
       const { record, queuePosition, cache } = await submitRun(context, {

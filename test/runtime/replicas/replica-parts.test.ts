@@ -25,7 +25,9 @@ describe('replica parts', () => {
   it('errors cross IPC with their code and message; anything else becomes internal', () => {
     const wire = toWireError(new SluiceError('worker_lost', 'The replica died'));
     expect(wire).toMatchObject({ code: 'worker_lost', message: 'The replica died' });
+    // The detail (message, stack) goes along for the parent's log; cancellations carry none.
     expect(wire.detail).toMatchObject({ name: 'SluiceError', message: 'The replica died' });
+    expect(toWireError(new SluiceError('cancelled', 'Cancelled')).detail).toBeUndefined();
     expect(fromWireError(wire)).toMatchObject({ code: 'worker_lost', status: 503 });
     expect(toWireError(new Error('secret'))).toEqual({
       code: 'internal',
