@@ -53,7 +53,13 @@ export type ReplicaMessage =
   | { readonly kind: 'ready' }
   | { readonly kind: 'setup-failed'; readonly error: string; readonly stack?: string }
   | { readonly kind: 'append'; readonly runId: number; readonly events: readonly NewEvent[] }
-  | { readonly kind: 'finished'; readonly runId: number; readonly error?: WireError }
+  | {
+      readonly kind: 'finished';
+      readonly runId: number;
+      readonly error?: WireError;
+      /** The run's code had returned already: no `settled` message follows. */
+      readonly settled?: boolean;
+    }
   | { readonly kind: 'settled'; readonly runId: number }
   | {
       readonly kind: 'child-run';
