@@ -9,6 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { createBenchAgent } from './client.js';
+import { pause } from './clock.js';
 import { pinToCore } from './process-tree.js';
 import { killBenchRedisServers } from './redis-server.js';
 import { currentLoad, describeMachine } from './report.js';
@@ -26,6 +27,8 @@ import {
 } from './limits/modes.js';
 import { limitScenarios } from './limits/scenarios.js';
 import { renderLimitTable, type LimitSamples } from './limits/table.js';
+
+const SETTLE_AFTER_WARM_UP_MS = 2_000;
 
 interface LimitOptions {
   readonly quick: boolean;
@@ -78,6 +81,8 @@ async function measureOnce(
   const agent = createBenchAgent();
   try {
     await warmUp(started.server);
+    // Let the warm-up's cancelled idle runs end before the load starts.
+    await pause(SETTLE_AFTER_WARM_UP_MS);
     const context = { ...started, agent, processes: () => started.processes() };
     const metrics = await withTimeout(
       scenario.measure(context),

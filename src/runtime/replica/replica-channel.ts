@@ -8,8 +8,13 @@ export interface ReplicaChannel {
   readonly onMessage: (listener: (message: ParentMessage) => void) => void;
 }
 
-/** Messages written at once, with whatever is queued before them: the process may exit next. */
-const AT_ONCE = new Set<ReplicaMessage['kind']>(['ready', 'setup-failed']);
+/**
+ * Messages written at once, with whatever is queued before them: `ready` and
+ * `setup-failed` because the process may exit next; `finished` and `settled` because the
+ * parent kills the replica when a cancelled run's code has not returned within the cancel
+ * deadline, and they must not wait behind the rest of a busy turn's events.
+ */
+const AT_ONCE = new Set<ReplicaMessage['kind']>(['ready', 'setup-failed', 'finished', 'settled']);
 
 /**
  * The IPC channel of the current process, which the parent forked with an IPC pipe. What

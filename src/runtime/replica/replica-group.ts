@@ -4,7 +4,7 @@ import { SluiceError } from '../../errors/sluice-error.js';
 import type { RunOutcome } from '../execute-run.js';
 import type { RuntimeJob } from '../runtime.js';
 import type { ResolvedPlacement } from '../placement.js';
-import { TickBatcher, unpackBatch, type LinkBatch } from './link-batch.js';
+import { unpackBatch } from './link-batch.js';
 import { RelayedRun } from './relayed-run.js';
 import { rankEnvironment } from './replica-environment.js';
 import {
@@ -63,7 +63,6 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
  */
 export class ReplicaGroup {
   private readonly ranks: ChildProcess[];
-  private readonly links: TickBatcher[] = [];
   private readonly runs = new Map<number, RelayedRun>();
   /** Child runs (`ctx.map`) in flight, by `rank:callId`. */
   private readonly childCalls = new Map<string, ChildCall>();
@@ -149,20 +148,15 @@ export class ReplicaGroup {
     return child;
   }
 
-  /** Queues a message for the rank: what one turn sends goes as one batch. */
+  /**
+   * Sends a message to the rank at once. (Only the replica batches: acknowledgements,
+   * cancels and run orders reach it one by one, so an acknowledgement or a cancel is
+   * never handled behind run orders that arrived with it.)
+   */
   private send(rank: number, message: ParentMessage): void {
-    let link = this.links[rank];
-    if (link === undefined) {
-      link = new TickBatcher((batch) => this.write(rank, batch));
-      this.links[rank] = link;
-    }
-    link.send(message);
-  }
-
-  private write(rank: number, batch: LinkBatch): void {
     const child = this.ranks[rank];
     if (!child?.connected) return;
-    child.send(batch, (error) => {
+    child.send(message, (error) => {
       if (error) this.fail(`rank ${rank} could not be reached: ${error.message}`);
     });
   }
@@ -180,7 +174,7 @@ export class ReplicaGroup {
       case 'append':
         return void this.append(message.runId, message.events);
       case 'finished':
-        return this.runs.get(message.runId)?.rankFinished(rank, message.error, message.facts);
+        return this.finished(rank, message);
       case 'settled':
         return this.runs.get(message.runId)?.rankSettled(rank);
       case 'child-run':
@@ -190,6 +184,12 @@ export class ReplicaGroup {
       case 'rank-send':
         return this.relay(rank, message);
     }
+  }
+
+  private finished(rank: number, message: Extract<ReplicaMessage, { kind: 'finished' }>): void {
+    const run = this.runs.get(message.runId);
+    run?.rankFinished(rank, message.error, message.facts);
+    if (message.settled) run?.rankSettled(rank);
   }
 
   private rankReady(): void {

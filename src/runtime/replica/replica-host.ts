@@ -106,15 +106,18 @@ export class ReplicaHost {
       // run each child worldSize times.
       childRuns: order.childRuns && rank === 0 ? this.childRuns.forRun(runId) : undefined,
     });
+    // Mostly the code has returned by now: one message says both, so no cancel deadline runs.
+    const returned = tracked === undefined || tracked.returned();
     channel.send({
       kind: 'finished',
       runId,
       facts: outcome.facts,
       ...(outcome.ok ? {} : { error: toWireError(outcome.error) }),
+      ...(returned ? { settled: true } : {}),
     });
-    await tracked?.settled();
+    if (!returned) await tracked.settled();
     this.runs.delete(runId);
-    channel.send({ kind: 'settled', runId });
+    if (!returned) channel.send({ kind: 'settled', runId });
   }
 
   private sinkOf(runId: number, hosted: HostedRun): EventSink {

@@ -66,6 +66,8 @@ export type ReplicaMessage =
       readonly runId: number;
       readonly error?: WireError;
       readonly facts?: RunFacts;
+      /** The run's code had returned already: no `settled` message follows. */
+      readonly settled?: boolean;
     }
   | { readonly kind: 'settled'; readonly runId: number }
   | {

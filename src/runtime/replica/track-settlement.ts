@@ -6,6 +6,8 @@ export interface TrackedEndpoint {
   readonly endpoint: ServedEndpoint;
   /** Resolves once the run function (or its generator) has returned or thrown; at once if it never ran. */
   readonly settled: () => Promise<void>;
+  /** Whether the run function (or its generator) has returned or thrown already. */
+  readonly returned: () => boolean;
 }
 
 function isAsyncGenerator(value: unknown): value is RunGenerator {
@@ -54,9 +56,15 @@ function watchGenerator(generator: RunGenerator, onDone: () => void): RunGenerat
  */
 export function trackSettlement(endpoint: ServedEndpoint): TrackedEndpoint {
   let settled: Promise<void> | undefined;
+  let returned = false;
   const run = (input: unknown, context: RunContext) => {
     let markDone = () => undefined as void;
-    settled = new Promise((resolve) => (markDone = resolve));
+    settled = new Promise((resolve) => {
+      markDone = () => {
+        returned = true;
+        resolve();
+      };
+    });
     try {
       const result = endpoint.run(input, context);
       if (isAsyncGenerator(result)) return watchGenerator(result, markDone);
@@ -67,5 +75,9 @@ export function trackSettlement(endpoint: ServedEndpoint): TrackedEndpoint {
       throw error;
     }
   };
-  return { endpoint: { ...endpoint, run }, settled: () => settled ?? Promise.resolve() };
+  return {
+    endpoint: { ...endpoint, run },
+    settled: () => settled ?? Promise.resolve(),
+    returned: () => settled === undefined || returned,
+  };
 }

@@ -64,13 +64,16 @@ describe('replica parts', () => {
     );
     let settled = false;
     await tracked.settled(); // never ran: settled at once
+    expect(tracked.returned()).toBe(true);
     void tracked.endpoint.run({}, context);
     void tracked.settled().then(() => (settled = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(false);
+    expect(tracked.returned()).toBe(false);
     finish();
     await tracked.settled();
     expect(settled).toBe(true);
+    expect(tracked.returned()).toBe(true);
   });
 
   it('knows when a generator is done, including one closed before it started', async () => {
