@@ -22,7 +22,7 @@ describe('run context: emitting from anywhere', () => {
     });
     const { events } = await runApp(app);
     expect(typesOf(events)).toEqual(['progress', 'output', 'log', 'result']);
-    expect(events[0]!.data).toEqual({ step: 1, total: 2, message: 'loading' });
+    expect(events[0]!.data).toEqual({ step: 1, total: 2, progress: 0.5, message: 'loading' });
     expect(events[2]!.data).toEqual({
       level: 'info',
       message: 'done',
