@@ -28,7 +28,14 @@ describe('the API docs page', () => {
         );
       const stream = page.locator('[data-operation="POST /demo/text/stream"]');
       const rows = await stream.locator('.schema-table tbody tr td:first-child').allTextContents();
-      expect(rows).toEqual(['prompt', 'max_tokens', 'temperature', 'seed', 'tokens_per_second']);
+      expect(rows).toEqual([
+        'dialect',
+        'prompt',
+        'max_tokens',
+        'temperature',
+        'seed',
+        'tokens_per_second',
+      ]);
       expect(await stream.textContent()).toContain('Tokens to generate');
       expect(await stream.textContent()).toContain('≤ 1000');
       expect(browser.foreignRequests).toEqual([]);
