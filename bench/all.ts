@@ -10,6 +10,7 @@ const SUITES: readonly (readonly string[])[] = [
   ['bench/replicas.ts'],
   ['bench/collectives.ts'],
   ['bench/queue.ts'],
+  ['bench/dialects.ts'],
   ['bench/redis.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/startup.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
 ];
