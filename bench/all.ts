@@ -12,6 +12,7 @@ const SUITES: readonly (readonly string[])[] = [
   ['bench/collectives.ts'],
   ['bench/queue.ts'],
   ['bench/operations.ts'],
+  ['bench/dialects.ts'],
   ['bench/redis.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/startup.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/realtime.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],

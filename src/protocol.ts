@@ -7,6 +7,7 @@ export type {
   ErrorPayload,
   EventType,
   ImagePayload,
+  ImagePreview,
   LogLevel,
   LogPayload,
   LoggedEvent,

@@ -249,6 +249,7 @@ describe('the public API by entry point', () => {
           "EventType",
           "FieldError",
           "ImagePayload",
+          "ImagePreview",
           "LogLevel",
           "LogPayload",
           "LoggedEvent",

@@ -69,9 +69,12 @@ export interface RunContext<State = unknown> {
   /**
    * Encodes an image as JPEG and emits a `preview` event. Resolves once the event is queued;
    * it need not be awaited, and events keep the order of the calls. Raw pixels are copied,
-   * so the buffer may be reused at once.
+   * so the buffer may be reused at once. An array of images sends one event `{images: [...]}`.
    */
-  readonly preview: (image: PreviewSource, options?: PreviewOptions) => Promise<void>;
+  readonly preview: (
+    image: PreviewSource | readonly PreviewSource[],
+    options?: PreviewOptions,
+  ) => Promise<void>;
   /** Emits a `log` event. */
   readonly log: (level: LogLevel, message: string) => void;
   /** This process's rank in its worker group: 0 to `worldSize - 1` (0 outside groups). */

@@ -1,5 +1,5 @@
 import type * as Sharp from 'sharp';
-import type { PreviewPayload } from '../events/event-types.js';
+import type { ImagePreview } from '../events/event-types.js';
 
 /** Raw pixels, row-major, 8 bits per channel. */
 export interface RawImage {
@@ -57,10 +57,7 @@ function sharpArguments(source: PreviewSource): [Uint8Array, Sharp.SharpOptions?
  * const payload = await encodePreview({ data, width: 64, height: 64, channels: 3 }, 70);
  * payload.image.url; // 'data:image/jpeg;base64,…'
  */
-export async function encodePreview(
-  source: PreviewSource,
-  quality: number,
-): Promise<PreviewPayload> {
+export async function encodePreview(source: PreviewSource, quality: number): Promise<ImagePreview> {
   const [input, options] = sharpArguments(source);
   const { default: sharp } = await loadSharp();
   const { data, info } = await sharp(input, options)

@@ -32,8 +32,14 @@ export interface ImagePayload {
   readonly height?: number;
 }
 
-/** Payload of a `preview` event. */
-export interface PreviewPayload {
+/**
+ * Payload of a `preview` event: one image (`ctx.preview(image)`), or several
+ * (`ctx.preview([a, b])`), the two shapes fal's playground renders.
+ */
+export type PreviewPayload = ImagePreview | { readonly images: readonly ImagePayload[] };
+
+/** A preview of one image, as `ctx.preview(image)` and `encodePreview` make it. */
+export interface ImagePreview {
   readonly image: ImagePayload;
 }
 

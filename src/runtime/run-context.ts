@@ -1,6 +1,6 @@
 import { toAsciiJson } from '../events/ascii-json.js';
 import { carriedJson } from './carried-json.js';
-import type { LogLevel, NewEvent } from '../events/event-types.js';
+import type { LogLevel, NewEvent, PreviewPayload } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns } from './child-runs.js';
 import { soloCollectives, type Collectives } from './collectives/collectives.js';
@@ -52,9 +52,12 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
     else misuse(`The app emitted ${type === 'output' ? 'an' : 'a'} ${type} ${json.problem}`);
   };
 
-  const preview = (image: PreviewSource, previewOptions: PreviewOptions = {}): Promise<void> => {
+  const preview = (
+    image: PreviewSource | readonly PreviewSource[],
+    previewOptions: PreviewOptions = {},
+  ): Promise<void> => {
     const quality = previewOptions.quality ?? options.previewQuality;
-    const encoded = encodePreview(image, quality);
+    const encoded = encodePreviews(image, quality);
     writer.push(
       encoded.then(
         (payload): NewEvent => ({ type: 'preview', json: toAsciiJson(payload) }),
@@ -120,6 +123,16 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
       pushJson('log', { level, message: String(message), timestamp: new Date().toISOString() });
     },
   };
+}
+
+/** One image's preview, or several images' as `{images: [...]}`. */
+async function encodePreviews(
+  image: PreviewSource | readonly PreviewSource[],
+  quality: number,
+): Promise<PreviewPayload> {
+  if (!Array.isArray(image)) return encodePreview(image as PreviewSource, quality);
+  const encoded = await Promise.all(image.map((one: PreviewSource) => encodePreview(one, quality)));
+  return { images: encoded.map((payload) => payload.image) };
 }
 
 let solo: Collectives | undefined;

@@ -1,3 +1,4 @@
+import { WIRE_DIALECTS } from '../events/dialects/wire-dialect.js';
 import type { App } from '../app/define-app.js';
 import { ERROR_STATUS } from '../errors/error-codes.js';
 import type { EndpointEntry } from './app-catalog.js';
@@ -42,6 +43,16 @@ const eventStream = (output: JsonSchema | null) => ({
   content: { 'text/event-stream': { schema: streamEvents(output) } },
 });
 
+/** `?dialect=`: how an SSE view renders events (docs/protocol.md, "Wire dialects"). */
+const DIALECT_PARAMETER = {
+  name: 'dialect',
+  in: 'query',
+  required: false,
+  description:
+    'Wire dialect of the frames: sluice (id, event, data), data (fal: data lines only) or typed (sheaf: data: {"type": …}). Also accepted as an Accept parameter: text/event-stream; dialect=typed. Default: the endpoint’s.',
+  schema: { type: 'string', enum: [...WIRE_DIALECTS] },
+};
+
 function runOperations(app: App, endpoint: EndpointEntry): Record<string, { post: Operation }> {
   const name = `${app.id}${endpoint.path}`;
   const requestBody = {
@@ -68,6 +79,7 @@ function runOperations(app: App, endpoint: EndpointEntry): Record<string, { post
     [endpoint.urls.stream]: {
       post: {
         summary: `Run ${name}, streaming its events`,
+        parameters: [DIALECT_PARAMETER],
         requestBody,
         responses: { '200': eventStream(endpoint.output_schema), ...errors },
       },
@@ -92,9 +104,11 @@ function attachOperation(app: App): Operation {
         required: false,
         schema: { type: 'integer', minimum: 0 },
       },
+      DIALECT_PARAMETER,
     ],
     responses: {
       '200': eventStream(null),
+      '204': { description: 'Last-Event-ID is at or past the finished request’s terminal event' },
       '404': errorResponse('Unknown request'),
       '410': errorResponse('Expired'),
     },

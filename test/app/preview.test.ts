@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { PreviewOptions } from '../../src/app/app-types.js';
 import { defineApp } from '../../src/app/define-app.js';
 import type { PreviewSource, RawImage } from '../../src/app/preview.js';
-import type { PreviewPayload } from '../../src/events/event-types.js';
+import type { ImagePreview } from '../../src/events/event-types.js';
 import { runApp, sleep, soleTerminal, terminalError, typesOf } from '../runtime/run-harness.js';
 
 /** A deterministic noisy image, so JPEG quality shows in the size. */
@@ -30,14 +30,14 @@ function previewApp(source: PreviewSource, options?: PreviewOptions, previewQual
   });
 }
 
-async function previewOf(app: ReturnType<typeof previewApp>): Promise<PreviewPayload> {
+async function previewOf(app: ReturnType<typeof previewApp>): Promise<ImagePreview> {
   const { events } = await runApp(app);
   soleTerminal(events);
   expect(typesOf(events)).toEqual(['preview', 'result']);
-  return events[0]!.data as PreviewPayload;
+  return events[0]!.data as ImagePreview;
 }
 
-async function decode(payload: PreviewPayload) {
+async function decode(payload: ImagePreview) {
   const [prefix, base64] = payload.image.url.split(',');
   expect(prefix).toBe('data:image/jpeg;base64');
   const bytes = Buffer.from(base64!, 'base64');
@@ -128,7 +128,7 @@ describe('ctx.preview ordering', () => {
       },
     });
     const { events } = await runApp(app);
-    const widths = events.slice(0, -1).map((event) => (event.data as PreviewPayload).image.width);
+    const widths = events.slice(0, -1).map((event) => (event.data as ImagePreview).image.width);
     expect(widths).toEqual(sizes);
   });
 });

@@ -47,7 +47,7 @@ function element(id: string): HTMLElement {
 
 function render(state: ProgressState, event: StreamEvent | undefined): void {
   const facts = progressFacts(state, Date.now());
-  if (event?.type === 'preview')
+  if (event?.type === 'preview' && 'image' in event.data)
     (element('preview') as HTMLImageElement).src = event.data.image.url;
   if (event?.type === 'result') {
     const image = (event.data as { image?: { url?: string } }).image;

@@ -34,6 +34,8 @@ describe('the API docs page', () => {
         .locator('.schema-table > tbody > tr > td:first-child')
         .allTextContents();
       expect(rows).toEqual(['prompt', 'max_tokens', 'temperature', 'seed', 'tokens_per_second']);
+      // The stream view's parameters name the wire dialects.
+      expect(await stream.textContent()).toContain('dialect');
       expect(await stream.textContent()).toContain('Tokens to generate');
       expect(await stream.textContent()).toContain('≤ 1000');
       expect(browser.foreignRequests).toEqual([]);

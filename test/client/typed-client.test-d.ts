@@ -64,7 +64,8 @@ describe('a client typed by the server’s apps', () => {
         expectTypeOf(event.data).toEqualTypeOf<{ text: string; tokens: number }>();
       if (event.type === 'progress') expectTypeOf(event.data.step).toEqualTypeOf<number>();
       if (event.type === 'error') expectTypeOf(event.data.retryable).toEqualTypeOf<boolean>();
-      if (event.type === 'preview') expectTypeOf(event.data.image.url).toEqualTypeOf<string>();
+      if (event.type === 'preview' && 'image' in event.data)
+        expectTypeOf(event.data.image.url).toEqualTypeOf<string>();
     }
   });
 

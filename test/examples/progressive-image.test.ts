@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunContext } from '../../src/app/app-types.js';
 import { SluiceError } from '../../src/errors/sluice-error.js';
-import type { PreviewPayload, ProgressPayload } from '../../src/events/event-types.js';
+import type { ImagePreview, ProgressPayload } from '../../src/events/event-types.js';
 import app from '../../examples/progressive-image.js';
 import { longestEventLoopStall } from './event-loop-stall.js';
 import { decodeJpegDataUri } from './jpeg-data-uri.js';
@@ -27,7 +27,11 @@ describe('demo/progressive-image', () => {
     const record = await render({ ...small, steps: 10, preview_every: 4, seed: 1 });
     const progress = payloadsOf<ProgressPayload>(record, 'progress');
     expect(progress).toEqual(
-      Array.from({ length: 10 }, (_, index) => ({ step: index + 1, total: 10 })),
+      Array.from({ length: 10 }, (_, index) => ({
+        step: index + 1,
+        total: 10,
+        progress: (index + 1) / 10,
+      })),
     );
     const order = record.events.map((event) =>
       event.type === 'progress' ? (event.data as ProgressPayload).step : event.type,
@@ -52,7 +56,7 @@ describe('demo/progressive-image', () => {
 
   it('sends previews as JPEG data URIs of the requested size', async () => {
     const record = await render({ width: 96, height: 64, steps: 2, preview_every: 1, seed: 1 });
-    const previews = payloadsOf<PreviewPayload>(record, 'preview');
+    const previews = payloadsOf<ImagePreview>(record, 'preview');
     expect(previews).toHaveLength(2);
     for (const { image } of previews) {
       expect(image).toMatchObject({ content_type: 'image/jpeg', width: 96, height: 64 });

@@ -10,7 +10,7 @@ import tilesApp, {
   renderImage,
   toPixels,
 } from '../../examples/tiles.js';
-import type { NewEvent, PreviewPayload, ProgressPayload } from '../../src/events/event-types.js';
+import type { NewEvent, ImagePreview, ProgressPayload } from '../../src/events/event-types.js';
 import { createCollectives } from '../../src/runtime/collectives/create-collectives.js';
 import { createMemoryTransports } from '../../src/runtime/collectives/memory-transports.js';
 import { createRuntime } from '../../src/runtime/create-runtime.js';
@@ -117,7 +117,7 @@ describe('demo/tiles over an in-memory group of 4', () => {
       event.type === 'progress' ? (event.data as ProgressPayload).step : event.type,
     );
     expect(order).toEqual([1, 2, 'preview', 3, 4, 'preview', 5, 6, 'result']);
-    for (const { image } of ofType('preview') as PreviewPayload[]) {
+    for (const { image } of ofType('preview') as ImagePreview[]) {
       expect(image).toMatchObject({ content_type: 'image/jpeg', width: 48, height: 40 });
     }
   });
