@@ -39,6 +39,7 @@ describe('the public API by entry point', () => {
           "CollectiveOptions",
           "EndpointDefinition",
           "EndpointLimits",
+          "EnterStateContext",
           "ErrorCode",
           "EventType",
           "FieldError",

@@ -1,3 +1,4 @@
+import { stateKeyOf } from '../state-key.js';
 import type { ChildProcess } from 'node:child_process';
 import type { AppendResult } from '../../events/event-log.js';
 import { SluiceError } from '../../errors/sluice-error.js';
@@ -108,6 +109,7 @@ export class ReplicaGroup {
       caps: job.caps,
       childRuns: job.childRuns !== undefined,
       view: job.view,
+      stateKey: stateKeyOf(job),
     };
     this.broadcast({ kind: 'run', order });
     return run.outcome;
