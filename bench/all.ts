@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --only i,ii]`: the core scenarios (`bench/run.ts`, which
- * takes the arguments), then the replica, collective, queue, Redis-mode and startup
+ * takes the arguments), then the replica, collective, queue, sync-path, Redis-mode and startup
  * benchmarks (the last two take `--quick`), one process each so none warms or loads the next.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ const SUITES: readonly (readonly string[])[] = [
   ['bench/replicas.ts'],
   ['bench/collectives.ts'],
   ['bench/queue.ts'],
+  ['bench/sync-path.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/redis.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/startup.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
 ];
