@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only i,ii]`: the core scenarios (`bench/run.ts`, which
- * takes the arguments), then the replica, collective, queue, Redis-mode, startup and
- * realtime benchmarks, then the limits table (every scenario in every mode) (the last four take
- * `--quick`), one process each so none warms or loads the next.
+ * takes the arguments), then the replica, collective, queue, operations, dialect, sync-path,
+ * Redis-mode, startup and realtime benchmarks and the limits table (every scenario in every
+ * mode); those from sync-path on take `--quick`. One process each, so none warms or loads the next.
  */
 import { spawnSync } from 'node:child_process';
 
@@ -13,6 +13,7 @@ const SUITES: readonly (readonly string[])[] = [
   ['bench/queue.ts'],
   ['bench/operations.ts'],
   ['bench/dialects.ts'],
+  ['bench/sync-path.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/redis.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/startup.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/realtime.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],

@@ -28,6 +28,7 @@ export type {
   BatchContext,
   BatchOptions,
   CacheOptions,
+  EnterStateContext,
   RunBatchFunction,
   SyncPathOptions,
 } from './app/sync-path-types.js';

@@ -45,6 +45,7 @@ describe('the public API by entry point', () => {
           "EmitOptions",
           "EndpointDefinition",
           "EndpointLimits",
+          "EnterStateContext",
           "ErrorCode",
           "EventType",
           "FieldError",

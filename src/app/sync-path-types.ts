@@ -21,6 +21,21 @@ export interface SyncPathOptions<Input, State> {
   readonly batch?: BatchOptions;
   /** One output per input, in order; an `Error` in an input's slot fails that request only. */
   readonly runBatch?: RunBatchFunction<Input, State>;
+  /**
+   * The process-global state a request needs (a LoRA adapter's name, say): a replica never
+   * runs requests of two keys at once, and the dispatcher prefers a replica holding the key.
+   */
+  readonly stateKey?: (input: Input) => string;
+  /** Loads or switches to a key's state, in the replica, before the first run of that key. */
+  readonly enterState?: (key: string, context: EnterStateContext<State>) => unknown;
+}
+
+/** What `enterState` gets besides the key. */
+export interface EnterStateContext<State = unknown> {
+  /** What `setup()` returned. */
+  readonly state: State;
+  /** The key the replica held until now (`undefined` for its first). */
+  readonly previousKey: string | undefined;
 }
 
 /**
@@ -75,4 +90,6 @@ export interface ServedSyncPath {
   readonly cache?: CacheOptions;
   readonly batch?: BatchOptions;
   readonly runBatch?: RunBatchFunction<unknown, unknown>;
+  readonly stateKey?: (input: unknown) => string;
+  readonly enterState?: (key: string, context: EnterStateContext) => unknown;
 }

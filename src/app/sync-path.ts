@@ -14,8 +14,22 @@ export function servedSyncPath(definition: EndpointDefinition): ServedSyncPath {
     served.prepare = definition.prepare;
   }
   if (definition.cache !== undefined) served.cache = checkCache(definition.cache);
-  Object.assign(served, checkBatch(definition));
+  Object.assign(served, checkBatch(definition), checkKeyed(definition));
   return served;
+}
+
+function checkKeyed(
+  definition: EndpointDefinition,
+): Pick<ServedSyncPath, 'stateKey' | 'enterState'> {
+  const { stateKey, enterState } = definition;
+  if (stateKey === undefined && enterState === undefined) return {};
+  if (typeof stateKey !== 'function') throw new TypeError('enterState needs stateKey, a function');
+  if (enterState !== undefined && typeof enterState !== 'function')
+    throw new TypeError('enterState must be a function');
+  return {
+    stateKey: stateKey,
+    ...(enterState ? { enterState: enterState } : {}),
+  };
 }
 
 const MAX_BATCH_SIZE = 4096;

@@ -1,11 +1,14 @@
 import type { ServedEndpoint } from '../app/define-app.js';
 import type { SyncPathOptions } from '../app/sync-path-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
+import type { CachePolicy } from '../dispatch/response-cache.js';
 
 /** What a gateway must know of an endpoint's sync path to serve it without its code. */
 export interface PublishedSyncPath {
   /** It has a `prepare` step (the stream view holds its first byte until it is over). */
   readonly prepares?: boolean;
+  /** Its cache declaration, without a key function (gateways use the canonical hash). */
+  readonly cache?: CachePolicy;
 }
 
 /**
@@ -15,7 +18,13 @@ export interface PublishedSyncPath {
  * publishSyncPath(endpoint); // { prepares: true }
  */
 export function publishSyncPath(endpoint: ServedEndpoint): PublishedSyncPath {
-  return { ...(endpoint.prepare ? { prepares: true } : {}) };
+  const { cache } = endpoint;
+  return {
+    ...(endpoint.prepare ? { prepares: true } : {}),
+    ...(cache
+      ? { cache: { ttlMs: cache.ttlMs, maxEntries: cache.maxEntries, maxBytes: cache.maxBytes } }
+      : {}),
+  };
 }
 
 function preparesElsewhere(): never {
@@ -32,5 +41,8 @@ function preparesElsewhere(): never {
 export function standInSyncPath(
   published: PublishedSyncPath | undefined,
 ): SyncPathOptions<unknown, unknown> {
-  return { ...(published?.prepares ? { prepare: preparesElsewhere } : {}) };
+  return {
+    ...(published?.prepares ? { prepare: preparesElsewhere } : {}),
+    ...(published?.cache ? { cache: published.cache } : {}),
+  };
 }

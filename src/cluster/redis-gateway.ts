@@ -6,6 +6,8 @@ import type { Runtime } from '../runtime/runtime.js';
 import { lanesOf, openRedisBackends } from './redis-backends.js';
 import { RemoteCatalog } from './remote-catalog.js';
 import { RemoteDispatcher } from './remote-dispatcher.js';
+import type { ResponseCache } from '../dispatch/response-cache.js';
+import { RedisResponseCache } from '../redis/redis-response-cache.js';
 import { RemoteRuntime } from './remote-runtime.js';
 import { settleWithin } from './settle-within.js';
 import {
@@ -34,6 +36,8 @@ export interface RedisGateway {
   readonly eventLog: EventLog;
   readonly runtime: Runtime;
   readonly dispatcher: RemoteDispatcher;
+  /** The response cache every gateway of the deployment shares. */
+  readonly responseCache: ResponseCache;
   /** Stops the local worker (if any) taking work, first thing in a shutdown. */
   beginShutdown(): Promise<void>;
   /** Closes the local worker (if any), the catalog and the backends. */
@@ -97,6 +101,7 @@ export async function openRedisGateway(options: RedisGatewayOptions): Promise<Re
       eventLog: backends.eventLog,
       runtime,
       dispatcher,
+      responseCache: new RedisResponseCache(backends.hub),
       beginShutdown: async () => {
         shutdownStartedAt = Date.now();
         await node?.stopTaking();

@@ -87,6 +87,12 @@ class PlacedRuntime implements Runtime {
     return pool.execute(job);
   }
 
+  stateSwitches(): number {
+    let switches = 0;
+    for (const pool of this.pools.values()) switches += pool.stateSwitches;
+    return switches;
+  }
+
   logTo(logger: Logger): void {
     this.inline.logTo(logger);
     for (const pool of this.pools.values()) pool.logTo(logger);

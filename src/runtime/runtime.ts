@@ -60,6 +60,8 @@ export interface Runtime {
   execute(job: RuntimeJob): Promise<RunOutcome>;
   /** Stops every replica and releases what the runtime holds. */
   close(): Promise<void>;
+  /** Times a replica switched from one state key to another (`stateKey`); optional. */
+  stateSwitches?(): number;
   /**
    * Where setup failures and replica deaths are logged, once each, with the app, replica
    * and stack: failures from before the call are written then. Optional for a runtime of

@@ -152,6 +152,7 @@ async function buildContext(
     ? await redisBackends(options.redis, options, parts)
     : memoryBackends(options, parts);
   backends.runtime.logTo?.(logger); // setup failures go to the log; probes show a generic reason
+  metrics.countStateSwitches(() => backends.runtime.stateSwitches?.() ?? 0);
   const endpoints = new WeakMap<App, EndpointEntry[]>();
   const endpointsOf = (appId: string) => {
     const app = routes.get(appId);

@@ -93,7 +93,7 @@ export async function redisBackends(
 ): Promise<Backends> {
   configuredBudget(options); // here it bounds only the local worker's unappended buffers
   const { openRedisGateway } = await import('../cluster/redis-gateway.js');
-  return openRedisGateway({
+  const parts = await openRedisGateway({
     redis,
     apps: options.apps,
     runtime: options.runtime,
@@ -106,4 +106,9 @@ export async function redisBackends(
     onApps: (apps) => routes.replace(apps),
     findApp: (appId) => routes.get(appId),
   });
+  const { eventLog, responseCache: cache } = parts;
+  return {
+    ...parts,
+    dispatcher: new CachingDispatch({ inner: parts.dispatcher, eventLog, cache }),
+  };
 }

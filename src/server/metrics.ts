@@ -85,6 +85,21 @@ export class GatewayMetrics {
     this.countedDrops(budget);
   }
 
+  /** Counts the runtime's state-key switches (`sluice_state_switches_total`). */
+  countStateSwitches(read: () => number): void {
+    let counted = 0;
+    new Counter({
+      name: 'sluice_state_switches_total',
+      help: 'Times a replica switched from one state key to another',
+      registers: [this.registry],
+      collect() {
+        const now = read();
+        this.inc(now - counted);
+        counted = now;
+      },
+    });
+  }
+
   /** The dispatcher's view of these metrics. */
   observer(): DispatchObserver {
     return {

@@ -1,3 +1,4 @@
+import { stateKeyOf } from '../state-key.js';
 import type { ChildProcess } from 'node:child_process';
 import type { AppendResult } from '../../events/event-log.js';
 import { SluiceError } from '../../errors/sluice-error.js';
@@ -110,6 +111,7 @@ export class ReplicaGroup {
       childRuns: job.childRuns !== undefined,
       runTimeoutSeconds: job.runTimeoutSeconds,
       view: job.view,
+      stateKey: stateKeyOf(job),
     };
     this.broadcast({ kind: 'run', order });
     return run.outcome;

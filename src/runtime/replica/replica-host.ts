@@ -16,6 +16,7 @@ import {
   type RunOrder,
 } from './replica-protocol.js';
 import { trackSettlement } from './track-settlement.js';
+import { HeldState } from './held-state.js';
 
 /** Builds a run's collectives from its transport and signal (the collectives engine). */
 export type CollectivesFactory = (run: {
@@ -54,9 +55,11 @@ const DISCARDED: AppendResult = { accepted: true, lastSeq: 0 };
 export class ReplicaHost {
   private readonly runs = new Map<number, HostedRun>();
   private readonly childRuns: ChildRunsProxy;
+  private readonly held: HeldState;
 
   constructor(private readonly options: ReplicaHostOptions) {
     this.childRuns = new ChildRunsProxy(options.channel);
+    this.held = new HeldState(options.state);
   }
 
   /** Handles one message from the parent. */
@@ -86,7 +89,11 @@ export class ReplicaHost {
       transport,
     };
     this.runs.set(runId, hosted);
-    const endpoint = app.endpoints.get(order.path);
+    const found = app.endpoints.get(order.path);
+    const endpoint = await this.held.enter(found, order.stateKey).then(
+      () => found,
+      (error: unknown) => found && failingEndpoint(found, error),
+    );
     const tracked = endpoint ? trackSettlement(endpoint) : undefined;
     const outcome = await executeRun({
       app,
@@ -127,6 +134,14 @@ export class ReplicaHost {
         this.options.channel.send({ kind: 'append', runId, events });
       });
   }
+}
+
+/** An endpoint whose runs fail with `error` (its `enterState` failed): nothing of the app runs. */
+function failingEndpoint(endpoint: ServedEndpoint, error: unknown): ServedEndpoint {
+  const fail = () => {
+    throw error;
+  };
+  return { ...endpoint, run: fail, prepare: undefined, batch: undefined, runBatch: undefined };
 }
 
 function missingEndpoint(path: string): ServedEndpoint {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { FailureLog } from '../failure-log.js';
 import { ReplicaGroup, type ReplicaFailure } from './replica-group.js';
 import type { ReplicaTarget } from './replica-protocol.js';
+import { stateKeyOf } from '../state-key.js';
 
 /** One replica's place in the pool, across its restarts. */
 interface ReplicaSlot {
@@ -20,6 +21,10 @@ interface ReplicaSlot {
   setupFailing: boolean;
   lastError: string | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** The state key its process holds (`stateKey`), if any. */
+  heldKey: string | undefined;
+  /** Kept for a key that waits: it takes no other key's runs until it switches. */
+  drainingFor: string | undefined;
   /** Resolves once it has been ready or failed for the first time. */
   firstSettled: () => void;
 }
@@ -46,6 +51,7 @@ export class ReplicaPool {
   private readonly started: Promise<void>;
   private waiters: Waiter[] = [];
   private closed = false;
+  private switchCount = 0;
   private readonly failures = new FailureLog();
 
   constructor(
@@ -69,6 +75,8 @@ export class ReplicaPool {
         setupFailing: false,
         lastError: undefined,
         timer: undefined,
+        heldKey: undefined,
+        drainingFor: undefined,
         firstSettled,
       };
     });
@@ -92,6 +100,11 @@ export class ReplicaPool {
     return this.options.placement.maxConcurrency * (this.options.requestsPerSlot ?? 1);
   }
 
+  /** Times a replica switched from one state key to another. */
+  get stateSwitches(): number {
+    return this.switchCount;
+  }
+
   status(): AppStatus {
     const replicas = this.slots.map((slot) => this.slotStatus(slot));
     if (this.slots.some((slot) => slot.state === 'ready')) return { state: 'ready', replicas };
@@ -106,8 +119,8 @@ export class ReplicaPool {
     void this.start();
     if (this.closed)
       return Promise.reject(new SluiceError('app_unavailable', 'The server is shutting down'));
-    const group = this.pick();
-    if (group) return group.execute(job);
+    const slot = this.pick(job);
+    if (slot) return this.claim(slot, job).execute(job);
     if (this.crashLooping()) return Promise.reject(unavailable());
     return this.wait(job);
   }
@@ -151,16 +164,46 @@ export class ReplicaPool {
     return this.slots.every((slot) => slot.setupFailing && slot.state !== 'ready');
   }
 
-  /** The ready replica with the fewest runs and a free slot. */
-  private pick(): ReplicaGroup | undefined {
+  /**
+   * Where a run goes: the least-loaded ready replica with room. A keyed run prefers one
+   * holding its key, else takes an idle one; when there is none, it reserves the
+   * least-loaded replica, which then drains and switches to its key: no key starves.
+   */
+  private pick(job: RuntimeJob): ReplicaSlot | undefined {
     const limit = this.perReplica;
-    let best: ReplicaGroup | undefined;
-    for (const slot of this.slots) {
-      const group = slot.group;
-      if (slot.state !== 'ready' || !group || group.load >= limit) continue;
-      if (!best || group.load < best.load) best = group;
+    const open = this.slots.filter(
+      (slot) => slot.state === 'ready' && slot.group && slot.group.load < limit,
+    );
+    const key = stateKeyOf(job);
+    if (key === undefined) return leastLoaded(open.filter((slot) => !slot.drainingFor));
+    const holder = leastLoaded(open.filter((slot) => slot.heldKey === key && !slot.drainingFor));
+    if (holder) return holder;
+    const idle = open.filter(
+      (slot) => slot.group!.load === 0 && (!slot.drainingFor || slot.drainingFor === key),
+    );
+    const chosen = idle.find((slot) => slot.drainingFor === key) ?? idle[0];
+    if (!chosen) this.reserve(key);
+    return chosen;
+  }
+
+  /** Sets a replica aside for a waiting key, unless one already is, or holds it. */
+  private reserve(key: string): void {
+    const ready = this.slots.filter((slot) => slot.state === 'ready' && slot.group);
+    if (ready.some((slot) => slot.drainingFor === key)) return;
+    const free = ready.filter((slot) => !slot.drainingFor && slot.heldKey !== key);
+    const chosen = leastLoaded(free);
+    if (chosen) chosen.drainingFor = key;
+  }
+
+  /** Gives a run its replica, which switches to the run's key if it held another. */
+  private claim(slot: ReplicaSlot, job: RuntimeJob): ReplicaGroup {
+    const key = stateKeyOf(job);
+    if (key !== undefined && slot.heldKey !== key) {
+      if (slot.heldKey !== undefined) this.switchCount++;
+      slot.heldKey = key;
+      slot.drainingFor = undefined;
     }
-    return best;
+    return slot.group!;
   }
 
   private wait(job: RuntimeJob): Promise<RunOutcome> {
@@ -185,12 +228,11 @@ export class ReplicaPool {
     });
   }
 
-  /** Hands waiting runs to free slots, in arrival order. */
+  /** Hands waiting runs to free slots, in arrival order (a run of a busy key lets later ones by). */
   private drain(): void {
-    while (this.waiters.length > 0) {
-      const group = this.pick();
-      if (!group) return;
-      this.waiters[0]?.start(group);
+    for (const waiter of [...this.waiters]) {
+      const slot = this.pick(waiter.job);
+      if (slot) waiter.start(this.claim(slot, waiter.job));
     }
   }
 
@@ -202,6 +244,8 @@ export class ReplicaPool {
 
   private launch(slot: ReplicaSlot): void {
     slot.timer = undefined;
+    slot.heldKey = undefined; // a new process holds no state yet
+    slot.drainingFor = undefined;
     slot.state = 'starting';
     slot.group = new ReplicaGroup({
       target: this.options.target,
@@ -239,6 +283,12 @@ export class ReplicaPool {
       this.launch(slot);
     }, delay);
   }
+}
+
+function leastLoaded(slots: readonly ReplicaSlot[]): ReplicaSlot | undefined {
+  let best: ReplicaSlot | undefined;
+  for (const slot of slots) if (!best || slot.group!.load < best.group!.load) best = slot;
+  return best;
 }
 
 function targetName(target: ReplicaTarget): string {

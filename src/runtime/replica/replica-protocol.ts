@@ -36,6 +36,8 @@ export interface RunOrder {
   readonly runTimeoutSeconds?: number;
   /** The view that asked for it: a batched endpoint's stream view runs alone. */
   readonly view?: string;
+  /** The state key the run needs (its endpoint's `stateKey`). */
+  readonly stateKey?: string;
 }
 
 /** Messages from the parent to a replica process. */

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { startRedisGateway, type TestGateway } from '../support/gateway.js';
+import { cacheApp } from './fixtures/cache-app.js';
+import { postJson } from './http.js';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits until a gateway that runs no apps has the app from the workers' catalog. */
+async function untilServed(gateway: TestGateway): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const probe = await postJson(`${gateway.url}/test/cached`, {});
+    if (probe.status !== 404) return;
+    await sleep(25);
+  }
+  throw new Error('the app never reached the second gateway');
+}
+
+describe('the response cache in Redis mode: two gateways, one cache', () => {
+  it('a result stored through one gateway is a hit on the other, until Redis expires it', async () => {
+    const { app, runs } = cacheApp({ ttlMs: 500 });
+    await using first = await startRedisGateway({ apps: [app] });
+    await using second = await startRedisGateway({ apps: [], redis: first.redis });
+    await untilServed(second);
+    const miss = await postJson(`${first.url}/test/cached`, { text: 'r' });
+    expect(miss.headers.get('x-sluice-cache')).toBe('miss');
+    const hit = await postJson(`${second.url}/test/cached`, { text: 'r' });
+    expect(hit.headers.get('x-sluice-cache')).toBe('hit');
+    expect(hit.body).toEqual(miss.body);
+    expect(runs()).toBe(1);
+    await sleep(700);
+    const expired = await postJson(`${second.url}/test/cached`, { text: 'r' });
+    expect(expired.headers.get('x-sluice-cache')).toBe('miss');
+    expect(runs()).toBe(2);
+  });
+
+  it('coalesces identical requests arriving at both gateways into one run', async () => {
+    const { app, runs } = cacheApp({ ttlMs: 60_000 });
+    await using first = await startRedisGateway({ apps: [app] });
+    await using second = await startRedisGateway({ apps: [], redis: first.redis });
+    await untilServed(second);
+    const input = { text: 'together', hold_ms: 2_000 };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        postJson(`${(index % 2 === 0 ? first : second).url}/test/cached`, input),
+      ),
+    );
+    expect(runs()).toBe(1);
+    for (const answer of answers) expect(answer.body).toMatchObject({ text: 'together', run: 1 });
+    const ids = new Set(answers.map((answer) => answer.headers.get('x-request-id')));
+    expect(ids.size).toBe(20);
+  });
+});
