@@ -29,7 +29,7 @@ ${REDIS_FLAG_USAGE}
   --shutdown-deadline-ms <ms>    on SIGTERM/SIGINT, how long running runs may finish (default 30000)
   --log-level <level>            pino level: fatal, error, warn, info, debug (default info)
   --dev                          failed runs also send the app's error message and stack to the client (default off)
-  --metrics-port <port>          serve this worker's metrics at GET /metrics on this port (0: any free port)
+  --metrics-port <port>          serve this worker's metrics at GET /metrics on this port (0: any free port; default: none)
   --metrics-host <host>          interface of the metrics port (default 127.0.0.1)
   -h, --help                     show this help
 ${RUNTIME_FLAG_USAGE}`;

@@ -306,8 +306,9 @@ export class Dispatcher implements RequestDispatch {
       endpoint: record.endpoint,
       execute: async () => {
         const job = { ...submission, requestId, control, sink, caps, childRuns };
-        const { facts } = await runtime.execute(job);
-        if (facts) this.observer.measured?.(observed(request), facts);
+        const outcome = await runtime.execute(job);
+        if (outcome.facts) this.observer.measured?.(observed(request), outcome.facts);
+        return outcome;
       },
       end: (error, unexpected) => {
         request.markEnding();
