@@ -23,7 +23,7 @@ export class LivePanel {
   readonly toggle = element('input', { type: 'checkbox', 'data-testid': 'live' });
   readonly label = element('label', { class: 'check' }, this.toggle, 'Live');
   private readonly status = element('p', { class: 'notice', 'data-testid': 'live-status' });
-  private readonly result = new ResultPanel();
+  private readonly result = new ResultPanel({ showsFirstImage: true });
   readonly element = element(
     'section',
     { class: 'live', 'data-testid': 'live-panel', hidden: true },

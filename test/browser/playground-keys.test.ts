@@ -14,7 +14,7 @@ describe('the playground on a server with API keys', () => {
       await page.fill('#field-tokens_per_second', '0');
       await page.click('[data-testid=run]');
       await page.locator('[data-testid=status][data-state=failed]').waitFor();
-      expect(await page.locator('[data-testid=status]').textContent()).toContain('(unauthorized)');
+      expect(await page.locator('[data-testid=status]').textContent()).toContain('Send an API key');
 
       const curl = page.locator('[data-snippet=curl] code');
       expect(await curl.textContent()).not.toContain('Authorization');
