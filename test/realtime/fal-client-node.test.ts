@@ -1,5 +1,5 @@
 import { createFalClient, type ApiError } from '@fal-ai/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startGateway } from '../support/gateway.js';
 import { installRewritingWebSocket, realtimeToSluice } from './fal-hosts-realtime.js';
 import { doubleApp } from './realtime-support.js';
@@ -7,6 +7,17 @@ import { doubleApp } from './realtime-support.js';
 const KEY = 'fal-realtime-key';
 let uninstall = () => undefined as void;
 afterEach(() => uninstall());
+
+// These tests use fal's default token provider on purpose (its token fetch is what they
+// check); fal's client warns that the default is deprecated. Only that notice is hidden.
+const DEFAULT_PROVIDER_NOTICE = 'Using the default token provider is deprecated';
+beforeEach(() => {
+  const warn = console.warn.bind(console);
+  const spy = vi.spyOn(console, 'warn').mockImplementation((...parts: unknown[]) => {
+    if (!String(parts[0]).includes(DEFAULT_PROVIDER_NOTICE)) warn(...parts);
+  });
+  return () => spy.mockRestore();
+});
 
 function connect(baseUrl: string, throttleInterval = 0) {
   uninstall = installRewritingWebSocket(baseUrl);
