@@ -27,6 +27,12 @@ async function readKeys(file: string | undefined): Promise<string[]> {
   return [...fromEnvironment, ...fromFile];
 }
 
+/** `SLUICE_TOKEN_SECRET` signs realtime tokens; an environment variable keeps it out of `ps`. */
+function tokenSecretFromEnvironment(): string | undefined {
+  const secret = process.env.SLUICE_TOKEN_SECRET;
+  return secret === undefined || secret === '' ? undefined : secret;
+}
+
 function endpointLines(url: string, app: App): string[] {
   const lines: string[] = [];
   for (const endpoint of app.endpoints.values()) {
@@ -90,6 +96,7 @@ export async function serveCommand(argv: readonly string[]): Promise<void> {
     runtime: createRuntime(apps, runtimeOverrides(values)),
     logger,
     apiKeys,
+    tokenSecret: tokenSecretFromEnvironment(),
     redis,
     ...gatewayOptions,
   });

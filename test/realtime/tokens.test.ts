@@ -4,6 +4,7 @@ import {
   grantCovers,
   tokenSecretOf,
 } from '../../src/server/realtime/realtime-tokens.js';
+import { startCli } from '../support/cli-server.js';
 import { startGateway } from '../support/gateway.js';
 import { doubleApp, isResult, openProbe, refusalOf } from './realtime-support.js';
 
@@ -121,5 +122,22 @@ describe('POST /tokens/ and token upgrades', () => {
       });
     expect((await read('key-1')).status).toBe(200);
     expect((await read('key-2')).status).toBe(404);
+  });
+});
+
+describe('sluice serve signs tokens with SLUICE_TOKEN_SECRET', { timeout: 60_000 }, () => {
+  it('a token it issues verifies under that secret, whatever the keys, and not under the keys', async () => {
+    await using server = await startCli(['examples/text.ts'], {
+      SLUICE_API_KEYS: 'key-1',
+      SLUICE_TOKEN_SECRET: 'a shared secret',
+    });
+    const { status, body } = await tokenFrom(server.url, { allowed_apps: ['demo/text'] });
+    expect(status).toBe(200);
+    const token = body as string;
+    const now = Math.floor(Date.now() / 1000);
+    const sameSecret = new RealtimeTokens(tokenSecretOf('a shared secret', ['another-key']));
+    expect(sameSecret.verify(token, now)?.apps).toEqual(['demo/text']);
+    const derived = new RealtimeTokens(tokenSecretOf(undefined, ['key-1']));
+    expect(derived.verify(token, now)).toBeUndefined();
   });
 });
