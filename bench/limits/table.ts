@@ -88,7 +88,7 @@ export function renderLimitTable(
     '',
     `${machine.date} · ${machine.cpu} · ${machine.cores} cores · ${machine.memoryGb} GB · Node ${machine.node} · load ${machine.loadAverage.join(' ')} at start, ${run.loadAtEnd.join(' ')} at end · ${pinning}`,
     '',
-    '| figure | raw | inline | process | Redis | inline ÷ raw | process ÷ raw | Redis ÷ raw | raw |',
+    '| figure | raw | inline | process | Redis | inline ÷ raw | process ÷ raw | Redis ÷ raw | raw against its target |',
     '|---|---:|---:|---:|---:|---|---|---|---|',
     ...results.flatMap((result) => result.scenario.rows.map((row) => renderRow(result, row))),
     '',
