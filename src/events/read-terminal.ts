@@ -25,3 +25,25 @@ export async function readTerminal(
   }
   return undefined;
 }
+
+/**
+ * Waits for a request's first event and reads only it: what a stream with a `prepare`
+ * step needs before its first byte. `undefined` if the request is unknown or expired, or
+ * `signal` aborts first.
+ *
+ * @example
+ * const first = await readFirstEvent(log, requestId, signal);
+ */
+export async function readFirstEvent(
+  log: EventLog,
+  requestId: string,
+  signal: AbortSignal,
+): Promise<LoggedEvent | undefined> {
+  while (!signal.aborted) {
+    const lookup = await log.lookup(requestId);
+    if (lookup.state !== 'live' && lookup.state !== 'ended') return undefined;
+    if (lookup.lastSeq > 0) return (await log.read(requestId, 0, 1))?.events[0];
+    await log.waitForEvents(requestId, 0, signal);
+  }
+  return undefined;
+}

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseInput } from '../../app/input-schema.js';
-import { parseQueueOptions } from '../../dispatch/request-options.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { checkAvailable } from '../routes/run-routes.js';
+import { prepareRun } from '../routes/submit-run.js';
 import { answerChat } from './chat-answer.js';
 import { chatAnswer } from './chat-chunks.js';
 import { chatModels, findChatModel } from './chat-models.js';
@@ -28,18 +26,16 @@ async function completeChat(
 ): Promise<FastifyReply | undefined> {
   const chat = await parseChatRequest(request.body);
   const model = findChatModel(context.routes, chat.model);
-  checkAvailable(context, model);
-  const options = parseQueueOptions(request.headers);
-  const input = await parseInput(model.endpoint.input, model.view.input(chat));
-  const { record } = await context.dispatcher.submit({
-    app: model.app,
-    endpoint: model.endpoint,
-    input,
+  const prepared = await prepareRun(context, {
+    route: model,
+    sent: model.view.input(chat),
+    headers: request.headers,
     owner: request.owner,
-    cancelOnDisconnect: true,
     view: chat.stream ? 'stream' : 'sync',
-    ...options,
+    cancelOnDisconnect: true,
   });
+  const { record } = await context.dispatcher.submit(prepared);
+  const { input } = prepared;
   const { requestId } = record;
   const run: ChatRun = { requestId, model, input, answer: chatAnswer(model.id, requestId) };
   if (!chat.stream) return answerChat(context, reply, run);

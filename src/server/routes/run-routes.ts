@@ -12,8 +12,6 @@ import { sendTerminal } from './terminal-reply.js';
 import { chooseDialect } from '../stream-dialect.js';
 import type { WireDialect } from '../../events/dialects/wire-dialect.js';
 
-export { checkAvailable } from './submit-run.js';
-
 /** The sync view: wait for the terminal event and answer it as JSON. */
 async function answerSync(
   context: GatewayContext,
