@@ -169,7 +169,7 @@ export class RemoteRun {
 
   /** Executes the run; a run fenced meanwhile fails quietly (it is another process's now). */
   private async run(input: unknown): Promise<RunOutcome | undefined> {
-    const { runtime, eventLog, dispatch } = this.parts;
+    const { runtime, eventLog, dispatch, observer } = this.parts;
     const { record, submission } = this.lifecycle;
     const execution = runtime.execute({
       ...submission,
@@ -179,11 +179,18 @@ export class RemoteRun {
       sink: (events) => this.append(events),
       caps: eventLog.limits,
       childRuns: dispatch.childRunsFor(record),
+      traceparent: observer?.runTraceparent?.(record.requestId),
     });
-    return execution.catch((thrown: unknown) => {
-      if (!this.fenced) throw thrown;
-      return undefined;
-    });
+    return execution.then(
+      (outcome) => {
+        if (outcome.facts) observer?.measured?.(observed(this.lifecycle), outcome.facts);
+        return outcome;
+      },
+      (thrown: unknown) => {
+        if (!this.fenced) throw thrown;
+        return undefined;
+      },
+    );
   }
 
   /**

@@ -4,7 +4,9 @@ import type { EventLog } from '../events/event-log.js';
 import { readTerminal } from '../events/read-terminal.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns, ChildTarget } from '../runtime/child-runs.js';
+import { toTerminalError } from '../runtime/terminal-error.js';
 import type { RequestDispatch } from './request-dispatch.js';
+import { beginChildTrace, endChildTrace, type RequestTrace } from './request-trace.js';
 import { errorFromEvent } from './terminal-outcome.js';
 
 /** What child runs need from the gateway: the same for every parent, so built once. */
@@ -21,6 +23,14 @@ export interface ChildRunsParent {
   readonly owner: string;
   /** The parent's app, whose slot the parent holds while its children run. */
   readonly appId: string;
+}
+
+/** One child to start, and the trace its request carries (while tracing is on). */
+interface ChildCall {
+  readonly target: ChildTarget;
+  readonly input: unknown;
+  readonly signal: AbortSignal;
+  readonly trace?: RequestTrace;
 }
 
 function abortReason(signal: AbortSignal): SluiceError {
@@ -47,6 +57,24 @@ export class DispatcherChildRuns implements ChildRuns {
 
   async run(target: ChildTarget, input: unknown, signal: AbortSignal): Promise<unknown> {
     signal.throwIfAborted();
+    const child = beginChildTrace(target.traceparent, {
+      'sluice.app': target.appId,
+      'sluice.endpoint': target.path || '/',
+      'sluice.view': 'child',
+    });
+    if (!child) return this.runTraced({ target, input, signal });
+    try {
+      const output = await this.runTraced({ target, input, signal, trace: child.trace });
+      endChildTrace(child, 'ok');
+      return output;
+    } catch (error) {
+      endChildTrace(child, toTerminalError(error).code);
+      throw error;
+    }
+  }
+
+  private async runTraced(call: ChildCall): Promise<unknown> {
+    const { target, input, signal, trace } = call;
     const app = this.sources.findApp(target.appId);
     const endpoint = app?.endpoints.get(target.path);
     if (!app || !endpoint) throw new SluiceError('not_found', 'No app is served at this path');
@@ -62,6 +90,7 @@ export class DispatcherChildRuns implements ChildRuns {
       owner: this.parent.owner,
       cancelOnDisconnect: false,
       view: 'child' as const,
+      ...(trace ? { trace } : {}),
     };
     const { record } = await dispatcher.submit(submission);
     const cancel = () => void dispatcher.cancel(record.requestId, abortReason(signal));

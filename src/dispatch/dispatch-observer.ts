@@ -41,6 +41,11 @@ export interface DispatchObserver {
   readonly webhookFailed: (request: ObservedRequest) => void;
   /** A run reported what it measured: its prepare step's time, its batch's size. */
   readonly measured?: (request: ObservedRequest, facts: RunFacts) => void;
+  /**
+   * The W3C `traceparent` of a started run's span, which the run carries to where it
+   * executes (a replica process) and its child runs continue; absent while tracing is off.
+   */
+  readonly runTraceparent?: (requestId: string) => string | undefined;
 }
 
 /**

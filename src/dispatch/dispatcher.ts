@@ -305,7 +305,8 @@ export class Dispatcher implements RequestDispatch {
       app: record.appId,
       endpoint: record.endpoint,
       execute: async () => {
-        const job = { ...submission, requestId, control, sink, caps, childRuns };
+        const traceparent = this.observer.runTraceparent?.(requestId);
+        const job = { ...submission, requestId, control, sink, caps, childRuns, traceparent };
         const outcome = await runtime.execute(job);
         if (outcome.facts) this.observer.measured?.(observed(request), outcome.facts);
         return outcome;

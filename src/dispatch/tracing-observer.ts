@@ -1,6 +1,7 @@
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
+import type { RunFacts } from '../runtime/execute-run.js';
 import type { DispatchObserver, ObservedRequest } from './dispatch-observer.js';
-import { parentOf, requestTracer } from './request-trace.js';
+import { endWith, parentOf, requestTracer, traceparentOfSpan } from './request-trace.js';
 
 /**
  * Which spans a process records: a Redis gateway only ends the request span (the worker
@@ -25,18 +26,22 @@ function spanSinceSubmission(request: ObservedRequest, name: string): void {
   tracer.startSpan(name, options, parentOf(request.trace)).end();
 }
 
-function endWith(span: Span | undefined, outcome: string): void {
-  if (!span) return;
-  span.setAttribute('sluice.outcome', outcome);
-  if (outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-  span.end();
+/** `sluice.prepare`, under the run's span, from the times the run measured wherever it ran. */
+function prepareSpan(request: ObservedRequest, run: Span | undefined, facts: RunFacts): void {
+  const tracer = requestTracer();
+  const { prepare } = facts;
+  if (!tracer || !run || !prepare) return;
+  const options = { startTime: prepare.startedAt, attributes: attributesOf(request) };
+  const span = tracer.startSpan('sluice.prepare', options, trace.setSpan(ROOT_CONTEXT, run));
+  endWith(span, prepare.outcome, prepare.startedAt + prepare.seconds * 1000);
 }
 
 /**
  * Wraps an observer so that it also records a request's spans: `sluice.queue_wait`
- * (submission to start), `sluice.run` (start to end), `sluice.time_to_first_event`
- * (submission to the first event), and ends `sluice.request`. Each hook first checks that
- * tracing is on: off, it costs one comparison.
+ * (submission to start), `sluice.run` (start to end), `sluice.prepare` (under the run, from
+ * the times it measured), `sluice.time_to_first_event` (submission to the first event), and
+ * ends `sluice.request`. Each hook first checks that tracing is on: off, it costs one
+ * comparison, and none runs per event.
  *
  * @example
  * const observer = tracingObserver(metrics.observer(), 'all');
@@ -60,6 +65,14 @@ export function tracingObserver(inner: DispatchObserver, role: TracingRole): Dis
         request.requestId,
         tracer.startSpan('sluice.run', { attributes }, parentOf(request.trace)),
       );
+    },
+    measured: (request, facts) => {
+      inner.measured?.(request, facts);
+      if (request.requestId) prepareSpan(request, runs.get(request.requestId), facts);
+    },
+    runTraceparent: (requestId) => {
+      const span = runs.get(requestId);
+      return span && traceparentOfSpan(span);
     },
     firstEvent: (request, seconds) => {
       inner.firstEvent(request, seconds);

@@ -1,7 +1,15 @@
-/** Where a child run goes: an app and one of its endpoints (`''` for the default). */
+/**
+ * Where a child run goes: an app and one of its endpoints (`''` for the default), and the
+ * trace it joins.
+ */
 export interface ChildTarget {
   readonly appId: string;
   readonly path: string;
+  /**
+   * W3C `traceparent` of the calling run's span, while tracing is on: the child's spans
+   * hang under it. It crosses the IPC channel with the target from a replica process.
+   */
+  readonly traceparent?: string;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Collectives } from './collectives/collectives.js';
 import type { RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
 import { runDeadlineSeconds } from './run-deadline.js';
-import { runPrepare } from './prepare-step.js';
+import { runPrepare, type PrepareResult } from './prepare-step.js';
 import { drainOutputs, outputSource } from './run-outputs.js';
 import { binaryPayload, isBytes } from '../events/binary-payload.js';
 import { batcherFor } from './batcher.js';
@@ -48,6 +48,11 @@ export interface RunJob {
   readonly onLateEmit?: (late: LateEmit) => void;
   /** The view that asked for it: a batched endpoint's stream view runs alone. */
   readonly view?: string;
+  /**
+   * W3C `traceparent` of the run's span, while tracing is on: its child runs (`ctx.map`)
+   * are parented on it, wherever the run executes.
+   */
+  readonly traceparent?: string;
 }
 
 /** A run that emitted after it ended. */
@@ -81,10 +86,21 @@ export function lateEmitMessage(late: LateEmit): string {
 
 /** What a run measured of itself, for metrics: each field only when it applies. */
 export interface RunFacts {
-  /** Seconds its `prepare` step took. */
+  /** Seconds its `prepare` step took (when it succeeded). */
   readonly prepareSeconds?: number;
+  /** When its `prepare` step ran and how it ended, succeeded or not: the `sluice.prepare` span. */
+  readonly prepare?: PrepareTiming;
   /** The size of the batch it ran in, on the batch's first request only (one count per batch). */
   readonly batchSize?: number;
+}
+
+/** When a run's `prepare` step ran, and how it ended. */
+export interface PrepareTiming {
+  /** Milliseconds since the epoch. */
+  readonly startedAt: number;
+  readonly seconds: number;
+  /** `ok` or the error code it failed with. */
+  readonly outcome: string;
 }
 
 /** How a run ended, and what it measured. */
@@ -204,6 +220,35 @@ function runCall(job: RunJob, context: RunContext, facts: { batchSize?: number }
     });
 }
 
+type MutableFacts = { -readonly [Key in keyof RunFacts]: RunFacts[Key] };
+
+/** Runs the endpoint's `prepare` (if any) in the run's scope, noting its time in `facts`. */
+async function timedPrepare(
+  job: RunJob,
+  context: RunContext,
+  facts: MutableFacts,
+): Promise<PrepareResult | undefined> {
+  if (!job.endpoint.prepare) return undefined;
+  const startedAt = Date.now();
+  const timing = (outcome: string) => ({
+    startedAt,
+    seconds: (Date.now() - startedAt) / 1000,
+    outcome,
+  });
+  try {
+    const prepared = await runScope.run(job.control.scope, () =>
+      runPrepare(job.endpoint, job.input, context),
+    );
+    facts.prepare = timing('ok');
+    if (prepared) facts.prepareSeconds = prepared.seconds;
+    return prepared;
+  } catch (thrown) {
+    const { signal } = job.control;
+    facts.prepare = timing(toTerminalError(signal.aborted ? signal.reason : thrown).code);
+    throw thrown;
+  }
+}
+
 /**
  * Executes one run: builds its context, calls `run` (a function or an async generator),
  * and writes exactly one terminal event through the sink. Never throws: every failure
@@ -233,19 +278,17 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
       fail: scope.fail,
       collectives: job.collectives,
       childRuns: job.childRuns,
+      traceparent: job.traceparent,
       prepared,
     });
   let terminal: NewEvent;
   let outcome: RunOutcome = { ok: true };
-  const facts: { -readonly [Key in keyof RunFacts]: RunFacts[Key] } = {};
+  const facts: MutableFacts = {};
   try {
     signal.throwIfAborted();
     let context = contextOf();
-    const prepared = await runScope.run(scope, () => runPrepare(job.endpoint, job.input, context));
-    if (prepared) {
-      facts.prepareSeconds = prepared.seconds;
-      context = contextOf(prepared.value);
-    }
+    const prepared = await timedPrepare(job, context, facts);
+    if (prepared) context = contextOf(prepared.value);
     const call = runCall(job, context, facts);
     const output = await runScope.run(scope, () => runUntilAborted(call, context));
     await Promise.race([writer.drained(), whenAborted(signal)]);

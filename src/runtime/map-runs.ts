@@ -9,6 +9,8 @@ export interface MapRequest {
   readonly childRuns: ChildRuns | undefined;
   /** The parent run's signal: aborting it cancels every child. */
   readonly signal: AbortSignal;
+  /** W3C `traceparent` of the parent run's span, while tracing is on. */
+  readonly traceparent?: string;
   readonly target: MapTarget;
   readonly inputs: Iterable<unknown> | AsyncIterable<unknown>;
   readonly options: MapOptions;
@@ -174,7 +176,9 @@ async function* fanOutRuns(request: MapRequest): AsyncGenerator<unknown> {
       'ctx.map is not available here: only runs the gateway started may map, and in a worker group only rank 0',
     );
   }
-  const target = parseMapTarget(request.target);
+  const { traceparent } = request;
+  const parsed = parseMapTarget(request.target);
+  const target = traceparent ? { ...parsed, traceparent } : parsed;
   const options = checkOptions(request.options);
   if (parentSignal.aborted) throw abortError(parentSignal.reason);
   const controller = new AbortController();

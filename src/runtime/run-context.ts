@@ -24,6 +24,8 @@ export interface RunContextOptions<State> {
   readonly collectives?: Collectives;
   /** How `ctx.map` starts children (absent: `ctx.map` fails). */
   readonly childRuns?: ChildRuns;
+  /** W3C `traceparent` of the run's span, while tracing is on: the parent of its child runs. */
+  readonly traceparent?: string;
   /** What the endpoint's `prepare` returned (absent before it, or without one). */
   readonly prepared?: unknown;
 }
@@ -73,7 +75,7 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
     return queued;
   };
 
-  const { signal, childRuns } = options;
+  const { signal, childRuns, traceparent } = options;
   // Listed one by one, not spread: a group's own extras (its `close`) stay off the context,
   // and a literal without a spread shares one shape across runs instead of one each.
   const collectives = options.collectives ?? sharedSoloCollectives();
@@ -90,12 +92,13 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
     // wraps every named arrow in `__name()`, which gives each run's copy a property
     // dictionary of its own (256 bytes); methods keep their names without it.
     map(target, inputs, mapOptions = {}) {
-      return mapRuns({ childRuns, signal, target, inputs, options: mapOptions });
+      return mapRuns({ childRuns, signal, traceparent, target, inputs, options: mapOptions });
     },
     starmap(target, argumentLists, mapOptions) {
       const toInput = (mapOptions as Partial<typeof mapOptions> | undefined)?.toInput;
       const inputs = spreadInto(argumentLists, toInput);
-      return mapRuns({ childRuns, signal, target, inputs, options: mapOptions ?? {} });
+      const request = { childRuns, signal, traceparent, target, inputs };
+      return mapRuns({ ...request, options: mapOptions ?? {} });
     },
     requestId: options.requestId,
     state: options.state,

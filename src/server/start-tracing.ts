@@ -32,7 +32,8 @@ async function otlpProcessor(): Promise<SpanProcessor> {
 /**
  * Registers an OpenTelemetry tracer provider and turns sluice's request tracing on: each
  * request gets `sluice.request`, `sluice.queue_wait`, `sluice.run` and
- * `sluice.time_to_first_event` spans, continuing the client's W3C `traceparent`.
+ * `sluice.time_to_first_event` spans (with `sluice.prepare` and `sluice.child_run` where
+ * they apply), continuing the client's W3C `traceparent`.
  *
  * @example
  * const tracing = await startTracing(); // OTLP over HTTP, configured by OTEL_* variables

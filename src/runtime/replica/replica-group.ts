@@ -112,6 +112,7 @@ export class ReplicaGroup {
       runTimeoutSeconds: job.runTimeoutSeconds,
       view: job.view,
       stateKey: stateKeyOf(job),
+      ...(job.traceparent ? { traceparent: job.traceparent } : {}),
     };
     this.broadcast({ kind: 'run', order });
     return run.outcome;

@@ -106,6 +106,7 @@ export class ReplicaHost {
       caps: order.caps,
       runTimeoutSeconds: order.runTimeoutSeconds,
       view: order.view,
+      traceparent: order.traceparent,
       onLateEmit: warnLateEmit,
       collectives:
         transport && this.options.collectives?.({ transport, signal: hosted.control.signal }),

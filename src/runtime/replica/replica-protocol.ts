@@ -38,6 +38,8 @@ export interface RunOrder {
   readonly view?: string;
   /** The state key the run needs (its endpoint's `stateKey`). */
   readonly stateKey?: string;
+  /** W3C `traceparent` of the run's span, while tracing is on: its child runs continue it. */
+  readonly traceparent?: string;
 }
 
 /** Messages from the parent to a replica process. */
