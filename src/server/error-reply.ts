@@ -56,16 +56,38 @@ export function fromFastifyError(thrown: unknown): SluiceError {
   return toSluiceError(thrown);
 }
 
+/** How an error answer's body reads: sluice's own, or a view's (the OpenAI view's). */
+export type ErrorShape = (error: SluiceError) => unknown;
+
+/** sluice's error body, `{detail, error_type, code}`. */
+const SLUICE_SHAPE: ErrorShape = (error) => error.toJSON();
+
 /**
- * Answers an HTTP error: the status of its code and `{detail, error_type, code}`. An
- * `internal` error is logged with its cause; the client sees only the safe message. A body
- * refused before it was read whole (too large, too slow) is answered with
- * `connection: close`, and the connection closes only after the client could read it.
+ * Answers an HTTP error: the status of its code and `{detail, error_type, code}`. An `internal` error is logged with its cause; the client sees only
+ * the safe message. A body refused before it was read whole (too large, too slow) is
+ * answered with `connection: close`, in sluice's shape, and the connection closes only
+ * after the client could read it.
  *
  * @example
  * return sendError(reply, new SluiceError('not_found', 'No app is served at this path'), logger);
  */
 export function sendError(reply: FastifyReply, thrown: unknown, logger: Logger): FastifyReply {
+  return sendShapedError(reply, thrown, { logger, shape: SLUICE_SHAPE });
+}
+
+/**
+ * {@link sendError} with the body a view gives its errors (the status and headers are
+ * the code's, as for every view).
+ *
+ * @example
+ * return sendShapedError(reply, error, { logger, shape: openAiErrorBody });
+ */
+export function sendShapedError(
+  reply: FastifyReply,
+  thrown: unknown,
+  how: { readonly logger: Logger; readonly shape: ErrorShape },
+): FastifyReply {
+  const { logger, shape } = how;
   const error = fromFastifyError(thrown);
   if (error.code === 'internal') logger.error({ err: error.cause ?? error }, 'internal error');
   if (CLOSING_CODES.has(error.code) && !reply.request.raw.complete && reply.raw.socket) {
@@ -77,5 +99,5 @@ export function sendError(reply: FastifyReply, thrown: unknown, logger: Logger):
   if (error.retryAfterSeconds !== undefined)
     reply.header('retry-after', String(error.retryAfterSeconds));
   if (error.code === 'unauthorized') reply.header('www-authenticate', 'Key');
-  return reply.code(error.status).type('application/json').send(error.toJSON());
+  return reply.code(error.status).type('application/json').send(shape(error));
 }

@@ -5,6 +5,7 @@ import type { EndpointEntry } from './app-catalog.js';
 import type { JsonSchema } from '../app/json-schema.js';
 import { streamEvents } from './openapi-events.js';
 import { queuePaths } from './openapi-queue.js';
+import { OPENAI_ERROR_BODY, chatPaths } from './openapi-chat.js';
 
 type Operation = Record<string, unknown>;
 
@@ -131,6 +132,7 @@ export function buildOpenApi(
     paths[`/${app.id}/requests/{request_id}/stream`] = { get: attachOperation(app) };
     Object.assign(paths, queuePaths(app, endpointsOf(app)));
   }
+  Object.assign(paths, chatPaths(apps));
   return {
     openapi: '3.1.0',
     info: {
@@ -139,7 +141,11 @@ export function buildOpenApi(
       description: `Apps served: ${apps.map((app) => app.id).join(', ') || 'none'}`,
     },
     components: {
-      schemas: { ErrorBody: ERROR_BODY, FieldError: FIELD_ERROR },
+      schemas: {
+        ErrorBody: ERROR_BODY,
+        FieldError: FIELD_ERROR,
+        OpenAiErrorBody: OPENAI_ERROR_BODY,
+      },
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'Authorization' } },
     },
     paths,

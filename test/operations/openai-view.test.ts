@@ -19,6 +19,43 @@ function openAiFor(url: string): OpenAI {
 
 const messages = [{ role: 'user' as const, content: 'The keeper of the light' }];
 
+interface SchemaNode {
+  readonly required?: string[];
+  readonly enum?: unknown[];
+  readonly properties?: Record<string, SchemaNode>;
+}
+
+interface OpenApiDocument {
+  readonly paths: Record<
+    string,
+    {
+      post?: {
+        requestBody: {
+          content: Record<
+            string,
+            { schema: SchemaNode & { properties: Record<string, SchemaNode> } }
+          >;
+        };
+        responses: Record<string, unknown>;
+      };
+      get?: unknown;
+    }
+  >;
+  readonly components: {
+    schemas: Record<string, SchemaNode & { properties: Record<string, SchemaNode> }>;
+  };
+}
+
+/** What a promise rejected with, as the SDK's error. */
+async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as InstanceType<typeof OpenAI.APIError>;
+  }
+  throw new Error('expected a rejection');
+}
+
 describe('the OpenAI-compatible view, with the official openai package', () => {
   it('lists the chat models: only endpoints that declare a chat view', async () => {
     await using gateway = await startChatGateway();
@@ -79,20 +116,105 @@ describe('the OpenAI-compatible view, with the official openai package', () => {
     expect(answer.usage?.completion_tokens).toBe(6);
   });
 
-  it('refuses an unknown model, a bad request and a missing key with their HTTP errors', async () => {
+  it('refuses an unknown model, a bad request and a missing key with OpenAI’s errors', async () => {
     await using gateway = await startChatGateway();
     const client = openAiFor(gateway.url);
-    await expect(
+    const unknown = await rejection(
       client.chat.completions.create({ model: 'ops/count', messages }),
-    ).rejects.toMatchObject({ status: 404 });
-    await expect(
+    );
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(unknown).toMatchObject({ status: 404, code: 'not_found', param: 'model' });
+    expect(unknown).toMatchObject({ type: 'invalid_request_error' });
+    const empty = await rejection(
       client.chat.completions.create({ model: 'demo/text', messages: [] }),
-    ).rejects.toMatchObject({ status: 422 });
-    await expect(
+    );
+    expect(empty).toBeInstanceOf(OpenAI.UnprocessableEntityError);
+    expect(empty).toMatchObject({ status: 422, code: 'invalid_input', param: 'messages' });
+    const tooMany = await rejection(
       client.chat.completions.create({ model: 'demo/text', messages, max_tokens: 5000 }),
-    ).rejects.toMatchObject({ status: 422 });
+    );
+    expect(tooMany).toMatchObject({ status: 422, code: 'invalid_input', param: 'max_tokens' });
+    expect(tooMany.message).toMatch(/^422 max_tokens: /);
     const anonymous = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'wrong', maxRetries: 0 });
-    await expect(anonymous.models.list()).rejects.toMatchObject({ status: 401 });
+    const refused = await rejection(anonymous.models.list());
+    expect(refused).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(refused).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(refused).toMatchObject({ type: 'authentication_error', param: null });
+  });
+
+  it('answers a failure before the stream starts with OpenAI’s error, not a stream', async () => {
+    await using gateway = await startChatGateway();
+    const client = openAiFor(gateway.url);
+    const create = client.chat.completions.create({ model: 'no/such', messages, stream: true });
+    const refused = await rejection(create);
+    expect(refused).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(refused).toMatchObject({ code: 'not_found', param: 'model' });
+    const { response } = await send(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: '{"model": "demo/text",',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(await readText(response))).toEqual({
+      error: {
+        message: 'The body is not valid JSON',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_json',
+      },
+    });
+  });
+
+  it('answers a run that fails, not streaming, with its status in OpenAI’s shape', async () => {
+    await using gateway = await startChatGateway();
+    const client = openAiFor(gateway.url);
+    const body = { model: 'demo/text', messages, max_tokens: 1000 };
+    const headers = { 'x-sluice-run-timeout': '0.2' };
+    const failed = await rejection(client.chat.completions.create(body, { headers }));
+    expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(failed).toMatchObject({ status: 504, code: 'timeout', type: 'server_error' });
+    expect(failed).toMatchObject({ param: null });
+    expect(failed.message).toMatch(/^504 The run did not finish within 0.2 s/);
+  });
+
+  it('ends a stream whose run fails with an error chunk the SDK throws', async () => {
+    await using gateway = await startChatGateway();
+    const client = openAiFor(gateway.url);
+    const body = { model: 'demo/text', messages, max_tokens: 1000, stream: true as const };
+    const stream = await client.chat.completions.create(body, {
+      headers: { 'x-sluice-run-timeout': '0.2' },
+    });
+    const failed = await rejection(
+      (async () => {
+        for await (const chunk of stream) void chunk;
+      })(),
+    );
+    expect(failed).toBeInstanceOf(OpenAI.APIError);
+    expect(failed).toMatchObject({ code: 'timeout', type: 'server_error', param: null });
+  });
+
+  it('/openapi.json describes the chat route, its models and OpenAI’s error body', async () => {
+    await using gateway = await startChatGateway();
+    const document = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as OpenApiDocument;
+    const chat = document.paths['/v1/chat/completions']!.post!;
+    const schema = chat.requestBody.content['application/json']!.schema;
+    expect(schema.properties.model!.enum).toEqual(['demo/text']);
+    expect(schema.required).toEqual(['model', 'messages']);
+    expect(Object.keys(chat.responses)).toEqual(
+      expect.arrayContaining(['200', '401', '404', '422']),
+    );
+    expect(document.paths['/v1/models']?.get).toBeDefined();
+    const errorSchema = document.components.schemas.OpenAiErrorBody!;
+    // A real answer has exactly the fields the schema requires.
+    const { response } = await send(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'no/such', messages }),
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    });
+    const body = JSON.parse(await readText(response)) as { error: Record<string, unknown> };
+    expect(Object.keys(body)).toEqual(errorSchema.required);
+    expect(Object.keys(body.error)).toEqual(errorSchema.properties.error!.required);
+    expect(errorSchema.properties.error!.properties!.type!.enum).toContain(body.error.type);
   });
 
   it('cancels the run when the streaming client leaves', async () => {

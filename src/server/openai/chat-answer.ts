@@ -3,10 +3,10 @@ import type { ChatFinish } from '../../app/chat-view.js';
 import { isErrorCode } from '../../errors/error-codes.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import { nextBatch } from '../../events/read-cursor.js';
-import { sendError } from '../error-reply.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { completion } from './chat-chunks.js';
 import { chatStep, type ChatRun } from './chat-stream.js';
+import { sendOpenAiError } from './openai-errors.js';
 
 type Ending = { readonly finish: ChatFinish } | { readonly error: SluiceError };
 
@@ -33,7 +33,7 @@ async function collect(context: GatewayContext, run: ChatRun, signal: AbortSigna
 
 /**
  * The answer of a chat request that did not ask to stream: one `chat.completion` once the
- * run has ended, or the run's error as an HTTP error. A client that leaves first counts as
+ * run has ended, or the run's error as an HTTP error in OpenAI's shape. A client that leaves first counts as
  * gone, and the run is cancelled after the grace period.
  *
  * @example
@@ -54,10 +54,10 @@ export async function answerChat(
     const collected = await collect(context, run, left.signal);
     if (!collected) {
       const gone = new SluiceError('cancelled', 'The client left');
-      return sendError(reply, gone, context.logger);
+      return sendOpenAiError(reply, gone, context.logger);
     }
     const { ending, text } = collected;
-    if ('error' in ending) return sendError(reply, ending.error, context.logger);
+    if ('error' in ending) return sendOpenAiError(reply, ending.error, context.logger);
     return reply.send(completion(run.answer, text, ending.finish));
   } finally {
     reply.raw.off('close', onClose);

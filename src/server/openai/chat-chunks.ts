@@ -1,5 +1,7 @@
 import type { ChatFinish, ChatUsage } from '../../app/chat-view.js';
+import { httpStatusOf, isErrorCode } from '../../errors/error-codes.js';
 import { toAsciiJson } from '../../events/ascii-json.js';
+import { openAiErrorType } from './openai-errors.js';
 
 /** What every chunk and completion of one chat answer shares. */
 export interface ChatAnswer {
@@ -80,14 +82,15 @@ export function finishFrames(answer: ChatAnswer, finish: ChatFinish): string {
 }
 
 /**
- * An error inside a stream, in OpenAI's shape (`{error: {message, type, code}}`); the
- * stream ends after it without `[DONE]`.
+ * An error inside a stream, in OpenAI's shape (`{error: {message, type, param, code}}`,
+ * `type` OpenAI's for the code's status); the stream ends after it without `[DONE]`.
  *
  * @example
  * stream.end(errorFrame('timeout', 'The run did not finish within 30 s'));
  */
 export function errorFrame(code: string, message: string): string {
-  return `data: ${toAsciiJson({ error: { message, type: code, code } })}\n\n`;
+  const type = openAiErrorType(isErrorCode(code) ? httpStatusOf(code) : 500);
+  return `data: ${toAsciiJson({ error: { message, type, param: null, code } })}\n\n`;
 }
 
 /**

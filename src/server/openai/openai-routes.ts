@@ -5,6 +5,7 @@ import { answerChat } from './chat-answer.js';
 import { chatAnswer } from './chat-chunks.js';
 import { chatModels, findChatModel } from './chat-models.js';
 import { parseChatRequest } from './chat-request.js';
+import { sendOpenAiError } from './openai-errors.js';
 import { streamChat, type ChatRun } from './chat-stream.js';
 
 const STARTED = Math.floor(Date.now() / 1000);
@@ -49,15 +50,24 @@ async function completeChat(
  * `POST /v1/chat/completions` (streaming with `data: [DONE]`, or one completion) and
  * `GET /v1/models`. The model is the app id; runs go through the dispatcher like every other
  * view, with the same priority, start-timeout and run-timeout headers, and API keys as
- * `Authorization: Bearer <key>`.
+ * `Authorization: Bearer <key>`. Errors answer in OpenAI's shape,
+ * `{error: {message, type, param, code}}`, with the status of sluice's code.
  *
  * @example
  * registerOpenAiRoutes(fastify, context);
  */
 export function registerOpenAiRoutes(fastify: FastifyInstance, context: GatewayContext): void {
   const config = { config: { auth: true } };
-  fastify.get('/v1/models', config, () => listModels(context));
-  fastify.post('/v1/chat/completions', config, (request, reply) =>
-    completeChat(context, request, reply),
-  );
+  // A scope of their own, so every error these routes answer (a missing key, a body that is
+  // not JSON, an unknown model, a failed run) reads as OpenAI's, which its SDKs understand.
+  void fastify.register((scope, _options, done) => {
+    scope.setErrorHandler((error, _request, reply) =>
+      sendOpenAiError(reply, error, context.logger),
+    );
+    scope.get('/v1/models', config, () => listModels(context));
+    scope.post('/v1/chat/completions', config, (request, reply) =>
+      completeChat(context, request, reply),
+    );
+    done();
+  });
 }
