@@ -1,7 +1,9 @@
 import type { App } from '../app/define-app.js';
 import { parseInput } from '../app/input-schema.js';
 import type { EventLog } from '../events/event-log.js';
+import { readCursor } from '../events/read-cursor.js';
 import { readTerminal } from '../events/read-terminal.js';
+import type { LoggedEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns, ChildTarget } from '../runtime/child-runs.js';
 import type { RequestDispatch } from './request-dispatch.js';
@@ -23,6 +25,10 @@ export interface ChildRunsParent {
   readonly appId: string;
 }
 
+const CURSOR_START = (signal: AbortSignal) => ({ afterSeq: 0, signal });
+const GONE = () => new SluiceError('internal', 'The child run’s events are gone');
+const LEFT = () => new SluiceError('cancelled', 'The run reading this child’s events stopped');
+
 function abortReason(signal: AbortSignal): SluiceError {
   const reason: unknown = signal.reason;
   return reason instanceof SluiceError
@@ -32,11 +38,12 @@ function abortReason(signal: AbortSignal): SluiceError {
 
 /**
  * The dispatcher's {@link ChildRuns}: each child is a request of the parent's owner,
- * submitted through the same queue and limits as any other, and awaited on its event log.
- * Aborting the signal cancels the child.
+ * submitted through the same queue and limits as any other, and awaited (`run`) or read
+ * (`stream`) on its event log. Aborting the signal cancels the child.
  *
  * @example
  * const output = await dispatcher.childRunsFor(owner).run({ appId: 'demo/echo', path: '' }, { text }, signal);
+ * for await (const events of dispatcher.childRunsFor(owner).stream(target, input, signal)) relay(events);
  */
 export class DispatcherChildRuns implements ChildRuns {
   /** Every run holds one until it ends, so it keeps two references and no closures. */
@@ -46,6 +53,49 @@ export class DispatcherChildRuns implements ChildRuns {
   ) {}
 
   async run(target: ChildTarget, input: unknown, signal: AbortSignal): Promise<unknown> {
+    const requestId = await this.submit(target, input, signal);
+    const stopWatching = this.cancelOnAbort(requestId, signal);
+    try {
+      const terminal = await readTerminal(this.sources.eventLog, requestId, signal);
+      if (!terminal) throw abortReason(signal);
+      if (terminal.type === 'error') throw errorFromEvent(terminal);
+      return JSON.parse(terminal.json) as unknown;
+    } finally {
+      stopWatching();
+    }
+  }
+
+  async *stream(
+    target: ChildTarget,
+    input: unknown,
+    signal: AbortSignal,
+  ): AsyncGenerator<readonly LoggedEvent[]> {
+    const requestId = await this.submit(target, input, signal);
+    const stopWatching = this.cancelOnAbort(requestId, signal);
+    let ended = false;
+    try {
+      for await (const batch of readCursor(
+        this.sources.eventLog,
+        requestId,
+        CURSOR_START(signal),
+      )) {
+        const terminal = batch.events.at(-1);
+        ended = batch.ended;
+        if (terminal?.type === 'error') {
+          if (batch.events.length > 1) yield batch.events.slice(0, -1);
+          throw errorFromEvent(terminal);
+        }
+        yield batch.events;
+      }
+      if (!ended) throw signal.aborted ? abortReason(signal) : GONE();
+    } finally {
+      stopWatching();
+      if (!ended && !signal.aborted) void this.sources.dispatcher.cancel(requestId, LEFT());
+    }
+  }
+
+  /** Checks and submits a child; resolves with its request id. */
+  private async submit(target: ChildTarget, input: unknown, signal: AbortSignal): Promise<string> {
     signal.throwIfAborted();
     const app = this.sources.findApp(target.appId);
     const endpoint = app?.endpoints.get(target.path);
@@ -53,7 +103,6 @@ export class DispatcherChildRuns implements ChildRuns {
     this.refuseSelfWait(app);
     const parsed = await parseInput(endpoint.input, input);
     signal.throwIfAborted();
-    const { dispatcher, eventLog } = this.sources;
     const submission = {
       app,
       endpoint,
@@ -63,18 +112,16 @@ export class DispatcherChildRuns implements ChildRuns {
       cancelOnDisconnect: false,
       view: 'child' as const,
     };
-    const { record } = await dispatcher.submit(submission);
-    const cancel = () => void dispatcher.cancel(record.requestId, abortReason(signal));
+    const { record } = await this.sources.dispatcher.submit(submission);
+    return record.requestId;
+  }
+
+  /** Cancels the child when `signal` aborts (at once if it has); returns the unsubscribe. */
+  private cancelOnAbort(requestId: string, signal: AbortSignal): () => void {
+    const cancel = () => void this.sources.dispatcher.cancel(requestId, abortReason(signal));
     signal.addEventListener('abort', cancel, { once: true });
     if (signal.aborted) cancel(); // aborted while the child was being submitted
-    try {
-      const terminal = await readTerminal(eventLog, record.requestId, signal);
-      if (!terminal) throw abortReason(signal);
-      if (terminal.type === 'error') throw errorFromEvent(terminal);
-      return JSON.parse(terminal.json) as unknown;
-    } finally {
-      signal.removeEventListener('abort', cancel);
-    }
+    return () => signal.removeEventListener('abort', cancel);
   }
 
   /**
@@ -85,7 +132,7 @@ export class DispatcherChildRuns implements ChildRuns {
     if (app.id !== this.parent.appId || this.sources.capacityOf(app.id) === Infinity) return;
     throw new SluiceError(
       'app_error',
-      'ctx.map onto its own app needs unbounded capacity (no maxConcurrency, inline): ' +
+      'A child run (ctx.map, ctx.stream) onto its own app needs unbounded capacity (no maxConcurrency, inline): ' +
         'its children would wait for the slot their parent holds',
     );
   }

@@ -5,6 +5,7 @@ import { SluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns } from './child-runs.js';
 import { soloCollectives, type Collectives } from './collectives/collectives.js';
 import { mapRuns } from './map-runs.js';
+import { streamChild } from './child-stream.js';
 import type { PreviewOptions, RunContext } from '../app/app-types.js';
 import type { EventWriter } from './event-writer.js';
 import { encodePreview, type PreviewSource } from '../app/preview.js';
@@ -22,7 +23,7 @@ export interface RunContextOptions<State> {
   readonly fail: (error: SluiceError) => void;
   /** The run's worker group (default: a group of one). */
   readonly collectives?: Collectives;
-  /** How `ctx.map` starts children (absent: `ctx.map` fails). */
+  /** How `ctx.map` and `ctx.stream` start children (absent: they fail). */
   readonly childRuns?: ChildRuns;
   /** What the endpoint's `prepare` returned (absent before it, or without one). */
   readonly prepared?: unknown;
@@ -96,6 +97,10 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
       const toInput = (mapOptions as Partial<typeof mapOptions> | undefined)?.toInput;
       const inputs = spreadInto(argumentLists, toInput);
       return mapRuns({ childRuns, signal, target, inputs, options: mapOptions ?? {} });
+    },
+    stream(target, input, streamOptions = {}) {
+      const forward = (event: NewEvent) => writer.push(event);
+      return streamChild({ childRuns, signal, target, input, options: streamOptions, forward });
     },
     requestId: options.requestId,
     state: options.state,
