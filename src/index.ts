@@ -22,6 +22,12 @@ export type {
   StarmapOptions,
   TypedArray,
 } from './app/app-types.js';
+export type {
+  ChildEvent,
+  ChildEventType,
+  ChildStream,
+  ChildStreamOptions,
+} from './app/child-stream-types.js';
 export type { RealtimeOptions } from './app/realtime-options.js';
 export type { PrepareFunction } from './app/app-types.js';
 export type {

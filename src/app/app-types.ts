@@ -1,4 +1,5 @@
 import type { ChatView } from './chat-view.js';
+import type { ChildStream, ChildStreamOptions } from './child-stream-types.js';
 import type { z } from 'zod';
 import type { LogLevel } from '../events/event-types.js';
 import type { WireDialect } from '../events/dialects/wire-dialect.js';
@@ -118,6 +119,15 @@ export interface RunContext<State = unknown> {
     argumentLists: Iterable<Arguments> | AsyncIterable<Arguments>,
     options: StarmapOptions<Arguments>,
   ) => AsyncIterable<Output>;
+  /**
+   * Runs `target` once for `input` and streams its events (progress, previews, outputs,
+   * logs) as they come, then its output as `result`; see {@link ChildStream}.
+   */
+  readonly stream: <Output = unknown>(
+    target: MapTarget,
+    input: unknown,
+    options?: ChildStreamOptions,
+  ) => ChildStream<Output>;
 }
 
 /** Options of every collective. */

@@ -7,7 +7,7 @@ export const DEFAULT_MAP_CONCURRENCY = 16;
 
 const APP_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
 const TARGET_PROBLEM =
-  "ctx.map needs a target of 'owner/name', 'owner/name/sub/path' or { app: 'owner/name', path }";
+  "ctx.map and ctx.stream need a target of 'owner/name', 'owner/name/sub/path' or { app: 'owner/name', path }";
 
 /**
  * Where `ctx.map` sends its inputs: `'owner/name'` (the default endpoint),

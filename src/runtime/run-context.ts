@@ -5,6 +5,7 @@ import { SluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns } from './child-runs.js';
 import { soloCollectives, type Collectives } from './collectives/collectives.js';
 import { mapRuns } from './map-runs.js';
+import { streamChild } from './child-stream.js';
 import type { PreviewOptions, RunContext } from '../app/app-types.js';
 import type { EventWriter } from './event-writer.js';
 import { encodePreview, type PreviewSource } from '../app/preview.js';
@@ -22,7 +23,7 @@ export interface RunContextOptions<State> {
   readonly fail: (error: SluiceError) => void;
   /** The run's worker group (default: a group of one). */
   readonly collectives?: Collectives;
-  /** How `ctx.map` starts children (absent: `ctx.map` fails). */
+  /** How `ctx.map` and `ctx.stream` start children (absent: they fail). */
   readonly childRuns?: ChildRuns;
   /** W3C `traceparent` of the run's span, while tracing is on: the parent of its child runs. */
   readonly traceparent?: string;
@@ -99,6 +100,10 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
       const inputs = spreadInto(argumentLists, toInput);
       const request = { childRuns, signal, traceparent, target, inputs };
       return mapRuns({ ...request, options: mapOptions ?? {} });
+    },
+    stream(target, input, streamOptions = {}) {
+      const forward = (event: NewEvent) => writer.push(event);
+      return streamChild({ childRuns, signal, target, input, options: streamOptions, forward });
     },
     requestId: options.requestId,
     state: options.state,

@@ -1,4 +1,10 @@
+import type { LoggedEvent } from '../../src/events/event-types.js';
 import type { ChildRuns, ChildTarget } from '../../src/runtime/child-runs.js';
+
+/** `ctx.map` never streams a child: a fake asked to fails the test loudly. */
+function notStreamed(): AsyncIterable<readonly LoggedEvent[]> {
+  throw new Error('ctx.map asked a child to stream');
+}
 
 /** One child the fake was asked to run, settled by the test. */
 export interface FakeChild {
@@ -21,6 +27,7 @@ export function fakeChildRuns(): { childRuns: ChildRuns; children: FakeChild[] }
         signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
         children.push({ target, input, signal, resolve, reject });
       }),
+    stream: notStreamed,
   };
   return { childRuns, children };
 }
@@ -32,6 +39,7 @@ export function answeringChildRuns(answer: (input: unknown) => unknown): ChildRu
       await new Promise((resolve) => setImmediate(resolve));
       return answer(input);
     },
+    stream: notStreamed,
   };
 }
 

@@ -5,16 +5,11 @@ import { SluiceError } from '../../errors/sluice-error.js';
 import type { RunOutcome } from '../execute-run.js';
 import type { RuntimeJob } from '../runtime.js';
 import type { ResolvedPlacement } from '../placement.js';
+import { ChildCalls } from './child-calls.js';
 import { unpackBatch } from './link-batch.js';
 import { RelayedRun } from './relayed-run.js';
 import { rankEnvironment } from './replica-environment.js';
-import {
-  toWireError,
-  type ParentMessage,
-  type ReplicaMessage,
-  type ReplicaTarget,
-  type WireError,
-} from './replica-protocol.js';
+import { type ParentMessage, type ReplicaMessage, type ReplicaTarget } from './replica-protocol.js';
 import { spawnRank } from './spawn-rank.js';
 
 /** Why a replica went down: the error's text (and a setup error's stack), and whether in setup. */
@@ -41,11 +36,6 @@ export interface ReplicaGroupOptions {
   readonly events: ReplicaGroupEvents;
 }
 
-interface ChildCall {
-  readonly runId: number;
-  readonly controller: AbortController;
-}
-
 let nextRunId = 1;
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
@@ -65,8 +55,11 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
 export class ReplicaGroup {
   private readonly ranks: ChildProcess[];
   private readonly runs = new Map<number, RelayedRun>();
-  /** Child runs (`ctx.map`) in flight, by `rank:callId`. */
-  private readonly childCalls = new Map<string, ChildCall>();
+  /** Child runs (`ctx.map`, `ctx.stream`) in flight. */
+  private readonly childCalls = new ChildCalls({
+    send: (rank, message) => this.send(rank, message),
+    jobOf: (runId) => this.runs.get(runId)?.job,
+  });
   private readyRanks = 0;
   private state: 'starting' | 'ready' | 'down' = 'starting';
 
@@ -101,7 +94,8 @@ export class ReplicaGroup {
     });
     this.runs.set(runId, run);
     // The run's signal aborts when it ends, however it ends: its children go with it.
-    job.control.signal.addEventListener('abort', () => this.cancelChildren(runId), { once: true });
+    const cancelChildren = () => this.childCalls.cancelRun(runId);
+    job.control.signal.addEventListener('abort', cancelChildren, { once: true });
     const order = {
       runId,
       requestId: job.requestId,
@@ -181,9 +175,10 @@ export class ReplicaGroup {
       case 'settled':
         return this.runs.get(message.runId)?.rankSettled(rank);
       case 'child-run':
-        return void this.childRun(rank, message);
+      case 'child-stream':
+      case 'child-pull':
       case 'child-cancel':
-        return this.childCalls.get(`${rank}:${message.callId}`)?.controller.abort();
+        return this.childCalls.receive(rank, message);
       case 'rank-send':
         return this.relay(rank, message);
     }
@@ -220,40 +215,6 @@ export class ReplicaGroup {
     this.send(toRank, { kind: 'rank-message', runId, fromRank, message: message.message });
   }
 
-  private async childRun(rank: number, message: Extract<ReplicaMessage, { kind: 'child-run' }>) {
-    const key = `${rank}:${message.callId}`;
-    const controller = new AbortController();
-    this.childCalls.set(key, { runId: message.runId, controller });
-    const answer: { output?: unknown; error?: WireError } = {};
-    try {
-      answer.output = await this.startChild(message, controller.signal);
-    } catch (error) {
-      answer.error = toWireError(error);
-    } finally {
-      this.childCalls.delete(key);
-    }
-    this.send(rank, { kind: 'child-result', callId: message.callId, ...answer });
-  }
-
-  private startChild(
-    message: Extract<ReplicaMessage, { kind: 'child-run' }>,
-    signal: AbortSignal,
-  ): Promise<unknown> {
-    const job = this.runs.get(message.runId)?.job;
-    if (!job?.childRuns) {
-      return Promise.reject(new SluiceError('internal', 'ctx.map is not available to this run'));
-    }
-    if (job.control.signal.aborted) return Promise.reject(job.control.signal.reason as Error);
-    return job.childRuns.run(message.target, message.input, signal);
-  }
-
-  private cancelChildren(runId: number): void {
-    for (const call of this.childCalls.values()) {
-      if (call.runId === runId)
-        call.controller.abort(new SluiceError('cancelled', 'The parent run ended'));
-    }
-  }
-
   /** Takes the replica down (once): kills every rank and ends every run. */
   private fail(error: string, inSetup = this.state === 'starting', stack?: string): void {
     if (this.state === 'down') return;
@@ -262,7 +223,7 @@ export class ReplicaGroup {
     const lost = new SluiceError('worker_lost', 'The replica running this request died');
     for (const run of this.runs.values()) run.lose(lost);
     this.runs.clear();
-    for (const { controller } of this.childCalls.values()) controller.abort(lost);
+    this.childCalls.abortAll(lost);
     this.options.events.down({ error, inSetup, ...(stack ? { stack } : {}) });
   }
 }

@@ -72,6 +72,7 @@ export class ReplicaHost {
       case 'appended':
         return this.runs.get(message.runId)?.appendWaiters.shift()?.(message.result);
       case 'child-result':
+      case 'child-events':
         return this.childRuns.settle(message.callId, message);
       case 'rank-message':
         return this.runs.get(message.runId)?.transport?.deliver(message.fromRank, message.message);

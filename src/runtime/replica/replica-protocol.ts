@@ -1,6 +1,6 @@
 import type { QueueCaps } from '../event-writer.js';
 import type { AppendResult } from '../../events/event-log.js';
-import type { NewEvent } from '../../events/event-types.js';
+import type { LoggedEvent, NewEvent } from '../../events/event-types.js';
 import { SluiceError, isSluiceError } from '../../errors/sluice-error.js';
 import { isErrorCode, type ErrorCode } from '../../errors/error-codes.js';
 import type { ChildTarget } from '../child-runs.js';
@@ -53,6 +53,12 @@ export type ParentMessage =
       readonly output?: unknown;
       readonly error?: WireError;
     }
+  /** A streamed child's next batch, sent once asked for (`child-stream`, `child-pull`). */
+  | {
+      readonly kind: 'child-events';
+      readonly callId: number;
+      readonly events: readonly LoggedEvent[];
+    }
   | {
       readonly kind: 'rank-message';
       readonly runId: number;
@@ -81,6 +87,16 @@ export type ReplicaMessage =
       readonly target: ChildTarget;
       readonly input: unknown;
     }
+  /** Starts a child whose events are streamed (`ctx.stream`), and asks for its first batch. */
+  | {
+      readonly kind: 'child-stream';
+      readonly runId: number;
+      readonly callId: number;
+      readonly target: ChildTarget;
+      readonly input: unknown;
+    }
+  /** Asks for a streamed child's next batch. */
+  | { readonly kind: 'child-pull'; readonly callId: number }
   | { readonly kind: 'child-cancel'; readonly callId: number }
   | {
       readonly kind: 'rank-send';
