@@ -94,7 +94,7 @@ export class RunSession {
     stream.started().then(
       (requestId) => {
         this.requestId = requestId;
-        view.setRequestId(requestId);
+        view.setRequestId(requestId, this.connection.mediaUrl(this.appId, requestId));
         this.hooks.onRequestId(requestId);
         void this.watchQueue(requestId);
       },

@@ -6,6 +6,7 @@ import { ProgressPanel } from './progress-panel.js';
 import { ResultPanel } from './result-panel.js';
 import { ImagePanel } from './image-panel.js';
 import { LogPanel, OutputPanel } from './stream-panels.js';
+import { describeBinary, isBinaryOutput, MediaPanel } from './media-panel.js';
 
 /** Where a run is: `running`, then one of the ends. */
 export type RunState = 'idle' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -43,6 +44,7 @@ export class RunView {
     hidden: true,
   });
   private readonly output = new OutputPanel();
+  private readonly media = new MediaPanel();
   private readonly logs = new LogPanel();
   private readonly result = new ResultPanel();
   readonly element = element(
@@ -52,12 +54,14 @@ export class RunView {
     this.debug,
     this.timings,
     this.progress.element,
+    this.media.element,
     element('div', { class: 'live' }, this.image.element, this.output.element),
     this.logs.element,
     this.result.element,
   );
   private startedAt = 0;
   private requestId: string | undefined;
+  private mediaUrl: string | undefined;
   private firstEventAt: number | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private runState: RunState = 'idle';
@@ -75,7 +79,9 @@ export class RunView {
   begin(label: string): void {
     this.startedAt = Date.now();
     this.firstEventAt = undefined;
-    for (const panel of [this.image, this.output, this.logs, this.result]) panel.clear();
+    for (const panel of [this.image, this.output, this.media, this.logs, this.result])
+      panel.clear();
+    this.mediaUrl = undefined;
     this.debug.hidden = true;
     this.debug.replaceChildren();
     this.progress.reset(this.startedAt);
@@ -86,8 +92,10 @@ export class RunView {
     this.ticker = setInterval(() => this.progress.refresh(Date.now()), TICK_MS);
   }
 
-  setRequestId(requestId: string): void {
+  /** The server named the request; `mediaUrl` is its media view, for binary outputs. */
+  setRequestId(requestId: string, mediaUrl?: string): void {
     this.requestId = requestId;
+    this.mediaUrl = mediaUrl;
     this.setStatus('running', `Running · request ${requestId}`);
   }
 
@@ -115,10 +123,17 @@ export class RunView {
     const image = imagesIn(event.data).at(event.type === 'result' ? 0 : -1);
     if (image !== undefined && event.type !== 'result') this.image.showPreview(image);
     if (image !== undefined && event.type === 'result') this.image.showResult(image);
-    if (event.type === 'output') this.output.append(event.data);
+    if (event.type === 'output') this.showOutput(event.data);
     if (event.type === 'log') this.logs.append(event.data);
     if (event.type === 'result') this.complete(event.data);
     if (event.type === 'error') this.fail(event.data as RunFailure);
+  }
+
+  /** Bytes go to the media player (a line in the output says so); anything else to the output. */
+  private showOutput(data: unknown): void {
+    if (!isBinaryOutput(data)) return this.output.append(data);
+    this.media.show(data.content_type, this.mediaUrl);
+    this.output.append(describeBinary(data));
   }
 
   /** Ends the run with a failure: an `error` event, a refused request or a lost connection. */

@@ -14,6 +14,8 @@ export interface Connection {
   readonly cancel: (appId: string, requestId: string) => Promise<void>;
   /** The queue position of a request still waiting, `undefined` once it runs or ended. */
   readonly queuePosition: (appId: string, requestId: string) => Promise<number | undefined>;
+  /** The request's media view: its binary outputs as one playable stream. */
+  readonly mediaUrl: (appId: string, requestId: string) => string;
   /** A realtime connection for the live mode: each `send` is one input, the newest answer wins. */
   readonly realtime: (appId: string, path: string, handlers: LiveHandlers) => LiveConnection;
 }
@@ -70,5 +72,7 @@ export function connect(apiKey?: string): Connection {
         onError: (error) => handlers.onError(error),
       }),
     queuePosition: (appId, requestId) => queuePosition(apiKey, appId, requestId),
+    mediaUrl: (appId, requestId) =>
+      `${location.origin}/${appId}/requests/${encodeURIComponent(requestId)}/media`,
   };
 }

@@ -50,3 +50,4 @@ export type { ErrorCode } from './errors/error-codes.js';
 export type { EventType, LogLevel, PreviewPayload } from './events/event-types.js';
 export type { WireDialect } from './events/dialects/wire-dialect.js';
 export { DistributedWorker } from './runtime/distributed/distributed-worker.js';
+export type { StreamingResultOptions } from './runtime/distributed/distributed-worker.js';

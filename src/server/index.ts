@@ -19,6 +19,7 @@ export type {
   DistributedRunnerOptions,
   RunnerCallOptions,
   RunnerEvent,
+  RunnerTextOptions,
 } from '../runtime/distributed/distributed-runner.js';
 export {
   createCollectives,

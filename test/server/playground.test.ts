@@ -70,12 +70,31 @@ describe('the playground snippets', () => {
     expect(result.seed).toBe(3);
   });
 
-  it('the sluice/client and @fal-ai/client snippets, run as written with a key, print the output', async () => {
+  it('the Python snippet, run as written by python3 with a key, reads the typed dialect', async () => {
+    const key = 'python-key';
+    await using gateway = await startGateway({ apps: [textApp], apiKeys: [key] });
+    const input = { max_tokens: 3, tokens_per_second: 0, seed: 1 };
+    const target = { baseUrl: gateway.url, appId: 'demo/text', path: '', input, withApiKey: true };
+    const python = snippetsFor(target).find(
+      (snippet) => snippet.title === 'Python (typed dialect)',
+    );
+    expect(python?.code).toContain('"Accept": "text/event-stream; dialect=typed"');
+    const env = { ...process.env, SLUICE_API_KEY: key };
+    const { stdout } = await run('python3', ['-c', python!.code], { timeout: 10_000, env });
+    const lines = stdout.trim().split('\n');
+    expect(lines.filter((line) => line.startsWith('output {'))).toHaveLength(3);
+    expect(lines.at(-1)).toBe("{'text': 'At dawn the river rose slowly.', 'tokens': 3, 'seed': 1}");
+  });
+
+  it('the sluice/client, @fal-ai/client and fetch snippets, run as written with a key, print the output', async () => {
     const key = 'snippet-key';
     await using gateway = await startGateway({ apps: [textApp], apiKeys: [key] });
     const input = { max_tokens: 3, tokens_per_second: 0, seed: 1 };
     const target = { baseUrl: gateway.url, appId: 'demo/text', path: '', input, withApiKey: true };
-    const [, ...typescript] = snippetsFor(target);
+    const typescript = snippetsFor(target).filter((snippet) =>
+      ['sluice/client', '@fal-ai/client', 'fetch (data dialect)'].includes(snippet.title),
+    );
+    expect(typescript).toHaveLength(3);
     // Inside the repository, so that the packages resolve as they do for a user's project.
     await mkdir('test-results/snippets', { recursive: true });
     for (const [index, snippet] of typescript.entries()) {

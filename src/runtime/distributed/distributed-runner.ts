@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { defineApp, type App } from '../../app/define-app.js';
-import { isTerminal, type EventType } from '../../events/event-types.js';
-import { SluiceError } from '../../errors/sluice-error.js';
+import { encodeDialectFrame, encodeStreamFailure } from '../../events/dialects/dialect-frames.js';
+import { isTerminal, type EventType, type NewEvent } from '../../events/event-types.js';
+import { toAsciiJson } from '../../events/ascii-json.js';
+import { SluiceError, toSluiceError } from '../../errors/sluice-error.js';
 import type { AppStatus } from '../runtime.js';
 import { resolvePlacement, type RuntimeOverrides } from '../placement.js';
 import { ReplicaPool } from '../replica/replica-pool.js';
@@ -38,6 +40,12 @@ export interface RunnerEvent {
 export interface RunnerCallOptions {
   /** Aborting it cancels the payload on every rank. */
   readonly signal?: AbortSignal;
+}
+
+/** Options of {@link DistributedRunner.stream} when it yields SSE text. */
+export interface RunnerTextOptions extends RunnerCallOptions {
+  /** Yield each event as the UTF-8 bytes of one SSE frame, `data: <json>\n\n` (fal's shape). */
+  readonly asTextEvents: true;
 }
 
 /**
@@ -85,8 +93,31 @@ export class DistributedRunner<Payload = unknown, Result = unknown> {
     return this.pool.start();
   }
 
-  /** Runs one payload and yields rank 0's events as they come, the `result` last; throws a `SluiceError` if it fails. */
-  async *stream(payload: Payload, options: RunnerCallOptions = {}): AsyncGenerator<RunnerEvent> {
+  /**
+   * Runs one payload and yields rank 0's events as they come, the `result` last; throws a
+   * `SluiceError` if it fails. With `asTextEvents: true` it yields instead each event as one
+   * SSE frame's bytes in the `data` dialect (`data: <payload>\n\n`, fal's frames), ready to
+   * hand to an HTTP response; a failure is then the last frame, `data: {"code": …,
+   * "message": …}`, never a throw.
+   *
+   * @example
+   * // Node's http: the frames straight into the response
+   * response.writeHead(200, { 'content-type': 'text/event-stream' });
+   * await pipeline(runner.stream(body, { asTextEvents: true }), response);
+   */
+  stream(payload: Payload, options: RunnerTextOptions): AsyncGenerator<Uint8Array>;
+  stream(payload: Payload, options?: RunnerCallOptions): AsyncGenerator<RunnerEvent>;
+  stream(
+    payload: Payload,
+    options: RunnerCallOptions & { readonly asTextEvents?: boolean } = {},
+  ): AsyncGenerator<RunnerEvent> | AsyncGenerator<Uint8Array> {
+    return options.asTextEvents
+      ? textFrames(this.events(payload, options))
+      : values(this.events(payload, options));
+  }
+
+  /** Rank 0's events up to the terminal one; throws only if the run could not start. */
+  private async *events(payload: Payload, options: RunnerCallOptions): AsyncGenerator<NewEvent> {
     const channel = new EventChannel();
     const control = new RunControl(randomUUID());
     const cancel = () => control.abort(new SluiceError('cancelled', 'The payload was cancelled'));
@@ -105,9 +136,7 @@ export class DistributedRunner<Payload = unknown, Result = unknown> {
     );
     try {
       for await (const event of channel) {
-        const data: unknown = JSON.parse(event.json);
-        if (event.type === 'error') throw toRunnerError(data);
-        yield { type: event.type, data };
+        yield event;
         if (isTerminal(event.type)) return;
       }
       await outcome; // ended without a terminal event: the run could not start
@@ -133,6 +162,28 @@ export class DistributedRunner<Payload = unknown, Result = unknown> {
   /** Stops every rank. */
   close(): Promise<void> {
     return this.pool.close();
+  }
+}
+
+/** Events as values; a terminal `error` is thrown. */
+async function* values(events: AsyncGenerator<NewEvent>): AsyncGenerator<RunnerEvent> {
+  for await (const event of events) {
+    const data: unknown = JSON.parse(event.json);
+    if (event.type === 'error') throw toRunnerError(data);
+    yield { type: event.type, data };
+  }
+}
+
+/** Events as `data`-dialect frames; a run that could not start ends with an error frame too. */
+async function* textFrames(events: AsyncGenerator<NewEvent>): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  let seq = 0;
+  try {
+    for await (const event of events)
+      yield encoder.encode(encodeDialectFrame('data', { ...event, seq: ++seq }));
+  } catch (error) {
+    const { code, message } = toSluiceError(error);
+    yield encoder.encode(encodeStreamFailure('data', toAsciiJson({ code, message })));
   }
 }
 

@@ -33,8 +33,18 @@ export abstract class DistributedWorker<Payload = unknown, Result = unknown> {
   /** Handles one payload on this rank; rank 0's return value is the result. */
   abstract handle(payload: Payload, context: RunContext): RunResult<Result>;
 
-  /** Sends an intermediate result to the caller (an `output` event; only rank 0's are kept). */
-  addStreamingResult(data: unknown): void {
+  /**
+   * Sends an intermediate result to the caller as an `output` event. Only rank 0's reach
+   * the caller: on any other rank the result is not sent, and the first one warns (once per
+   * process, on its stderr) so a result is never lost in silence. `asTextEvent` is fal's
+   * flag, accepted as written: whether a result arrives as an SSE frame or as a value is the
+   * caller's choice (`runner.stream(payload, { asTextEvents: true })`).
+   *
+   * @example
+   * if (this.rank === 0) this.addStreamingResult({ step, progress: step / steps }, { asTextEvent: true });
+   */
+  addStreamingResult(data: unknown, _options?: StreamingResultOptions): void {
+    if (this.rank !== 0) return warnStrayResult(this.rank);
     this.current?.emit(data);
   }
 
@@ -43,6 +53,25 @@ export abstract class DistributedWorker<Payload = unknown, Result = unknown> {
     this.current = context;
     return this.handle(payload, context);
   }
+}
+
+/** Options of {@link DistributedWorker.addStreamingResult}. */
+export interface StreamingResultOptions {
+  /** fal's flag: the result is meant as an SSE text event (see {@link DistributedWorker.addStreamingResult}). */
+  readonly asTextEvent?: boolean;
+}
+
+let strayWarned = false;
+
+/** Warns, once per rank process, that results added off rank 0 do not reach the caller. */
+function warnStrayResult(rank: number): void {
+  if (strayWarned) return;
+  strayWarned = true;
+  process.emitWarning(
+    `addStreamingResult on rank ${rank} is not sent: only rank 0's results reach the caller ` +
+      '(add them under `if (this.rank === 0)`, or gather them to rank 0 first)',
+    { code: 'SLUICE_STRAY_RESULT' },
+  );
 }
 
 /** A `DistributedWorker` subclass with a no-argument constructor. */
