@@ -29,6 +29,10 @@ export interface EndpointEntry {
   readonly urls: { readonly run: string; readonly stream: string; readonly attach: string };
   /** The endpoint offers the live mode: each change of an input is sent over a WebSocket. */
   readonly live?: true;
+  /** Its JSON and queue results are cached. */
+  readonly cache?: { readonly ttl_ms: number };
+  /** Its JSON, queue and realtime views run in batches. */
+  readonly batch?: { readonly max_size: number; readonly max_wait_ms: number };
 }
 
 /** One app of `GET /apps`. */

@@ -13,6 +13,7 @@ import { RunView } from './run-view.js';
 import { renderSchemaForm, type SchemaForm } from './schema-form.js';
 import type { Connection } from './sluice-connection.js';
 import { SnippetsPanel } from './snippets-panel.js';
+import { syncPathBadges } from './sync-path-badges.js';
 import { writeUrlState } from './url-state.js';
 
 /** What an endpoint view needs from the page. */
@@ -113,6 +114,7 @@ export class EndpointView {
         'div',
         { class: 'endpoint-head' },
         element('h2', {}, title),
+        syncPathBadges(endpoint),
         element('p', { class: 'description' }, endpoint.description ?? app.description ?? ''),
       ),
       element(

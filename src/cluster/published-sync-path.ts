@@ -1,5 +1,5 @@
 import type { ServedEndpoint } from '../app/define-app.js';
-import type { SyncPathOptions } from '../app/sync-path-types.js';
+import type { BatchOptions, SyncPathOptions } from '../app/sync-path-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { CachePolicy } from '../dispatch/response-cache.js';
 
@@ -9,6 +9,8 @@ export interface PublishedSyncPath {
   readonly prepares?: boolean;
   /** Its cache declaration, without a key function (gateways use the canonical hash). */
   readonly cache?: CachePolicy;
+  /** Its batch declaration, for the gateway's documents (batches form on the workers). */
+  readonly batch?: BatchOptions;
 }
 
 /**
@@ -18,9 +20,10 @@ export interface PublishedSyncPath {
  * publishSyncPath(endpoint); // { prepares: true }
  */
 export function publishSyncPath(endpoint: ServedEndpoint): PublishedSyncPath {
-  const { cache } = endpoint;
+  const { cache, batch } = endpoint;
   return {
     ...(endpoint.prepare ? { prepares: true } : {}),
+    ...(batch ? { batch: { maxSize: batch.maxSize, maxWaitMs: batch.maxWaitMs } } : {}),
     ...(cache
       ? { cache: { ttlMs: cache.ttlMs, maxEntries: cache.maxEntries, maxBytes: cache.maxBytes } }
       : {}),
@@ -29,6 +32,10 @@ export function publishSyncPath(endpoint: ServedEndpoint): PublishedSyncPath {
 
 function preparesElsewhere(): never {
   throw new SluiceError('internal', 'This endpoint prepares on remote workers, not here');
+}
+
+function batchesElsewhere(): never {
+  throw new SluiceError('internal', 'This endpoint runs its batches on remote workers, not here');
 }
 
 /**
@@ -44,5 +51,6 @@ export function standInSyncPath(
   return {
     ...(published?.prepares ? { prepare: preparesElsewhere } : {}),
     ...(published?.cache ? { cache: published.cache } : {}),
+    ...(published?.batch ? { batch: published.batch, runBatch: batchesElsewhere } : {}),
   };
 }

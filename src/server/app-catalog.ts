@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { App } from '../app/define-app.js';
+import type { App, ServedEndpoint } from '../app/define-app.js';
 import type { AppStatus, DownReason, ReplicaStatus } from '../runtime/runtime.js';
 import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
 
@@ -12,6 +12,14 @@ export interface EndpointEntry {
   readonly urls: { readonly run: string; readonly stream: string; readonly attach: string };
   /** The endpoint opted in to the playground's live mode (`realtime: { live: true }`). */
   readonly live?: true;
+  /** Its JSON and queue results are cached (`cache`; docs/sync-path.md). */
+  readonly cache?: {
+    readonly ttl_ms: number;
+    readonly max_entries?: number;
+    readonly max_bytes?: number;
+  };
+  /** Its JSON, queue and realtime views run in batches (`batch`; docs/sync-path.md). */
+  readonly batch?: { readonly max_size: number; readonly max_wait_ms: number };
 }
 
 /** A replica as open routes show it: no process ids, no error text. */
@@ -85,5 +93,23 @@ export function describeEndpoints(app: App): EndpointEntry[] {
       attach: `/${app.id}/requests/{request_id}/stream`,
     },
     ...(endpoint.realtime?.live ? { live: true as const } : {}),
+    ...syncPathEntry(endpoint),
   }));
+}
+
+/** An endpoint's cache and batch declarations, as `GET /apps` shows them. */
+function syncPathEntry(endpoint: ServedEndpoint): Pick<EndpointEntry, 'cache' | 'batch'> {
+  const { cache, batch } = endpoint;
+  return {
+    ...(cache
+      ? {
+          cache: {
+            ttl_ms: cache.ttlMs,
+            ...(cache.maxEntries === undefined ? {} : { max_entries: cache.maxEntries }),
+            ...(cache.maxBytes === undefined ? {} : { max_bytes: cache.maxBytes }),
+          },
+        }
+      : {}),
+    ...(batch ? { batch: { max_size: batch.maxSize, max_wait_ms: batch.maxWaitMs } } : {}),
+  };
 }

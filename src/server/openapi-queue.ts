@@ -1,6 +1,12 @@
 import type { App } from '../app/define-app.js';
 import type { EndpointEntry } from './app-catalog.js';
 import type { JsonSchema } from '../app/json-schema.js';
+import {
+  cacheHeaders,
+  cacheParameters,
+  describedWithNote,
+  syncPathExtensions,
+} from './openapi-sync-path.js';
 
 type Operation = Record<string, unknown>;
 
@@ -21,7 +27,7 @@ const SUBMITTED: JsonSchema = {
   required: ['request_id', 'status', 'queue_position', 'status_url', 'response_url', 'cancel_url'],
   properties: {
     request_id: { type: 'string' },
-    status: { const: 'IN_QUEUE' },
+    status: { enum: ['IN_QUEUE', 'COMPLETED'], description: 'COMPLETED for a cache hit' },
     queue_position: { type: 'integer', minimum: 0 },
     status_url: { type: 'string' },
     response_url: { type: 'string' },
@@ -52,7 +58,10 @@ const UNKNOWN_OR_EXPIRED = {
 function submitOperation(app: App, endpoint: EndpointEntry): Operation {
   return {
     summary: `Queue a run of ${app.id}${endpoint.path}`,
+    description: describedWithNote(endpoint, 'call'),
+    ...syncPathExtensions(endpoint),
     parameters: [
+      ...cacheParameters(endpoint),
       { name: 'webhook', in: 'query', required: false, schema: { type: 'string' } },
       { name: 'x-sluice-priority', in: 'header', required: false, schema: { type: 'integer' } },
       {
@@ -68,7 +77,10 @@ function submitOperation(app: App, endpoint: EndpointEntry): Operation {
       content: { 'application/json': { schema: endpoint.input_schema } },
     },
     responses: {
-      '200': json('Queued', SUBMITTED),
+      '200': {
+        ...json('Queued (or, for a cache hit, already COMPLETED)', SUBMITTED),
+        ...cacheHeaders(endpoint),
+      },
       '422': errorResponse('Invalid input'),
       '429': errorResponse('Overloaded: retry after `Retry-After` seconds'),
     },

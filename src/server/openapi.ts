@@ -6,6 +6,12 @@ import type { JsonSchema } from '../app/json-schema.js';
 import { streamEvents } from './openapi-events.js';
 import { queuePaths } from './openapi-queue.js';
 import { OPENAI_ERROR_BODY, chatPaths } from './openapi-chat.js';
+import {
+  cacheHeaders,
+  cacheParameters,
+  describedWithNote,
+  syncPathExtensions,
+} from './openapi-sync-path.js';
 
 type Operation = Record<string, unknown>;
 
@@ -69,10 +75,16 @@ function runOperations(app: App, endpoint: EndpointEntry): Record<string, { post
     [endpoint.urls.run]: {
       post: {
         summary: `Run ${name} and answer its output`,
-        description: endpoint.description ?? undefined,
+        description: describedWithNote(endpoint, 'call'),
+        ...syncPathExtensions(endpoint),
+        parameters: cacheParameters(endpoint),
         requestBody,
         responses: {
-          '200': { description: 'The output', content: { 'application/json': { schema: output } } },
+          '200': {
+            description: 'The output',
+            ...cacheHeaders(endpoint),
+            content: { 'application/json': { schema: output } },
+          },
           ...errors,
         },
       },
@@ -80,6 +92,7 @@ function runOperations(app: App, endpoint: EndpointEntry): Record<string, { post
     [endpoint.urls.stream]: {
       post: {
         summary: `Run ${name}, streaming its events`,
+        description: describedWithNote(endpoint, 'stream'),
         parameters: [DIALECT_PARAMETER],
         requestBody,
         responses: { '200': eventStream(endpoint.output_schema), ...errors },
