@@ -1,5 +1,6 @@
 import { C1, Packr, Unpackr } from 'msgpackr';
 import { toAsciiJson } from '../../events/ascii-json.js';
+import { toPackedPayload } from '../../events/binary-payload.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 
 /** How a message travels: JSON in a text frame, or msgpack in a binary frame. */
@@ -57,4 +58,16 @@ export function decodeFrame(data: Buffer, isBinary: boolean): DecodedFrame {
  */
 export function encodeFrame(message: unknown, encoding: FrameEncoding): string | Buffer {
   return encoding === 'json' ? toAsciiJson(message) : packr.pack(message);
+}
+
+/**
+ * A logged payload as a message out carries it: its parsed JSON over JSON; over msgpack a
+ * binary payload (`{content_type, data_base64}`) becomes `{content_type, data}` with `data`
+ * raw bytes (a msgpack `bin`), and any other payload is its parsed JSON.
+ *
+ * @example
+ * payloadOf('{"content_type":"image/png","data_base64":"iVBO"}', 'msgpack'); // { content_type: 'image/png', data: Uint8Array }
+ */
+export function payloadOf(json: string, encoding: FrameEncoding): unknown {
+  return encoding === 'msgpack' ? toPackedPayload(json) : (JSON.parse(json) as unknown);
 }

@@ -46,19 +46,18 @@ export function errorMessage(error: SluiceError, requestId: string | null): Real
 
 /**
  * A stream event of a request (progress, preview, output, log), for a client that asked
- * for them: an `x-fal-message` frame, which fal's client skips.
+ * for them: an `x-fal-message` frame, which fal's client skips. `data` is the event's
+ * payload as the frame's encoding carries it (see `payloadOf`).
  *
  * @example
- * eventMessage(id, { seq: 2, type: 'progress', json: '{"step":1,"total":4}' });
+ * eventMessage(id, { seq: 2, type: 'progress', json: '{"step":1,"total":4}' }, { step: 1, total: 4 });
  */
-export function eventMessage(requestId: string, event: LoggedEvent): RealtimeMessage {
-  return {
-    type: FAL_MESSAGE,
-    request_id: requestId,
-    event: event.type,
-    seq: event.seq,
-    data: JSON.parse(event.json) as unknown,
-  };
+export function eventMessage(
+  requestId: string,
+  event: Pick<LoggedEvent, 'type' | 'seq'>,
+  data: unknown,
+): RealtimeMessage {
+  return { type: FAL_MESSAGE, request_id: requestId, event: event.type, seq: event.seq, data };
 }
 
 /**

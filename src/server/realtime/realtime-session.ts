@@ -10,7 +10,7 @@ import type { ResolvedRunRoute } from '../app-routes.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { prepareRun, type PreparedRun } from '../routes/submit-run.js';
 import { InputGate } from './input-gate.js';
-import { decodeFrame, encodeFrame, type FrameEncoding } from './realtime-frames.js';
+import { decodeFrame, encodeFrame, payloadOf, type FrameEncoding } from './realtime-frames.js';
 import {
   droppedMessage,
   errorMessage,
@@ -119,7 +119,7 @@ export class RealtimeSession {
         const dropped = this.gate.takeDropped();
         if (dropped > 0) this.send(droppedMessage(requestId, dropped), encoding);
         const terminal = await this.follow(requestId, encoding);
-        if (terminal) this.send(this.terminalMessage(requestId, terminal), encoding);
+        if (terminal) this.send(terminalMessage(requestId, terminal, encoding), encoding);
         else if (!this.closed.signal.aborted)
           this.send(errorMessage(expired(), requestId), encoding);
       } finally {
@@ -142,15 +142,10 @@ export class RealtimeSession {
       if (!batch) return undefined;
       for (const event of batch.events) {
         if (isTerminal(event.type)) return event;
-        this.send(eventMessage(requestId, event), encoding);
+        this.send(eventMessage(requestId, event, payloadOf(event.json, encoding)), encoding);
       }
       afterSeq = batch.lastSeq;
     }
-  }
-
-  private terminalMessage(requestId: string, terminal: LoggedEvent): RealtimeMessage {
-    if (terminal.type === 'error') return errorMessage(errorFromEvent(terminal), requestId);
-    return resultMessage(requestId, JSON.parse(terminal.json) as unknown);
   }
 
   /**
@@ -191,6 +186,16 @@ export class RealtimeSession {
     clearTimeout(this.idle);
     this.gate.clear();
   }
+}
+
+/** A request's answer from its terminal event: its result, or its error. */
+function terminalMessage(
+  requestId: string,
+  terminal: LoggedEvent,
+  encoding: FrameEncoding,
+): RealtimeMessage {
+  if (terminal.type === 'error') return errorMessage(errorFromEvent(terminal), requestId);
+  return resultMessage(requestId, payloadOf(terminal.json, encoding));
 }
 
 function expired(): SluiceError {
