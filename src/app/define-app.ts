@@ -67,7 +67,7 @@ export interface AppOptions<
   readonly worldSize?: number;
   /** `CUDA_VISIBLE_DEVICES` of each rank (default: the rank's own number). */
   readonly deviceMap?: (rank: number) => string;
-  /** How long a cancelled run may ignore `ctx.signal` before its replica is killed. */
+  /** How long a cancelled run may ignore `ctx.signal`, once its replica has taken the cancel, before the replica is killed. */
   readonly cancelDeadlineMs?: number;
   /** Default timeout of every collective. */
   readonly collectiveTimeoutMs?: number;

@@ -5,18 +5,21 @@ import type { RunFacts, RunOutcome } from '../execute-run.js';
 import type { RuntimeJob } from '../runtime.js';
 import { terminalErrorEvent } from '../terminal-error.js';
 import { runDeadlineSeconds } from '../run-deadline.js';
+import { CancelWatch } from './cancel-watch.js';
 import { fromWireError, toWireError, type WireError } from './replica-protocol.js';
 
 /** What a {@link RelayedRun} needs from the replica that executes it. */
 export interface RelayedRunOptions {
   readonly job: RuntimeJob;
   readonly worldSize: number;
-  /** How long the run's code may go on after the run ended before its replica is killed. */
+  /** How long the run's code may go on, once a rank has taken the cancel, before its replica is killed. */
   readonly cancelDeadlineMs: number;
+  /** When the parent last received anything from `rank` (`performance.now()`). */
+  readonly lastHeard: (rank: number) => number;
   /** Sends the abort into every rank. */
   readonly cancelRanks: (error: WireError) => void;
-  /** The code outlived the cancel deadline: kill the replica. */
-  readonly overran: () => void;
+  /** The code outlived the cancel deadline, or a rank stopped answering: kill the replica. */
+  readonly overran: (reason: string) => void;
   /** Every rank's code has returned: the run's slot is free. */
   readonly released: () => void;
 }
@@ -27,10 +30,11 @@ const ENDED: AppendResult = { accepted: false, reason: 'ended' };
  * The parent's side of one run in a replica: appends rank 0's events to the event log in
  * order, writes the terminal event itself when the run is cancelled or its replica dies
  * (so a hung or dead replica never leaves a request live), and holds the run's slot until
- * every rank's code has returned, killing the replica if that outlasts the cancel deadline.
+ * every rank's code has returned, killing the replica if that outlasts the cancel deadline
+ * (counted from when each rank took the cancel: see {@link CancelWatch}).
  *
  * @example
- * const run = new RelayedRun({ job, worldSize: 1, cancelDeadlineMs: 5000, cancelRanks, overran, released });
+ * const run = new RelayedRun({ job, worldSize: 1, cancelDeadlineMs: 5000, lastHeard, cancelRanks, overran, released });
  * const outcome = await run.outcome;
  */
 export class RelayedRun {
@@ -40,11 +44,18 @@ export class RelayedRun {
   private ended = false;
   private released = false;
   private readonly settledRanks = new Set<number>();
-  private deadline: NodeJS.Timeout | undefined;
+  private cancelled = false;
+  private readonly watch: CancelWatch;
   private timeout: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RelayedRunOptions) {
     this.outcome = new Promise((resolve) => (this.resolveOutcome = resolve));
+    this.watch = new CancelWatch({
+      worldSize: options.worldSize,
+      deadlineMs: options.cancelDeadlineMs,
+      lastHeard: options.lastHeard,
+      overran: options.overran,
+    });
     const { signal } = options.job.control;
     if (signal.aborted) queueMicrotask(this.onAbort);
     else signal.addEventListener('abort', this.onAbort, { once: true });
@@ -74,19 +85,25 @@ export class RelayedRun {
     }
   }
 
+  /** A rank took the cancel: its code's deadline starts now. */
+  cancelSeen(rank: number): void {
+    this.watch.seen(rank);
+  }
+
   /** A rank's code returned. */
   rankSettled(rank: number): void {
     this.settledRanks.add(rank);
+    this.watch.settled(rank);
     if (this.settledRanks.size < this.options.worldSize || this.released) return;
     this.released = true;
-    clearTimeout(this.deadline);
+    this.watch.stop();
     this.options.released();
   }
 
   /** The replica died: the run ends with `error` unless it already has. */
   lose(error: SluiceError): void {
     this.released = true;
-    clearTimeout(this.deadline);
+    this.watch.stop();
     void this.end(error);
   }
 
@@ -120,17 +137,18 @@ export class RelayedRun {
     this.settle({ ok: false, error });
   }
 
-  /** Resolves the outcome once, stops the ranks' code and starts the cancel deadline. */
+  /** Resolves the outcome once, stops the ranks' code and starts watching the cancel. */
   private settle(outcome: RunOutcome): void {
-    const { job, cancelRanks, cancelDeadlineMs, overran } = this.options;
+    const { job, cancelRanks } = this.options;
     job.control.signal.removeEventListener('abort', this.onAbort);
     clearTimeout(this.timeout);
     this.resolveOutcome(outcome);
     this.resolveOutcome = () => undefined;
     job.control.abort(FINISHED);
-    if (this.released || this.deadline) return;
+    if (this.released || this.cancelled) return;
+    this.cancelled = true;
     cancelRanks(toWireError(outcome.ok ? FINISHED : outcome.error));
-    this.deadline = setTimeout(overran, cancelDeadlineMs);
+    this.watch.start();
   }
 }
 

@@ -10,11 +10,17 @@ export interface ReplicaChannel {
 
 /**
  * Messages written at once, with whatever is queued before them: `ready` and
- * `setup-failed` because the process may exit next; `finished` and `settled` because the
- * parent kills the replica when a cancelled run's code has not returned within the cancel
- * deadline, and they must not wait behind the rest of a busy turn's events.
+ * `setup-failed` because the process may exit next; `cancel-seen`, `finished` and
+ * `settled` because the parent times a cancelled run's code from the first to the others,
+ * and they must not wait behind the rest of a busy turn's events.
  */
-const AT_ONCE = new Set<ReplicaMessage['kind']>(['ready', 'setup-failed', 'finished', 'settled']);
+const AT_ONCE = new Set<ReplicaMessage['kind']>([
+  'ready',
+  'setup-failed',
+  'cancel-seen',
+  'finished',
+  'settled',
+]);
 
 /**
  * The IPC channel of the current process, which the parent forked with an IPC pipe. What

@@ -60,6 +60,8 @@ export class ReplicaGroup {
     send: (rank, message) => this.send(rank, message),
     jobOf: (runId) => this.runs.get(runId)?.job,
   });
+  /** When each rank was last heard from (`performance.now()`): its sign of life. */
+  private readonly lastHeard: number[] = [];
   private readyRanks = 0;
   private state: 'starting' | 'ready' | 'down' = 'starting';
 
@@ -84,9 +86,9 @@ export class ReplicaGroup {
       job,
       worldSize: placement.worldSize,
       cancelDeadlineMs: placement.cancelDeadlineMs,
+      lastHeard: (rank) => this.lastHeard[rank] ?? 0,
       cancelRanks: (error) => this.broadcast({ kind: 'cancel', runId, error }),
-      overran: () =>
-        this.fail(`a run went on past its cancel deadline of ${placement.cancelDeadlineMs} ms`),
+      overran: (reason) => this.fail(reason),
       released: () => {
         this.runs.delete(runId);
         this.options.events.freed();
@@ -138,6 +140,7 @@ export class ReplicaGroup {
       nodeOptions: placement.nodeOptions,
     });
     child.on('message', (raw) => {
+      this.lastHeard[rank] = performance.now();
       for (const message of unpackBatch<ReplicaMessage>(raw)) this.receive(rank, message);
     });
     child.on('exit', (code, signal) => this.fail(`rank ${rank} ${describeExit(code, signal)}`));
@@ -172,6 +175,8 @@ export class ReplicaGroup {
         return void this.append(message.runId, message.events);
       case 'finished':
         return this.finished(rank, message);
+      case 'cancel-seen':
+        return this.runs.get(message.runId)?.cancelSeen(rank);
       case 'settled':
         return this.runs.get(message.runId)?.rankSettled(rank);
       case 'child-run':
@@ -184,10 +189,11 @@ export class ReplicaGroup {
     }
   }
 
+  /** A rank's run finished; a rank whose code returned too needs no cancel, so it settles first. */
   private finished(rank: number, message: Extract<ReplicaMessage, { kind: 'finished' }>): void {
     const run = this.runs.get(message.runId);
-    run?.rankFinished(rank, message.error, message.facts);
     if (message.settled) run?.rankSettled(rank);
+    run?.rankFinished(rank, message.error, message.facts);
   }
 
   private rankReady(): void {

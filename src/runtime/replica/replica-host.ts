@@ -68,7 +68,7 @@ export class ReplicaHost {
       case 'run':
         return void this.run(message.order);
       case 'cancel':
-        return this.runs.get(message.runId)?.control.abort(fromWireError(message.error));
+        return this.cancel(message.runId, fromWireError(message.error));
       case 'appended':
         return this.runs.get(message.runId)?.appendWaiters.shift()?.(message.result);
       case 'child-result':
@@ -78,6 +78,12 @@ export class ReplicaHost {
         return this.runs.get(message.runId)?.transport?.deliver(message.fromRank, message.message);
     }
   };
+
+  /** Aborts the run (if its code has not returned) and says so: the parent's deadline starts then. */
+  private cancel(runId: number, error: SluiceError): void {
+    this.runs.get(runId)?.control.abort(error);
+    this.options.channel.send({ kind: 'cancel-seen', runId });
+  }
 
   private async run(order: RunOrder): Promise<void> {
     const { channel, app, rank, worldSize } = this.options;

@@ -80,6 +80,8 @@ export type ReplicaMessage =
       readonly settled?: boolean;
     }
   | { readonly kind: 'settled'; readonly runId: number }
+  /** The rank has taken a cancel (its run's signal aborted): its cancel deadline starts. */
+  | { readonly kind: 'cancel-seen'; readonly runId: number }
   | {
       readonly kind: 'child-run';
       readonly runId: number;

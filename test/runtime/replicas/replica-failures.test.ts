@@ -9,6 +9,7 @@ import {
   oomApp,
   rejectionApp,
   setupCrashApp,
+  stallApp,
   throwApp,
 } from '../../fixtures/replica-failures.js';
 import { readEvents, readText, send, until } from '../../support/sse-client.js';
@@ -117,6 +118,33 @@ describe('replica failures', () => {
       await expectRecovery(gateway, app, pid);
     });
   }
+
+  it('a replica whose event loop is blocked past the cancel deadline while a cancel waits is not lost once it answers', async () => {
+    const deadlineMs = 1_000;
+    await using gateway = await startReplicaGateway({
+      app: stallApp,
+      file: FILE,
+      overrides: { cancelDeadlineMs: deadlineMs },
+    });
+    const { pids } = await replicaOf(gateway, stallApp.id);
+    const exchange = await send(`${gateway.url}/${stallApp.id}/stream`, {
+      method: 'POST',
+      body: JSON.stringify({ block_ms: 2.5 * deadlineMs }),
+    });
+    const requestId = exchange.response.headers['x-request-id'] as string;
+    // The first event is out just before the replica blocks: the cancel reaches it blocked.
+    await readEvents(exchange, () => 'stop');
+    expect(await gateway.dispatcher.cancel(requestId)).toBe('requested');
+    const log = await gateway.eventLog.read(requestId, 0, 10);
+    expect(JSON.parse(log!.events.at(-1)!.json)).toMatchObject({ code: 'cancelled' });
+    // Its slot comes back once the block is over and the run's code has returned.
+    await until(async () => (await replicaOf(gateway, stallApp.id)).running === 0, 20_000);
+    const replica = await replicaOf(gateway, stallApp.id);
+    expect(replica).toMatchObject({ state: 'ready', restarts: 0, pids });
+    expect(replica.lastError).toBeUndefined();
+    const next = await streamEvents(`${gateway.url}/${stallApp.id}/stream`, {});
+    expect(lastData<{ pid: number }>(next).pid).toBe(pids[0]);
+  });
 
   it('a replica whose setup keeps failing is reported with its error and retried with backoff', async () => {
     await using gateway = await startReplicaGateway({
