@@ -32,6 +32,14 @@ export interface ChildRunsParent {
   readonly appId: string;
 }
 
+/** One child to start, and the trace its request carries (while tracing is on). */
+interface ChildCall {
+  readonly target: ChildTarget;
+  readonly input: unknown;
+  readonly signal: AbortSignal;
+  readonly trace: RequestTrace | undefined;
+}
+
 const CURSOR_START = (signal: AbortSignal) => ({ afterSeq: 0, signal });
 const GONE = () => new SluiceError('internal', 'The child run’s events are gone');
 const LEFT = () => new SluiceError('cancelled', 'The run reading this child’s events stopped');
@@ -76,7 +84,7 @@ export class DispatcherChildRuns implements ChildRuns {
   async run(target: ChildTarget, input: unknown, signal: AbortSignal): Promise<unknown> {
     const child = beginChildSpan(target);
     try {
-      const output = await this.awaitResult(target, input, signal, child?.trace);
+      const output = await this.awaitResult({ target, input, signal, trace: child?.trace });
       endChildSpan(child);
       return output;
     } catch (error) {
@@ -85,13 +93,9 @@ export class DispatcherChildRuns implements ChildRuns {
     }
   }
 
-  private async awaitResult(
-    target: ChildTarget,
-    input: unknown,
-    signal: AbortSignal,
-    trace: RequestTrace | undefined,
-  ): Promise<unknown> {
-    const requestId = await this.submit(target, input, signal, trace);
+  private async awaitResult(call: ChildCall): Promise<unknown> {
+    const { signal } = call;
+    const requestId = await this.submit(call);
     const stopWatching = this.cancelOnAbort(requestId, signal);
     try {
       const terminal = await readTerminal(this.sources.eventLog, requestId, signal);
@@ -111,7 +115,7 @@ export class DispatcherChildRuns implements ChildRuns {
     const child = beginChildSpan(target);
     let outcome: unknown = LEFT(); // the reader stopped before the end, unless set below
     try {
-      yield* this.readEvents(target, input, signal, child?.trace);
+      yield* this.readEvents({ target, input, signal, trace: child?.trace });
       outcome = undefined;
     } catch (error) {
       outcome = error;
@@ -121,13 +125,9 @@ export class DispatcherChildRuns implements ChildRuns {
     }
   }
 
-  private async *readEvents(
-    target: ChildTarget,
-    input: unknown,
-    signal: AbortSignal,
-    trace: RequestTrace | undefined,
-  ): AsyncGenerator<readonly LoggedEvent[]> {
-    const requestId = await this.submit(target, input, signal, trace);
+  private async *readEvents(call: ChildCall): AsyncGenerator<readonly LoggedEvent[]> {
+    const { signal } = call;
+    const requestId = await this.submit(call);
     const stopWatching = this.cancelOnAbort(requestId, signal);
     let ended = false;
     try {
@@ -152,12 +152,8 @@ export class DispatcherChildRuns implements ChildRuns {
   }
 
   /** Checks and submits a child; resolves with its request id. */
-  private async submit(
-    target: ChildTarget,
-    input: unknown,
-    signal: AbortSignal,
-    trace: RequestTrace | undefined,
-  ): Promise<string> {
+  private async submit(call: ChildCall): Promise<string> {
+    const { target, input, signal, trace } = call;
     signal.throwIfAborted();
     const app = this.sources.findApp(target.appId);
     const endpoint = app?.endpoints.get(target.path);
