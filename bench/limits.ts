@@ -4,7 +4,8 @@
  * first event, idle streams) on the bare `node:http` baseline and on sluice inline, with a
  * process replica, and in Redis mode (gateway + worker + redis-server), each repetition on
  * fresh servers whose whole process tree is pinned to core 0 while this client runs on
- * core 1. Prints Markdown and writes bench/results/limits.{json,md}.
+ * core 1; and 20,000 idle streams held inline (`v20k`, raw and inline only; it needs an
+ * open-files limit above 20,200). Prints Markdown and writes bench/results/limits.{json,md}.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -103,10 +104,9 @@ async function runLimitScenario(
 ): Promise<LimitSamples> {
   const result: LimitSamples = { scenario, samples: {}, errors: [] };
   const repetitions = options.repetitions ?? scenario.repetitions;
+  const runs = options.modes.filter((mode) => scenario.modes?.includes(mode) ?? true);
   for (let repetition = 0; repetition < repetitions; repetition++) {
-    const modes = options.modes.map(
-      (_, index) => options.modes[(index + repetition) % options.modes.length]!,
-    );
+    const modes = runs.map((_, index) => runs[(index + repetition) % runs.length]!);
     for (const mode of modes) {
       try {
         const metrics = await measureOnce(scenario, mode, host);

@@ -23,12 +23,23 @@ export function killAllChildren(): void {
   for (const child of runningChildren) child.kill('SIGKILL');
 }
 
-/** Kills one server process and waits for it to exit. */
+/** How long a profiled server may take to exit on its own (writing its profile) before it is killed. */
+const PROFILED_EXIT_MS = 10_000;
+
+/**
+ * Kills one server process and waits for it to exit. When profiling, it is asked to exit
+ * instead (its IPC channel closes: see `serveCommands`), since a killed process writes no
+ * profile.
+ */
 export function stopChild(child: ChildProcess): Promise<void> {
   runningChildren.delete(child);
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
+  if (profilingFlags().length > 0 && child.connected) {
+    child.disconnect();
+    const timer = setTimeout(() => child.kill('SIGKILL'), PROFILED_EXIT_MS);
+    void exited.then(() => clearTimeout(timer));
+  } else child.kill('SIGKILL');
   return exited;
 }
 

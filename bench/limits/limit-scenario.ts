@@ -37,5 +37,7 @@ export interface LimitScenario {
   readonly repetitions: number;
   readonly timeoutMs: number;
   readonly rows: readonly LimitRow[];
+  /** The modes it runs on, when not every one. */
+  readonly modes?: readonly LimitMode[];
   measure(context: LimitContext): Promise<Metrics>;
 }

@@ -5,6 +5,7 @@ import { measureIdleMemory } from '../scenarios/idle-memory.js';
 import { measureLatency } from '../scenarios/latency.js';
 import { measureThroughput, type ThroughputWorkload } from '../scenarios/throughput.js';
 import type { LimitContext, LimitRow, LimitScenario } from './limit-scenario.js';
+import { heldStreamsScenario } from './held-streams.js';
 import { measureManyStreams } from './many-streams.js';
 import { untilRunsActive, withRedisBytes } from './redis-probes.js';
 
@@ -187,5 +188,6 @@ export function limitScenarios(quick: boolean): LimitScenario[] {
       ],
       measure: (context) => measureIdleTree(context, idle),
     },
+    heldStreamsScenario(quick),
   ];
 }
