@@ -168,7 +168,9 @@ export function recordingWebSocket(): RecordingWebSocket {
       };
       connections.push(connection);
       this.on('message', (data) =>
-        connection.received.push(JSON.parse(String(data)) as Record<string, unknown>),
+        connection.received.push(
+          JSON.parse((data as Buffer).toString()) as Record<string, unknown>,
+        ),
       );
       const send = this.send.bind(this);
       this.send = ((data: string) => {
