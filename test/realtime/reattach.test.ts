@@ -5,7 +5,7 @@ import { createClient } from '../../src/client/create-client.js';
 import type { WebSocketConstructor } from '../../src/client/realtime-types.js';
 import { startTcpProxy } from '../browser-support/tcp-proxy.js';
 import { startFailoverProxy } from './failover-proxy.js';
-import { startGateway } from '../support/gateway.js';
+import { startGateway, startRedisGateway } from '../support/gateway.js';
 import { doubleApp, isResult, openProbe, recordingWebSocket } from './realtime-support.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -130,6 +130,33 @@ describe('reattaching to a request by its id (x-sluice-attach)', () => {
       { x: 4, delay_ms: 800 },
     ]);
     expect(runs).toEqual([4, 4]); // once on each gateway
+    connection.close();
+  });
+
+  it('in Redis mode, sluice/client reattaches through another gateway, which knows the request', async () => {
+    const { app, runs } = countingApp();
+    await using first = await startRedisGateway({ apps: [app] });
+    await using second = await startRedisGateway({ apps: [app], redis: first.redis });
+    let target = first.url;
+    await using front = await startFailoverProxy(() => [target]);
+    const client = createClient({ baseUrl: front.url, retry: { initialDelayMs: 10 } });
+    const recording = recordingWebSocket();
+    const results: { output: unknown; requestId: string }[] = [];
+    const connection = client.realtime('rt/counted', {
+      webSocket: recording.webSocket as unknown as WebSocketConstructor,
+      onResult: (output, { requestId }) => results.push({ output, requestId }),
+    });
+    connection.send({ x: 5, delay_ms: 800 });
+    await until(() => recording.connections[0]?.received.length === 1); // its ack
+    target = second.url;
+    expect(front.severAll()).toBeGreaterThan(0);
+    await until(() => results.length === 1);
+    const acked = recording.connections[0]!.received[0]!.request_id;
+    expect(results).toEqual([{ output: { doubled: 10 }, requestId: acked }]);
+    expect(recording.connections[1]!.sent).toEqual([
+      { type: 'x-sluice-attach', request_id: acked },
+    ]);
+    expect(runs).toEqual([5]);
     connection.close();
   });
 });
