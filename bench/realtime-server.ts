@@ -13,7 +13,8 @@ export const echoApp = defineApp({
   id: 'bench/echo',
   input: z.object({ x: z.number() }),
   run: ({ x }) => ({ x }),
-  realtime: { idleTimeoutMs: 3_600_000 },
+  // Up to PIPELINE_WINDOW inputs in flight, for the pipelined rate (one at a time is unchanged).
+  realtime: { idleTimeoutMs: 3_600_000, maxInFlight: 16, bufferSize: 16 },
 });
 
 async function serveSluice(): Promise<string> {

@@ -4,7 +4,8 @@
  *
  * - round trip, one input at a time over one connection, vs a new HTTP JSON request per
  *   input to the same app (p50, p99);
- * - inputs per second over one connection, one at a time, vs a bare `ws` echo server;
+ * - inputs per second over one connection, one at a time, vs a bare `ws` echo server; and
+ *   pipelined, PIPELINE_WINDOW inputs in flight on both (the endpoint's `maxInFlight`);
  * - memory per idle connection: the server process tree's RSS with N connections open,
  *   less its RSS before (N = 5,000; 500 with --quick).
  */
@@ -20,6 +21,8 @@ const quick = process.argv.includes('--quick');
 const ROUND_TRIPS = quick ? 500 : 5_000;
 const THROUGHPUT_MS = quick ? 1_000 : 5_000;
 const IDLE_CONNECTIONS = quick ? 500 : 5_000;
+/** Inputs in flight in the pipelined rate: the bench app's `realtime.maxInFlight`. */
+const PIPELINE_WINDOW = 16;
 
 interface Server {
   readonly url: string;
@@ -96,6 +99,27 @@ async function inputsPerSecond(url: string): Promise<number> {
   return count / seconds;
 }
 
+/** Inputs per second with PIPELINE_WINDOW in flight: each answer sends the next input. */
+async function pipelinedInputsPerSecond(url: string): Promise<number> {
+  const socket = await open(url);
+  let sent = 0;
+  let answered = 0;
+  const started = performance.now();
+  const deadline = started + THROUGHPUT_MS;
+  await new Promise<void>((resolve) => {
+    socket.on('message', () => {
+      answered++;
+      if (performance.now() < deadline) socket.send(JSON.stringify({ x: sent++ }));
+      else if (answered === sent) resolve();
+    });
+    for (let index = 0; index < PIPELINE_WINDOW; index++)
+      socket.send(JSON.stringify({ x: sent++ }));
+  });
+  const seconds = (performance.now() - started) / 1000;
+  socket.close();
+  return answered / seconds;
+}
+
 function treeRss(pid: number): number {
   const rssOf = (id: number) => {
     const status = readFileSync(`/proc/${id}/status`, 'utf8');
@@ -138,6 +162,8 @@ try {
   const http = await httpRoundTrips(sluice.url, ROUND_TRIPS);
   const sluiceRate = await inputsPerSecond(`${sluice.url}/bench/echo/realtime`);
   const echoRate = await inputsPerSecond(echo.url);
+  const sluicePipelined = await pipelinedInputsPerSecond(`${sluice.url}/bench/echo/realtime`);
+  const echoPipelined = await pipelinedInputsPerSecond(echo.url);
   const memory = await idleMemory(sluice);
   const p50 = percentile(realtime, 0.5);
   const httpP50 = percentile(http, 0.5);
@@ -152,6 +178,9 @@ try {
   );
   console.log(
     `| inputs/s, one connection (vs bare ws echo) | ${sluiceRate.toFixed(0)} | ${echoRate.toFixed(0)} | ${(sluiceRate / echoRate).toFixed(2)}× |`,
+  );
+  console.log(
+    `| inputs/s, one connection, ${PIPELINE_WINDOW} in flight (vs bare ws echo) | ${sluicePipelined.toFixed(0)} | ${echoPipelined.toFixed(0)} | ${(sluicePipelined / echoPipelined).toFixed(2)}× |`,
   );
   console.log(`| idle connections held | ${memory.held} of ${IDLE_CONNECTIONS} | | |`);
   console.log(

@@ -22,17 +22,35 @@ function webSocketOf(options: RealtimeOptions): WebSocketConstructor {
   return constructor;
 }
 
+/** The latest input sent and not yet answered, and the request it became once acknowledged. */
+interface Unanswered {
+  readonly input: unknown;
+  /** Its number on its connection (the server's `accepted` count). */
+  readonly ordinal: number;
+  requestId?: string;
+}
+
+type Message = Record<string, unknown>;
+
+const ATTACH = 'x-sluice-attach';
+
 /**
  * One realtime connection of `sluice/client`: JSON text frames, a short-lived token in the
  * URL (browsers cannot send headers), latest-input-wins throttling, and reconnection with
- * backoff when the connection drops (a gateway that died: the next one takes over), which
- * sends the latest input again if no answer came for it.
+ * backoff when the connection drops (a gateway that died: the next one takes over). It
+ * asks for acknowledgements (`acks=1`), so after a reconnect an unanswered input that had
+ * become a request is reattached by its request id (`x-sluice-attach`), not run again; one
+ * that had not (or whose request the new gateway does not know) is sent again.
  */
 class RealtimeClient {
   private socket: WebSocketLike | undefined;
   private state: 'idle' | 'connecting' | 'open' | 'closed' = 'idle';
   private failures = 0;
-  private unanswered: { readonly input: unknown } | undefined;
+  private unanswered: Unanswered | undefined;
+  /** Inputs sent on the current connection. */
+  private sent = 0;
+  /** The request to reattach to once the next connection opens. */
+  private reattachTo: string | undefined;
   private readonly pacer: LatestInput<unknown>;
   private readonly stopped = new AbortController();
   private readonly construct: WebSocketConstructor;
@@ -62,7 +80,7 @@ class RealtimeClient {
   private deliver(input: unknown): boolean {
     if (this.state !== 'open' || this.socket?.readyState !== OPEN) return false;
     this.socket.send(JSON.stringify(input));
-    this.unanswered = { input };
+    this.unanswered = { input, ordinal: ++this.sent };
     return true;
   }
 
@@ -77,15 +95,17 @@ class RealtimeClient {
     if (this.stopped.signal.aborted) return;
     const socket = new this.construct(url);
     this.socket = socket;
+    this.sent = 0;
     socket.onopen = () => {
       this.state = 'open';
       this.failures = 0;
+      if (this.reattachTo !== undefined)
+        socket.send(JSON.stringify({ type: ATTACH, request_id: this.reattachTo }));
+      this.reattachTo = undefined;
       this.pacer.flush();
     };
     socket.onmessage = ({ data }) => {
-      if (typeof data !== 'string') return;
-      if (dispatchMessage(JSON.parse(data) as Record<string, unknown>, this.options))
-        this.unanswered = undefined;
+      if (typeof data === 'string') this.receive(JSON.parse(data) as Message);
     };
     socket.onerror = () => undefined; // onclose follows with the code
     socket.onclose = ({ code, reason }) => {
@@ -96,6 +116,29 @@ class RealtimeClient {
       }
       this.dropped(new SluiceError('app_unavailable', `The connection closed (${code} ${reason})`));
     };
+  }
+
+  private receive(message: Message): void {
+    const unanswered = this.unanswered;
+    const requestId = message.request_id;
+    if (unanswered && message.accepted === unanswered.ordinal && typeof requestId === 'string')
+      unanswered.requestId = requestId;
+    const lost =
+      message.type === 'x-fal-error' &&
+      message.error === 'request_not_found' &&
+      unanswered?.requestId !== undefined &&
+      requestId === unanswered.requestId;
+    // The gateway it reconnected to does not know the request (a restarted memory gateway):
+    // the input is sent again rather than reported lost.
+    if (lost) return void this.resend(unanswered);
+    if (!dispatchMessage(message, this.options)) return;
+    if (unanswered?.requestId === undefined || requestId === unanswered.requestId)
+      this.unanswered = undefined;
+  }
+
+  private resend(unanswered: Unanswered): void {
+    this.unanswered = undefined;
+    this.pacer.offerIfEmpty(unanswered.input);
   }
 
   /** The connection failed or dropped: try again with backoff, the latest input kept. */
@@ -111,7 +154,10 @@ class RealtimeClient {
       this.state = 'idle';
       return this.options.onError?.(error, { requestId: null });
     }
-    if (this.unanswered) this.pacer.offerIfEmpty(this.unanswered.input);
+    // An input that became a request is reattached on the next connection; one that had
+    // not is sent again.
+    if (this.unanswered?.requestId !== undefined) this.reattachTo = this.unanswered.requestId;
+    else if (this.unanswered) this.pacer.offerIfEmpty(this.unanswered.input);
     const delay = backoffDelay(this.settings.policy, this.failures);
     void sleep(delay, this.stopped.signal).then(() => this.connect());
   }
@@ -122,6 +168,7 @@ class RealtimeClient {
     const token = await this.token();
     if (token !== undefined) query.set('token', token);
     if (this.options.onEvent) query.set('events', '1');
+    query.set('acks', '1');
     const search = query.toString() === '' ? '' : `?${query.toString()}`;
     return `${base}/${appPath(this.appId)}${this.options.path ?? ''}/realtime${search}`;
   }

@@ -3,6 +3,8 @@ import { connect, createServer, type Socket } from 'node:net';
 /** A TCP front for several gateways: each connection goes to the first one that accepts it. */
 export interface FailoverProxy extends AsyncDisposable {
   readonly url: string;
+  /** Destroys every open connection (a gateway cut off); answers how many sockets. */
+  readonly severAll: () => number;
 }
 
 function connectFirst(targets: readonly URL[], index = 0): Promise<Socket> {
@@ -56,6 +58,11 @@ export async function startFailoverProxy(
   const address = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${address.port}`,
+    severAll: () => {
+      const count = sockets.size;
+      for (const socket of sockets) socket.destroy();
+      return count;
+    },
     [Symbol.asyncDispose]: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));

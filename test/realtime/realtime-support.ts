@@ -142,3 +142,42 @@ export async function refusalOf(url: string, options: ClientOptions = {}): Promi
   }
   return probe;
 }
+
+/** A `ws` WebSocket class for `client.realtime` that records every frame, per connection. */
+export interface RecordingWebSocket {
+  readonly webSocket: new (url: string) => WebSocket;
+  /** One entry per connection opened: the JSON frames it sent and received, parsed. */
+  readonly connections: { sent: Record<string, unknown>[]; received: Record<string, unknown>[] }[];
+}
+
+/**
+ * Records what `client.realtime` sends and receives on each of its connections.
+ *
+ * @example
+ * const recording = recordingWebSocket();
+ * client.realtime('rt/double', { webSocket: recording.webSocket as never, onResult });
+ */
+export function recordingWebSocket(): RecordingWebSocket {
+  const connections: RecordingWebSocket['connections'] = [];
+  class Recording extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      const connection = {
+        sent: [] as Record<string, unknown>[],
+        received: [] as Record<string, unknown>[],
+      };
+      connections.push(connection);
+      this.on('message', (data) =>
+        connection.received.push(
+          JSON.parse((data as Buffer).toString()) as Record<string, unknown>,
+        ),
+      );
+      const send = this.send.bind(this);
+      this.send = ((data: string) => {
+        connection.sent.push(JSON.parse(data) as Record<string, unknown>);
+        send(data);
+      }) as typeof this.send;
+    }
+  }
+  return { webSocket: Recording, connections };
+}

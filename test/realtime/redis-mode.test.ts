@@ -43,7 +43,7 @@ describe('realtime through pure Redis gateways to remote workers', { timeout: 90
     connection.send({ count: 1, interval_ms: 1 });
     await until(1);
     // A long input in flight on the first gateway, which is killed: the client reconnects
-    // through the second and sends the unanswered input again.
+    // through the second and reattaches to the request (in Redis, so the second knows it).
     connection.send({ count: 20, interval_ms: 50 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     await first!.kill();

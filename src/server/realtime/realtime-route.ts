@@ -66,9 +66,11 @@ function sessionFor(parts: UpgradeParts): SessionOptions {
     throw new SluiceError('app_unavailable', 'The server is shutting down', {
       retryAfterSeconds: 1,
     });
-  const events = /^(1|true)$/.test(queryOf(request.url).get('events') ?? '');
+  const query = queryOf(request.url);
+  const events = /^(1|true)$/.test(query.get('events') ?? '');
+  const acks = /^(1|true)$/.test(query.get('acks') ?? '');
   const settings = route.endpoint.realtime ?? REALTIME_DEFAULTS;
-  return { route, owner, settings, events };
+  return { route, owner, settings, events, acks };
 }
 
 /**

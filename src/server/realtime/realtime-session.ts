@@ -10,6 +10,7 @@ import type { ResolvedRunRoute } from '../app-routes.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { prepareRun, type PreparedRun } from '../routes/submit-run.js';
 import { InputGate } from './input-gate.js';
+import { acceptedMessage, attachTargetOf, checkReattach } from './reattach.js';
 import { decodeFrame, encodeFrame, payloadOf, type FrameEncoding } from './realtime-frames.js';
 import {
   droppedMessage,
@@ -26,11 +27,15 @@ export interface SessionOptions {
   readonly settings: RealtimeSettings;
   /** Send each request's stream events too, not only its result. */
   readonly events: boolean;
+  /** Tell which request each input became, as it is accepted (`acks=1`): see reattach.ts. */
+  readonly acks?: boolean;
 }
 
 interface PendingInput {
   readonly prepared: PreparedRun;
   readonly encoding: FrameEncoding;
+  /** Its number on this connection, from 1. */
+  readonly ordinal: number;
 }
 
 const OPEN = 1;
@@ -51,6 +56,7 @@ export class RealtimeSession {
   private readonly gate: InputGate<PendingInput>;
   private readonly closed = new AbortController();
   private arrivals: Promise<void> = Promise.resolve();
+  private inputs = 0;
   private awaitingPong = false;
   private readonly keepAlive: NodeJS.Timeout;
   private readonly idle: NodeJS.Timeout;
@@ -80,11 +86,14 @@ export class RealtimeSession {
     const frame = decodeFrame(data as Buffer, isBinary);
     if (!frame.ok) return this.send(errorMessage(frame.error, null), frame.encoding);
     const { value, encoding } = frame;
+    const reattach = attachTargetOf(value);
+    if (reattach !== undefined) return void this.reattach(reattach, encoding);
+    const ordinal = ++this.inputs;
     // One after another: inputs reach the gate in the order they arrived.
-    this.arrivals = this.arrivals.then(() => this.admit(value, encoding));
+    this.arrivals = this.arrivals.then(() => this.admit(value, encoding, ordinal));
   }
 
-  private async admit(sent: unknown, encoding: FrameEncoding): Promise<void> {
+  private async admit(sent: unknown, encoding: FrameEncoding, ordinal: number): Promise<void> {
     try {
       const prepared = await prepareRun(this.context, {
         ...this.options,
@@ -94,7 +103,7 @@ export class RealtimeSession {
         cancelOnDisconnect: true,
       });
       if (this.closed.signal.aborted) return;
-      const { start } = this.gate.offer({ prepared, encoding });
+      const { start } = this.gate.offer({ prepared, encoding, ordinal });
       if (start) void this.runFrom(start);
     } catch (thrown) {
       this.send(errorMessage(this.safeError(thrown), null), encoding);
@@ -109,24 +118,45 @@ export class RealtimeSession {
     }
   }
 
-  private async runOne({ prepared, encoding }: PendingInput): Promise<void> {
+  private async runOne({ prepared, encoding, ordinal }: PendingInput): Promise<void> {
     let requestId: string | null = null;
     try {
       const { record } = await this.context.dispatcher.submit(prepared);
       requestId = record.requestId;
-      const detach = this.context.dispatcher.attach(requestId);
-      try {
-        const dropped = this.gate.takeDropped();
-        if (dropped > 0) this.send(droppedMessage(requestId, dropped), encoding);
-        const terminal = await this.follow(requestId, encoding);
-        if (terminal) this.send(terminalMessage(requestId, terminal, encoding), encoding);
-        else if (!this.closed.signal.aborted)
-          this.send(errorMessage(expired(), requestId), encoding);
-      } finally {
-        detach();
-      }
+      if (this.options.acks) this.send(acceptedMessage(requestId, ordinal), encoding);
+      const dropped = this.gate.takeDropped();
+      if (dropped > 0) this.send(droppedMessage(requestId, dropped), encoding);
+      await this.answer(requestId, encoding);
     } catch (thrown) {
       this.send(errorMessage(this.safeError(thrown, requestId), requestId), encoding);
+    }
+  }
+
+  /**
+   * An `x-sluice-attach` frame: follows a request this owner started (on an earlier
+   * connection, through any gateway) and answers it as if its input had come here. It
+   * starts nothing, so it takes no room in the gate.
+   */
+  private async reattach(requestId: string, encoding: FrameEncoding): Promise<void> {
+    const { owner, route } = this.options;
+    try {
+      const lookup = await this.context.eventLog.lookup(requestId);
+      checkReattach(requestId, lookup, { owner, appId: route.app.id });
+      await this.answer(requestId, encoding);
+    } catch (thrown) {
+      this.send(errorMessage(this.safeError(thrown, requestId), requestId), encoding);
+    }
+  }
+
+  /** Attached as the request's client, sends its events (when asked) and its answer. */
+  private async answer(requestId: string, encoding: FrameEncoding): Promise<void> {
+    const detach = this.context.dispatcher.attach(requestId);
+    try {
+      const terminal = await this.follow(requestId, encoding);
+      if (terminal) this.send(terminalMessage(requestId, terminal, encoding), encoding);
+      else if (!this.closed.signal.aborted) this.send(errorMessage(expired(), requestId), encoding);
+    } finally {
+      detach();
     }
   }
 
