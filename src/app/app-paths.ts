@@ -1,15 +1,22 @@
 const ID_SEGMENT = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
 const PATH_SEGMENT = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 
-/** Route words that an app owner or an endpoint sub-path cannot take. */
+/**
+ * The gateway's own top-level paths: no app owner, and no one-segment app id, may take
+ * them, since `/{owner}/…` and `/{id}` are where apps are served.
+ */
 export const RESERVED_OWNERS: ReadonlySet<string> = new Set([
   'apps',
   'docs',
   'health',
   'metrics',
   'openapi.json',
+  'playground',
   'queue',
   'ready',
+  'requests',
+  'tokens',
+  'v1',
 ]);
 export const RESERVED_SEGMENTS: ReadonlySet<string> = new Set([
   'cancel',
@@ -20,19 +27,25 @@ export const RESERVED_SEGMENTS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Throws unless `id` is `owner/name` with safe segments and an owner no route uses.
+ * Throws unless `id` is `owner/name`, or a single `name` (served at `POST /{name}`, as sheaf
+ * serves its deployments), with safe segments and no reserved word where a route begins.
  *
  * @example
  * checkAppId('demo/text');
+ * checkAppId('flux');
  */
 export function checkAppId(id: string): void {
-  const [owner, name, ...rest] = id.split('/');
-  const valid =
-    owner && name && rest.length === 0 && ID_SEGMENT.test(owner) && ID_SEGMENT.test(name);
-  if (!valid) throw new TypeError(`App id "${id}" must be owner/name (letters, digits, . _ -)`);
-  if (RESERVED_OWNERS.has(owner.toLowerCase())) {
-    throw new TypeError(`App id "${id}" uses the reserved owner "${owner}"`);
-  }
+  const segments = id.split('/');
+  const [first = ''] = segments;
+  const valid = segments.length <= 2 && segments.every((segment) => ID_SEGMENT.test(segment));
+  if (!valid)
+    throw new TypeError(`App id "${id}" must be owner/name or name (letters, digits, . _ -)`);
+  if (!RESERVED_OWNERS.has(first.toLowerCase())) return;
+  if (segments.length === 2)
+    throw new TypeError(`App id "${id}" uses the reserved owner "${first}"`);
+  throw new TypeError(
+    `App id "${id}" is reserved: the gateway serves /${first.toLowerCase()} itself. Choose another name`,
+  );
 }
 
 /**

@@ -256,5 +256,8 @@ export type ParsedInput<InputSchema> = InputSchema extends z.ZodType
   ? z.output<InputSchema>
   : never;
 
-/** An app id: `owner/name`, as on fal, Replicate and Hugging Face. */
-export type AppId = `${string}/${string}`;
+/**
+ * An app id: `owner/name`, as on fal, Replicate and Hugging Face, or a single `name`, as
+ * sheaf serves its deployments (`POST /flux`).
+ */
+export type AppId = string;

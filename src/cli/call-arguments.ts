@@ -34,7 +34,7 @@ export type ParsedCall =
   | { readonly kind: 'help' }
   | { readonly kind: 'usage-error'; readonly message: string };
 
-const APP_ID = /^[\w.-]+\/[\w.-]+$/;
+const APP_ID = /^[\w.-]+(?:\/[\w.-]+)?$/;
 
 function problem(message: string): ParsedCall {
   return { kind: 'usage-error', message };
@@ -79,7 +79,8 @@ export function parseCallArguments(
   if (values.help) return { kind: 'help' };
   const [appId, ...extra] = positionals;
   if (appId === undefined) return problem('name the app to call, e.g. sluice call demo/text');
-  if (!APP_ID.test(appId)) return problem(`the app id must look like owner/name, not "${appId}"`);
+  if (!APP_ID.test(appId))
+    return problem(`the app id must look like owner/name or name, not "${appId}"`);
   if (extra.length > 0) return problem(`unexpected argument "${extra[0]}"`);
   if (values.path !== undefined && !values.path.startsWith('/'))
     return problem('--path must start with "/", e.g. --path /img2img');

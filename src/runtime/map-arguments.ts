@@ -5,13 +5,14 @@ import type { ChildTarget } from './child-runs.js';
 /** How many children run at once unless `concurrency` says otherwise. */
 export const DEFAULT_MAP_CONCURRENCY = 16;
 
-const APP_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
+const APP_ID = /^[A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?$/;
 const TARGET_PROBLEM =
-  "ctx.map and ctx.stream need a target of 'owner/name', 'owner/name/sub/path' or { app: 'owner/name', path }";
+  "ctx.map and ctx.stream need a target of 'owner/name', 'owner/name/sub/path', a one-segment 'name' or { app, path }";
 
 /**
- * Where `ctx.map` sends its inputs: `'owner/name'` (the default endpoint),
- * `'owner/name/sub/path'`, or `{ app, path }`.
+ * Where `ctx.map` and `ctx.stream` send their inputs: `'owner/name'` (the default endpoint),
+ * `'owner/name/sub/path'`, a one-segment app id `'flux'`, or `{ app, path }` (with either
+ * kind of id: `{ app: 'flux', path: '/img2img' }`).
  *
  * @example
  * parseMapTarget('demo/images/upscale'); // { appId: 'demo/images', path: '/upscale' }

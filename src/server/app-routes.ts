@@ -11,7 +11,8 @@ export interface ResolvedRunRoute {
 }
 
 /**
- * Maps URL paths to apps: `/{owner}/{name}{endpoint}` and `…/stream`. Pure: no sockets.
+ * Maps URL paths to apps: `/{owner}/{name}{endpoint}` and `…/stream`, and for a one-segment
+ * app id `/{name}{endpoint}` and `…/stream`. Pure: no sockets.
  *
  * @example
  * const routes = new AppRoutes([textApp]);
@@ -49,12 +50,22 @@ export class AppRoutes {
     return this.apps.get(appId);
   }
 
-  /** Resolves a POST path (without its query string); `undefined` when no endpoint is there. */
+  /**
+   * Resolves a POST path (without its query string); `undefined` when no endpoint is there.
+   * An `owner/name` app is looked for first, then a one-segment app (`/flux`, `/flux/stream`):
+   * where both could take a path, the `owner/name` app has it.
+   */
   resolveRun(path: string): ResolvedRunRoute | undefined {
-    const segments = path.split('/');
-    const app = this.apps.get(`${segments[1]}/${segments[2]}`);
+    const segments = path.split('/').slice(1);
+    return this.resolveFor(segments, 2) ?? this.resolveFor(segments, 1);
+  }
+
+  /** Resolves `segments` as an app id of `idLength` segments, then its endpoint and view. */
+  private resolveFor(segments: readonly string[], idLength: number): ResolvedRunRoute | undefined {
+    if (segments.length < idLength) return undefined;
+    const app = this.apps.get(segments.slice(0, idLength).join('/'));
     if (!app) return undefined;
-    const rest = segments.slice(3);
+    const rest = segments.slice(idLength);
     const view: RunView = rest.at(-1) === 'stream' ? 'stream' : 'sync';
     const endpointSegments = view === 'stream' ? rest.slice(0, -1) : rest;
     const endpointPath = endpointSegments.length > 0 ? `/${endpointSegments.join('/')}` : '';

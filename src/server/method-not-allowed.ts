@@ -2,15 +2,15 @@ import { SluiceError } from '../errors/sluice-error.js';
 import type { AppRoutes } from './app-routes.js';
 import { unknownRunTarget } from './unknown-app.js';
 
-/** A path of two or more segments outside the fixed routes is a run path: name the apps. */
+/** A path outside the fixed routes is a run path (`/owner/name`, or `/name` alone): name the apps. */
 function notFoundAt(routes: AppRoutes, path: string): SluiceError {
   const segments = path.split('/').filter(Boolean);
-  if (segments.length < 2 || segments[0] === 'playground')
+  if (segments.length === 0 || segments[0] === 'playground')
     return new SluiceError('not_found', 'Nothing is served at this path');
   return unknownRunTarget(routes, path);
 }
 
-const ATTACH_PATH = /^\/[^/]+\/[^/]+\/requests\/[^/]+\/stream$/;
+const ATTACH_PATH = /^(?:\/[^/]+){1,2}\/requests\/[^/]+\/stream$/;
 const PLAYGROUND_FILE = /^\/playground\/[^/]+$/;
 /** Every fixed path the gateway answers with GET (and HEAD). */
 const GET_PATHS: ReadonlySet<string> = new Set([

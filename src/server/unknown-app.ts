@@ -22,7 +22,7 @@ function listed(ids: readonly string[]): string {
  */
 export function unknownRunTarget(routes: AppRoutes, path: string): SluiceError {
   const [, owner = '', name = ''] = path.split('/');
-  const app = routes.get(`${owner}/${name}`);
+  const app = routes.get(`${owner}/${name}`) ?? routes.get(owner);
   if (app) {
     const paths = [...app.endpoints.keys()].map((endpoint) => endpoint || '(default)');
     return new SluiceError(
@@ -31,7 +31,7 @@ export function unknownRunTarget(routes: AppRoutes, path: string): SluiceError {
     );
   }
   const ids = routes.list().map((served) => served.id);
-  const closest = closestMatch(`${owner}/${name}`, ids);
+  const closest = closestMatch(name ? `${owner}/${name}` : owner, ids);
   const hint = closest === undefined ? '' : `. Did you mean ${closest}?`;
   return new SluiceError('not_found', `No app is served at this path. ${listed(ids)}${hint}`);
 }

@@ -28,6 +28,24 @@ describe('defineApp types', () => {
     });
   });
 
+  it('types ctx.stream: the child’s non-terminal events, then its result', () => {
+    defineApp({
+      id: 'flux',
+      input: z.object({}),
+      async run(_input, ctx) {
+        const child = ctx.stream<{ image: string }>('demo/diffuse', {}, { forward: ['preview'] });
+        for await (const event of child) {
+          expectTypeOf(event.type).toEqualTypeOf<'progress' | 'preview' | 'output' | 'log'>();
+          if (event.type === 'progress') expectTypeOf(event.data.step).toBeNumber();
+        }
+        expectTypeOf(child.result).toEqualTypeOf<Promise<{ image: string }>>();
+        // @ts-expect-error: the end of a child is its result, not an event to forward
+        ctx.stream('demo/diffuse', {}, { forward: ['result'] });
+        return child.result;
+      },
+    });
+  });
+
   it('carries the input (before defaults) and output types for typed clients', () => {
     const echoApp = defineApp({
       id: 'types/echo',

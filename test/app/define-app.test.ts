@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineApp, isApp } from '../../src/app/define-app.js';
-import type { AppId } from '../../src/app/app-types.js';
 
 const input = z.object({ text: z.string() });
 const run = () => ({ ok: true });
@@ -9,7 +8,7 @@ const run = () => ({ ok: true });
 function appWith(options: { id?: string; path?: string; previewQuality?: number }) {
   const endpoints = options.path === undefined ? {} : { [options.path]: { input, run } };
   return defineApp({
-    id: (options.id ?? 'demo/text') as AppId,
+    id: options.id ?? 'demo/text',
     input,
     run,
     endpoints,
@@ -18,12 +17,14 @@ function appWith(options: { id?: string; path?: string; previewQuality?: number 
 }
 
 describe('defineApp ids', () => {
-  it.each(['demo/text', 'Owner-1/name.v2_x', 'a/b', '0wner/9'])('accepts %s', (id) => {
-    expect(appWith({ id }).id).toBe(id);
-  });
+  it.each(['demo/text', 'Owner-1/name.v2_x', 'a/b', '0wner/9', 'flux', 'noslash'])(
+    'accepts %s',
+    (id) => {
+      expect(appWith({ id }).id).toBe(id);
+    },
+  );
 
   it.each([
-    'noslash',
     'a/b/c',
     '/name',
     'owner/',
@@ -37,12 +38,20 @@ describe('defineApp ids', () => {
     expect(() => appWith({ id })).toThrow(TypeError);
   });
 
-  it.each(['queue/x', 'apps/x', 'health/x', 'ready/x', 'metrics/x', 'docs/x', 'openapi.json/x'])(
-    'rejects the reserved owner of %s',
-    (id) => {
-      expect(() => appWith({ id })).toThrow(/reserved owner/);
-    },
-  );
+  it.each([
+    'queue/x',
+    'apps/x',
+    'health/x',
+    'ready/x',
+    'metrics/x',
+    'docs/x',
+    'openapi.json/x',
+    'v1/chat',
+    'tokens/x',
+    'playground/x',
+  ])('rejects the reserved owner of %s', (id) => {
+    expect(() => appWith({ id })).toThrow(/reserved owner/);
+  });
 
   it('treats reserved owners case-insensitively', () => {
     expect(() => appWith({ id: 'Queue/x' })).toThrow(/reserved owner/);

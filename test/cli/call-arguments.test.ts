@@ -55,7 +55,8 @@ describe('sluice call arguments', () => {
   });
 
   it.each([
-    [['not-an-app-id'], 'the app id must look like owner/name'],
+    [['not/an/app-id'], 'the app id must look like owner/name or name'],
+    [['not an app id'], 'the app id must look like owner/name or name'],
     [[], 'name the app to call'],
     [['demo/text', 'extra'], 'unexpected argument "extra"'],
     [['demo/text', '--colour', 'red'], "Unknown option '--colour'"],

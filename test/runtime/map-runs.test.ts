@@ -231,7 +231,7 @@ describe('mapRuns', () => {
       collect(map({ childRuns, inputs: [1], options: { order: 'random' as 'input' } })),
     ).rejects.toMatchObject({ code: 'app_error' });
     await expect(
-      collect(map({ childRuns, inputs: [1], target: 'no-owner' })),
+      collect(map({ childRuns, inputs: [1], target: 'no owner' })),
     ).rejects.toMatchObject({
       code: 'app_error',
     });
@@ -246,6 +246,11 @@ describe('parseMapTarget', () => {
     ['demo/images/upscale', { appId: 'demo/images', path: '/upscale' }],
     ['demo/images/a/b', { appId: 'demo/images', path: '/a/b' }],
     [{ app: 'demo/images' }, { appId: 'demo/images', path: '' }],
+    ['flux', { appId: 'flux', path: '' }],
+    [
+      { app: 'flux', path: '/img2img' },
+      { appId: 'flux', path: '/img2img' },
+    ],
     [
       { app: 'demo/images', path: 'upscale' },
       { appId: 'demo/images', path: '/upscale' },
@@ -258,9 +263,12 @@ describe('parseMapTarget', () => {
     expect(parseMapTarget(target)).toEqual(expected);
   });
 
-  it.each(['', 'demo', '/demo/echo', { app: 'demo' }, { app: 3 }])('refuses %j', (target) => {
-    expect(() => parseMapTarget(target as MapTarget)).toThrow(
-      expect.objectContaining({ code: 'app_error' }) as Error,
-    );
-  });
+  it.each(['', 'de mo', '/demo/echo', { app: 'de mo' }, { app: 'a/b/c' }, { app: 3 }])(
+    'refuses %j',
+    (target) => {
+      expect(() => parseMapTarget(target as MapTarget)).toThrow(
+        expect.objectContaining({ code: 'app_error' }) as Error,
+      );
+    },
+  );
 });

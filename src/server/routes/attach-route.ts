@@ -4,11 +4,32 @@ import { streamToClient } from '../event-stream-response.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { chooseDialect } from '../stream-dialect.js';
 
-/** The params of every route under `/{owner}/{name}/requests/{id}`. */
+/** The params of every route under `/{owner}/{name}/requests/{id}` (or `/{name}/requests/{id}`). */
 export interface RequestParams {
-  owner: string;
+  /** Absent for a one-segment app id. */
+  owner?: string;
   name: string;
   requestId: string;
+}
+
+/**
+ * The app id a request route names: `owner/name`, or `name` alone.
+ *
+ * @example
+ * appIdOf({ name: 'flux', requestId }); // 'flux'
+ */
+export function appIdOf(params: RequestParams): string {
+  return params.owner === undefined ? params.name : `${params.owner}/${params.name}`;
+}
+
+/**
+ * A request route's pattern for both kinds of app id: `/{owner}/{name}{tail}` and `/{name}{tail}`.
+ *
+ * @example
+ * requestPatterns('/requests/:requestId/stream'); // ['/:owner/:name/requests/…', '/:name/requests/…']
+ */
+export function requestPatterns(tail: string, prefix = ''): string[] {
+  return [`${prefix}/:owner/:name${tail}`, `${prefix}/:name${tail}`];
 }
 
 const SEQ = /^\d{1,15}$/;
@@ -44,14 +65,14 @@ export async function findOwnedRequest(
   context: GatewayContext,
   request: FastifyRequest<{ Params: RequestParams }>,
 ) {
-  const { owner, name, requestId } = request.params;
+  const { requestId } = request.params;
   if (!REQUEST_ID.test(requestId)) throw new SluiceError('request_not_found', 'No such request');
   const lookup = await context.eventLog.lookup(requestId);
   // Only the owner learns that a request expired; to anyone else it is simply unknown.
   const visible =
     lookup.state !== 'unknown' &&
     lookup.record.owner === request.owner &&
-    lookup.record.appId === `${owner}/${name}`;
+    lookup.record.appId === appIdOf(request.params);
   if (!visible) throw new SluiceError('request_not_found', 'No such request');
   if (lookup.state === 'expired')
     throw new SluiceError('request_expired', 'The request has expired');
@@ -59,17 +80,18 @@ export async function findOwnedRequest(
 }
 
 /**
- * `GET /{owner}/{name}/requests/{id}/stream`: attach to a request's events, or resume after
+ * `GET /{owner}/{name}/requests/{id}/stream` (or `/{name}/…` for a one-segment app id): attach to a request's events, or resume after
  * `Last-Event-ID`. Another key's request is answered exactly as an unknown one.
  *
  * @example
  * registerAttachRoute(fastify, context);
  */
 export function registerAttachRoute(fastify: FastifyInstance, context: GatewayContext): void {
-  fastify.get<{ Params: RequestParams; Querystring: { last_event_id?: string; dialect?: string } }>(
-    '/:owner/:name/requests/:requestId/stream',
-    { config: { auth: true } },
-    async (request, reply: FastifyReply) => {
+  for (const pattern of requestPatterns('/requests/:requestId/stream'))
+    fastify.get<{
+      Params: RequestParams;
+      Querystring: { last_event_id?: string; dialect?: string };
+    }>(pattern, { config: { auth: true } }, async (request, reply: FastifyReply) => {
       const afterSeq = resumePoint(request.headers['last-event-id'], request.query.last_event_id);
       const lookup = await findOwnedRequest(context, request);
       // A browser's EventSource stops reconnecting on 204: nothing will follow.
@@ -100,6 +122,5 @@ export function registerAttachRoute(fastify: FastifyInstance, context: GatewayCo
       reply.hijack();
       const requestId = request.params.requestId;
       void streamToClient(context, reply.raw, { requestId, afterSeq, dialect });
-    },
-  );
+    });
 }

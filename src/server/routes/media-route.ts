@@ -6,7 +6,7 @@ import { nextBatch } from '../../events/read-cursor.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { parseByteRange, unsatisfiable, type ByteRange } from '../media-range.js';
-import { findOwnedRequest, type RequestParams } from './attach-route.js';
+import { findOwnedRequest, requestPatterns, type RequestParams } from './attach-route.js';
 
 function binariesOf(batch: EventBatch): DecodedBinary[] {
   const found: DecodedBinary[] = [];
@@ -126,40 +126,41 @@ function leftSignal(reply: FastifyReply): AbortSignal {
  * registerMediaRoute(fastify, context);
  */
 export function registerMediaRoute(fastify: FastifyInstance, context: GatewayContext): void {
-  fastify.get<{ Params: RequestParams }>(
-    '/:owner/:name/requests/:requestId/media',
-    { config: { auth: true } },
-    async (request, reply) => {
-      const range = parseByteRange(request.headers.range);
-      const lookup = await findOwnedRequest(context, request);
-      const { requestId } = request.params;
-      const signal = leftSignal(reply);
-      void reply.header('x-request-id', requestId).header('cache-control', 'no-cache');
-      if (lookup.state === 'ended') {
-        const chunks = await readAll(context, requestId, signal);
-        const [first] = chunks;
-        if (!first) throw noMedia();
-        const bytes = Buffer.concat(chunks.map((chunk) => chunk.bytes));
-        return answerFinished(reply, { bytes, contentType: first.contentType, range });
-      }
-      const detach = context.dispatcher.attach(requestId);
-      try {
-        const first = await firstBinaries(context, requestId, signal);
-        const contentType = first?.found[0]?.contentType;
-        if (!first || !contentType) throw noMedia();
-        reply.hijack();
-        const headers = { ...reply.getHeaders(), 'content-type': contentType };
-        reply.raw.writeHead(200, headers as OutgoingHttpHeaders);
-        try {
-          await streamLive(context, reply.raw, { requestId, first, signal });
-        } catch (thrown) {
-          context.logger.error({ requestId, err: thrown }, 'media stream failed');
-        } finally {
-          reply.raw.end();
+  for (const pattern of requestPatterns('/requests/:requestId/media'))
+    fastify.get<{ Params: RequestParams }>(
+      pattern,
+      { config: { auth: true } },
+      async (request, reply) => {
+        const range = parseByteRange(request.headers.range);
+        const lookup = await findOwnedRequest(context, request);
+        const { requestId } = request.params;
+        const signal = leftSignal(reply);
+        void reply.header('x-request-id', requestId).header('cache-control', 'no-cache');
+        if (lookup.state === 'ended') {
+          const chunks = await readAll(context, requestId, signal);
+          const [first] = chunks;
+          if (!first) throw noMedia();
+          const bytes = Buffer.concat(chunks.map((chunk) => chunk.bytes));
+          return answerFinished(reply, { bytes, contentType: first.contentType, range });
         }
-      } finally {
-        detach();
-      }
-    },
-  );
+        const detach = context.dispatcher.attach(requestId);
+        try {
+          const first = await firstBinaries(context, requestId, signal);
+          const contentType = first?.found[0]?.contentType;
+          if (!first || !contentType) throw noMedia();
+          reply.hijack();
+          const headers = { ...reply.getHeaders(), 'content-type': contentType };
+          reply.raw.writeHead(200, headers as OutgoingHttpHeaders);
+          try {
+            await streamLive(context, reply.raw, { requestId, first, signal });
+          } catch (thrown) {
+            context.logger.error({ requestId, err: thrown }, 'media stream failed');
+          } finally {
+            reply.raw.end();
+          }
+        } finally {
+          detach();
+        }
+      },
+    );
 }

@@ -2,7 +2,7 @@ import { SluiceError } from '../../errors/sluice-error.js';
 import type { AppRoutes } from '../app-routes.js';
 
 const QUEUE_REQUEST =
-  /^\/queue\/[^/]+\/[^/]+\/requests\/[^/]+(\/status|\/status\/stream|\/cancel)?$/;
+  /^\/queue(?:\/[^/]+){1,2}\/requests\/[^/]+(\/status|\/status\/stream|\/cancel)?$/;
 const QUEUE_PREFIX = '/queue';
 
 /**

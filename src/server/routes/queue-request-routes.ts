@@ -5,7 +5,7 @@ import { readTerminal } from '../../events/read-terminal.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { SseResponse } from '../sse-response.js';
-import { findOwnedRequest, type RequestParams } from './attach-route.js';
+import { appIdOf, findOwnedRequest, requestPatterns, type RequestParams } from './attach-route.js';
 import { baseUrlOf } from './queue-submit-route.js';
 import {
   queueStatus,
@@ -18,8 +18,6 @@ import { sendTerminal } from './terminal-reply.js';
 
 type QueueRequest = FastifyRequest<{ Params: RequestParams; Querystring: { logs?: string } }>;
 
-const REQUEST_PATH = '/queue/:owner/:name/requests/:requestId';
-
 function wantsLogs(request: QueueRequest): boolean {
   return request.query.logs === '1' || request.query.logs === 'true';
 }
@@ -31,7 +29,7 @@ async function statusNow(
   afterSeq: number,
 ): Promise<{ status: QueueStatus; lastSeq: number; newLogs: number }> {
   const { requestId } = request.params;
-  const appId = `${request.params.owner}/${request.params.name}`;
+  const appId = appIdOf(request.params);
   const withLogs = wantsLogs(request);
   const scan = withLogs
     ? await scanLog(context.eventLog, requestId, afterSeq)
@@ -123,17 +121,27 @@ export function registerQueueRequestRoutes(
   fastify: FastifyInstance,
   context: GatewayContext,
 ): void {
+  for (const requestPath of requestPatterns('/requests/:requestId', '/queue'))
+    registerRequestPath(fastify, context, requestPath);
+}
+
+/** The queue's per-request routes under one pattern (an `owner/name` id, or a one-segment one). */
+function registerRequestPath(
+  fastify: FastifyInstance,
+  context: GatewayContext,
+  requestPath: string,
+): void {
   const config = { config: { auth: true } };
-  fastify.get(`${REQUEST_PATH}/status`, config, async (request: QueueRequest) => {
+  fastify.get(`${requestPath}/status`, config, async (request: QueueRequest) => {
     await findOwnedRequest(context, request);
     return (await statusNow(context, request, 0)).status;
   });
-  fastify.get(`${REQUEST_PATH}/status/stream`, config, async (request: QueueRequest, reply) => {
+  fastify.get(`${requestPath}/status/stream`, config, async (request: QueueRequest, reply) => {
     await findOwnedRequest(context, request);
     reply.hijack();
     void streamStatuses(context, request, reply.raw);
   });
-  fastify.get(REQUEST_PATH, config, async (request: QueueRequest, reply) => {
+  fastify.get(requestPath, config, async (request: QueueRequest, reply) => {
     await findOwnedRequest(context, request);
     return answerResult(context, request, reply);
   });
@@ -144,7 +152,7 @@ export function registerQueueRequestRoutes(
       payload.resume();
       parsed(null, undefined);
     });
-    scope.put(`${REQUEST_PATH}/cancel`, config, (request: QueueRequest, reply) =>
+    scope.put(`${requestPath}/cancel`, config, (request: QueueRequest, reply) =>
       answerCancel(context, request, reply),
     );
     done();
