@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --only i,ii]`: the core scenarios (`bench/run.ts`, which
  * takes the arguments), then the replica, collective, queue, operations, dialect, sync-path,
  * Redis-mode, startup and realtime benchmarks and the limits table (every scenario in every
- * mode); those from sync-path on take `--quick`. One process each, so none warms or loads the next.
+ * mode); those from dialects on take `--quick`. One process each, so none warms or loads the next.
  */
 import { spawnSync } from 'node:child_process';
 
@@ -12,7 +12,7 @@ const SUITES: readonly (readonly string[])[] = [
   ['bench/collectives.ts'],
   ['bench/queue.ts'],
   ['bench/operations.ts'],
-  ['bench/dialects.ts'],
+  ['bench/dialects.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/sync-path.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/redis.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/startup.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],

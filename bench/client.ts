@@ -1,7 +1,12 @@
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { wallClockMs } from './clock.js';
 import type { FirehoseInput } from './payload.js';
-import { parseSseFrame, SseFrameReader } from './sse-frame-reader.js';
+import {
+  parseDialectFrame,
+  parseSseFrame,
+  SseFrameReader,
+  type BenchDialect,
+} from './sse-frame-reader.js';
 
 /** One event stream to open. */
 export interface StreamRequest {
@@ -12,6 +17,8 @@ export interface StreamRequest {
   readonly timeoutMs: number;
   /** When set, records `now - t` per output event, `t` moved onto our clock by this offset. */
   readonly clockOffsetMs?: number;
+  /** Asks for this wire dialect (`?dialect=`) and reads its frames; sluice's own by default. */
+  readonly dialect?: BenchDialect;
 }
 
 /** What one stream delivered. */
@@ -53,11 +60,11 @@ function readError(response: IncomingMessage): Promise<Error> {
   });
 }
 
-function createCounter(clockOffsetMs: number | undefined) {
+function createCounter(clockOffsetMs: number | undefined, dialect: BenchDialect | undefined) {
   const report = { outputEvents: 0, bodyBytes: 0, terminalType: undefined as string | undefined };
   const latenciesMs: number[] = [];
   const onFrame = (frame: string) => {
-    const { type, data } = parseSseFrame(frame);
+    const { type, data } = dialect ? parseDialectFrame(frame, dialect) : parseSseFrame(frame);
     if (type === 'output') {
       report.outputEvents++;
       if (clockOffsetMs === undefined) return;
@@ -79,7 +86,8 @@ function createCounter(clockOffsetMs: number | undefined) {
  * const { outputEvents } = await stream.finished;
  */
 export function openStream(request: StreamRequest): OpenStream {
-  const { reader, report, latenciesMs } = createCounter(request.clockOffsetMs);
+  const { reader, report, latenciesMs } = createCounter(request.clockOffsetMs, request.dialect);
+  const url = request.dialect ? `${request.url}?dialect=${request.dialect}` : request.url;
   const body = JSON.stringify(request.input);
   let closedByUs = false;
   let markFirstByte: () => void = () => undefined;
@@ -89,7 +97,7 @@ export function openStream(request: StreamRequest): OpenStream {
     failFirstByte = reject;
   });
   firstByte.catch(() => undefined);
-  const outgoing = httpRequest(request.url, {
+  const outgoing = httpRequest(url, {
     method: 'POST',
     agent: request.agent,
     headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },

@@ -31,6 +31,31 @@ export function parseSseFrame(frame: string): SseFrame {
   return { type: fieldValue(frame, 'event') ?? 'message', data: fieldValue(frame, 'data') ?? '' };
 }
 
+/** A wire dialect other than sluice's own frames. */
+export type BenchDialect = 'data' | 'typed';
+
+/** `{"type":"` at the start of a typed frame's data. */
+const TYPED_HEAD = '{"type":"';
+
+/**
+ * Parses one frame of the `data` or `typed` dialect into the event kind it stands for:
+ * typed frames name it; a `data` frame is the firehose's `output` (`{"t":…`), an error
+ * (`"code":`) or else the result.
+ *
+ * @example
+ * parseDialectFrame('data: {"type":"output","seq":1}', 'typed'); // { type: 'output', … }
+ */
+export function parseDialectFrame(frame: string, dialect: BenchDialect): SseFrame {
+  if (!frame.startsWith('data: ')) return { type: '', data: '' };
+  const data = frame.slice('data: '.length);
+  if (dialect === 'typed') {
+    const end = data.indexOf('"', TYPED_HEAD.length);
+    return { type: data.startsWith(TYPED_HEAD) ? data.slice(TYPED_HEAD.length, end) : '', data };
+  }
+  if (data.startsWith('{"t":')) return { type: 'output', data };
+  return { type: data.includes('"code":') ? 'error' : 'result', data };
+}
+
 /**
  * Splits a byte stream into SSE frames on blank lines, across chunk boundaries. Chunks are
  * decoded as latin1, which is lossless for the ASCII-only JSON that both servers send.

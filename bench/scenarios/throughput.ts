@@ -1,5 +1,6 @@
 import { openStream } from '../client.js';
 import type { FirehoseInput } from '../payload.js';
+import type { BenchDialect } from '../sse-frame-reader.js';
 import type { MeasureContext, Metrics } from './scenario.js';
 
 /** A throughput workload: `streams` concurrent streams of `events` events of `bytes` each. */
@@ -8,6 +9,8 @@ export interface ThroughputWorkload {
   readonly events: number;
   readonly bytes: number;
   readonly timeoutMs: number;
+  /** Streams in this wire dialect instead of sluice's own frames. */
+  readonly dialect?: BenchDialect;
 }
 
 /**
@@ -33,7 +36,13 @@ export async function measureThroughput(
     Array.from(
       { length: workload.streams },
       () =>
-        openStream({ url: server.streamUrl, input, agent, timeoutMs: workload.timeoutMs }).finished,
+        openStream({
+          url: server.streamUrl,
+          input,
+          agent,
+          timeoutMs: workload.timeoutMs,
+          dialect: workload.dialect,
+        }).finished,
     ),
   );
   const seconds = (performance.now() - startedAt) / 1000;

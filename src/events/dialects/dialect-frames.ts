@@ -1,6 +1,6 @@
 import { encodeSseFrame } from '../sse.js';
 import type { LoggedEvent } from '../event-types.js';
-import { typedJson } from './typed-frame.js';
+import { typedFrame, typedJson } from './typed-frame.js';
 import type { WireDialect } from './wire-dialect.js';
 
 /**
@@ -20,7 +20,7 @@ export function encodeDialectFrame(dialect: WireDialect, event: LoggedEvent): st
     case 'data':
       return `data: ${event.json}\n\n`;
     case 'typed':
-      return `data: ${typedJson(event)}\n\n`;
+      return typedFrame(event);
   }
 }
 

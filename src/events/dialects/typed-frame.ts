@@ -6,6 +6,9 @@ const OWN_KEYS = ['type', 'done', 'total_steps', 'error'] as const;
 /** One pass over the JSON (four `includes` calls cost ten times more). */
 const MAY_CLASH = new RegExp(`"(?:${OWN_KEYS.join('|')})":`);
 
+/** `{` */
+const OPEN_BRACE = 0x7b;
+
 function isPlainObjectJson(json: string): boolean {
   return json.length >= 2 && json.startsWith('{');
 }
@@ -73,4 +76,30 @@ export function typedJson(event: Pick<LoggedEvent, 'type' | 'json'>): string {
     case 'log':
       return merge(typeField(event.type), event.json);
   }
+}
+
+/** What a merged frame starts with, per kind, built once: `data: {"type":"output",`. */
+const MERGED_HEADS: Readonly<Partial<Record<EventType, string>>> = {
+  output: `data: {${typeField('output')},`,
+  preview: `data: {${typeField('preview')},`,
+  log: `data: {${typeField('log')},`,
+  result: `data: {${typeField('result')},"done":true,`,
+};
+
+/**
+ * One event's whole frame in the typed dialect, `data: {"type": …, …}\n\n`. The common
+ * case, an object payload with fields and none of the dialect's own keys, splices the head
+ * into the logged JSON after its `{` without parsing it; the rest goes through
+ * {@link typedJson}.
+ *
+ * @example
+ * typedFrame({ seq: 3, type: 'output', json: '{"token":"hi"}' });
+ * // 'data: {"type":"output","token":"hi"}\n\n'
+ */
+export function typedFrame(event: Pick<LoggedEvent, 'type' | 'json'>): string {
+  const head = MERGED_HEADS[event.type];
+  const { json } = event;
+  if (head !== undefined && json.length > 2 && json.charCodeAt(0) === OPEN_BRACE && !mayClash(json))
+    return head + json.slice(1) + '\n\n';
+  return `data: ${typedJson(event)}\n\n`;
 }
