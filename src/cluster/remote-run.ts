@@ -180,10 +180,16 @@ export class RemoteRun {
       caps: eventLog.limits,
       childRuns: dispatch.childRunsFor(record),
     });
-    return execution.catch((thrown: unknown) => {
-      if (!this.fenced) throw thrown;
-      return undefined;
-    });
+    return execution.then(
+      (outcome) => {
+        if (outcome.facts) this.parts.observer?.measured?.(observed(this.lifecycle), outcome.facts);
+        return outcome;
+      },
+      (thrown: unknown) => {
+        if (!this.fenced) throw thrown;
+        return undefined;
+      },
+    );
   }
 
   /**

@@ -2,12 +2,13 @@ import { SluiceError } from '../../errors/sluice-error.js';
 import type { RunOutcome } from '../execute-run.js';
 import type { AppStatus, ReplicaStatus, RuntimeJob } from '../runtime.js';
 import type { ResolvedPlacement } from '../placement.js';
-import { terminalErrorEvent } from '../terminal-error.js';
 import type { Logger } from 'pino';
 import { FailureLog } from '../failure-log.js';
 import { ReplicaGroup, type ReplicaFailure } from './replica-group.js';
 import type { ReplicaTarget } from './replica-protocol.js';
 import { stateKeyOf } from '../state-key.js';
+import { endWaiting } from '../end-waiting.js';
+import { placeByKey, switches } from '../key-placement.js';
 
 /** One replica's place in the pool, across its restarts. */
 interface ReplicaSlot {
@@ -165,41 +166,38 @@ export class ReplicaPool {
   }
 
   /**
-   * Where a run goes: the least-loaded ready replica with room. A keyed run prefers one
-   * holding its key, else takes an idle one; when there is none, it reserves the
-   * least-loaded replica, which then drains and switches to its key: no key starves.
+   * Where a run goes, by the keyed-state rule (`placeByKey`): the least-loaded ready
+   * replica with room; a keyed run prefers one holding its key, else takes an idle one;
+   * when there is none, a replica is set aside for its key, drains and switches.
    */
   private pick(job: RuntimeJob): ReplicaSlot | undefined {
-    const limit = this.perReplica;
-    const open = this.slots.filter(
-      (slot) => slot.state === 'ready' && slot.group && slot.group.load < limit,
-    );
+    const ready = this.slots
+      .filter((slot) => slot.state === 'ready' && slot.group)
+      .map((slot) => ({
+        slot,
+        heldKey: slot.heldKey,
+        drainingFor: slot.drainingFor,
+        load: slot.group!.load,
+      }));
     const key = stateKeyOf(job);
-    if (key === undefined) return leastLoaded(open.filter((slot) => !slot.drainingFor));
-    const holder = leastLoaded(open.filter((slot) => slot.heldKey === key && !slot.drainingFor));
-    if (holder) return holder;
-    const idle = open.filter(
-      (slot) => slot.group!.load === 0 && (!slot.drainingFor || slot.drainingFor === key),
-    );
-    const chosen = idle.find((slot) => slot.drainingFor === key) ?? idle[0];
-    if (!chosen) this.reserve(key);
-    return chosen;
+    const { place, reserve } = placeByKey(ready, key, { limit: this.perReplica });
+    if (reserve) reserve.slot.drainingFor ??= key;
+    return place?.slot;
   }
 
-  /** Sets a replica aside for a waiting key, unless one already is, or holds it. */
-  private reserve(key: string): void {
-    const ready = this.slots.filter((slot) => slot.state === 'ready' && slot.group);
-    if (ready.some((slot) => slot.drainingFor === key)) return;
-    const free = ready.filter((slot) => !slot.drainingFor && slot.heldKey !== key);
-    const chosen = leastLoaded(free);
-    if (chosen) chosen.drainingFor = key;
+  /** Gives back replicas set aside for keys no waiting run needs any more (their runs were cancelled). */
+  private releaseReservations(): void {
+    const waiting = new Set(this.waiters.map((waiter) => stateKeyOf(waiter.job)));
+    for (const slot of this.slots)
+      if (slot.drainingFor !== undefined && !waiting.has(slot.drainingFor))
+        slot.drainingFor = undefined;
   }
 
   /** Gives a run its replica, which switches to the run's key if it held another. */
   private claim(slot: ReplicaSlot, job: RuntimeJob): ReplicaGroup {
     const key = stateKeyOf(job);
+    if (switches(slot, key)) this.switchCount++;
     if (key !== undefined && slot.heldKey !== key) {
-      if (slot.heldKey !== undefined) this.switchCount++;
       slot.heldKey = key;
       slot.drainingFor = undefined;
     }
@@ -215,6 +213,8 @@ export class ReplicaPool {
       };
       const onAbort = () => {
         leave();
+        this.releaseReservations();
+        this.drain();
         resolve(endWaiting(job));
       };
       const entry: Waiter = {
@@ -285,27 +285,10 @@ export class ReplicaPool {
   }
 }
 
-function leastLoaded(slots: readonly ReplicaSlot[]): ReplicaSlot | undefined {
-  let best: ReplicaSlot | undefined;
-  for (const slot of slots) if (!best || slot.group!.load < best.group!.load) best = slot;
-  return best;
-}
-
 function targetName(target: ReplicaTarget): string {
   return target.kind === 'app' ? target.appId : target.exportName;
 }
 
 function unavailable(): SluiceError {
   return new SluiceError('app_unavailable', 'The app failed to start');
-}
-
-/** A run cancelled while waiting for a replica: its terminal event, written here. */
-async function endWaiting(job: RuntimeJob): Promise<RunOutcome> {
-  const reason = job.control.signal.reason as unknown;
-  const error =
-    reason instanceof SluiceError
-      ? reason
-      : new SluiceError('cancelled', 'The request was cancelled');
-  await job.sink([terminalErrorEvent(error, job.requestId)]);
-  return { ok: false, error };
 }
