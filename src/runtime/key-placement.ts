@@ -1,42 +1,59 @@
 /**
  * The scheduling rule of keyed state (`stateKey`), apart from any process: which holder (a
- * replica, or the one process of an inline runtime or a Redis worker) a run of a key may
- * start on now. Pure: the replica pool and the single-process {@link KeyedGate} keep
- * their holders and apply what it answers.
+ * replica, or the one process of an inline runtime or a Redis worker) a run of a key
+ * starts on. The replica pool, the single-process {@link KeyedGate} and the bench's replay
+ * all schedule through {@link scheduleRun}; it touches nothing but the holders it is given.
  *
  * - A holder never runs two keys at once: a run goes to a holder of its key with room, or
  *   to an idle one.
- * - Affinity: a holder of the key is preferred, so switches are rare.
- * - No key starves: when no holder can take a key, one is set aside for it (`reserve`);
- *   it takes no other key's runs, drains, and switches.
+ * - Affinity: a holder of the key is preferred, so switches are rare; a key whose holder
+ *   is only full waits for it.
+ * - Turns: a holder keeps its key for a turn of `turnRuns(limit)` runs even while other
+ *   keys wait. Once its turn is over, a waiting key that no holder holds sets it aside
+ *   (`drainingFor`): it takes no other key's runs, drains, and switches. So no key starves.
  */
 
-/** One place runs execute, as the rule sees it. */
+/** One place runs execute, as the rule sees it (the rule updates it). */
 export interface KeyHolder {
   /** The state key it holds (`undefined` before its first keyed run). */
-  readonly heldKey: string | undefined;
+  heldKey: string | undefined;
   /** Set aside for this waiting key: it takes no other key's runs until it switches. */
-  readonly drainingFor: string | undefined;
+  drainingFor: string | undefined;
   /** Runs it holds now. */
-  readonly load: number;
+  load: number;
+  /** Runs started since it took its key: its turn ends at `turnRuns(limit)`. */
+  turnRuns: number;
 }
 
-/** What the rule answers for one run: where it starts now, or which holder to set aside. */
-export interface KeyPlacement<Holder> {
-  /** Start the run here (and switch it to the run's key if it held another). */
-  readonly place?: Holder;
-  /** Nowhere now: set this holder aside for the run's key. */
-  readonly reserve?: Holder;
-}
-
-/** How holders are chosen: `keyBlind` ignores the held keys (a baseline for the bench only). */
-export interface KeyPlacementOptions {
+/** The rule's settings: runs per holder at once; `keyBlind` ignores held keys (the bench's baseline only). */
+export interface KeyRule {
+  readonly limit: number;
   readonly keyBlind?: boolean;
 }
 
-/** The rule's settings: runs per holder at once, and how holders are chosen. */
-export interface KeyRule extends KeyPlacementOptions {
-  readonly limit: number;
+/** Where a run starts (`undefined`: it waits), and whether its holder switched keys for it. */
+export interface ScheduledRun<Holder> {
+  readonly holder?: Holder;
+  readonly switched: boolean;
+}
+
+const TURN_FILLS = 4;
+const LARGEST_COUNTED_LIMIT = 64;
+
+/**
+ * Runs of one key a holder may start in a row while other keys wait: four fills of its
+ * run slots (an unbounded holder counts as 64 slots).
+ *
+ * @example
+ * turnRuns(4); // 16
+ */
+export function turnRuns(limit: number): number {
+  return Math.min(limit, LARGEST_COUNTED_LIMIT) * TURN_FILLS;
+}
+
+/** A holder with a fresh, empty state: what a new or restarted process starts as. */
+export function freshHolder(): KeyHolder {
+  return { heldKey: undefined, drainingFor: undefined, load: 0, turnRuns: 0 };
 }
 
 function leastLoaded<Holder extends KeyHolder>(holders: readonly Holder[]): Holder | undefined {
@@ -46,16 +63,38 @@ function leastLoaded<Holder extends KeyHolder>(holders: readonly Holder[]): Hold
 }
 
 /**
- * Where a run of `key` goes among ready `holders`, each running at most `rule.limit` at once.
+ * Schedules one run of `key` among ready `holders`: starts it on one (switching that
+ * holder to the key, counting a run of its turn and of its load), or leaves it waiting,
+ * perhaps setting a holder aside for its key. Call it again for waiting runs whenever a
+ * run ends, in arrival order.
  *
  * @example
- * const { place, reserve } = placeByKey(replicas, 'adapter-a', { limit: 4 });
+ * const { holder, switched } = scheduleRun(replicas, 'adapter-a', { limit: 4 });
  */
-export function placeByKey<Holder extends KeyHolder>(
+export function scheduleRun<Holder extends KeyHolder>(
   holders: readonly Holder[],
   key: string | undefined,
   rule: KeyRule,
-): KeyPlacement<Holder> {
+): ScheduledRun<Holder> {
+  const { place, reserve } = placement(holders, key, rule);
+  if (reserve) reserve.drainingFor ??= key;
+  if (!place) return { switched: false };
+  const switched = key !== undefined && place.heldKey !== undefined && place.heldKey !== key;
+  if (key !== undefined && place.heldKey !== key) {
+    place.heldKey = key;
+    place.drainingFor = undefined;
+    place.turnRuns = 0;
+  }
+  place.turnRuns++;
+  place.load++;
+  return { holder: place, switched };
+}
+
+function placement<Holder extends KeyHolder>(
+  holders: readonly Holder[],
+  key: string | undefined,
+  rule: KeyRule,
+): { place?: Holder; reserve?: Holder } {
   const open = holders.filter((holder) => holder.load < rule.limit);
   if (key === undefined)
     return { place: leastLoaded(open.filter((holder) => !holder.drainingFor)) };
@@ -67,21 +106,22 @@ export function placeByKey<Holder extends KeyHolder>(
   const idle = open.filter((holder) => holder.load === 0 && unreserved(holder));
   const chosen = idle.find((holder) => holder.drainingFor === key) ?? idle[0];
   if (chosen) return { place: chosen };
-  return { reserve: reserveFor(holders, key) };
+  return { reserve: reserveFor(holders, key, turnRuns(rule.limit)) };
 }
 
 /**
  * The holder to set aside for a key that found no room: none when one already is, or
  * when a holder of the key is only full (the key waits for it); else the least-loaded
- * holder not set aside for another key.
+ * holder whose turn is over and that no other key has set aside.
  */
 function reserveFor<Holder extends KeyHolder>(
   holders: readonly Holder[],
   key: string,
+  turn: number,
 ): Holder | undefined {
   if (holders.some((holder) => holder.drainingFor === key)) return undefined;
   if (holders.some((holder) => holder.heldKey === key && !holder.drainingFor)) return undefined;
-  return leastLoaded(holders.filter((holder) => !holder.drainingFor));
+  return leastLoaded(holders.filter((holder) => !holder.drainingFor && holder.turnRuns >= turn));
 }
 
 /**
@@ -92,7 +132,7 @@ function placeKeyBlind<Holder extends KeyHolder>(
   holders: readonly Holder[],
   open: readonly Holder[],
   key: string,
-): KeyPlacement<Holder> {
+): { place?: Holder; reserve?: Holder } {
   const reserved = open.find((holder) => holder.drainingFor === key && holder.load === 0);
   if (reserved) return { place: reserved };
   const target = leastLoaded(open.filter((holder) => !holder.drainingFor));
@@ -102,11 +142,21 @@ function placeKeyBlind<Holder extends KeyHolder>(
 }
 
 /**
- * Whether starting a run of `key` on `holder` switches it: it held another key.
+ * Waiting runs in the order to schedule them when a run ends: those of a key some holder
+ * holds (and is not set aside) first, so the held key goes on while its turn lasts; then
+ * the rest, each group in arrival order.
  *
  * @example
- * if (switches(replica, key)) switchCount++;
+ * for (const waiter of heldKeysFirst(waiters, (waiter) => waiter.key, replicas)) …
  */
-export function switches(holder: Pick<KeyHolder, 'heldKey'>, key: string | undefined): boolean {
-  return key !== undefined && holder.heldKey !== undefined && holder.heldKey !== key;
+export function heldKeysFirst<Waiter>(
+  waiters: readonly Waiter[],
+  keyOf: (waiter: Waiter) => string | undefined,
+  holders: readonly Pick<KeyHolder, 'heldKey' | 'drainingFor'>[],
+): Waiter[] {
+  const held = new Set(
+    holders.filter((holder) => !holder.drainingFor).map((holder) => holder.heldKey),
+  );
+  const first = waiters.filter((waiter) => held.has(keyOf(waiter)));
+  return [...first, ...waiters.filter((waiter) => !held.has(keyOf(waiter)))];
 }

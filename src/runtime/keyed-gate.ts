@@ -1,4 +1,4 @@
-import { placeByKey, switches } from './key-placement.js';
+import { freshHolder, heldKeysFirst, scheduleRun } from './key-placement.js';
 
 interface Waiter {
   readonly key: string | undefined;
@@ -11,19 +11,16 @@ export type Release = () => void;
 /**
  * Keyed state in one process (an inline runtime, or a Redis worker's): runs of one key
  * share the process up to `limit` at once, a run of another key waits until they are
- * done, and a waiting key stops the held one from taking more (`placeByKey`), so no key
- * starves. Waiting runs start in arrival order as far as the rule allows.
+ * done. The held key keeps the process for its turn; then a waiting key stops it from
+ * taking more (`scheduleRun`), so no key starves. Waiting runs start in arrival order as
+ * far as the rule allows.
  *
  * @example
  * const release = await gate.acquire('adapter-a', signal);
  * if (release) try { await run(); } finally { release(); }
  */
 export class KeyedGate {
-  private readonly holder: {
-    heldKey: string | undefined;
-    drainingFor: string | undefined;
-    load: number;
-  } = { heldKey: undefined, drainingFor: undefined, load: 0 };
+  private readonly holder = freshHolder();
   private waiters: Waiter[] = [];
   private switchCount = 0;
 
@@ -75,21 +72,16 @@ export class KeyedGate {
   }
 
   private tryStart(key: string | undefined): boolean {
-    const { place, reserve } = placeByKey([this.holder], key, { limit: this.limit });
-    if (reserve) reserve.drainingFor ??= key;
-    if (!place) return false;
-    if (switches(place, key)) this.switchCount++;
-    if (key !== undefined && place.heldKey !== key) place.drainingFor = undefined;
-    if (key !== undefined) place.heldKey = key;
-    place.load++;
-    return true;
+    const { holder, switched } = scheduleRun([this.holder], key, { limit: this.limit });
+    if (switched) this.switchCount++;
+    return holder !== undefined;
   }
 
-  /** Starts waiting runs that may start now, in arrival order. */
+  /** Starts waiting runs that may start now: the held key's first, each in arrival order. */
   private drain(): void {
     if (this.holder.drainingFor !== undefined && !this.waiters.some(this.waitsForReserved))
       this.holder.drainingFor = undefined;
-    for (const waiter of [...this.waiters]) {
+    for (const waiter of heldKeysFirst(this.waiters, (waiter) => waiter.key, [this.holder])) {
       if (!this.tryStart(waiter.key)) continue;
       this.waiters = this.waiters.filter((other) => other !== waiter);
       waiter.start();

@@ -1,79 +1,103 @@
 import { describe, expect, it } from 'vitest';
-import { placeByKey, type KeyHolder } from '../../src/runtime/key-placement.js';
+import { scheduleRun, turnRuns, type KeyHolder } from '../../src/runtime/key-placement.js';
 import { KeyedGate } from '../../src/runtime/keyed-gate.js';
 
-const holder = (heldKey: string | undefined, load: number, drainingFor?: string): KeyHolder => ({
-  heldKey,
-  load,
-  drainingFor,
-});
+const holder = (
+  heldKey: string | undefined,
+  load: number,
+  more: Partial<KeyHolder> = {},
+): KeyHolder => ({ heldKey, load, drainingFor: undefined, turnRuns: 1, ...more });
 
-describe('placeByKey, the keyed-state rule', () => {
-  it('prefers a holder of the key, then an idle holder; never a busy holder of another key', () => {
+const RULE = { limit: 4 };
+const TURN = turnRuns(4);
+
+describe('scheduleRun, the keyed-state rule', () => {
+  it('prefers a holder of the key, then an idle holder, and counts a switch only from another key', () => {
     const a = holder('a', 3);
     const idle = holder('b', 0);
-    expect(placeByKey([idle, a], 'a', { limit: 4 }).place).toBe(a);
-    expect(placeByKey([holder('b', 1), idle], 'c', { limit: 4 }).place).toBe(idle);
-    const busy = holder('b', 1);
-    expect(placeByKey([busy], 'a', { limit: 4 })).toEqual({ reserve: busy });
+    expect(scheduleRun([idle, a], 'a', RULE)).toEqual({ holder: a, switched: false });
+    expect(a.load).toBe(4);
+    const fresh = holder(undefined, 0);
+    expect(scheduleRun([fresh], 'c', RULE)).toEqual({ holder: fresh, switched: false });
+    expect(scheduleRun([holder('b', 1), idle], 'c', RULE)).toEqual({
+      holder: idle,
+      switched: true,
+    });
+    expect(idle).toMatchObject({ heldKey: 'c', turnRuns: 1, load: 1 });
+  });
+
+  it('never starts a run on a busy holder of another key; sets it aside only once its turn is over', () => {
+    const inTurn = holder('b', 1);
+    expect(scheduleRun([inTurn], 'a', RULE)).toEqual({ switched: false });
+    expect(inTurn.drainingFor).toBeUndefined();
+    const turnOver = holder('b', 1, { turnRuns: TURN });
+    expect(scheduleRun([turnOver], 'a', RULE)).toEqual({ switched: false });
+    expect(turnOver.drainingFor).toBe('a');
+    // Set aside: neither its own key nor a third one starts there; the waiting key does, once idle.
+    expect(scheduleRun([turnOver], 'b', RULE).holder).toBeUndefined();
+    expect(scheduleRun([turnOver], 'c', RULE).holder).toBeUndefined();
+    turnOver.load = 0;
+    expect(scheduleRun([turnOver], 'c', RULE).holder).toBeUndefined();
+    expect(scheduleRun([turnOver], 'a', RULE)).toEqual({ holder: turnOver, switched: true });
+    expect(turnOver).toMatchObject({ heldKey: 'a', drainingFor: undefined, turnRuns: 1 });
   });
 
   it('lets a key wait for its full holder instead of setting another holder aside', () => {
-    const full = holder('a', 4);
-    expect(placeByKey([full, holder('b', 1)], 'a', { limit: 4 })).toEqual({});
-  });
-
-  it('keeps a holder set aside for its key: no other key, not even the held one, starts there', () => {
-    const reserved = holder('a', 2, 'b');
-    expect(placeByKey([reserved], 'a', { limit: 4 })).toEqual({});
-    expect(placeByKey([reserved], 'c', { limit: 4 })).toEqual({});
-    const drained = holder('a', 0, 'b');
-    expect(placeByKey([drained], 'c', { limit: 4 })).toEqual({});
-    expect(placeByKey([drained], 'b', { limit: 4 }).place).toBe(drained);
+    const full = holder('a', 4, { turnRuns: TURN });
+    const other = holder('b', 1, { turnRuns: TURN });
+    expect(scheduleRun([full, other], 'a', RULE)).toEqual({ switched: false });
+    expect(other.drainingFor).toBeUndefined();
   });
 
   it('key-blind: takes the least-loaded holder whatever it holds, and drains it for another key', () => {
     const a = holder('a', 2);
     const b = holder('b', 1);
-    expect(placeByKey([a, b], 'a', { limit: 4, keyBlind: true })).toEqual({ reserve: b });
-    expect(placeByKey([a, b], 'a', { limit: 4 }).place).toBe(a);
+    expect(scheduleRun([a, b], 'a', { ...RULE, keyBlind: true }).holder).toBeUndefined();
+    expect(b.drainingFor).toBe('a');
+    expect(scheduleRun([holder('a', 2), holder('b', 1)], 'a', RULE).holder?.heldKey).toBe('a');
   });
 });
 
 describe('KeyedGate, keyed state in one process', () => {
-  it('shares a key up to its limit, holds a waiting key’s turn against the held one, counts switches', async () => {
-    const gate = new KeyedGate(2);
+  it('shares a key up to its limit; the held key keeps its turn, then a waiting key gets the process', async () => {
+    const gate = new KeyedGate(1);
     const signal = new AbortController().signal;
-    const first = await gate.acquire('a', signal);
-    const second = await gate.acquire('a', signal);
-    expect(first && second).toBeTruthy();
     const order: string[] = [];
-    const b = gate.acquire('b', signal).then((release) => (order.push('b'), release));
-    const laterA = gate.acquire('a', signal).then((release) => (order.push('a'), release));
-    first!();
-    await Promise.resolve();
-    expect(order).toEqual([]); // a's runs drain for b: the later a waits
-    second!();
-    const releaseB = await b;
-    expect(gate.heldKey).toBe('b');
-    expect(gate.switches).toBe(1);
-    releaseB!();
-    await laterA;
-    expect(order).toEqual(['b', 'a']);
+    let release = await gate.acquire('a', signal);
+    const b = gate.acquire('b', signal).then((done) => (order.push('b'), done));
+    // Within its turn (4 runs at a limit of 1), later runs of the held key go first.
+    const laterA = [1, 2, 3, 4].map(() =>
+      gate.acquire('a', signal).then((done) => (order.push('a'), done)),
+    );
+    for (const next of laterA.slice(0, 3)) {
+      release!();
+      release = await next;
+    }
+    expect(order).toEqual(['a', 'a', 'a']);
+    expect(gate.switches).toBe(0);
+    release!(); // the turn is over: b, then the last a
+    (await b)!();
+    (await laterA[3]!)!();
+    expect(order).toEqual(['a', 'a', 'a', 'b', 'a']);
     expect(gate.switches).toBe(2);
   });
 
-  it('gives the held key back its turn when the only run waiting for another key is cancelled', async () => {
-    const gate = new KeyedGate(2);
+  it('gives the held key back the process when the only run waiting for another key is cancelled', async () => {
+    const gate = new KeyedGate(1);
     const signal = new AbortController().signal;
-    const running = await gate.acquire('a', signal);
+    let release = await gate.acquire('a', signal);
+    for (let run = 1; run < turnRuns(1); run++) {
+      release!();
+      release = await gate.acquire('a', signal);
+    }
     const cancel = new AbortController();
     const waiting = gate.acquire('b', cancel.signal);
     const laterA = gate.acquire('a', signal);
+    // The turn is over and b waits: the process is set aside for b, until b is cancelled.
     cancel.abort();
+    release!();
     expect(await waiting).toBeUndefined();
     expect(await laterA).toBeTypeOf('function');
     expect(gate.switches).toBe(0);
-    running!();
   });
 });

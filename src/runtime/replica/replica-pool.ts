@@ -8,7 +8,7 @@ import { ReplicaGroup, type ReplicaFailure } from './replica-group.js';
 import type { ReplicaTarget } from './replica-protocol.js';
 import { stateKeyOf } from '../state-key.js';
 import { endWaiting } from '../end-waiting.js';
-import { placeByKey, switches } from '../key-placement.js';
+import { heldKeysFirst, scheduleRun, type KeyHolder } from '../key-placement.js';
 
 /** One replica's place in the pool, across its restarts. */
 interface ReplicaSlot {
@@ -26,6 +26,8 @@ interface ReplicaSlot {
   heldKey: string | undefined;
   /** Kept for a key that waits: it takes no other key's runs until it switches. */
   drainingFor: string | undefined;
+  /** Runs started since it took its key (its turn, `scheduleRun`). */
+  turnRuns: number;
   /** Resolves once it has been ready or failed for the first time. */
   firstSettled: () => void;
 }
@@ -78,6 +80,7 @@ export class ReplicaPool {
         timer: undefined,
         heldKey: undefined,
         drainingFor: undefined,
+        turnRuns: 0,
         firstSettled,
       };
     });
@@ -120,8 +123,8 @@ export class ReplicaPool {
     void this.start();
     if (this.closed)
       return Promise.reject(new SluiceError('app_unavailable', 'The server is shutting down'));
-    const slot = this.pick(job);
-    if (slot) return this.claim(slot, job).execute(job);
+    const group = this.place(job);
+    if (group) return group.execute(job);
     if (this.crashLooping()) return Promise.reject(unavailable());
     return this.wait(job);
   }
@@ -166,23 +169,29 @@ export class ReplicaPool {
   }
 
   /**
-   * Where a run goes, by the keyed-state rule (`placeByKey`): the least-loaded ready
+   * Where a run goes, by the keyed-state rule (`scheduleRun`): the least-loaded ready
    * replica with room; a keyed run prefers one holding its key, else takes an idle one;
-   * when there is none, a replica is set aside for its key, drains and switches.
+   * once a replica's turn is over, a waiting key sets it aside, and it drains and switches.
+   * The chosen replica holds the run's key from now on.
    */
-  private pick(job: RuntimeJob): ReplicaSlot | undefined {
-    const ready = this.slots
+  private place(job: RuntimeJob): ReplicaGroup | undefined {
+    const views = this.slots
       .filter((slot) => slot.state === 'ready' && slot.group)
-      .map((slot) => ({
+      .map((slot): KeyHolder & { slot: ReplicaSlot } => ({
         slot,
         heldKey: slot.heldKey,
         drainingFor: slot.drainingFor,
+        turnRuns: slot.turnRuns,
         load: slot.group!.load,
       }));
-    const key = stateKeyOf(job);
-    const { place, reserve } = placeByKey(ready, key, { limit: this.perReplica });
-    if (reserve) reserve.slot.drainingFor ??= key;
-    return place?.slot;
+    const { holder, switched } = scheduleRun(views, stateKeyOf(job), { limit: this.perReplica });
+    for (const view of views) {
+      view.slot.heldKey = view.heldKey;
+      view.slot.drainingFor = view.drainingFor;
+      view.slot.turnRuns = view.turnRuns;
+    }
+    if (switched) this.switchCount++;
+    return holder?.slot.group;
   }
 
   /** Gives back replicas set aside for keys no waiting run needs any more (their runs were cancelled). */
@@ -191,17 +200,6 @@ export class ReplicaPool {
     for (const slot of this.slots)
       if (slot.drainingFor !== undefined && !waiting.has(slot.drainingFor))
         slot.drainingFor = undefined;
-  }
-
-  /** Gives a run its replica, which switches to the run's key if it held another. */
-  private claim(slot: ReplicaSlot, job: RuntimeJob): ReplicaGroup {
-    const key = stateKeyOf(job);
-    if (switches(slot, key)) this.switchCount++;
-    if (key !== undefined && slot.heldKey !== key) {
-      slot.heldKey = key;
-      slot.drainingFor = undefined;
-    }
-    return slot.group!;
   }
 
   private wait(job: RuntimeJob): Promise<RunOutcome> {
@@ -228,11 +226,13 @@ export class ReplicaPool {
     });
   }
 
-  /** Hands waiting runs to free slots, in arrival order (a run of a busy key lets later ones by). */
+  /** Hands waiting runs to free slots: runs of held keys first, each in arrival order (`heldKeysFirst`). */
   private drain(): void {
-    for (const waiter of [...this.waiters]) {
-      const slot = this.pick(waiter.job);
-      if (slot) waiter.start(this.claim(slot, waiter.job));
+    const holders = this.slots.filter((slot) => slot.group);
+    const held = heldKeysFirst(this.waiters, (waiter) => stateKeyOf(waiter.job), holders);
+    for (const waiter of held) {
+      const group = this.place(waiter.job);
+      if (group) waiter.start(group);
     }
   }
 
@@ -246,6 +246,7 @@ export class ReplicaPool {
     slot.timer = undefined;
     slot.heldKey = undefined; // a new process holds no state yet
     slot.drainingFor = undefined;
+    slot.turnRuns = 0;
     slot.state = 'starting';
     slot.group = new ReplicaGroup({
       target: this.options.target,
