@@ -1,53 +1,76 @@
 /**
- * `tsx bench/sync-path.ts [--quick]`: the sync path's figures. Batching: an endpoint whose
- * per-call cost is mostly fixed, at 64 clients, batched (`maxSize: 16`) against unbatched,
- * and the p50 it adds at one client. Cache: hits per second against a bare Fastify route
- * answering a constant. Every loop is bounded in count and time.
+ * `tsx bench/sync-path.ts [--quick]`: the sync path's figures, with the server in its own
+ * process on core 1 and this client on core 0 (`taskset`, where there are two cores).
+ *
+ * - Batching: an endpoint whose per-call cost is mostly fixed (8 ms a call on a device
+ *   that runs one call at a time, plus 0.05 ms an item), at 64 clients, batched
+ *   (`maxSize: 16`) against unbatched; the same with the cost busy on the server's CPU
+ *   (3 ms + 0.05 ms an item); and the p50 batching adds at one client.
+ * - Cache: hits per second against a bare Fastify route answering a constant.
+ * - Keyed state: switches per 1,000 requests, replaying the scheduling rule with affinity
+ *   against a key-blind dispatcher (`bench/keyed-replay.ts`).
+ *
+ * Every loop is bounded in count and time.
  */
-import Fastify from 'fastify';
-import { z } from 'zod';
-import { defineApp } from '../src/app/define-app.js';
-import { createGateway } from '../src/server/create-gateway.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { createInterface } from 'node:readline';
+import { replayKeyed } from './keyed-replay.js';
+import { currentLoad } from './report.js';
+import { canPin, nodeOnCore, pinSelf } from './startup-processes.js';
+import { MAX_WAIT_MS } from './sync-path-costs.js';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 1.5 : 4;
 
-/** A call's cost: 3 ms fixed (a model's launch), 0.05 ms per item; busy, like a GPU call. */
-function busy(items: number): void {
-  const until = performance.now() + 3 + 0.05 * items;
-  while (performance.now() < until);
+interface Server {
+  readonly url: string;
+  readonly child: ChildProcess;
 }
 
-const input = z.object({ n: z.number() });
-const unbatched = defineApp({
-  id: 'bench/unbatched',
-  input,
-  run: ({ n }) => (busy(1), { n }),
-});
-const batched = defineApp({
-  id: 'bench/batched',
-  input,
-  batch: { maxSize: 16, maxWaitMs: 2 },
-  runBatch: (inputs) => (busy(inputs.length), inputs.map(({ n }) => ({ n }))),
-  run: ({ n }) => (busy(1), { n }),
-});
-const cached = defineApp({
-  id: 'bench/cached',
-  input,
-  cache: { ttlMs: 600_000 },
-  run: ({ n }) => ({ n }),
-});
-
-async function post(url: string, body: string): Promise<void> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
+async function startServer(kind: 'sluice' | 'fastify'): Promise<Server> {
+  const [command, ...args] = nodeOnCore('1', [
+    '--import',
+    'tsx',
+    'bench/sync-path-server.ts',
+    kind,
+  ]);
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => line.startsWith('READY ') && resolve(line.slice(6)));
+    child.once('exit', () => reject(new Error(`${kind} server exited`)));
   });
-  await response.arrayBuffer();
+  return { url, child };
 }
 
-/** Requests per second and latencies of `clients` loops posting for SECONDS (at most 200k requests). */
+async function stopServer(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.stdin!.end();
+  await exited;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+
+/** One POST over a kept-alive socket (node:http: lighter on the client's core than fetch). */
+function post(url: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (response) => {
+        response.resume();
+        response.once('end', () =>
+          response.statusCode === 200 ? resolve() : reject(new Error(`${response.statusCode}`)),
+        );
+      },
+    );
+    sent.once('error', reject);
+    sent.end(body);
+  });
+}
+
+/** Requests per second and p50 of `clients` loops posting for SECONDS (at most 200k requests). */
 async function load(url: string, clients: number, body = '{"n":1}') {
   const latencies: number[] = [];
   const end = performance.now() + SECONDS * 1000;
@@ -58,6 +81,7 @@ async function load(url: string, clients: number, body = '{"n":1}') {
       latencies.push(performance.now() - started);
     }
   };
+  await post(url, body); // warm: the socket, the route, the JIT
   const started = performance.now();
   await Promise.all(Array.from({ length: clients }, client));
   const seconds = (performance.now() - started) / 1000;
@@ -65,45 +89,79 @@ async function load(url: string, clients: number, body = '{"n":1}') {
   return { rps: latencies.length / seconds, p50: latencies[Math.floor(latencies.length / 2)]! };
 }
 
-async function main(): Promise<void> {
-  const gateway = await createGateway({ apps: [unbatched, batched, cached], logger: false });
-  const base = await gateway.listen({ host: '127.0.0.1', port: 0 });
-  const bare = Fastify();
-  bare.post('/constant', () => ({ n: 1 }));
-  const bareBase = await bare.listen({ host: '127.0.0.1', port: 0 });
+/** Throughput of `path` batched against unbatched at 64 clients. */
+async function batchingRow(base: string, name: string, path: string): Promise<string[]> {
+  const plain = await load(`${base}/bench/${path}`, 64);
+  const grouped = await load(`${base}/bench/${path}-batched`, 64);
+  return [
+    `batching (${name}), 64 clients`,
+    `unbatched ${plain.rps.toFixed(0)} req/s`,
+    `maxSize 16: ${grouped.rps.toFixed(0)} req/s`,
+    `${(grouped.rps / plain.rps).toFixed(1)}× (target ≥ 4×)`,
+  ];
+}
+
+async function sluiceRows(): Promise<{ rows: string[][]; hits: number }> {
+  const server = await startServer('sluice');
   try {
-    const plain = await load(`${base}/bench/unbatched`, 64);
-    const grouped = await load(`${base}/bench/batched`, 64);
-    const plainOne = await load(`${base}/bench/unbatched`, 1);
-    const groupedOne = await load(`${base}/bench/batched`, 1);
+    const base = server.url;
+    const device = await batchingRow(base, 'device, 8 ms a call', 'device');
+    const cpu = await batchingRow(base, 'server CPU, 3 ms a call', 'cpu');
+    const plainOne = await load(`${base}/bench/device`, 1);
+    const groupedOne = await load(`${base}/bench/device-batched`, 1);
+    const added = groupedOne.p50 - plainOne.p50;
+    const latency = [
+      'batching, 1 client p50',
+      `unbatched ${plainOne.p50.toFixed(2)} ms`,
+      `batched ${groupedOne.p50.toFixed(2)} ms`,
+      `+${added.toFixed(2)} ms (target ≤ maxWaitMs ${MAX_WAIT_MS} + 1 ms)`,
+    ];
     await post(`${base}/bench/cached`, '{"n":1}');
     const hits = await load(`${base}/bench/cached`, 32);
-    const constant = await load(`${bareBase}/constant`, 32);
-    const rows = [
-      [
-        'batching, 64 clients',
-        `unbatched ${plain.rps.toFixed(0)} req/s`,
-        `maxSize 16: ${grouped.rps.toFixed(0)} req/s`,
-        `${(grouped.rps / plain.rps).toFixed(1)}× (target ≥ 4×)`,
-      ],
-      [
-        'batching, 1 client p50',
-        `unbatched ${plainOne.p50.toFixed(2)} ms`,
-        `batched ${groupedOne.p50.toFixed(2)} ms`,
-        `+${(groupedOne.p50 - plainOne.p50).toFixed(2)} ms (target ≤ maxWaitMs 2 + 1 ms)`,
-      ],
-      [
-        'cache hit, 32 clients',
-        `bare Fastify ${constant.rps.toFixed(0)} req/s`,
-        `hits ${hits.rps.toFixed(0)} req/s`,
-        `${(hits.rps / constant.rps).toFixed(2)}× (target ≥ 0.8×)`,
-      ],
-    ];
-    for (const row of rows) console.log(row.join(' | '));
+    return { rows: [device, cpu, latency], hits: hits.rps };
   } finally {
-    await bare.close();
-    await gateway.close();
+    await stopServer(server);
   }
+}
+
+async function bareRps(): Promise<number> {
+  const server = await startServer('fastify');
+  try {
+    return (await load(`${server.url}/constant`, 32)).rps;
+  } finally {
+    await stopServer(server);
+  }
+}
+
+function keyedRows(): string[][] {
+  const options = { replicas: 2, concurrency: 4, keys: 4, clients: 32, requests: 20_000 };
+  const affinity = replayKeyed({ ...options, keyBlind: false });
+  const blind = replayKeyed({ ...options, keyBlind: true });
+  return [
+    [
+      'keyed state, 4 keys, 2 replicas × 4, 32 clients',
+      `key-blind ${blind.switchesPer1000.toFixed(0)} switches/1000`,
+      `affinity ${affinity.switchesPer1000.toFixed(0)} switches/1000`,
+      `${(blind.switchesPer1000 / Math.max(affinity.switchesPer1000, 1e-9)).toFixed(1)}× fewer (no target)`,
+    ],
+  ];
+}
+
+async function main(): Promise<void> {
+  pinSelf('0');
+  const { rows: batching, hits } = await sluiceRows();
+  const constant = await bareRps();
+  const cache = [
+    'cache hit, 32 clients',
+    `bare Fastify ${constant.toFixed(0)} req/s`,
+    `hits ${hits.toFixed(0)} req/s`,
+    `${(hits / constant).toFixed(2)}× (target ≥ 0.8×)`,
+  ];
+  const rows = [...batching, cache, ...keyedRows()];
+  const pinned = canPin() ? 'server on core 1, client on core 0' : 'unpinned';
+  console.log(`sync path (${pinned}; load average ${currentLoad().join(' ')})`);
+  for (const row of rows) console.log(row.join(' | '));
+  agent.destroy();
 }
 
 await main();

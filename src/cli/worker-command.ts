@@ -112,6 +112,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   // A worker queues nothing itself (its queue is the shared one): its queue depth is 0.
   const metrics = port === undefined ? undefined : new GatewayMetrics(() => 0);
   if (metrics) countRunsHeld(metrics.registry, () => held());
+  metrics?.countStateSwitches(() => runtime.stateSwitches?.() ?? 0);
   const node = await startWorkerNode({
     redis,
     apps,

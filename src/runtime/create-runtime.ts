@@ -88,7 +88,7 @@ class PlacedRuntime implements Runtime {
   }
 
   stateSwitches(): number {
-    let switches = 0;
+    let switches = this.inline.stateSwitches();
     for (const pool of this.pools.values()) switches += pool.stateSwitches;
     return switches;
   }

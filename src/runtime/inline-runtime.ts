@@ -11,12 +11,23 @@ import {
 import type { Logger } from 'pino';
 import { FailureLog } from './failure-log.js';
 import type { AppStatus, Runtime, RuntimeJob } from './runtime.js';
+import { endWaiting } from './end-waiting.js';
+import { HeldState } from './held-state.js';
+import { KeyedGate } from './keyed-gate.js';
+import { trackSettlement } from './replica/track-settlement.js';
+import { stateKeyOf } from './state-key.js';
 
 interface SetupState {
   status: AppStatus;
   state: Promise<unknown>;
   /** What setup returned, once it has. */
   value?: unknown;
+}
+
+/** The keyed state of an app with a `stateKey`: who runs when, and what the process holds. */
+interface KeyedState {
+  readonly gate: KeyedGate;
+  readonly held: HeldState;
 }
 
 /**
@@ -29,6 +40,7 @@ interface SetupState {
  */
 export class InlineRuntime implements Runtime {
   private readonly setups = new Map<string, SetupState>();
+  private readonly keyed = new Map<string, KeyedState>();
   private readonly failures = new FailureLog();
   private started: Promise<void> | undefined;
   private logger: Logger | undefined;
@@ -41,6 +53,13 @@ export class InlineRuntime implements Runtime {
     private readonly apps: readonly App[],
     private readonly maxConcurrency?: number,
   ) {}
+
+  /** Times an app of this process switched from one state key to another. */
+  stateSwitches(): number {
+    let switches = 0;
+    for (const { gate } of this.keyed.values()) switches += gate.switches;
+    return switches;
+  }
 
   start(): Promise<void> {
     this.started ??= Promise.all(this.apps.map((app) => this.setUp(app))).then(() => undefined);
@@ -71,8 +90,39 @@ export class InlineRuntime implements Runtime {
     void this.start();
     const setup = this.setups.get(job.app.id);
     if (!setup) return Promise.reject(new SluiceError('not_found', 'The app is not served here'));
-    if (setup.status.state === 'ready') return executeRun({ ...job, state: setup.value });
+    if (setup.status.state === 'ready') return this.run(job, setup.value);
     return this.afterSetup(setup, job);
+  }
+
+  /** Runs a job with its app's state; a keyed one in its key's turn, after `enterState`. */
+  private run(job: RuntimeJob, state: unknown): Promise<RunOutcome> {
+    const keyed = this.keyedStateOf(job.app, state);
+    if (!keyed) return executeRun({ ...job, state });
+    return this.runKeyed(job, state, keyed);
+  }
+
+  private async runKeyed(job: RuntimeJob, state: unknown, keyed: KeyedState): Promise<RunOutcome> {
+    const key = stateKeyOf(job);
+    const release = await keyed.gate.acquire(key, job.control.signal);
+    if (!release) return endWaiting(job);
+    try {
+      const tracked = trackSettlement(await keyed.held.endpointFor(job.endpoint, key));
+      const outcome = await executeRun({ ...job, endpoint: tracked.endpoint, state });
+      // A cancelled run ends at once; its key is held until its code has returned.
+      void tracked.settled().then(release);
+      return outcome;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private keyedStateOf(app: App, state: unknown): KeyedState | undefined {
+    let keyed = this.keyed.get(app.id);
+    if (keyed || ![...app.endpoints.values()].some((endpoint) => endpoint.stateKey)) return keyed;
+    const gate = new KeyedGate(this.capacity(app.id));
+    this.keyed.set(app.id, (keyed = { gate, held: new HeldState(state) }));
+    return keyed;
   }
 
   private readonly warnLateEmit = (late: LateEmit): void => {
@@ -87,7 +137,9 @@ export class InlineRuntime implements Runtime {
       job.control.signal.addEventListener('abort', () => resolve(undefined), { once: true });
     });
     return Promise.race([setup.state, cancelled]).then(
-      (state) => executeRun({ ...job, state }),
+      // Cancelled meanwhile: executeRun ends it at once, before any keyed state is made.
+      (state) =>
+        job.control.signal.aborted ? executeRun({ ...job, state }) : this.run(job, state),
       () => Promise.reject(new SluiceError('app_unavailable', 'The app failed to start')),
     );
   }

@@ -90,7 +90,7 @@ export class GatewayMetrics {
     let counted = 0;
     new Counter({
       name: 'sluice_state_switches_total',
-      help: 'Times a replica switched from one state key to another',
+      help: 'Times a replica, or an inline app’s process, switched from one state key to another',
       registers: [this.registry],
       collect() {
         const now = read();

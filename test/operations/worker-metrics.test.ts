@@ -52,3 +52,46 @@ describe('sluice worker --metrics-port', () => {
     expect(missing.status).toBe(404);
   });
 });
+
+describe('sluice worker --metrics-port, for the sync path', () => {
+  it('counts the prepare steps and the batches of the runs this worker ran', async () => {
+    await using cluster = await startCluster({
+      redisUrl: redisUrl(),
+      prefix: uniquePrefix(),
+      gateways: 1,
+      workers: 1,
+      appFiles: ['test/sync-path/fixtures/metered-app.ts'],
+      workerArgs: ['--metrics-port', '0'],
+    });
+    const [gateway] = cluster.gateways;
+    const metricsUrl = METRICS_URL.exec(cluster.workers[0]!.output())?.[1];
+    expect(metricsUrl).toBeDefined();
+    const calls = Array.from({ length: 8 }, async (_, n) => {
+      const response = await fetch(`${gateway!.url}/test/metered`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ n }),
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { prepared: { doubled: number }; size: number };
+    });
+    const answers = await Promise.all(calls);
+    expect(answers.map((answer) => answer.prepared.doubled)).toEqual([0, 2, 4, 6, 8, 10, 12, 14]);
+    const batched = answers.reduce((total, answer) => total + (answer.size > 0 ? 1 : 0), 0);
+    expect(batched).toBe(8);
+    const labels = '\\{app="test/metered",endpoint="/",view="sync"\\}';
+    let text = '';
+    await until(async () => {
+      text = await (await fetch(metricsUrl!)).text();
+      return (
+        sample(text, new RegExp(`sluice_prepare_duration_seconds_count${labels} (\\d+)`)) === 8
+      );
+    }, 10_000);
+    const batchCount = sample(text, new RegExp(`sluice_batch_size_count${labels} (\\d+)`));
+    const batchSum = sample(text, new RegExp(`sluice_batch_size_sum${labels} (\\d+)`));
+    expect(batchSum).toBe(8); // every request counted in exactly one batch
+    expect(batchCount).toBeGreaterThanOrEqual(1);
+    expect(batchCount).toBeLessThanOrEqual(8);
+    expect(text).toContain('sluice_state_switches_total 0');
+  }, 60_000);
+});

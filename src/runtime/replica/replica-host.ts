@@ -16,7 +16,7 @@ import {
   type RunOrder,
 } from './replica-protocol.js';
 import { trackSettlement } from './track-settlement.js';
-import { HeldState } from './held-state.js';
+import { HeldState } from '../held-state.js';
 
 /** Builds a run's collectives from its transport and signal (the collectives engine). */
 export type CollectivesFactory = (run: {
@@ -97,10 +97,7 @@ export class ReplicaHost {
     };
     this.runs.set(runId, hosted);
     const found = app.endpoints.get(order.path);
-    const endpoint = await this.held.enter(found, order.stateKey).then(
-      () => found,
-      (error: unknown) => found && failingEndpoint(found, error),
-    );
+    const endpoint = found && (await this.held.endpointFor(found, order.stateKey));
     const tracked = endpoint ? trackSettlement(endpoint) : undefined;
     const outcome = await executeRun({
       app,
@@ -142,14 +139,6 @@ export class ReplicaHost {
         this.options.channel.send({ kind: 'append', runId, events });
       });
   }
-}
-
-/** An endpoint whose runs fail with `error` (its `enterState` failed): nothing of the app runs. */
-function failingEndpoint(endpoint: ServedEndpoint, error: unknown): ServedEndpoint {
-  const fail = () => {
-    throw error;
-  };
-  return { ...endpoint, run: fail, prepare: undefined, batch: undefined, runBatch: undefined };
 }
 
 function missingEndpoint(path: string): ServedEndpoint {

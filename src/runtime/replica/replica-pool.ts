@@ -2,12 +2,13 @@ import { SluiceError } from '../../errors/sluice-error.js';
 import type { RunOutcome } from '../execute-run.js';
 import type { AppStatus, ReplicaStatus, RuntimeJob } from '../runtime.js';
 import type { ResolvedPlacement } from '../placement.js';
-import { terminalErrorEvent } from '../terminal-error.js';
 import type { Logger } from 'pino';
 import { FailureLog } from '../failure-log.js';
 import { ReplicaGroup, type ReplicaFailure } from './replica-group.js';
 import type { ReplicaTarget } from './replica-protocol.js';
 import { stateKeyOf } from '../state-key.js';
+import { endWaiting } from '../end-waiting.js';
+import { heldKeysFirst, scheduleRun, type KeyHolder } from '../key-placement.js';
 
 /** One replica's place in the pool, across its restarts. */
 interface ReplicaSlot {
@@ -25,6 +26,8 @@ interface ReplicaSlot {
   heldKey: string | undefined;
   /** Kept for a key that waits: it takes no other key's runs until it switches. */
   drainingFor: string | undefined;
+  /** Runs started since it took its key (its turn, `scheduleRun`). */
+  turnRuns: number;
   /** Resolves once it has been ready or failed for the first time. */
   firstSettled: () => void;
 }
@@ -77,6 +80,7 @@ export class ReplicaPool {
         timer: undefined,
         heldKey: undefined,
         drainingFor: undefined,
+        turnRuns: 0,
         firstSettled,
       };
     });
@@ -119,8 +123,8 @@ export class ReplicaPool {
     void this.start();
     if (this.closed)
       return Promise.reject(new SluiceError('app_unavailable', 'The server is shutting down'));
-    const slot = this.pick(job);
-    if (slot) return this.claim(slot, job).execute(job);
+    const group = this.place(job);
+    if (group) return group.execute(job);
     if (this.crashLooping()) return Promise.reject(unavailable());
     return this.wait(job);
   }
@@ -165,45 +169,37 @@ export class ReplicaPool {
   }
 
   /**
-   * Where a run goes: the least-loaded ready replica with room. A keyed run prefers one
-   * holding its key, else takes an idle one; when there is none, it reserves the
-   * least-loaded replica, which then drains and switches to its key: no key starves.
+   * Where a run goes, by the keyed-state rule (`scheduleRun`): the least-loaded ready
+   * replica with room; a keyed run prefers one holding its key, else takes an idle one;
+   * once a replica's turn is over, a waiting key sets it aside, and it drains and switches.
+   * The chosen replica holds the run's key from now on.
    */
-  private pick(job: RuntimeJob): ReplicaSlot | undefined {
-    const limit = this.perReplica;
-    const open = this.slots.filter(
-      (slot) => slot.state === 'ready' && slot.group && slot.group.load < limit,
-    );
-    const key = stateKeyOf(job);
-    if (key === undefined) return leastLoaded(open.filter((slot) => !slot.drainingFor));
-    const holder = leastLoaded(open.filter((slot) => slot.heldKey === key && !slot.drainingFor));
-    if (holder) return holder;
-    const idle = open.filter(
-      (slot) => slot.group!.load === 0 && (!slot.drainingFor || slot.drainingFor === key),
-    );
-    const chosen = idle.find((slot) => slot.drainingFor === key) ?? idle[0];
-    if (!chosen) this.reserve(key);
-    return chosen;
-  }
-
-  /** Sets a replica aside for a waiting key, unless one already is, or holds it. */
-  private reserve(key: string): void {
-    const ready = this.slots.filter((slot) => slot.state === 'ready' && slot.group);
-    if (ready.some((slot) => slot.drainingFor === key)) return;
-    const free = ready.filter((slot) => !slot.drainingFor && slot.heldKey !== key);
-    const chosen = leastLoaded(free);
-    if (chosen) chosen.drainingFor = key;
-  }
-
-  /** Gives a run its replica, which switches to the run's key if it held another. */
-  private claim(slot: ReplicaSlot, job: RuntimeJob): ReplicaGroup {
-    const key = stateKeyOf(job);
-    if (key !== undefined && slot.heldKey !== key) {
-      if (slot.heldKey !== undefined) this.switchCount++;
-      slot.heldKey = key;
-      slot.drainingFor = undefined;
+  private place(job: RuntimeJob): ReplicaGroup | undefined {
+    const views = this.slots
+      .filter((slot) => slot.state === 'ready' && slot.group)
+      .map((slot): KeyHolder & { slot: ReplicaSlot } => ({
+        slot,
+        heldKey: slot.heldKey,
+        drainingFor: slot.drainingFor,
+        turnRuns: slot.turnRuns,
+        load: slot.group!.load,
+      }));
+    const { holder, switched } = scheduleRun(views, stateKeyOf(job), { limit: this.perReplica });
+    for (const view of views) {
+      view.slot.heldKey = view.heldKey;
+      view.slot.drainingFor = view.drainingFor;
+      view.slot.turnRuns = view.turnRuns;
     }
-    return slot.group!;
+    if (switched) this.switchCount++;
+    return holder?.slot.group;
+  }
+
+  /** Gives back replicas set aside for keys no waiting run needs any more (their runs were cancelled). */
+  private releaseReservations(): void {
+    const waiting = new Set(this.waiters.map((waiter) => stateKeyOf(waiter.job)));
+    for (const slot of this.slots)
+      if (slot.drainingFor !== undefined && !waiting.has(slot.drainingFor))
+        slot.drainingFor = undefined;
   }
 
   private wait(job: RuntimeJob): Promise<RunOutcome> {
@@ -215,6 +211,8 @@ export class ReplicaPool {
       };
       const onAbort = () => {
         leave();
+        this.releaseReservations();
+        this.drain();
         resolve(endWaiting(job));
       };
       const entry: Waiter = {
@@ -228,11 +226,13 @@ export class ReplicaPool {
     });
   }
 
-  /** Hands waiting runs to free slots, in arrival order (a run of a busy key lets later ones by). */
+  /** Hands waiting runs to free slots: runs of held keys first, each in arrival order (`heldKeysFirst`). */
   private drain(): void {
-    for (const waiter of [...this.waiters]) {
-      const slot = this.pick(waiter.job);
-      if (slot) waiter.start(this.claim(slot, waiter.job));
+    const holders = this.slots.filter((slot) => slot.group);
+    const held = heldKeysFirst(this.waiters, (waiter) => stateKeyOf(waiter.job), holders);
+    for (const waiter of held) {
+      const group = this.place(waiter.job);
+      if (group) waiter.start(group);
     }
   }
 
@@ -246,6 +246,7 @@ export class ReplicaPool {
     slot.timer = undefined;
     slot.heldKey = undefined; // a new process holds no state yet
     slot.drainingFor = undefined;
+    slot.turnRuns = 0;
     slot.state = 'starting';
     slot.group = new ReplicaGroup({
       target: this.options.target,
@@ -285,27 +286,10 @@ export class ReplicaPool {
   }
 }
 
-function leastLoaded(slots: readonly ReplicaSlot[]): ReplicaSlot | undefined {
-  let best: ReplicaSlot | undefined;
-  for (const slot of slots) if (!best || slot.group!.load < best.group!.load) best = slot;
-  return best;
-}
-
 function targetName(target: ReplicaTarget): string {
   return target.kind === 'app' ? target.appId : target.exportName;
 }
 
 function unavailable(): SluiceError {
   return new SluiceError('app_unavailable', 'The app failed to start');
-}
-
-/** A run cancelled while waiting for a replica: its terminal event, written here. */
-async function endWaiting(job: RuntimeJob): Promise<RunOutcome> {
-  const reason = job.control.signal.reason as unknown;
-  const error =
-    reason instanceof SluiceError
-      ? reason
-      : new SluiceError('cancelled', 'The request was cancelled');
-  await job.sink([terminalErrorEvent(error, job.requestId)]);
-  return { ok: false, error };
 }
