@@ -49,7 +49,7 @@ const chat: ChatView<z.input<typeof input>, z.output<typeof output>> = {
     temperature: request.temperature,
     seed: request.seed,
   }),
-  delta: (emitted) => (emitted as { token?: string }).token,
+  delta: 'token',
   finish: (result, sent) => ({
     finishReason: 'length',
     usage: { prompt_tokens: tokenize(sent.prompt ?? '').length, completion_tokens: result.tokens },

@@ -42,15 +42,19 @@ export interface ChatFinish {
  * @example
  * chat: {
  *   input: (request) => ({ prompt: chatText(request.messages), max_tokens: request.max_tokens }),
- *   delta: (output) => (output as { token: string }).token,
+ *   delta: 'token', // or (output) => (output as { token: string }).token
  *   finish: (result) => ({ finishReason: 'length', usage: { prompt_tokens: 0, completion_tokens: result.tokens } }),
  * }
  */
 export interface ChatView<Input = unknown, Output = unknown> {
   /** The endpoint's input for a chat request; it is validated by the endpoint's schema. */
   readonly input: (request: ChatRequest) => Input;
-  /** The text one `output` event adds; `undefined` or `''` adds none. */
-  readonly delta: (output: unknown) => string | undefined;
+  /**
+   * The text one `output` event adds (`undefined` or `''` adds none): a function of the
+   * output, or the name of the output's field that holds it. The name is the fast path: the
+   * gateway copies that field's JSON string into each chunk without parsing the event.
+   */
+  readonly delta: ((output: unknown) => string | undefined) | string;
   /** The finish reason and usage, from the run's result and the input it ran with. */
   readonly finish?: (result: Output, input: Input) => ChatFinish;
 }

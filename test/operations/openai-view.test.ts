@@ -2,12 +2,29 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineApp } from '../../src/app/define-app.js';
 import textApp from '../../examples/text.js';
 import { startGateway } from '../support/gateway.js';
 import { readText, send, until } from '../support/sse-client.js';
 import { countApp } from './fixtures/queue-apps.js';
 
 const KEY = 'chat-test-key';
+
+/** Emits deltas by the field `token`, not always first, not always a string. */
+const fieldApp = defineApp({
+  id: 'ops/field-chat',
+  input: z.object({}),
+  chat: { input: () => ({}), delta: 'token' },
+  run: (_input, ctx) => {
+    ctx.emit({ token: 'h\u00e9llo' });
+    ctx.emit({ seq: 2, token: ' "w\\orld"' });
+    ctx.emit({ token: 5 });
+    ctx.emit({ token: '' });
+    ctx.emit({ token: ' \u2713\n' });
+    return {};
+  },
+});
 
 async function startChatGateway() {
   return startGateway({ apps: [textApp, countApp], apiKeys: [KEY], cancelGraceMs: 50 });
@@ -98,6 +115,22 @@ describe('the OpenAI-compatible view, with the official openai package', () => {
     });
     const { text } = (await native.json()) as { text: string };
     expect(messages[0]!.content + deltas.join('')).toBe(text);
+  });
+
+  it('reads a delta named by its field, streaming (unparsed where it can) and not', async () => {
+    await using gateway = await startGateway({ apps: [fieldApp], apiKeys: [KEY] });
+    const client = openAiFor(gateway.url);
+    const expected = 'h\u00e9llo "w\\orld" \u2713\n';
+    const stream = await client.chat.completions.create({
+      model: 'ops/field-chat',
+      messages,
+      stream: true,
+    });
+    const deltas: string[] = [];
+    for await (const chunk of stream) deltas.push(chunk.choices[0]?.delta.content ?? '');
+    expect(deltas.filter(Boolean)).toEqual(['h\u00e9llo', ' "w\\orld"', ' \u2713\n']);
+    const answer = await client.chat.completions.create({ model: 'ops/field-chat', messages });
+    expect(answer.choices[0]?.message.content).toBe(expected);
   });
 
   it('answers one completion when not streaming', async () => {

@@ -59,6 +59,17 @@ const DELTA_PREFIXES = new WeakMap<ChatAnswer, string>();
  * stream.send(deltaFrame(answer, ' the'));
  */
 export function deltaFrame(answer: ChatAnswer, text: string): string {
+  return literalDeltaFrame(answer, toAsciiJson(text));
+}
+
+/**
+ * One text delta whose text is already a JSON string literal in printable ASCII (as the
+ * event log holds it): spliced into the answer's chunk as it is.
+ *
+ * @example
+ * stream.send(literalDeltaFrame(answer, '" the"'));
+ */
+export function literalDeltaFrame(answer: ChatAnswer, literal: string): string {
   let prefix = DELTA_PREFIXES.get(answer);
   if (prefix === undefined) {
     // Every delta of an answer shares all but its text: encode that part once.
@@ -66,7 +77,7 @@ export function deltaFrame(answer: ChatAnswer, text: string): string {
     prefix = whole.slice(0, whole.indexOf(`"${MARK}"`));
     DELTA_PREFIXES.set(answer, prefix);
   }
-  return `${prefix}${toAsciiJson(text)}${DELTA_SUFFIX}`;
+  return `${prefix}${literal}${DELTA_SUFFIX}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ChatView } from '../../app/chat-view.js';
 import type { App, ServedEndpoint } from '../../app/define-app.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { AppRoutes } from '../app-routes.js';
+import { fieldOpening } from './delta-field.js';
 
 /** An endpoint served as a chat model. */
 export interface ChatModel {
@@ -10,6 +11,14 @@ export interface ChatModel {
   readonly app: App;
   readonly endpoint: ServedEndpoint;
   readonly view: ChatView;
+  /** `{"field":` when the view names its delta's field: the stream's fast path. */
+  readonly opening?: string;
+}
+
+function modelOf(app: App, endpoint: ServedEndpoint, view: ChatView): ChatModel {
+  const id = `${app.id}${endpoint.path}`;
+  if (typeof view.delta !== 'string') return { id, app, endpoint, view };
+  return { id, app, endpoint, view, opening: fieldOpening(view.delta) };
 }
 
 /**
@@ -23,9 +32,7 @@ export function chatModels(routes: AppRoutes): ChatModel[] {
     .list()
     .flatMap((app) =>
       [...app.endpoints.values()].flatMap((endpoint) =>
-        endpoint.chat
-          ? [{ id: `${app.id}${endpoint.path}`, app, endpoint, view: endpoint.chat }]
-          : [],
+        endpoint.chat ? [modelOf(app, endpoint, endpoint.chat)] : [],
       ),
     );
 }

@@ -4,7 +4,16 @@ import type { ErrorPayload, LoggedEvent } from '../../events/event-types.js';
 import { nextBatch } from '../../events/read-cursor.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { SseResponse } from '../sse-response.js';
-import { deltaFrame, errorFrame, finishFrames, roleFrame, type ChatAnswer } from './chat-chunks.js';
+import type { ChatView } from '../../app/chat-view.js';
+import {
+  deltaFrame,
+  errorFrame,
+  finishFrames,
+  literalDeltaFrame,
+  roleFrame,
+  type ChatAnswer,
+} from './chat-chunks.js';
+import { stringFieldLiteral } from './delta-field.js';
 import type { ChatModel } from './chat-models.js';
 
 /** One chat answer to render from a request's log. */
@@ -33,7 +42,7 @@ export type ChatStep =
 export function chatStep(run: ChatRun, event: LoggedEvent): ChatStep {
   const { view } = run.model;
   if (event.type === 'output') {
-    const text = view.delta(JSON.parse(event.json) as unknown);
+    const text = deltaOf(view.delta, JSON.parse(event.json) as unknown);
     return text ? { kind: 'text', text } : { kind: 'none' };
   }
   if (event.type === 'result') {
@@ -47,7 +56,29 @@ export function chatStep(run: ChatRun, event: LoggedEvent): ChatStep {
   return { kind: 'none' };
 }
 
-function frameOf(run: ChatRun, step: ChatStep): string {
+/** The text an output adds, by the view's function or from its declared field. */
+function deltaOf(delta: ChatView['delta'], output: unknown): string | undefined {
+  if (typeof delta === 'function') return delta(output);
+  const text = (output as Record<string, unknown> | null)?.[delta];
+  return typeof text === 'string' ? text : undefined;
+}
+
+/**
+ * The frame one logged event writes. An output of a view that names its delta's field, with
+ * that field first, is the fast path: its JSON string goes into the chunk as logged,
+ * unparsed. Anything else reads as {@link chatStep} says.
+ */
+function frameOf(run: ChatRun, event: LoggedEvent): string {
+  const { opening } = run.model;
+  if (opening !== undefined && event.type === 'output') {
+    const literal = stringFieldLiteral(event.json, opening);
+    if (literal !== undefined)
+      return literal === '""' ? '' : literalDeltaFrame(run.answer, literal);
+  }
+  return stepFrame(run, chatStep(run, event));
+}
+
+function stepFrame(run: ChatRun, step: ChatStep): string {
   switch (step.kind) {
     case 'text':
       return deltaFrame(run.answer, step.text);
@@ -89,7 +120,7 @@ export async function streamChat(
       if (!batch) break;
       // One string per batch: one write, as the native view's grouped frames.
       let frames = '';
-      for (const event of batch.events) frames += frameOf(run, chatStep(run, event));
+      for (const event of batch.events) frames += frameOf(run, event);
       const written = frames !== '' ? stream.send(frames) : undefined;
       if (written) await written;
       if (batch.ended) break;
