@@ -63,6 +63,7 @@ describe('the public API by entry point', () => {
           "RealtimeOptions",
           "ReduceOperation",
           "Reducible",
+          "ReplicaScale",
           "RootedCollectiveOptions",
           "RunBatchFunction",
           "RunContext",

@@ -11,6 +11,7 @@ import { stopOnSignals } from './stop-on-signals.js';
 import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-flags.js';
 import { gatewayOptionsOf } from './serve-options.js';
 import { GatewayMetrics } from '../server/metrics.js';
+import { registerScaleMetrics } from '../server/scale-metrics.js';
 import { serveMetrics } from './metrics-server.js';
 import { startTracing, tracingRequested } from '../server/start-tracing.js';
 import { RUNTIME_FLAG_OPTIONS, RUNTIME_FLAG_USAGE, runtimeOverrides } from './runtime-flags.js';
@@ -112,6 +113,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   // A worker queues nothing itself (its queue is the shared one): its queue depth is 0.
   const metrics = port === undefined ? undefined : new GatewayMetrics(() => 0);
   if (metrics) countRunsHeld(metrics.registry, () => held());
+  if (metrics) registerScaleMetrics(metrics.registry, runtime);
   const node = await startWorkerNode({
     redis,
     apps,

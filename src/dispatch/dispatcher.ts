@@ -77,6 +77,8 @@ export class Dispatcher implements RequestDispatch {
   private readonly childRunSources: ChildRunSources;
   private pumping: Promise<void> = Promise.resolve();
   private closing = false;
+  /** Apps whose waiting count the runtime was last told was above 0. */
+  private readonly demandTold = new Set<string>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.queue = options.queue ?? new MemoryRequestQueue();
@@ -108,6 +110,8 @@ export class Dispatcher implements RequestDispatch {
       findApp: options.findApp ?? (() => undefined),
       capacityOf,
     };
+    // An autoscaled replica came up (or went): the queue may start more, or fewer.
+    options.runtime.onCapacityChange?.(() => this.schedulePump());
   }
 
   /** Requests not yet ended: queued or running. */
@@ -270,9 +274,21 @@ export class Dispatcher implements RequestDispatch {
   private async pump(): Promise<void> {
     for (;;) {
       const entry = await this.queue.take((candidate) => this.load.canStart(candidate));
-      if (!entry) return;
+      if (!entry) return this.tellDemand();
       const request = this.requests.get(entry.requestId);
       if (request?.state === 'queued') this.start(request);
+    }
+  }
+
+  /** Tells the runtime how many requests of each app still wait (autoscaled apps start replicas). */
+  private tellDemand(): void {
+    const { runtime } = this.options;
+    if (!runtime.demand) return;
+    for (const appId of new Set([...this.demandTold, ...this.load.appsWaiting()])) {
+      const waiting = this.load.waitingOf(appId);
+      runtime.demand(appId, waiting);
+      if (waiting > 0) this.demandTold.add(appId);
+      else this.demandTold.delete(appId);
     }
   }
 

@@ -72,6 +72,16 @@ export class LoadCounters {
     return total;
   }
 
+  /** Requests of one app waiting. */
+  waitingOf(appId: string): number {
+    return this.waitingApps.get(appId) ?? 0;
+  }
+
+  /** Apps with requests waiting. */
+  appsWaiting(): IterableIterator<string> {
+    return this.waitingApps.keys();
+  }
+
   canStart(key: LoadKey): boolean {
     const { capacityOf, limitsOf } = this.sources;
     const appRunning = this.runningApps.get(key.appId) ?? 0;
