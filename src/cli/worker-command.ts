@@ -11,6 +11,7 @@ import { stopOnSignals } from './stop-on-signals.js';
 import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-flags.js';
 import { gatewayOptionsOf } from './serve-options.js';
 import { GatewayMetrics } from '../server/metrics.js';
+import { registerQueueMetrics } from '../server/queue-metrics.js';
 import { registerScaleMetrics } from '../server/scale-metrics.js';
 import { serveMetrics } from './metrics-server.js';
 import { startTracing, tracingRequested } from '../server/start-tracing.js';
@@ -124,6 +125,13 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
     observer: metrics?.observer(),
   });
   held = () => node.holding();
+  if (metrics) {
+    const appIds = apps.map((app) => app.id);
+    registerQueueMetrics(metrics.registry, {
+      appIds: () => appIds,
+      stats: (appId) => node.queueStats(appId),
+    });
+  }
   const server =
     metrics &&
     (await serveMetrics(metrics.registry, { host: values['metrics-host'], port: port ?? 0 }));

@@ -17,7 +17,7 @@ import { NO_OBSERVER, type DispatchObserver } from './dispatch-observer.js';
 import { LoadCounters, resolveLimits, type ResolvedLimits } from './load-counters.js';
 import type { AdmissionGuard } from './memory-admission.js';
 import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
-import type { RequestQueue } from './request-queue.js';
+import type { AppQueueStats, RequestQueue } from './request-queue.js';
 import { MemoryRequestQueue } from './memory-request-queue.js';
 import { RequestAftermath } from './request-aftermath.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
@@ -179,6 +179,11 @@ export class Dispatcher implements RequestDispatch {
   /** Requests of the same app ahead of a queued one; `undefined` when it is not waiting. */
   position(requestId: string): Promise<number | undefined> {
     return this.queue.position(requestId);
+  }
+
+  /** How many requests of an app wait, and since when the oldest. */
+  queueStats(appId: string): Promise<AppQueueStats | undefined> {
+    return this.queue.appStats?.(appId) ?? Promise.resolve(undefined);
   }
 
   /** Resolves at the next change of any request's state or position, or when `signal` aborts. */
