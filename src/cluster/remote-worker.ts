@@ -178,8 +178,9 @@ export class RemoteWorker {
   }
 
   /**
-   * Tells the runtime how many requests of each autoscaled app wait in the shared queue:
-   * its replicas start for them while the requests keep their places (and start timeouts).
+   * Tells the runtime how many requests of each autoscaled app wait in the shared queue or
+   * run here: its replicas start for them while the requests keep their places (and start
+   * timeouts).
    */
   private async tellDemand(): Promise<void> {
     const { runtime, queue } = this.options;
@@ -187,7 +188,7 @@ export class RemoteWorker {
     for (const app of this.apps.values()) {
       if (runtime.status(app.id).scale === undefined) continue;
       const { depth } = await queue.appStats(app.id);
-      runtime.demand(app.id, depth);
+      runtime.demand(app.id, depth + this.runningOf(app.id));
     }
   }
 

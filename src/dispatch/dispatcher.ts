@@ -77,7 +77,7 @@ export class Dispatcher implements RequestDispatch {
   private readonly childRunSources: ChildRunSources;
   private pumping: Promise<void> = Promise.resolve();
   private closing = false;
-  /** Apps whose waiting count the runtime was last told was above 0. */
+  /** Apps whose demand the runtime was last told was above 0. */
   private readonly demandTold = new Set<string>();
 
   constructor(private readonly options: DispatcherOptions) {
@@ -285,14 +285,14 @@ export class Dispatcher implements RequestDispatch {
     }
   }
 
-  /** Tells the runtime how many requests of each app still wait (autoscaled apps start replicas). */
+  /** Tells the runtime how many requests of each app run or wait (autoscaled apps scale to them). */
   private tellDemand(): void {
     const { runtime } = this.options;
     if (!runtime.demand) return;
-    for (const appId of new Set([...this.demandTold, ...this.load.appsWaiting()])) {
-      const waiting = this.load.waitingOf(appId);
-      runtime.demand(appId, waiting);
-      if (waiting > 0) this.demandTold.add(appId);
+    for (const appId of new Set([...this.demandTold, ...this.load.appsInDemand()])) {
+      const requests = this.load.demandOf(appId);
+      runtime.demand(appId, requests);
+      if (requests > 0) this.demandTold.add(appId);
       else this.demandTold.delete(appId);
     }
   }

@@ -72,14 +72,14 @@ export class LoadCounters {
     return total;
   }
 
-  /** Requests of one app waiting. */
-  waitingOf(appId: string): number {
-    return this.waitingApps.get(appId) ?? 0;
+  /** Requests of one app running or waiting. */
+  demandOf(appId: string): number {
+    return (this.waitingApps.get(appId) ?? 0) + (this.runningApps.get(appId) ?? 0);
   }
 
-  /** Apps with requests waiting. */
-  appsWaiting(): IterableIterator<string> {
-    return this.waitingApps.keys();
+  /** Apps with requests running or waiting. */
+  appsInDemand(): Set<string> {
+    return new Set([...this.waitingApps.keys(), ...this.runningApps.keys()]);
   }
 
   canStart(key: LoadKey): boolean {

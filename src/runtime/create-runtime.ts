@@ -78,8 +78,8 @@ class PlacedRuntime implements Runtime {
     return this.pools.get(appId)?.capacity ?? this.inline.capacity(appId);
   }
 
-  demand(appId: string, waiting: number): void {
-    this.pools.get(appId)?.demand(waiting);
+  demand(appId: string, requests: number): void {
+    this.pools.get(appId)?.demand(requests);
   }
 
   onCapacityChange(listener: (appId: string) => void): () => void {

@@ -110,10 +110,11 @@ export interface Runtime {
    */
   capacity(appId: string): number;
   /**
-   * How many requests of an app wait in the dispatcher's queue, told on every change of a
-   * count it told before: an autoscaled app starts replicas for them. Optional.
+   * How many requests of an app run or wait (counted by the dispatcher, which tells every
+   * change of a count it told before): an autoscaled app scales its replicas to them.
+   * Optional.
    */
-  demand?(appId: string, waiting: number): void;
+  demand?(appId: string, requests: number): void;
   /**
    * Calls `listener` when an app's capacity changed on its own (an autoscaled replica is
    * ready or stopped), so the dispatcher looks at its queue again; returns the unsubscribe.

@@ -25,10 +25,10 @@ export interface PoolScalerOptions<Replica> {
  *
  * @example
  * const scaler = new PoolScaler({ scale, perReplica: 1, live, view, waitingInPool, start, stop, decided });
- * scaler.demand(3); // three requests wait: up to three replicas start
+ * scaler.demand(3); // three requests run or wait: up to three replicas
  */
 export class PoolScaler<Replica> {
-  private waiting = 0;
+  private requests = 0;
   private wanted = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -40,9 +40,9 @@ export class PoolScaler<Replica> {
     return this.wanted;
   }
 
-  /** The dispatcher's count of waiting requests changed. */
-  demand(waiting: number): void {
-    this.waiting = waiting;
+  /** The queue owner's count of the app's running and waiting requests changed. */
+  demand(requests: number): void {
+    this.requests = requests;
     this.rescale();
   }
 
@@ -56,7 +56,8 @@ export class PoolScaler<Replica> {
     const decision = decideScale({
       scale,
       perReplica,
-      waiting: this.waiting + waitingInPool(),
+      requests: this.requests,
+      waitingInPool: waitingInPool(),
       replicas: replicas.map(view),
       now: Date.now(),
     });

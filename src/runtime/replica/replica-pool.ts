@@ -134,9 +134,9 @@ export class ReplicaPool {
     return this.slots.filter((slot) => slot.state === 'ready').length * this.perReplica;
   }
 
-  /** The dispatcher's count of this app's waiting requests (autoscaled apps start replicas for them). */
-  demand(waiting: number): void {
-    this.scaler?.demand(waiting);
+  /** The dispatcher's count of this app's running and waiting requests (autoscaled apps scale to it). */
+  demand(requests: number): void {
+    this.scaler?.demand(requests);
   }
 
   /** Calls `listener` when an autoscaled app's capacity changed; returns the unsubscribe. */

@@ -15,8 +15,14 @@ export interface ScaleInput {
   readonly scale: ResolvedScale;
   /** Runs one replica holds at once. */
   readonly perReplica: number;
-  /** Requests of the app waiting for a run slot. */
-  readonly waiting: number;
+  /**
+   * Requests of the app running or waiting, as the queue's owner counts them (the
+   * dispatcher, or a worker with the shared queue's depth). Runs it handed over count
+   * until they end, so a replica is never stopped under a run on its way to it.
+   */
+  readonly requests: number;
+  /** Requests waiting inside the pool itself for a slot (already among `requests`). */
+  readonly waitingInPool: number;
   readonly replicas: readonly ScaledReplica[];
   /** Milliseconds since the epoch. */
   readonly now: number;
@@ -45,7 +51,7 @@ export interface ScaleDecision {
  * has passed. Only ready replicas that hold no run are ever stopped.
  *
  * @example
- * decideScale({ scale: { min: 0, max: 4, keepAliveMs: 60_000 }, perReplica: 1, waiting: 3, replicas: [], now: Date.now() });
+ * decideScale({ scale: { min: 0, max: 4, keepAliveMs: 60_000 }, perReplica: 1, requests: 3, waitingInPool: 0, replicas: [], now: Date.now() });
  * // { desired: 3, start: 3, stop: [], reason: 'queue', recheckMs: undefined }
  */
 export function decideScale(input: ScaleInput): ScaleDecision {
@@ -64,10 +70,11 @@ export function decideScale(input: ScaleInput): ScaleDecision {
   return { desired, start: 0, stop, reason: stop.length > 0 ? 'idle' : undefined, recheckMs };
 }
 
-/** Replicas every running and waiting request needs. */
+/** Replicas every running and waiting request needs (whichever count is higher). */
 function neededFor(input: ScaleInput): number {
   const running = input.replicas.reduce((total, replica) => total + replica.running, 0);
-  return Math.ceil((running + input.waiting) / input.perReplica);
+  const requests = Math.max(input.requests, running + input.waitingInPool);
+  return Math.ceil(requests / input.perReplica);
 }
 
 /** A ready replica with no run, idle for its whole keep-alive. */

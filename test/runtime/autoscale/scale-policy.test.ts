@@ -12,7 +12,8 @@ function input(overrides: Partial<ScaleInput>): ScaleInput {
   return {
     scale: { min: 0, max: 4, keepAliveMs: KEEP_ALIVE },
     perReplica: 1,
-    waiting: 0,
+    requests: 0,
+    waitingInPool: 0,
     replicas: [],
     now: NOW,
     ...overrides,
@@ -38,23 +39,23 @@ describe('decideScale', () => {
   });
 
   it('starts a replica from zero when a request waits', () => {
-    const decision = decideScale(input({ waiting: 1 }));
+    const decision = decideScale(input({ requests: 1 }));
     expect([decision.desired, decision.start, decision.reason]).toEqual([1, 1, 'queue']);
   });
 
   it('starts one replica per slot needed, up to max', () => {
-    expect(decideScale(input({ waiting: 3 })).start).toBe(3);
-    expect(decideScale(input({ waiting: 50 })).start).toBe(4);
-    expect(decideScale(input({ waiting: 50, replicas: [ready(1), starting] })).start).toBe(2);
+    expect(decideScale(input({ requests: 3 })).start).toBe(3);
+    expect(decideScale(input({ requests: 50 })).start).toBe(4);
+    expect(decideScale(input({ requests: 50, replicas: [ready(1), starting] })).start).toBe(2);
   });
 
   it('counts each replica’s slots: maxConcurrency × batch size', () => {
-    const decision = decideScale(input({ perReplica: 4, waiting: 5, replicas: [ready(4)] }));
+    const decision = decideScale(input({ perReplica: 4, requests: 9, replicas: [ready(4)] }));
     expect([decision.desired, decision.start]).toEqual([3, 2]);
   });
 
   it('does not start again for requests a starting replica will take', () => {
-    expect(decideScale(input({ waiting: 1, replicas: [starting] })).start).toBe(0);
+    expect(decideScale(input({ requests: 1, replicas: [starting] })).start).toBe(0);
   });
 
   it('keeps min replicas up, with its own reason', () => {
@@ -79,8 +80,18 @@ describe('decideScale', () => {
   });
 
   it('keeps an expired replica that waiting requests need', () => {
-    const decision = decideScale(input({ waiting: 1, replicas: [ready(0, 60_000)] }));
+    const decision = decideScale(input({ requests: 1, replicas: [ready(0, 60_000)] }));
     expect([decision.desired, decision.stop]).toEqual([1, []]);
+  });
+
+  it('keeps a replica a run was handed to, before the run reaches it', () => {
+    const decision = decideScale(input({ requests: 1, replicas: [ready(0, 60_000)] }));
+    expect(decision.stop).toEqual([]);
+  });
+
+  it('counts the runs on replicas and waiting in the pool when the queue’s count lags', () => {
+    const decision = decideScale(input({ requests: 0, waitingInPool: 1, replicas: [ready(1)] }));
+    expect([decision.desired, decision.start]).toEqual([2, 1]);
   });
 
   it('never stops a busy or starting replica', () => {
