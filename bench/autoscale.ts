@@ -95,6 +95,7 @@ async function main(): Promise<void> {
         figure: 'replica launch to ready (mean ms, sluice_cold_start_seconds)',
         value: replicaReadyMs.toFixed(1),
       },
+      { figure: 'replicas started for the cold requests', value: String(coldCount?.[1]) },
     ]);
   } finally {
     await gateway.close();
