@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --only i,ii]`: the core scenarios (`bench/run.ts`, which
- * takes the arguments), then the replica, collective, queue, operations, dialect, sync-path,
+ * takes the arguments), then the replica, collective, queue, operations, autoscale, dialect, sync-path,
  * Redis-mode, startup and realtime benchmarks and the limits table (every scenario in every
  * mode); those from dialects on take `--quick`. One process each, so none warms or loads the next.
  */
@@ -12,6 +12,7 @@ const SUITES: readonly (readonly string[])[] = [
   ['bench/collectives.ts'],
   ['bench/queue.ts'],
   ['bench/operations.ts'],
+  ['bench/autoscale.ts'],
   ['bench/dialects.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/sync-path.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],
   ['bench/redis.ts', ...process.argv.slice(2).filter((argument) => argument === '--quick')],

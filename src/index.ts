@@ -2,7 +2,7 @@
 // code loads from here (sharp loads on the first preview). The other audiences have their
 // own entry points: `sluice/server`, `sluice/redis`, `sluice/client`, `sluice/protocol`.
 export { defineApp } from './app/define-app.js';
-export type { App, AppOptions, Isolation, Placement } from './app/define-app.js';
+export type { App, AppOptions, Isolation, Placement, ReplicaScale } from './app/define-app.js';
 export type {
   AppId,
   CollectiveOptions,

@@ -67,6 +67,7 @@ describe('the public API by entry point', () => {
           "RealtimeOptions",
           "ReduceOperation",
           "Reducible",
+          "ReplicaScale",
           "RootedCollectiveOptions",
           "RunBatchFunction",
           "RunContext",

@@ -59,8 +59,11 @@ export interface AppOptions<
   readonly dialect?: WireDialect;
   /** Where runs execute: in the gateway's process, or in replica processes. */
   readonly isolation?: Isolation;
-  /** How many replicas (each one process, or one group of `worldSize` processes). */
-  readonly replicas?: number;
+  /**
+   * How many replicas (each one process, or one group of `worldSize` processes): a fixed
+   * count, or `{ min, max, keepAliveMs }` to scale with demand (`min` may be 0).
+   */
+  readonly replicas?: number | ReplicaScale;
   /** Runs one replica may execute at once. */
   readonly maxConcurrency?: number;
   /** Ranks per replica: each replica becomes a group of this many processes. */
@@ -75,6 +78,23 @@ export interface AppOptions<
 
 /** Where an app's runs execute. */
 export type Isolation = 'inline' | 'process';
+
+/**
+ * Autoscaled replicas: a replica starts when requests wait and none has a free slot (up
+ * to `max`), and stops once it has been idle for `keepAliveMs` (down to `min`). While
+ * none is up, requests wait in the queue, with their positions and start timeouts.
+ *
+ * @example
+ * defineApp({ id: 'acme/sdxl', isolation: 'process', replicas: { min: 0, max: 4, keepAliveMs: 300_000 }, input, run });
+ */
+export interface ReplicaScale {
+  /** Replicas kept up even when idle (0: scale to zero). */
+  readonly min: number;
+  /** Most replicas up at once. */
+  readonly max: number;
+  /** How long a replica stays up after its last run ended (default 60 s). */
+  readonly keepAliveMs?: number;
+}
 
 /** An endpoint as sluice serves it. */
 export interface ServedEndpoint extends ServedSyncPath {
@@ -98,7 +118,7 @@ export interface ServedEndpoint extends ServedSyncPath {
 /** Where and how wide an app runs, as `defineApp` declared it. */
 export interface Placement {
   readonly isolation: Isolation | undefined;
-  readonly replicas: number | undefined;
+  readonly replicas: number | ReplicaScale | undefined;
   readonly maxConcurrency: number | undefined;
   readonly worldSize: number | undefined;
   readonly deviceMap: ((rank: number) => string) | undefined;

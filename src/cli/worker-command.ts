@@ -11,6 +11,8 @@ import { stopOnSignals } from './stop-on-signals.js';
 import { REDIS_FLAG_OPTIONS, REDIS_FLAG_USAGE, redisOptionsOf } from './redis-flags.js';
 import { gatewayOptionsOf } from './serve-options.js';
 import { GatewayMetrics } from '../server/metrics.js';
+import { registerQueueMetrics } from '../server/queue-metrics.js';
+import { registerScaleMetrics } from '../server/scale-metrics.js';
 import { serveMetrics } from './metrics-server.js';
 import { startTracing, tracingRequested } from '../server/start-tracing.js';
 import { RUNTIME_FLAG_OPTIONS, RUNTIME_FLAG_USAGE, runtimeOverrides } from './runtime-flags.js';
@@ -113,6 +115,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   const metrics = port === undefined ? undefined : new GatewayMetrics(() => 0);
   if (metrics) countRunsHeld(metrics.registry, () => held());
   metrics?.countStateSwitches(() => runtime.stateSwitches?.() ?? 0);
+  if (metrics) registerScaleMetrics(metrics.registry, runtime);
   const node = await startWorkerNode({
     redis,
     apps,
@@ -123,6 +126,13 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
     observer: metrics?.observer(),
   });
   held = () => node.holding();
+  if (metrics) {
+    const appIds = apps.map((app) => app.id);
+    registerQueueMetrics(metrics.registry, {
+      appIds: () => appIds,
+      stats: (appId) => node.queueStats(appId),
+    });
+  }
   const server =
     metrics &&
     (await serveMetrics(metrics.registry, { host: values['metrics-host'], port: port ?? 0 }));

@@ -7,7 +7,7 @@ import { endIfLive } from '../dispatch/end-request.js';
 import { RequestAftermath } from '../dispatch/request-aftermath.js';
 import type { RequestDispatch, RequestProgress } from '../dispatch/request-dispatch.js';
 import type { RequestLifecycle } from '../dispatch/request-lifecycle.js';
-import type { QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
+import type { AppQueueStats, QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
 import {
   observed,
   type CancelAnswer,
@@ -29,7 +29,7 @@ import { endLost, endRemotely, type EndingParts, type RemoteEnding } from './rem
 import type { RunStates, StateChange } from './run-states.js';
 
 /** The queue as a remote dispatcher uses it: the port, and an enqueue within limits. */
-export type RemoteQueue = Pick<RequestQueue, 'remove' | 'position' | 'depth'> & {
+export type RemoteQueue = Pick<RequestQueue, 'remove' | 'position' | 'depth' | 'appStats'> & {
   /** Enqueues unless the endpoint is full over every gateway (`false`: nothing kept). */
   enqueueAdmitted(entry: QueueEntry, admission: AdmittedEnqueue): Promise<boolean>;
 };
@@ -120,6 +120,11 @@ export class RemoteDispatcher implements RequestDispatch {
 
   get isClosing(): boolean {
     return this.closing;
+  }
+
+  /** How many requests of an app wait in the shared queue, over every gateway, and since when. */
+  queueStats(appId: string): Promise<AppQueueStats | undefined> {
+    return this.options.queue.appStats?.(appId) ?? Promise.resolve(undefined);
   }
 
   /** Requests accepted here whose enqueue has not completed: lost if the process left now. */

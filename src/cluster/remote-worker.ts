@@ -15,7 +15,7 @@ import { RemoteRun, type RemoteRunParts } from './remote-run.js';
 import type { RunStates } from './run-states.js';
 
 /** The queue as a worker uses it: `take`, and the worker-side calls of the BullMQ queue. */
-export interface WorkerQueue extends Pick<RequestQueue, 'take'> {
+export interface WorkerQueue extends Pick<RequestQueue, 'take' | 'appStats'> {
   /** The run is over: release the entry for good. */
   settle(requestId: string): Promise<void>;
   /** A taken entry whose worker died; `retrying` when it went back to the queue. */
@@ -94,6 +94,7 @@ export class RemoteWorker {
     queue.onLost((entry, retrying) => this.lost(entry, retrying));
     this.stops.push(
       queue.onQueued(() => this.pump()),
+      runtime.onCapacityChange?.(() => this.pump()) ?? (() => undefined),
       queue.onLockLost((requestId) => this.running.get(requestId)?.run.fence()),
       states.onCancel((requestId) => this.background(this.cancelHere(requestId))),
       states.onReconnect(() => {
@@ -166,12 +167,28 @@ export class RemoteWorker {
   }
 
   private async takeAll(): Promise<void> {
+    await this.tellDemand();
     for (;;) {
       // Walking the queue is not free: skip it when no app here has room.
       if (this.closing || ![...this.apps.values()].some((app) => this.hasRoom(app))) return;
       const entry = await this.options.queue.take((candidate) => this.canStart(candidate));
       if (!entry) return;
       this.begin(entry);
+    }
+  }
+
+  /**
+   * Tells the runtime how many requests of each autoscaled app wait in the shared queue or
+   * run here: its replicas start for them while the requests keep their places (and start
+   * timeouts).
+   */
+  private async tellDemand(): Promise<void> {
+    const { runtime, queue } = this.options;
+    if (!runtime.demand || !queue.appStats || this.closing) return;
+    for (const app of this.apps.values()) {
+      if (runtime.status(app.id).scale === undefined) continue;
+      const { depth } = await queue.appStats(app.id);
+      runtime.demand(app.id, depth + this.runningOf(app.id));
     }
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import type { DefaultLimits } from '../dispatch/tracked-request.js';
+import type { AppQueueStats } from '../dispatch/request-queue.js';
 import { NO_OBSERVER, type DispatchObserver } from '../dispatch/dispatch-observer.js';
 import { tracingObserver } from '../dispatch/tracing-observer.js';
 import type { EventLogLimits } from '../events/event-log.js';
@@ -49,6 +50,8 @@ export interface WorkerNode {
   close(deadlineMs: number): Promise<void>;
   /** Runs in progress here now, all apps together. */
   holding(): number;
+  /** How many requests of an app wait in the shared queue, and since when the oldest. */
+  queueStats(appId: string): Promise<AppQueueStats | undefined>;
 }
 
 /**
@@ -115,6 +118,7 @@ export async function startWorkerNode(options: WorkerNodeOptions): Promise<Worke
     ready,
     stopTaking,
     holding,
+    queueStats: (appId) => dispatch.queueStats(appId),
     close: async (deadlineMs) => {
       const deadline = Date.now() + deadlineMs;
       await stopTaking();

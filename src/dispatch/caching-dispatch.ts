@@ -7,6 +7,7 @@ import { terminalErrorEvent } from '../runtime/terminal-error.js';
 import type { ChildRuns } from '../runtime/child-runs.js';
 import { canonicalHash } from './canonical-hash.js';
 import { CachedRequests } from './cached-requests.js';
+import type { AppQueueStats } from './request-queue.js';
 import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
 import type { CacheSlot, ResponseCache } from './response-cache.js';
 import type { CancelAnswer, Submission, Submitted } from './tracked-request.js';
@@ -64,6 +65,10 @@ export class CachingDispatch implements RequestDispatch {
 
   get queueDepth(): number {
     return this.options.inner.queueDepth;
+  }
+
+  queueStats(appId: string): Promise<AppQueueStats | undefined> {
+    return this.options.inner.queueStats?.(appId) ?? Promise.resolve(undefined);
   }
 
   get isClosing(): boolean {

@@ -17,7 +17,7 @@ import { NO_OBSERVER, type DispatchObserver } from './dispatch-observer.js';
 import { LoadCounters, resolveLimits, type ResolvedLimits } from './load-counters.js';
 import type { AdmissionGuard } from './memory-admission.js';
 import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
-import type { RequestQueue } from './request-queue.js';
+import type { AppQueueStats, RequestQueue } from './request-queue.js';
 import { MemoryRequestQueue } from './memory-request-queue.js';
 import { RequestAftermath } from './request-aftermath.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
@@ -77,6 +77,8 @@ export class Dispatcher implements RequestDispatch {
   private readonly childRunSources: ChildRunSources;
   private pumping: Promise<void> = Promise.resolve();
   private closing = false;
+  /** Apps whose demand the runtime was last told was above 0. */
+  private readonly demandTold = new Set<string>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.queue = options.queue ?? new MemoryRequestQueue();
@@ -108,6 +110,8 @@ export class Dispatcher implements RequestDispatch {
       findApp: options.findApp ?? (() => undefined),
       capacityOf,
     };
+    // An autoscaled replica came up (or went): the queue may start more, or fewer.
+    options.runtime.onCapacityChange?.(() => this.schedulePump());
   }
 
   /** Requests not yet ended: queued or running. */
@@ -175,6 +179,11 @@ export class Dispatcher implements RequestDispatch {
   /** Requests of the same app ahead of a queued one; `undefined` when it is not waiting. */
   position(requestId: string): Promise<number | undefined> {
     return this.queue.position(requestId);
+  }
+
+  /** How many requests of an app wait, and since when the oldest. */
+  queueStats(appId: string): Promise<AppQueueStats | undefined> {
+    return this.queue.appStats?.(appId) ?? Promise.resolve(undefined);
   }
 
   /** Resolves at the next change of any request's state or position, or when `signal` aborts. */
@@ -270,9 +279,21 @@ export class Dispatcher implements RequestDispatch {
   private async pump(): Promise<void> {
     for (;;) {
       const entry = await this.queue.take((candidate) => this.load.canStart(candidate));
-      if (!entry) return;
+      if (!entry) return this.tellDemand();
       const request = this.requests.get(entry.requestId);
       if (request?.state === 'queued') this.start(request);
+    }
+  }
+
+  /** Tells the runtime how many requests of each app run or wait (autoscaled apps scale to them). */
+  private tellDemand(): void {
+    const { runtime } = this.options;
+    if (!runtime.demand) return;
+    for (const appId of new Set([...this.demandTold, ...this.load.appsInDemand()])) {
+      const requests = this.load.demandOf(appId);
+      runtime.demand(appId, requests);
+      if (requests > 0) this.demandTold.add(appId);
+      else this.demandTold.delete(appId);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { QueueEntry, RequestQueue } from './request-queue.js';
+import type { AppQueueStats, QueueEntry, RequestQueue } from './request-queue.js';
 
 /**
  * The in-process {@link RequestQueue}: one array kept in start order. Enqueue and take
@@ -47,6 +47,17 @@ export class MemoryRequestQueue implements RequestQueue {
   };
 
   readonly depth = (): Promise<number> => Promise.resolve(this.entries.length);
+
+  readonly appStats = (appId: string): Promise<AppQueueStats> => {
+    let depth = 0;
+    let oldest: number | undefined;
+    for (const entry of this.entries) {
+      if (entry.appId !== appId) continue;
+      depth++;
+      if (oldest === undefined || entry.enqueuedAt < oldest) oldest = entry.enqueuedAt;
+    }
+    return Promise.resolve({ appId, depth, oldestEnqueuedAt: oldest });
+  };
 
   readonly drain = (): Promise<QueueEntry[]> => {
     this.ids.clear();

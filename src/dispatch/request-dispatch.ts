@@ -1,6 +1,7 @@
 import type { ChildRuns } from '../runtime/child-runs.js';
 import type { RequestRecord } from '../events/event-log.js';
 import type { SluiceError } from '../errors/sluice-error.js';
+import type { AppQueueStats } from './request-queue.js';
 import type { CancelAnswer, DispatchState, Submission, Submitted } from './tracked-request.js';
 
 /** Where a request stands and when it moved, as status routes report it. */
@@ -35,6 +36,11 @@ export interface RequestDispatch {
   progress(requestId: string): Promise<RequestProgress | undefined>;
   /** Requests of the same app ahead of a queued one; `undefined` when it is not waiting. */
   position(requestId: string): Promise<number | undefined>;
+  /**
+   * How many requests of an app wait in the queue (over every gateway in Redis mode) and
+   * since when the oldest; `undefined` when the queue cannot tell. Optional.
+   */
+  queueStats?(appId: string): Promise<AppQueueStats | undefined>;
   /** Resolves at the next change of any request's state or position, or when `signal` aborts. */
   nextChange(signal?: AbortSignal): Promise<void>;
   /** Marks a client as attached to a request; call the returned function when it leaves. */

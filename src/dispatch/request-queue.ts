@@ -33,6 +33,15 @@ export interface QueueEntry {
   readonly request?: QueuedRequest;
 }
 
+/** One app's waiting requests, for metrics an autoscaler reads. */
+export interface AppQueueStats {
+  readonly appId: string;
+  /** Entries of the app waiting to start. */
+  readonly depth: number;
+  /** When the oldest of them was enqueued (ms since the epoch); `undefined` when none waits. */
+  readonly oldestEnqueuedAt: number | undefined;
+}
+
 /**
  * The queue port: where requests wait until the dispatcher has room to start them. The
  * memory queue is the embedded default; the BullMQ queue (`src/redis/`) is the scale-out one.
@@ -68,6 +77,8 @@ export interface RequestQueue {
   readonly position: (requestId: string) => Promise<number | undefined>;
   /** How many entries wait. */
   readonly depth: () => Promise<number>;
+  /** How many entries of one app wait, and since when the oldest; optional. */
+  readonly appStats?: (appId: string) => Promise<AppQueueStats>;
   /** Removes and returns every waiting entry, in order. */
   readonly drain: () => Promise<QueueEntry[]>;
 }

@@ -78,3 +78,27 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 for index = 2, 4 do redis.call('ZADD', KEYS[index], ARGV[3], ARGV[1]) end
 return 1
 `);
+
+/**
+ * One app's waiting requests: how many, and when the oldest was enqueued. Within one
+ * priority the first is the oldest (FIFO), so it reads the head of each priority band
+ * present, up to 64 bands. KEYS: the app's sorted set, records hash. ARGV: the score's
+ * counter span. Returns `{depth, oldest enqueuedAt or -1}`.
+ */
+export const APP_WAIT_SCRIPT = new LuaScript(`
+local span = tonumber(ARGV[1])
+local depth = redis.call('ZCARD', KEYS[1])
+local oldest = -1
+local low = '-inf'
+for band = 1, 64 do
+  local head = redis.call('ZRANGEBYSCORE', KEYS[1], low, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  if #head == 0 then break end
+  local record = redis.call('HGET', KEYS[2], head[1])
+  if record then
+    local enqueuedAt = cjson.decode(record).entry.enqueuedAt
+    if enqueuedAt and (oldest == -1 or enqueuedAt < oldest) then oldest = enqueuedAt end
+  end
+  low = string.format('%.0f', (math.floor(tonumber(head[2]) / span) + 1) * span)
+end
+return {depth, string.format('%.0f', oldest)}
+`);

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueEntry } from '../dispatch/request-queue.js';
 import { boundArgument, type AdmissionBounds, type AdmissionOutcome } from './bull-admission.js';
-import { ADMIT_SCRIPT, FORGET_SCRIPT, LIST_SCRIPT, UNLIST_SCRIPT } from './bull-index-scripts.js';
-import { indexScore } from './bull-priority.js';
+import {
+  ADMIT_SCRIPT,
+  APP_WAIT_SCRIPT,
+  FORGET_SCRIPT,
+  LIST_SCRIPT,
+  UNLIST_SCRIPT,
+} from './bull-index-scripts.js';
+import { COUNTER_SPAN, indexScore } from './bull-priority.js';
+import type { AppQueueStats } from '../dispatch/request-queue.js';
 import { laneName, type Lane } from './bull-lane-name.js';
 import type { RedisHub } from './redis-hub.js';
 
@@ -143,6 +150,17 @@ export class BullIndex {
   /** How many entries wait, in every lane. */
   depth(): Promise<number> {
     return this.hub.command.zcard(this.allKey);
+  }
+
+  /** How many entries of one app wait, and since when the oldest (one script). */
+  async appStats(appId: string): Promise<AppQueueStats> {
+    const keys = [this.appKey(appId), this.recordsKey];
+    const reply = (await APP_WAIT_SCRIPT.run(this.hub.command, keys, [COUNTER_SPAN])) as [
+      number,
+      string,
+    ];
+    const oldest = Number(reply[1]);
+    return { appId, depth: Number(reply[0]), oldestEnqueuedAt: oldest < 0 ? undefined : oldest };
   }
 
   /** How many entries of one lane wait. */

@@ -3,7 +3,7 @@ import { MAX_PRIORITY } from '../dispatch/request-options.js';
 export { MAX_PRIORITY };
 
 /** Room for the FIFO counter below each priority in an index score (2^41 enqueues). */
-const COUNTER_SPAN = 2 ** 41;
+export const COUNTER_SPAN = 2 ** 41;
 
 /**
  * Refuses a priority the BullMQ queue cannot order: not an integer, or beyond

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
+import type { AppQueueStats, QueueEntry, RequestQueue } from '../dispatch/request-queue.js';
 import type { AdmittedEnqueue } from './bull-admission.js';
 import { BullIndex } from './bull-index.js';
 import { laneName, type Lane } from './bull-lane-name.js';
@@ -125,6 +125,8 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
     this.index.position(requestId);
 
   readonly depth = (): Promise<number> => this.index.depth();
+
+  readonly appStats = (appId: string): Promise<AppQueueStats> => this.index.appStats(appId);
 
   /** Entries of one lane waiting to start, on every gateway. */
   readonly laneDepth = (lane: Lane): Promise<number> => this.index.laneDepth(lane);

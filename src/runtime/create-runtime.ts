@@ -5,7 +5,7 @@ import { SluiceError } from '../errors/sluice-error.js';
 import { appSourceOf } from './app-sources.js';
 import type { RunOutcome } from './execute-run.js';
 import { InlineRuntime } from './inline-runtime.js';
-import type { AppStatus, Runtime, RuntimeJob } from './runtime.js';
+import type { AppStatus, ReplicaCounts, Runtime, RuntimeJob, ScaleObserver } from './runtime.js';
 import { resolvePlacement, type RuntimeOverrides } from './placement.js';
 import { ReplicaPool } from './replica/replica-pool.js';
 
@@ -76,6 +76,25 @@ class PlacedRuntime implements Runtime {
 
   capacity(appId: string): number {
     return this.pools.get(appId)?.capacity ?? this.inline.capacity(appId);
+  }
+
+  demand(appId: string, requests: number): void {
+    this.pools.get(appId)?.demand(requests);
+  }
+
+  onCapacityChange(listener: (appId: string) => void): () => void {
+    const stops = [...this.pools].map(([appId, pool]) =>
+      pool.onCapacityChange(() => listener(appId)),
+    );
+    return () => stops.forEach((stop) => stop());
+  }
+
+  observeScaling(observer: ScaleObserver): void {
+    for (const pool of this.pools.values()) pool.observeScaling(observer);
+  }
+
+  replicaCounts(): ReplicaCounts[] {
+    return [...this.pools.values()].map((pool) => pool.replicaCounts());
   }
 
   execute(job: RuntimeJob): Promise<RunOutcome> {

@@ -1,8 +1,9 @@
-import type { App, Isolation } from '../app/define-app.js';
+import type { App, Isolation, ReplicaScale } from '../app/define-app.js';
 
 /** Placement settings that apply to every app, from the CLI or code; they win over the app's own. */
 export interface RuntimeOverrides {
   readonly isolation?: Isolation;
+  /** A fixed replica count for every process app (it also replaces an app's `{ min, max }`). */
   readonly replicas?: number;
   readonly maxConcurrency?: number;
   readonly worldSize?: number;
@@ -19,7 +20,10 @@ export interface RuntimeOverrides {
 /** An app's placement with defaults and overrides applied. */
 export interface ResolvedPlacement {
   readonly isolation: Isolation;
+  /** Replica slots: the fixed count, or an autoscaled app's `max`. */
   readonly replicas: number;
+  /** How an autoscaled app scales; `undefined` for a fixed count. */
+  readonly scale: ResolvedScale | undefined;
   /** Runs one replica executes at once (1 for worker groups). */
   readonly maxConcurrency: number;
   readonly worldSize: number;
@@ -30,6 +34,16 @@ export interface ResolvedPlacement {
   readonly restartBackoffMs: number;
   readonly maxRestartBackoffMs: number;
 }
+
+/** An autoscaled app's bounds and keep-alive, defaults applied. */
+export interface ResolvedScale {
+  readonly min: number;
+  readonly max: number;
+  readonly keepAliveMs: number;
+}
+
+/** How long an autoscaled replica stays up after its last run, unless the app says. */
+export const DEFAULT_KEEP_ALIVE_MS = 60_000;
 
 /** Where apps run unless they or the CLI say otherwise (why inline: `docs/runtime.md`). */
 export const DEFAULT_ISOLATION: Isolation = 'inline';
@@ -53,6 +67,32 @@ function positiveNumber(value: number | undefined, name: string): number | undef
   return value;
 }
 
+function resolveScale(scale: ReplicaScale): ResolvedScale {
+  const { min, max, keepAliveMs = DEFAULT_KEEP_ALIVE_MS } = scale;
+  if (!Number.isInteger(min) || min < 0) {
+    throw new TypeError('replicas.min must be an integer of 0 or more');
+  }
+  positiveInteger(max, 'replicas.max');
+  if (min > max) throw new TypeError('replicas.min must not be more than replicas.max');
+  if (!(Number.isFinite(keepAliveMs) && keepAliveMs >= 0)) {
+    throw new TypeError('replicas.keepAliveMs must be a number of 0 or more');
+  }
+  return { min, max, keepAliveMs };
+}
+
+/** A fixed count (from the overrides or the app), or the app's autoscaling bounds. */
+function resolveReplicas(
+  declared: number | ReplicaScale | undefined,
+  override: number | undefined,
+): { replicas: number; scale: ResolvedScale | undefined } {
+  const chosen = override ?? declared;
+  if (typeof chosen === 'object' && chosen !== null) {
+    const scale = resolveScale(chosen);
+    return { replicas: scale.max, scale };
+  }
+  return { replicas: positiveInteger(chosen, 'replicas') ?? 1, scale: undefined };
+}
+
 /**
  * An app's placement: the overrides, else the app's declaration, else the defaults. A
  * `worldSize` above 1 always runs in processes, one request per group at a time.
@@ -71,7 +111,7 @@ export function resolvePlacement(app: App, overrides: RuntimeOverrides = {}): Re
   );
   return {
     isolation,
-    replicas: positiveInteger(overrides.replicas ?? declared.replicas, 'replicas') ?? 1,
+    ...resolveReplicas(declared.replicas, overrides.replicas),
     maxConcurrency:
       worldSize > 1
         ? 1

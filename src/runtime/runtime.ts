@@ -11,7 +11,10 @@ export type DownReason = 'setup failed' | 'replica went down';
 export interface ReplicaStatus {
   /** The replica's number, 0 to `replicas - 1`. */
   readonly replica: number;
-  /** `restarting`: it died and waits for its backoff; `failed`: its setup failed and it waits for its backoff. */
+  /**
+   * `restarting`: it died and waits for its backoff; `failed`: its setup failed and it
+   * waits for its backoff. An autoscaled app lists only the replicas that are up or coming.
+   */
   readonly state: 'starting' | 'ready' | 'restarting' | 'failed';
   /** Process ids of its ranks (one unless it is a worker group); empty while it waits. */
   readonly pids: readonly number[];
@@ -26,18 +29,67 @@ export interface ReplicaStatus {
 }
 
 /**
+ * An autoscaled app's replica counts, as `/ready` reports them: its bounds, how many
+ * replicas are up or starting (`current`), and how many the policy wants (`desired`).
+ */
+export interface ScaleStatus {
+  readonly min: number;
+  readonly max: number;
+  readonly keepAliveMs: number;
+  readonly current: number;
+  readonly desired: number;
+}
+
+/** Which way a scale decision went, and why (see `decideScale`). */
+export type ScaleDirection = 'up' | 'down';
+
+/** One scale decision that started or stopped `count` replicas of an app. */
+export interface ScaleEvent {
+  readonly appId: string;
+  readonly direction: ScaleDirection;
+  /** `queue`: requests wait; `min`: below the app's `min`; `idle`: idle past the keep-alive. */
+  readonly reason: 'queue' | 'min' | 'idle';
+  readonly count: number;
+}
+
+/** What sees an app's replicas scale and start (the gateway's metrics). */
+export interface ScaleObserver {
+  /** Replicas started (`up`) or stopped (`down`), and why. */
+  readonly decided: (decision: ScaleEvent) => void;
+  /** A replica (or worker group) took this long from its start to ready. */
+  readonly coldStart: (appId: string, seconds: number) => void;
+}
+
+/** An app's replicas now and wanted, for every process app (a fixed count wants itself). */
+export interface ReplicaCounts {
+  readonly appId: string;
+  readonly current: number;
+  readonly ready: number;
+  readonly desired: number;
+}
+
+/**
  * Where an app stands in its lifecycle, as `/ready` and `/apps` report it. Process apps list
- * their replicas. A failed app says `reason` to everyone; `error`, the text its setup
+ * their replicas; autoscaled ones add their `scale`. A failed app says `reason` to everyone; `error`, the text its setup
  * raised, is for the operator only.
  */
 export type AppStatus =
-  | { readonly state: 'starting'; readonly replicas?: readonly ReplicaStatus[] }
-  | { readonly state: 'ready'; readonly replicas?: readonly ReplicaStatus[] }
+  | {
+      readonly state: 'starting';
+      readonly replicas?: readonly ReplicaStatus[];
+      readonly scale?: ScaleStatus;
+    }
+  | {
+      readonly state: 'ready';
+      readonly replicas?: readonly ReplicaStatus[];
+      readonly scale?: ScaleStatus;
+    }
   | {
       readonly state: 'failed';
       readonly reason: DownReason;
       readonly error?: string;
       readonly replicas?: readonly ReplicaStatus[];
+      readonly scale?: ScaleStatus;
     };
 
 /** A run to execute, before the runtime adds the app's state. */
@@ -53,10 +105,26 @@ export interface Runtime {
   status(appId: string): AppStatus;
   /**
    * How many runs of this app the runtime can execute at once (replicas × their
-   * `maxConcurrency`; `Infinity` when unbounded). The dispatcher starts no more than this;
-   * the rest wait in its queue.
+   * `maxConcurrency`; `Infinity` when unbounded; an autoscaled app counts its ready
+   * replicas). The dispatcher starts no more than this; the rest wait in its queue.
    */
   capacity(appId: string): number;
+  /**
+   * How many requests of an app run or wait (counted by the dispatcher, which tells every
+   * change of a count it told before): an autoscaled app scales its replicas to them.
+   * Optional.
+   */
+  demand?(appId: string, requests: number): void;
+  /**
+   * Calls `listener` when an app's capacity changed on its own (an autoscaled replica is
+   * ready or stopped), so the dispatcher looks at its queue again; returns the unsubscribe.
+   * Optional.
+   */
+  onCapacityChange?(listener: (appId: string) => void): () => void;
+  /** Where scale decisions and cold starts are reported (the gateway's metrics). Optional. */
+  observeScaling?(observer: ScaleObserver): void;
+  /** Every process app's replica counts, for metrics. Optional. */
+  replicaCounts?(): readonly ReplicaCounts[];
   execute(job: RuntimeJob): Promise<RunOutcome>;
   /** Stops every replica and releases what the runtime holds. */
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { App, ServedEndpoint } from '../app/define-app.js';
-import type { AppStatus, DownReason, ReplicaStatus } from '../runtime/runtime.js';
+import type { AppStatus, DownReason, ReplicaStatus, ScaleStatus } from '../runtime/runtime.js';
 import { toJsonSchema, type JsonSchema } from '../app/json-schema.js';
 
 /** One endpoint as `GET /apps` describes it. */
@@ -34,6 +34,8 @@ export interface PublicAppStatus {
   readonly state: AppStatus['state'];
   readonly reason?: DownReason;
   readonly replicas?: readonly PublicReplicaStatus[];
+  /** An autoscaled app's bounds and replica counts. */
+  readonly scale?: ScaleStatus;
 }
 
 function publicReplica(replica: ReplicaStatus): PublicReplicaStatus {
@@ -50,7 +52,8 @@ function publicReplica(replica: ReplicaStatus): PublicReplicaStatus {
 export function publicStatus(status: AppStatus): PublicAppStatus {
   const reason = status.state === 'failed' ? { reason: status.reason } : {};
   const replicas = status.replicas ? { replicas: status.replicas.map(publicReplica) } : {};
-  return { state: status.state, ...reason, ...replicas };
+  const scale = status.scale ? { scale: status.scale } : {};
+  return { state: status.state, ...reason, ...replicas, ...scale };
 }
 
 /** One app as `GET /apps` describes it. */

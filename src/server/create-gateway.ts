@@ -18,6 +18,8 @@ import { installCors, type CorsPolicy } from './cors.js';
 import { sendError } from './error-reply.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GatewayMetrics } from './metrics.js';
+import { registerQueueMetrics } from './queue-metrics.js';
+import { registerScaleMetrics } from './scale-metrics.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import { noRouteError } from './method-not-allowed.js';
 import { pathOf } from './path-of.js';
@@ -153,6 +155,11 @@ async function buildContext(
     : memoryBackends(options, parts);
   backends.runtime.logTo?.(logger); // setup failures go to the log; probes show a generic reason
   metrics.countStateSwitches(() => backends.runtime.stateSwitches?.() ?? 0);
+  registerScaleMetrics(metrics.registry, backends.runtime);
+  registerQueueMetrics(metrics.registry, {
+    appIds: () => routes.list().map((app) => app.id),
+    stats: (appId) => backends.dispatcher.queueStats?.(appId) ?? Promise.resolve(undefined),
+  });
   const endpoints = new WeakMap<App, EndpointEntry[]>();
   const endpointsOf = (appId: string) => {
     const app = routes.get(appId);
