@@ -22,8 +22,8 @@ const HEAD_BOUND = 64;
 const CLOSING = '\n\n';
 
 /**
- * Where a log keeps its events: encoded once (their JSON is ASCII, see `LoggedEvent`, so
- * one byte per character), at append, as the bytes of their `sluice` SSE
+ * Where a log keeps its events: encoded once (as UTF-8: the runtime's JSON is ASCII, one
+ * byte per character, but a log takes any JSON), at append, as the bytes of their `sluice` SSE
  * frames (`id`, `event`, `data`), packed back to back in chunks that grow from 1 KiB to
  * 64 KiB (a large frame gets a buffer of its own). The bytes live outside the V8 heap, so a
  * log of large events costs the garbage collector nothing to scan or copy, and every client
@@ -43,12 +43,12 @@ export class FrameSlab {
   /** Encodes one event's frame into the slab. */
   add(seq: number, type: EventType, json: string): FramedEvent {
     const head = `id: ${seq}\nevent: ${type}\ndata: `;
-    const size = head.length + json.length + CLOSING.length;
-    if (size >= OWN_BUFFER_BYTES) return ownFrame({ seq, type, json, head });
+    const size = head.length + Buffer.byteLength(json) + CLOSING.length;
+    if (size >= OWN_BUFFER_BYTES) return ownFrame({ seq, type, json, head, size });
     const chunk = this.room(size);
     const start = this.used;
     const jsonStart = start + chunk.write(head, start, 'latin1');
-    let end = jsonStart + chunk.write(json, jsonStart, 'latin1');
+    let end = jsonStart + chunk.write(json, jsonStart, 'utf8');
     end += chunk.write(CLOSING, end, 'latin1');
     this.used = end;
     return { seq, type, jsonLength: json.length, chunk, start, jsonStart, end };
@@ -65,11 +65,20 @@ export class FrameSlab {
   }
 }
 
-function ownFrame(event: { seq: number; type: EventType; json: string; head: string }) {
-  const { seq, type, json, head } = event;
-  const chunk = Buffer.allocUnsafeSlow(head.length + json.length + CLOSING.length);
+interface OwnFrame {
+  readonly seq: number;
+  readonly type: EventType;
+  readonly json: string;
+  readonly head: string;
+  /** The frame's length in bytes. */
+  readonly size: number;
+}
+
+function ownFrame(event: OwnFrame): FramedEvent {
+  const { seq, type, json, head, size } = event;
+  const chunk = Buffer.allocUnsafeSlow(size);
   const jsonStart = chunk.write(head, 0, 'latin1');
-  const end = jsonStart + chunk.write(json, jsonStart, 'latin1');
+  const end = jsonStart + chunk.write(json, jsonStart, 'utf8');
   chunk.write(CLOSING, end, 'latin1');
   return { seq, type, jsonLength: json.length, chunk, start: 0, jsonStart, end: chunk.length };
 }
@@ -96,7 +105,7 @@ export function loggedView(event: FramedEvent): LoggedEvent {
     seq,
     type,
     get json() {
-      return chunk.toString('latin1', jsonStart, end - CLOSING.length);
+      return chunk.toString('utf8', jsonStart, end - CLOSING.length);
     },
   };
 }

@@ -22,6 +22,19 @@ describe('FrameSlab', () => {
     expect(loggedView(event)).toEqual({ seq: 7, type: 'output', json: '{"token":"hi"}' });
   });
 
+  it('keeps JSON that is not ASCII whole, small or in a frame of its own', () => {
+    const slab = new FrameSlab();
+    const texts = ['h\u00e9llo', '\u{1f30a}\u2028', '\u{1f30a}'.repeat(9_000)];
+    for (const [index, text] of texts.entries()) {
+      const json = JSON.stringify({ text });
+      const event = slab.add(index + 1, 'output', json);
+      expect(loggedView(event).json).toBe(json);
+      expect(frameOf(event).toString('utf8')).toBe(
+        `id: ${index + 1}\nevent: output\ndata: ${json}\n\n`,
+      );
+    }
+  });
+
   it('writes consecutive frames of one chunk as one slice, and a large frame on its own', () => {
     const slab = new FrameSlab();
     const large = 'x'.repeat(20_000);

@@ -139,7 +139,7 @@ describe('app definitions are checked when they load', () => {
 
   it('a malformed id fails naming the file', async () => {
     await expect(loadApps([`${FIXTURES}/bad-id.ts`])).rejects.toThrow(
-      /bad-id\.ts: App id "no-owner" must be owner\/name/,
+      /bad-id\.ts: App id "no owner\/a\/b" must be owner\/name or name/,
     );
   });
 
