@@ -29,7 +29,7 @@ export function describeBinary(output: BinaryOutput): string {
  * `<video>` element on the request's media view, which plays while the run goes on.
  *
  * @example
- * panel.show('audio/wav', '/demo/melody/requests/abc/media');
+ * panel.show('audio/wav', Promise.resolve('/demo/melody/requests/abc/media'));
  */
 export class MediaPanel {
   private player: HTMLMediaElement | undefined;
@@ -45,13 +45,20 @@ export class MediaPanel {
     this.element.hidden = true;
   }
 
-  /** Starts the player once per run, if the content type is audio or video. */
-  show(contentType: string, url: string | undefined): void {
+  /**
+   * Starts the player once per run, if the content type is audio or video; its source is
+   * set when the URL is ready (fetching a token may take a moment).
+   */
+  show(contentType: string, url: Promise<string> | undefined): void {
     if (this.player || url === undefined) return;
     const kind = contentType.split('/')[0];
     if (kind !== 'audio' && kind !== 'video') return;
-    this.player = element(kind, { controls: true, autoplay: true, preload: 'auto', src: url });
-    this.element.append(this.player);
+    const player = element(kind, { controls: true, autoplay: true, preload: 'auto' });
+    this.player = player;
+    this.element.append(player);
     this.element.hidden = false;
+    void url.then((src) => {
+      if (this.player === player) player.src = src;
+    });
   }
 }

@@ -61,7 +61,7 @@ export class RunView {
   );
   private startedAt = 0;
   private requestId: string | undefined;
-  private mediaUrl: string | undefined;
+  private mediaUrl: Promise<string> | undefined;
   private firstEventAt: number | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private runState: RunState = 'idle';
@@ -93,7 +93,7 @@ export class RunView {
   }
 
   /** The server named the request; `mediaUrl` is its media view, for binary outputs. */
-  setRequestId(requestId: string, mediaUrl?: string): void {
+  setRequestId(requestId: string, mediaUrl?: Promise<string>): void {
     this.requestId = requestId;
     this.mediaUrl = mediaUrl;
     this.setStatus('running', `Running · request ${requestId}`);

@@ -14,8 +14,11 @@ export interface Connection {
   readonly cancel: (appId: string, requestId: string) => Promise<void>;
   /** The queue position of a request still waiting, `undefined` once it runs or ended. */
   readonly queuePosition: (appId: string, requestId: string) => Promise<number | undefined>;
-  /** The request's media view: its binary outputs as one playable stream. */
-  readonly mediaUrl: (appId: string, requestId: string) => string;
+  /**
+   * The request's media view: its binary outputs as one playable stream. With a key, the URL
+   * carries a token for the app (a media element cannot send the key as a header).
+   */
+  readonly mediaUrl: (appId: string, requestId: string) => Promise<string>;
   /** A realtime connection for the live mode: each `send` is one input, the newest answer wins. */
   readonly realtime: (appId: string, path: string, handlers: LiveHandlers) => LiveConnection;
 }
@@ -47,6 +50,30 @@ async function queuePosition(
   return status.queue_position;
 }
 
+/** Seconds a media token lives: long enough to seek back through a long run. */
+const MEDIA_TOKEN_SECONDS = 3600;
+
+/**
+ * The media view's URL; with a key, with a token from `POST /tokens/` for this app only in
+ * `?fal_jwt_token=`. Without a token (it could not be had) the plain URL, which answers 401.
+ */
+async function mediaUrl(
+  apiKey: string | undefined,
+  appId: string,
+  requestId: string,
+): Promise<string> {
+  const url = `${location.origin}/${appId}/requests/${encodeURIComponent(requestId)}/media`;
+  if (!apiKey) return url;
+  const response = await fetch(`${location.origin}/tokens/`, {
+    method: 'POST',
+    headers: { authorization: `Key ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ allowed_apps: [appId], token_expiration: MEDIA_TOKEN_SECONDS }),
+  }).catch(() => undefined);
+  if (!response?.ok) return url;
+  const token = (await response.json()) as unknown;
+  return typeof token === 'string' ? `${url}?fal_jwt_token=${encodeURIComponent(token)}` : url;
+}
+
 /**
  * A connection to the server that served the page, with an optional API key.
  *
@@ -72,7 +99,6 @@ export function connect(apiKey?: string): Connection {
         onError: (error) => handlers.onError(error),
       }),
     queuePosition: (appId, requestId) => queuePosition(apiKey, appId, requestId),
-    mediaUrl: (appId, requestId) =>
-      `${location.origin}/${appId}/requests/${encodeURIComponent(requestId)}/media`,
+    mediaUrl: (appId, requestId) => mediaUrl(apiKey, appId, requestId),
   };
 }

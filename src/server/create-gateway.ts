@@ -31,6 +31,7 @@ import { queueMethodError } from './routes/queue-paths.js';
 import { registerQueueRequestRoutes } from './routes/queue-request-routes.js';
 import { registerQueueSubmitRoute } from './routes/queue-submit-route.js';
 import { registerRunRoutes } from './routes/run-routes.js';
+import { RealtimeTokens, tokenSecretOf } from './realtime/realtime-tokens.js';
 import { registerRealtimeViews } from './realtime/realtime-views.js';
 import { registerOpenAiRoutes } from './openai/openai-routes.js';
 import { SseStreams } from './sse-streams.js';
@@ -267,14 +268,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   installAuthentication(fastify, context);
   registerDiscoveryRoutes(fastify, context);
   registerAttachRoute(fastify, context);
-  registerMediaRoute(fastify, context);
+  const tokens = new RealtimeTokens(tokenSecretOf(options.tokenSecret, options.apiKeys ?? []));
+  registerMediaRoute(fastify, context, tokens);
   registerQueueSubmitRoute(fastify, context);
   registerQueueRequestRoutes(fastify, context);
   registerOpenAiRoutes(fastify, context);
   registerRunRoutes(fastify, context);
   registerMetricsRoute(fastify, context);
   registerPlaygroundRoutes(fastify, context);
-  const realtime = registerRealtimeViews(fastify, context, options);
+  const realtime = registerRealtimeViews(fastify, context, tokens);
   void context.runtime.start();
   await fastify.ready();
   return {

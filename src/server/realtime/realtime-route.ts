@@ -6,8 +6,9 @@ import { REALTIME_DEFAULTS } from '../../app/realtime-options.js';
 import { SluiceError, toSluiceError } from '../../errors/sluice-error.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { pathOf } from '../path-of.js';
-import { grantCovers, type RealtimeTokens } from './realtime-tokens.js';
+import type { RealtimeTokens } from './realtime-tokens.js';
 import { RealtimeSession, type SessionOptions } from './realtime-session.js';
+import { ownerOfCaller, tokenInQuery } from './token-owner.js';
 import { refuseUpgrade } from './upgrade-refusal.js';
 
 const SUFFIX = '/realtime';
@@ -30,24 +31,17 @@ function queryOf(url: string | undefined): URLSearchParams {
   return new URL(url ?? '/', 'http://localhost').searchParams;
 }
 
-function unauthorized(message: string): SluiceError {
-  return new SluiceError('unauthorized', message);
-}
-
 /**
  * Who is calling: the key's owner from the header, else a token's owner, the token checked
  * against the app when there is one (`undefined`: any genuine token will do).
  */
 function ownerOf({ context, tokens, request }: UpgradeParts, appId: string | undefined): string {
-  const query = queryOf(request.url);
-  const token = query.get('fal_jwt_token') ?? query.get('token');
-  if (request.headers.authorization !== undefined || token === null || !context.keys.required)
-    return context.keys.authenticate(request.headers.authorization);
-  const grant = tokens.verify(token, Date.now() / 1000);
-  if (!grant) throw unauthorized('The token is not valid or has expired');
-  if (appId !== undefined && !grantCovers(grant, appId))
-    throw unauthorized('The token does not cover this app');
-  return grant.owner;
+  const token = tokenInQuery(queryOf(request.url));
+  return ownerOfCaller(context.keys, tokens, {
+    authorization: request.headers.authorization,
+    token,
+    appId,
+  });
 }
 
 /** The session a valid upgrade request opens; throws the HTTP error to answer instead. */

@@ -64,21 +64,34 @@ export class RealtimeTokens {
 
   /** The grant of a genuine token not yet expired at `nowSeconds`; else `undefined`. */
   verify(token: string, nowSeconds: number): TokenGrant | undefined {
+    const checked = this.check(token, nowSeconds);
+    return 'grant' in checked ? checked.grant : undefined;
+  }
+
+  /** The grant of a genuine token not yet expired, else why not: `invalid` or `expired`. */
+  check(token: string, nowSeconds: number): TokenCheck {
     const [version, payload, signature, ...rest] = token.split('.');
-    if (version !== VERSION || !payload || !signature || rest.length > 0) return undefined;
+    if (version !== VERSION || !payload || !signature || rest.length > 0)
+      return { problem: 'invalid' };
     const expected = Buffer.from(sign(this.secret, payload));
     const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { problem: 'invalid' };
     let grant: unknown;
     try {
       grant = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     } catch {
-      return undefined;
+      return { problem: 'invalid' };
     }
-    if (!isGrant(grant) || grant.e <= nowSeconds) return undefined;
-    return { owner: grant.o, apps: grant.a, expiresAt: grant.e };
+    if (!isGrant(grant)) return { problem: 'invalid' };
+    if (grant.e <= nowSeconds) return { problem: 'expired' };
+    return { grant: { owner: grant.o, apps: grant.a, expiresAt: grant.e } };
   }
 }
+
+/** What checking a token found: its grant, or why it grants nothing. */
+export type TokenCheck =
+  { readonly grant: TokenGrant } | { readonly problem: 'invalid' | 'expired' };
 
 /**
  * Whether a grant covers an app: its id, or its bare name (`text` for `demo/text`).

@@ -1,22 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../gateway-context.js';
 import { registerRealtimeRoute, type RealtimeConnections } from './realtime-route.js';
-import { RealtimeTokens, tokenSecretOf } from './realtime-tokens.js';
+import type { RealtimeTokens } from './realtime-tokens.js';
 import { registerTokenRoute } from './token-route.js';
 
 /**
  * The realtime view and its tokens: `GET …/realtime` (WebSocket) and `POST /tokens/`,
- * signing with `tokenSecret`, else a secret derived from the API keys.
+ * issuing and verifying with `tokens` (which the media view verifies too).
  *
  * @example
- * const connections = registerRealtimeViews(fastify, context, { apiKeys: ['key-1'] });
+ * const tokens = new RealtimeTokens(tokenSecretOf(undefined, ['key-1']));
+ * const connections = registerRealtimeViews(fastify, context, tokens);
  */
 export function registerRealtimeViews(
   fastify: FastifyInstance,
   context: GatewayContext,
-  options: { readonly tokenSecret?: string; readonly apiKeys?: readonly string[] },
+  tokens: RealtimeTokens,
 ): RealtimeConnections {
-  const tokens = new RealtimeTokens(tokenSecretOf(options.tokenSecret, options.apiKeys ?? []));
   registerTokenRoute(fastify, context, tokens);
   return registerRealtimeRoute(fastify, context, tokens);
 }

@@ -1,12 +1,34 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { binaryOfJson, type DecodedBinary } from '../../events/binary-payload.js';
 import type { EventBatch } from '../../events/event-log.js';
 import { nextBatch } from '../../events/read-cursor.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { parseByteRange, unsatisfiable, type ByteRange } from '../media-range.js';
-import { findOwnedRequest, requestPatterns, type RequestParams } from './attach-route.js';
+import type { RealtimeTokens } from '../realtime/realtime-tokens.js';
+import { ownerOfCaller, TOKEN_PARAMETERS } from '../realtime/token-owner.js';
+import { appIdOf, findOwnedRequest, requestPatterns, type RequestParams } from './attach-route.js';
+
+type MediaQuery = Partial<Record<(typeof TOKEN_PARAMETERS)[number], string>>;
+
+/**
+ * The caller's owner: the API key in the header, else a token from `POST /tokens/` in the
+ * query (an `<audio>` element sends no headers), which must cover the request's app.
+ */
+function callerOf(
+  context: GatewayContext,
+  tokens: RealtimeTokens,
+  request: FastifyRequest<{ Params: RequestParams; Querystring: MediaQuery }>,
+): string {
+  const query = request.query;
+  const token = TOKEN_PARAMETERS.map((name) => query[name]).find((value) => value !== undefined);
+  return ownerOfCaller(context.keys, tokens, {
+    authorization: request.headers.authorization,
+    token: typeof token === 'string' ? token : undefined,
+    appId: appIdOf(request.params),
+  });
+}
 
 function binariesOf(batch: EventBatch): DecodedBinary[] {
   const found: DecodedBinary[] = [];
@@ -120,17 +142,24 @@ function leftSignal(reply: FastifyReply): AbortSignal {
  * `GET /{owner}/{name}/requests/{id}/media`: the request's binary outputs (those emitted as
  * bytes), concatenated, with the first one's content type. While the run goes on they are
  * streamed as plain chunked HTTP as they are produced, so an `<audio>` or `<video>` element
- * plays them at once; a finished request's bytes answer `Range: bytes=N-` with 206.
+ * plays them at once; a finished request's bytes answer `Range: bytes=N-` with 206. With API
+ * keys, the key comes in the `Authorization` header or, for a media element that sends no
+ * headers, as a token from `POST /tokens/` in `?fal_jwt_token=` or `?token=`.
  *
  * @example
- * registerMediaRoute(fastify, context);
+ * registerMediaRoute(fastify, context, tokens);
  */
-export function registerMediaRoute(fastify: FastifyInstance, context: GatewayContext): void {
+export function registerMediaRoute(
+  fastify: FastifyInstance,
+  context: GatewayContext,
+  tokens: RealtimeTokens,
+): void {
   for (const pattern of requestPatterns('/requests/:requestId/media'))
-    fastify.get<{ Params: RequestParams }>(
+    fastify.get<{ Params: RequestParams; Querystring: MediaQuery }>(
       pattern,
-      { config: { auth: true } },
       async (request, reply) => {
+        // Not `auth: true`: the hook reads only the header, and a token may stand for it.
+        request.owner = callerOf(context, tokens, request);
         const range = parseByteRange(request.headers.range);
         const lookup = await findOwnedRequest(context, request);
         const { requestId } = request.params;
