@@ -1,9 +1,12 @@
 import type { RequestProgress } from './request-dispatch.js';
+import type { RequestLifecycle } from './request-lifecycle.js';
 import { ChangeSignal } from './change-signal.js';
 
 /** A request the cache answered or that shares another's run: no run of its own. */
 interface CachedRequest {
   progress: RequestProgress;
+  /** The request as the aftermath sees it when it ends (metrics, log, webhook). */
+  readonly lifecycle: RequestLifecycle;
   /** Ends its wait for the run it shares (a cancel). */
   readonly stop: AbortController;
   /** The request whose run it shares, if any. */
@@ -15,8 +18,8 @@ interface CachedRequest {
  * request's run: where each stands, for status routes, until its retention ends.
  *
  * @example
- * requests.add(requestId, { leaderRequestId });
- * requests.end(requestId);
+ * requests.add(new RequestLifecycle(record, submission), leaderRequestId);
+ * requests.end(record.requestId);
  */
 export class CachedRequests {
   private readonly requests = new Map<string, CachedRequest>();
@@ -29,14 +32,15 @@ export class CachedRequests {
   }
 
   /** A follower: running (it shares a run) until `end`; a hit is added and ended at once. */
-  add(requestId: string, leaderRequestId?: string): CachedRequest {
+  add(lifecycle: RequestLifecycle, leaderRequestId?: string): CachedRequest {
     const now = Date.now();
     const request: CachedRequest = {
       progress: { state: 'running', startedAt: now },
+      lifecycle,
       stop: new AbortController(),
       ...(leaderRequestId === undefined ? {} : { leaderRequestId }),
     };
-    this.requests.set(requestId, request);
+    this.requests.set(lifecycle.record.requestId, request);
     return request;
   }
 

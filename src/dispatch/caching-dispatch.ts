@@ -7,7 +7,9 @@ import { terminalErrorEvent } from '../runtime/terminal-error.js';
 import type { ChildRuns } from '../runtime/child-runs.js';
 import { canonicalHash } from './canonical-hash.js';
 import { CachedRequests } from './cached-requests.js';
+import type { RequestAftermath } from './request-aftermath.js';
 import type { AppQueueStats } from './request-queue.js';
+import { RequestLifecycle } from './request-lifecycle.js';
 import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
 import type { CacheSlot, ResponseCache } from './response-cache.js';
 import type { CancelAnswer, Submission, Submitted } from './tracked-request.js';
@@ -17,6 +19,11 @@ export interface CachingDispatchOptions {
   readonly inner: RequestDispatch;
   readonly eventLog: EventLog;
   readonly cache: ResponseCache;
+  /**
+   * Records each hit and follower as it ends, like any finished request: its outcome in the
+   * metrics and the logs, and its webhook.
+   */
+  readonly aftermath: RequestAftermath;
   /** How long a flight may lead before others stop waiting for it (default: the log's retention). */
   readonly flightTtlMs?: number;
 }
@@ -46,10 +53,11 @@ function followerTerminal(terminal: LoggedEvent, requestId: string): NewEvent {
  * (`coalesced`), with a request id, log and status of its own; any other runs, and its
  * result is stored (`miss`, or `bypass` for `cache-control: no-cache`, which neither reads
  * the cache nor joins a flight). The stream view passes straight through. A failed run is
- * never stored; its followers end with its error.
+ * never stored; its followers end with its error. A hit or follower ends through the
+ * aftermath, as any request does: counted, logged, and its webhook sent.
  *
  * @example
- * const dispatch = new CachingDispatch({ inner: dispatcher, eventLog, cache: new MemoryResponseCache() });
+ * const dispatch = new CachingDispatch({ inner: dispatcher, eventLog, cache: new MemoryResponseCache(), aftermath });
  */
 export class CachingDispatch implements RequestDispatch {
   private readonly requests: CachedRequests;
@@ -126,7 +134,7 @@ export class CachingDispatch implements RequestDispatch {
     if (cached.progress.state === 'ended') return 'ended';
     cached.stop.abort();
     const error = reason ?? new SluiceError('cancelled', 'The request was cancelled');
-    await this.endFollower(requestId, terminalErrorEvent(error, requestId));
+    await this.endFollower(cached.lifecycle, terminalErrorEvent(error, requestId));
     return 'requested';
   }
 
@@ -138,6 +146,7 @@ export class CachingDispatch implements RequestDispatch {
     this.stopped.abort();
     this.requests.stopAll();
     await this.options.inner.shutdown(deadlineMs);
+    await this.options.aftermath.webhooksSettled();
   }
 
   /** Runs the request, and stores its result once it succeeds. */
@@ -168,15 +177,17 @@ export class CachingDispatch implements RequestDispatch {
 
   private async hit(submission: Submission, json: string): Promise<Submitted> {
     const record = await this.createRecord(submission);
-    this.requests.add(record.requestId);
-    await this.endFollower(record.requestId, { type: 'result', json });
+    const lifecycle = new RequestLifecycle(record, submission);
+    this.requests.add(lifecycle);
+    await this.endFollower(lifecycle, { type: 'result', json });
     return { record, queuePosition: 0, cache: 'hit' };
   }
 
   private async follow(submission: Submission, leaderRequestId: string): Promise<Submitted> {
     const record = await this.createRecord(submission);
     const { requestId } = record;
-    const follower = this.requests.add(requestId, leaderRequestId);
+    const lifecycle = new RequestLifecycle(record, submission);
+    const follower = this.requests.add(lifecycle, leaderRequestId);
     void readTerminal(this.options.eventLog, leaderRequestId, follower.stop.signal).then(
       (terminal) => {
         if (follower.stop.signal.aborted) return;
@@ -184,7 +195,7 @@ export class CachingDispatch implements RequestDispatch {
         const event = terminal
           ? followerTerminal(terminal, requestId)
           : terminalErrorEvent(lost, requestId);
-        return this.endFollower(requestId, event);
+        return this.endFollower(lifecycle, event);
       },
     );
     const queuePosition = (await this.options.inner.position(leaderRequestId)) ?? 0;
@@ -203,8 +214,14 @@ export class CachingDispatch implements RequestDispatch {
     return record;
   }
 
-  private async endFollower(requestId: string, terminal: NewEvent): Promise<void> {
-    await this.options.eventLog.append(requestId, [terminal]).catch(() => undefined);
+  /** Ends a hit or follower; the one call whose terminal event the log took records it. */
+  private async endFollower(lifecycle: RequestLifecycle, terminal: NewEvent): Promise<void> {
+    const { requestId } = lifecycle.record;
+    const appended = await this.options.eventLog
+      .append(requestId, [terminal])
+      .catch(() => undefined);
     this.requests.end(requestId);
+    if (!appended?.accepted || !lifecycle.end()) return;
+    void this.options.aftermath.record(lifecycle);
   }
 }

@@ -5,6 +5,7 @@ import { Dispatcher } from '../dispatch/dispatcher.js';
 import { MemoryResponseCache } from '../dispatch/memory-response-cache.js';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
 import { memoryAdmission } from '../dispatch/memory-admission.js';
+import { RequestAftermath } from '../dispatch/request-aftermath.js';
 import { DEFAULT_WEBHOOK_POLICY } from '../dispatch/webhook-delivery.js';
 import type { MemoryBudget } from '../events/memory-budget.js';
 import { processMemoryBudget } from '../events/process-memory-budget.js';
@@ -59,6 +60,8 @@ export function memoryBackends(
   const eventLog = options.eventLog ?? new MemoryEventLog(options.eventLogLimits, budget);
   const runtime = options.runtime ?? createRuntime(options.apps);
   const { limits } = eventLog; // a log passed in enforces its own caps and retention
+  const webhookPolicy = { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook };
+  const observer = tracingObserver(metrics.observer(), 'all');
   const inner = new Dispatcher({
     eventLog,
     runtime,
@@ -69,12 +72,13 @@ export function memoryBackends(
     findApp: (appId) => routes.get(appId),
     queue: options.queue,
     defaultLimits: options.limits,
-    webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
-    observer: tracingObserver(metrics.observer(), 'all'),
+    webhookPolicy,
+    observer,
     admissionGuard: memoryAdmission(budget),
   });
   const cache = new MemoryResponseCache();
-  const dispatcher = new CachingDispatch({ inner, eventLog, cache });
+  const aftermath = new RequestAftermath({ eventLog, logger, observer, webhookPolicy });
+  const dispatcher = new CachingDispatch({ inner, eventLog, cache, aftermath });
   const nothing = () => Promise.resolve();
   return { eventLog, runtime, dispatcher, beginShutdown: nothing, close: nothing };
 }
@@ -93,6 +97,8 @@ export async function redisBackends(
 ): Promise<Backends> {
   configuredBudget(options); // here it bounds only the local worker's unappended buffers
   const { openRedisGateway } = await import('../cluster/redis-gateway.js');
+  const webhookPolicy = { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook };
+  const observer = tracingObserver(metrics.observer(), 'gateway');
   const parts = await openRedisGateway({
     redis,
     apps: options.apps,
@@ -101,14 +107,16 @@ export async function redisBackends(
     eventLogLimits: options.eventLogLimits,
     cancelGraceMs: options.cancelGraceMs ?? DEFAULT_CANCEL_GRACE_MS,
     defaultLimits: options.limits,
-    webhookPolicy: { ...DEFAULT_WEBHOOK_POLICY, ...options.webhook },
-    observer: tracingObserver(metrics.observer(), 'gateway'),
+    webhookPolicy,
+    observer,
     onApps: (apps) => routes.replace(apps),
     findApp: (appId) => routes.get(appId),
   });
   const { eventLog, responseCache: cache } = parts;
+  // Hits and followers run on no worker: this gateway counts them and sends their webhooks.
+  const aftermath = new RequestAftermath({ eventLog, logger, observer, webhookPolicy });
   return {
     ...parts,
-    dispatcher: new CachingDispatch({ inner: parts.dispatcher, eventLog, cache }),
+    dispatcher: new CachingDispatch({ inner: parts.dispatcher, eventLog, cache, aftermath }),
   };
 }
