@@ -9,13 +9,12 @@
  * - memory per idle connection: the server process tree's RSS with N connections open,
  *   less its RSS before (N = 5,000; 500 with --quick).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import { currentLoad } from './report.js';
-import { nodeOnCore, pinSelf } from './startup-processes.js';
+import { pinSelf } from './startup-processes.js';
 import { percentile } from './statistics.js';
+import { startReadyServer, stopReadyServer, type ReadyServer } from './ready-server.js';
 
 const quick = process.argv.includes('--quick');
 const ROUND_TRIPS = quick ? 500 : 5_000;
@@ -23,28 +22,6 @@ const THROUGHPUT_MS = quick ? 1_000 : 5_000;
 const IDLE_CONNECTIONS = quick ? 500 : 5_000;
 /** Inputs in flight in the pipelined rate: the bench app's `realtime.maxInFlight`. */
 const PIPELINE_WINDOW = 16;
-
-interface Server {
-  readonly url: string;
-  readonly child: ChildProcess;
-}
-
-async function startServer(kind: 'sluice' | 'echo'): Promise<Server> {
-  const [command, ...args] = nodeOnCore('1', ['--import', 'tsx', 'bench/realtime-server.ts', kind]);
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => line.startsWith('READY ') && resolve(line.slice(6)));
-    child.once('exit', () => reject(new Error(`${kind} server exited`)));
-  });
-  return { url, child };
-}
-
-async function stopServer(server: Server): Promise<void> {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.stdin!.end();
-  await exited;
-}
 
 function open(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -135,7 +112,9 @@ function treeRss(pid: number): number {
   return rssOf(pid) + childrenOf(pid).reduce((sum, child) => sum + treeRss(child), 0);
 }
 
-async function idleMemory(server: Server): Promise<{ held: number; bytesPerConnection: number }> {
+async function idleMemory(
+  server: ReadyServer,
+): Promise<{ held: number; bytesPerConnection: number }> {
   const url = `${server.url}/bench/echo/realtime`;
   const warm = await open(url); // the first connection loads ws's code paths
   await answer(warm, '{"x":0}');
@@ -155,8 +134,8 @@ const ms = (value: number) => `${value.toFixed(3)} ms`;
 
 pinSelf('0');
 const load = currentLoad();
-const sluice = await startServer('sluice');
-const echo = await startServer('echo');
+const sluice = await startReadyServer('bench/realtime-server.ts', 'sluice');
+const echo = await startReadyServer('bench/realtime-server.ts', 'echo');
 try {
   const realtime = await socketRoundTrips(`${sluice.url}/bench/echo/realtime`, ROUND_TRIPS);
   const http = await httpRoundTrips(sluice.url, ROUND_TRIPS);
@@ -188,6 +167,6 @@ try {
   );
   console.log(`\nload after: ${currentLoad().join(', ')}`);
 } finally {
-  await stopServer(sluice);
-  await stopServer(echo);
+  await stopReadyServer(sluice);
+  await stopReadyServer(echo);
 }

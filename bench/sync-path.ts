@@ -12,43 +12,15 @@
  *
  * Every loop is bounded in count and time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { createInterface } from 'node:readline';
 import { replayKeyed } from './keyed-replay.js';
 import { currentLoad } from './report.js';
-import { canPin, nodeOnCore, pinSelf } from './startup-processes.js';
+import { canPin, pinSelf } from './startup-processes.js';
 import { MAX_WAIT_MS } from './sync-path-costs.js';
+import { startReadyServer, stopReadyServer } from './ready-server.js';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 1.5 : 4;
-
-interface Server {
-  readonly url: string;
-  readonly child: ChildProcess;
-}
-
-async function startServer(kind: 'sluice' | 'fastify'): Promise<Server> {
-  const [command, ...args] = nodeOnCore('1', [
-    '--import',
-    'tsx',
-    'bench/sync-path-server.ts',
-    kind,
-  ]);
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => line.startsWith('READY ') && resolve(line.slice(6)));
-    child.once('exit', () => reject(new Error(`${kind} server exited`)));
-  });
-  return { url, child };
-}
-
-async function stopServer(server: Server): Promise<void> {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.stdin!.end();
-  await exited;
-}
 
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
 
@@ -102,7 +74,7 @@ async function batchingRow(base: string, name: string, path: string): Promise<st
 }
 
 async function sluiceRows(): Promise<{ rows: string[][]; hits: number }> {
-  const server = await startServer('sluice');
+  const server = await startReadyServer('bench/sync-path-server.ts', 'sluice');
   try {
     const base = server.url;
     const device = await batchingRow(base, 'device, 8 ms a call', 'device');
@@ -120,16 +92,16 @@ async function sluiceRows(): Promise<{ rows: string[][]; hits: number }> {
     const hits = await load(`${base}/bench/cached`, 32);
     return { rows: [device, cpu, latency], hits: hits.rps };
   } finally {
-    await stopServer(server);
+    await stopReadyServer(server);
   }
 }
 
 async function bareRps(): Promise<number> {
-  const server = await startServer('fastify');
+  const server = await startReadyServer('bench/sync-path-server.ts', 'fastify');
   try {
     return (await load(`${server.url}/constant`, 32)).rps;
   } finally {
-    await stopServer(server);
+    await stopReadyServer(server);
   }
 }
 

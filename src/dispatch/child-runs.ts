@@ -113,15 +113,16 @@ export class DispatcherChildRuns implements ChildRuns {
     signal: AbortSignal,
   ): AsyncGenerator<readonly LoggedEvent[]> {
     const child = beginChildSpan(target);
-    let outcome: unknown = LEFT(); // the reader stopped before the end, unless set below
+    let ended = false; // false while the reader may still stop early
+    let failure: unknown;
     try {
       yield* this.readEvents({ target, input, signal, trace: child?.trace });
-      outcome = undefined;
+      ended = true;
     } catch (error) {
-      outcome = error;
+      [ended, failure] = [true, error];
       throw error;
     } finally {
-      endChildSpan(child, outcome);
+      if (child) endChildSpan(child, ended ? failure : LEFT());
     }
   }
 

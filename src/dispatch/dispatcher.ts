@@ -77,8 +77,6 @@ export class Dispatcher implements RequestDispatch {
   private readonly childRunSources: ChildRunSources;
   private pumping: Promise<void> = Promise.resolve();
   private closing = false;
-  /** Apps whose demand the runtime was last told was above 0. */
-  private readonly demandTold = new Set<string>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.queue = options.queue ?? new MemoryRequestQueue();
@@ -288,13 +286,8 @@ export class Dispatcher implements RequestDispatch {
   /** Tells the runtime how many requests of each app run or wait (autoscaled apps scale to them). */
   private tellDemand(): void {
     const { runtime } = this.options;
-    if (!runtime.demand) return;
-    for (const appId of new Set([...this.demandTold, ...this.load.appsInDemand()])) {
-      const requests = this.load.demandOf(appId);
-      runtime.demand(appId, requests);
-      if (requests > 0) this.demandTold.add(appId);
-      else this.demandTold.delete(appId);
-    }
+    for (const appId of runtime.autoscaledApps ?? [])
+      runtime.demand?.(appId, this.load.demandOf(appId));
   }
 
   private start(request: RequestLifecycle): void {

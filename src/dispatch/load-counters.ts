@@ -77,11 +77,6 @@ export class LoadCounters {
     return (this.waitingApps.get(appId) ?? 0) + (this.runningApps.get(appId) ?? 0);
   }
 
-  /** Apps with requests running or waiting. */
-  appsInDemand(): Set<string> {
-    return new Set([...this.waitingApps.keys(), ...this.runningApps.keys()]);
-  }
-
   canStart(key: LoadKey): boolean {
     const { capacityOf, limitsOf } = this.sources;
     const appRunning = this.runningApps.get(key.appId) ?? 0;

@@ -58,10 +58,14 @@ export function createRuntime(
 
 /** Inline apps here, process apps in their pools. */
 class PlacedRuntime implements Runtime {
+  readonly autoscaledApps: readonly string[];
+
   constructor(
     private readonly inline: InlineRuntime,
     private readonly pools: ReadonlyMap<string, ReplicaPool>,
-  ) {}
+  ) {
+    this.autoscaledApps = [...pools].filter(([, pool]) => pool.autoscaled).map(([appId]) => appId);
+  }
 
   async start(): Promise<void> {
     await Promise.all([

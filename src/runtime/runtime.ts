@@ -109,10 +109,12 @@ export interface Runtime {
    * replicas). The dispatcher starts no more than this; the rest wait in its queue.
    */
   capacity(appId: string): number;
+  /** The apps whose replicas scale with demand (`replicas: { min, max }`). Optional. */
+  readonly autoscaledApps?: readonly string[];
   /**
-   * How many requests of an app run or wait (counted by the dispatcher, which tells every
-   * change of a count it told before): an autoscaled app scales its replicas to them.
-   * Optional.
+   * How many requests of an app run or wait (the dispatcher tells it for each of
+   * `autoscaledApps` whenever it has looked at its queue): an autoscaled app scales its
+   * replicas to them. Optional.
    */
   demand?(appId: string, requests: number): void;
   /**

@@ -42,6 +42,7 @@ export class PoolScaler<Replica> {
 
   /** The queue owner's count of the app's running and waiting requests changed. */
   demand(requests: number): void {
+    if (requests === this.requests) return; // nothing changed: the timer decides on idle replicas
     this.requests = requests;
     this.rescale();
   }

@@ -138,6 +138,11 @@ export class ReplicaPool {
     return this.slots.filter((slot) => slot.state === 'ready').length * this.perReplica;
   }
 
+  /** Whether the pool scales with demand (`replicas: { min, max }`) rather than holding a fixed count. */
+  get autoscaled(): boolean {
+    return this.scaler !== undefined;
+  }
+
   /** The dispatcher's count of this app's running and waiting requests (autoscaled apps scale to it). */
   demand(requests: number): void {
     this.scaler?.demand(requests);
