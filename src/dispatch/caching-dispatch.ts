@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventLog, RequestRecord } from '../events/event-log.js';
 import type { LoggedEvent, NewEvent } from '../events/event-types.js';
 import { readTerminal } from '../events/read-terminal.js';
@@ -26,7 +27,15 @@ export interface CachingDispatchOptions {
   readonly aftermath: RequestAftermath;
   /** How long a flight may lead before others stop waiting for it (default: the log's retention). */
   readonly flightTtlMs?: number;
+  /**
+   * How long a request waits for the log of a flight's leader to appear (the leader has
+   * claimed the key but not yet been admitted) before it runs on its own (default 5 s).
+   */
+  readonly leaderStartGraceMs?: number;
 }
+
+/** How often a request waiting for its leader's log to appear looks again. */
+const LEADER_POLL_MS = 10;
 
 /** The views whose answers the cache serves: never the stream. */
 const CACHED_VIEWS: ReadonlySet<string> = new Set(['sync', 'queue']);
@@ -88,12 +97,18 @@ export class CachingDispatch implements RequestDispatch {
     if (!slot || this.isClosing) return this.options.inner.submit(submission);
     const { cache } = this.options;
     if (submission.bypassCache) return this.lead(submission, slot, 'bypass');
-    const json = await cache.get(slot);
-    if (json !== undefined) return this.hit(submission, json);
     const requestId = randomUUID();
     const flightTtlMs = this.options.flightTtlMs ?? this.options.eventLog.limits.retentionMs;
-    const claim = await cache.claim({ ...slot, requestId, flightTtlMs });
-    if (!claim.leader) return this.follow(submission, claim.leaderRequestId);
+    const deadline = Date.now() + (this.options.leaderStartGraceMs ?? 5_000);
+    for (;;) {
+      const json = await cache.get(slot);
+      if (json !== undefined) return this.hit(submission, json);
+      const claim = await cache.claim({ ...slot, requestId, flightTtlMs });
+      if (claim.leader || Date.now() >= deadline || this.isClosing) break;
+      if (await this.hasLog(claim.leaderRequestId))
+        return this.follow(submission, claim.leaderRequestId);
+      await sleep(LEADER_POLL_MS);
+    }
     return this.lead({ ...submission, requestId }, slot, 'miss');
   }
 
@@ -200,6 +215,16 @@ export class CachingDispatch implements RequestDispatch {
     );
     const queuePosition = (await this.options.inner.position(leaderRequestId)) ?? 0;
     return { record, queuePosition, cache: 'coalesced' };
+  }
+
+  /**
+   * Whether a flight's leader has a log to follow. A leader claims its key before it is
+   * admitted, so on another gateway its log may not exist yet; if it never comes to be (the
+   * leader was refused, or its gateway died), its flight is released or times out, and the
+   * request that waited claims it, or past the grace runs on its own rather than wait.
+   */
+  private async hasLog(requestId: string): Promise<boolean> {
+    return (await this.options.eventLog.lookup(requestId)).state !== 'unknown';
   }
 
   private async createRecord(submission: Submission): Promise<RequestRecord> {

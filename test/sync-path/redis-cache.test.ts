@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { canonicalHash } from '../../src/dispatch/canonical-hash.js';
 import { startRedisGateway, type TestGateway } from '../support/gateway.js';
 import { cacheApp } from './fixtures/cache-app.js';
 import { postJson } from './http.js';
@@ -48,5 +50,29 @@ describe('the response cache in Redis mode: two gateways, one cache', () => {
     for (const answer of answers) expect(answer.body).toMatchObject({ text: 'together', run: 1 });
     const ids = new Set(answers.map((answer) => answer.headers.get('x-request-id')));
     expect(ids.size).toBe(20);
+  });
+
+  it('waits for a leader another gateway is still admitting, and runs itself when that leader never starts', async () => {
+    const { app, runs } = cacheApp({ ttlMs: 60_000 });
+    await using gateway = await startRedisGateway({ apps: [app] });
+    const input = { text: 'orphaned', hold_ms: 0, fail: false, pad: 0 };
+    const flight = `${gateway.redis.prefix}flight:test/cached:${canonicalHash(input)}`;
+    const redis = new Redis(gateway.redis.url);
+    try {
+      // A leader on another gateway has claimed the key, and is refused before its log exists.
+      await redis.set(flight, 'a-leader-still-being-admitted', 'PX', 60_000);
+      const answers = Promise.all(
+        Array.from({ length: 6 }, () => postJson(`${gateway.url}/test/cached`, input)),
+      );
+      await sleep(300);
+      await redis.del(flight);
+      for (const answer of await answers) {
+        expect(answer.status).toBe(200);
+        expect(answer.body).toMatchObject({ text: 'orphaned', run: 1 });
+      }
+      expect(runs()).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
