@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../../src/app/define-app.js';
 import type { ReplicaStatus } from '../../../src/runtime/runtime.js';
 import {
@@ -127,13 +131,17 @@ describe('replica failures', () => {
       overrides: { cancelDeadlineMs: deadlineMs },
     });
     const { pids } = await replicaOf(gateway, stallApp.id);
+    const markerFolder = await mkdtemp(join(tmpdir(), 'sluice-stall-'));
+    onTestFinished(() => rm(markerFolder, { recursive: true, force: true }));
+    const marker = join(markerFolder, 'blocking');
     const exchange = await send(`${gateway.url}/${stallApp.id}/stream`, {
       method: 'POST',
-      body: JSON.stringify({ block_ms: 2.5 * deadlineMs }),
+      body: JSON.stringify({ block_ms: 2.5 * deadlineMs, blocking_marker: marker }),
     });
     const requestId = exchange.response.headers['x-request-id'] as string;
-    // The first event is out just before the replica blocks: the cancel reaches it blocked.
     await readEvents(exchange, () => 'stop');
+    // The replica writes the marker in the same turn it blocks in: the cancel reaches it blocked.
+    await until(() => existsSync(marker), 10_000);
     expect(await gateway.dispatcher.cancel(requestId)).toBe('requested');
     const log = await gateway.eventLog.read(requestId, 0, 10);
     expect(JSON.parse(log!.events.at(-1)!.json)).toMatchObject({ code: 'cancelled' });
