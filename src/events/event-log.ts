@@ -31,6 +31,8 @@ export interface EventBatch {
    * backend keeps no frames; then the writer encodes `events`.
    */
   readonly frames?: readonly Uint8Array[];
+  /** The same events as frames of the `data` dialect, from the same log; absent when `frames` is. */
+  readonly dataFrames?: readonly Uint8Array[];
 }
 
 /** Why an append was refused. */

@@ -20,6 +20,10 @@ const LARGEST_CHUNK_BYTES = 64 * 1024;
 /** `id: `, the seq, `\nevent: `, the type, `\ndata: `, and the closing blank line. */
 const HEAD_BOUND = 64;
 const CLOSING = '\n\n';
+/** How every stored frame's last line starts: the `data` dialect's whole frame begins here. */
+const DATA_HEAD_BYTES = 'data: '.length;
+/** Small `data` frames are copied together into write chunks up to this size. */
+const DATA_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Where a log keeps its events: encoded once (as UTF-8: the runtime's JSON is ASCII, one
@@ -131,4 +135,46 @@ export function framesOf(events: readonly FramedEvent[]): Buffer[] {
   }
   if (first && last) slices.push(first.chunk.subarray(first.start, last.end));
   return slices;
+}
+
+/**
+ * The same events as frames of the `data` dialect (`data: <json>` and the blank line): the
+ * tail of each stored frame, after its `id` and `event` lines. Small frames are copied back
+ * to back into write chunks of up to 64 KiB; a large one is written as a view of its own
+ * bytes, not copied.
+ *
+ * @example
+ * dataFramesOf([slab.add(1, 'output', '{"token":"hi"}')])[0].toString(); // 'data: {"token":"hi"}\n\n'
+ */
+export function dataFramesOf(events: readonly FramedEvent[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  let group: FramedEvent[] = [];
+  let groupBytes = 0;
+  const flush = () => {
+    if (group.length > 0) chunks.push(copyDataFrames(group, groupBytes));
+    group = [];
+    groupBytes = 0;
+  };
+  for (const event of events) {
+    const bytes = event.end - event.jsonStart + DATA_HEAD_BYTES;
+    if (bytes >= OWN_BUFFER_BYTES) {
+      flush();
+      chunks.push(event.chunk.subarray(event.jsonStart - DATA_HEAD_BYTES, event.end));
+      continue;
+    }
+    if (groupBytes + bytes > DATA_CHUNK_BYTES) flush();
+    group.push(event);
+    groupBytes += bytes;
+  }
+  flush();
+  return chunks;
+}
+
+function copyDataFrames(events: readonly FramedEvent[], bytes: number): Buffer {
+  const chunk = Buffer.allocUnsafe(bytes);
+  let offset = 0;
+  for (const event of events) {
+    offset += event.chunk.copy(chunk, offset, event.jsonStart - DATA_HEAD_BYTES, event.end);
+  }
+  return chunk;
 }

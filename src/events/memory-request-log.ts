@@ -1,6 +1,6 @@
 import { isSupersedable, isTerminal, type LoggedEvent, type NewEvent } from './event-types.js';
 import type { AppendResult, EventBatch, EventLogLimits, RequestRecord } from './event-log.js';
-import { FrameSlab, framesOf, loggedView, type FramedEvent } from './frame-slab.js';
+import { dataFramesOf, FrameSlab, framesOf, loggedView, type FramedEvent } from './frame-slab.js';
 import { BUDGET_BYTES_PER_EVENT, type MemoryCharge } from './memory-budget.js';
 import { isSuperseded, noLatestSeqs } from './supersession.js';
 
@@ -31,10 +31,14 @@ function framedSize(event: FramedEvent): number {
 
 /**
  * The batch with its frames attached, not enumerable: they render its events and add no
- * data, so a batch compares, spreads and serializes as the events alone.
+ * data, so a batch compares, spreads and serializes as the events alone. The `data`
+ * dialect's frames are cut from the same bytes only when a `data` stream asks for them.
  */
 function withFrames(batch: EventBatch, sent: readonly FramedEvent[]): EventBatch {
-  return Object.defineProperty(batch, 'frames', { value: framesOf(sent), enumerable: false });
+  return Object.defineProperties(batch, {
+    frames: { value: framesOf(sent), enumerable: false },
+    dataFrames: { get: () => dataFramesOf(sent), enumerable: false },
+  });
 }
 
 /**

@@ -31,9 +31,10 @@ function encodeGroup(dialect: WireDialect, group: readonly LoggedEvent[]): strin
   return frame;
 }
 
-/** The batch's write chunks: its stored frames when the log keeps them and the wire is `sluice`. */
+/** The batch's write chunks: its stored frames when the log keeps them and the wire is `sluice` or `data`. */
 function chunksOf(dialect: WireDialect, batch: EventBatch): readonly (string | Uint8Array)[] {
   if (dialect === 'sluice' && batch.frames) return batch.frames;
+  if (dialect === 'data' && batch.dataFrames) return batch.dataFrames;
   return groupForWrites(batch.events).map((group) => encodeGroup(dialect, group));
 }
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { MemoryEventLog } from '../../src/events/memory-event-log.js';
 import { encodeSseFrames } from '../../src/events/sse.js';
 import type { NewEvent } from '../../src/events/event-types.js';
-import { FrameSlab, frameOf, framesOf, loggedView } from '../../src/events/frame-slab.js';
+import {
+  dataFramesOf,
+  FrameSlab,
+  frameOf,
+  framesOf,
+  loggedView,
+} from '../../src/events/frame-slab.js';
+import { encodeDialectFrames } from '../../src/events/dialects/dialect-frames.js';
 import { newRecord } from '../../src/events/conformance/conformance-fixtures.js';
 
 const output = (text: string): NewEvent => ({ type: 'output', json: JSON.stringify({ text }) });
@@ -47,6 +54,36 @@ describe('FrameSlab', () => {
     const frames = framesOf(events);
     expect(frames).toHaveLength(3);
     expect(bytesOf(frames)).toBe(encodeSseFrames(events.map(loggedView)));
+  });
+
+  it('cuts the data dialect’s frames from the same bytes: small ones copied together, a large one a view', () => {
+    const slab = new FrameSlab();
+    const large = '\u{1f30a}'.repeat(9_000);
+    const events = [
+      slab.add(1, 'output', '"a"'),
+      slab.add(2, 'progress', JSON.stringify({ text: 'h\u00e9llo' })),
+      slab.add(3, 'output', JSON.stringify(large)),
+      slab.add(4, 'result', '{"done":true}'),
+    ];
+    const frames = dataFramesOf(events);
+    expect(frames).toHaveLength(3);
+    expect(frames[1]!.buffer).toBe(events[2]!.chunk.buffer);
+    expect(Buffer.concat(frames).toString('utf8')).toBe(
+      encodeDialectFrames('data', events.map(loggedView)),
+    );
+  });
+
+  it('groups data frames into write chunks of at most 64 KiB, every frame whole and in order', () => {
+    const slab = new FrameSlab();
+    const events = Array.from({ length: 2_000 }, (_, index) =>
+      slab.add(index + 1, 'output', JSON.stringify({ index, pad: 'y'.repeat(index % 300) })),
+    );
+    const frames = dataFramesOf(events);
+    expect(frames.length).toBeGreaterThan(1);
+    for (const frame of frames) expect(frame.length).toBeLessThanOrEqual(64 * 1024);
+    expect(Buffer.concat(frames).toString('latin1')).toBe(
+      encodeDialectFrames('data', events.map(loggedView)),
+    );
   });
 
   it('moves to a new chunk when one is full: every frame stays whole and in order', () => {
