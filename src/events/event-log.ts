@@ -25,14 +25,6 @@ export interface EventBatch {
   readonly lastSeq: number;
   /** The terminal event is at or before `lastSeq`: nothing will follow. */
   readonly ended: boolean;
-  /**
-   * The same events as the bytes of their `sluice` SSE frames, in order, for a log that
-   * keeps them encoded (the memory log): written to a client as they are. Absent when the
-   * backend keeps no frames; then the writer encodes `events`.
-   */
-  readonly frames?: readonly Uint8Array[];
-  /** The same events as frames of the `data` dialect, from the same log; absent when `frames` is. */
-  readonly dataFrames?: readonly Uint8Array[];
 }
 
 /** Why an append was refused. */

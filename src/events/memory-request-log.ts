@@ -1,6 +1,5 @@
 import { isSupersedable, isTerminal, type LoggedEvent, type NewEvent } from './event-types.js';
 import type { AppendResult, EventBatch, EventLogLimits, RequestRecord } from './event-log.js';
-import { dataFramesOf, FrameSlab, framesOf, loggedView, type FramedEvent } from './frame-slab.js';
 import { BUDGET_BYTES_PER_EVENT, type MemoryCharge } from './memory-budget.js';
 import { isSuperseded, noLatestSeqs } from './supersession.js';
 
@@ -25,34 +24,15 @@ function sizeOf(event: NewEvent): number {
   return event.json.length + EVENT_OVERHEAD_BYTES;
 }
 
-function framedSize(event: FramedEvent): number {
-  return event.jsonLength + EVENT_OVERHEAD_BYTES;
-}
-
 /**
- * The batch with its frames attached, not enumerable: they render its events and add no
- * data, so a batch compares, spreads and serializes as the events alone. The `data`
- * dialect's frames are cut from the same bytes only when a `data` stream asks for them.
- */
-function withFrames(batch: EventBatch, sent: readonly FramedEvent[]): EventBatch {
-  return Object.defineProperties(batch, {
-    frames: { value: framesOf(sent), enumerable: false },
-    dataFrames: { get: () => dataFramesOf(sent), enumerable: false },
-  });
-}
-
-/**
- * One request's events in memory: the state behind {@link MemoryEventLog}. Events are kept
- * as the bytes of their SSE frames ({@link FrameSlab}), outside the V8 heap, and read
- * batches carry those bytes for the `sluice` wire (`EventBatch.frames`). Its size is
+ * One request's events in memory: the state behind {@link MemoryEventLog}. Its size is
  * charged to the process's memory budget as it changes; an append that would take the
  * budget past its ceiling is refused (`full`) like one past the log's own caps.
  */
 export class MemoryRequestLog {
   readonly record: RequestRecord;
   ended = false;
-  private events: FramedEvent[] = [];
-  private slab = new FrameSlab();
+  private events: LoggedEvent[] = [];
   private nextSeq = 1;
   private bytes = 0;
   private readonly latest = noLatestSeqs();
@@ -85,7 +65,7 @@ export class MemoryRequestLog {
     const body = terminal ? batch.slice(0, -1) : batch;
     if (!this.appendWithinCaps(body, limits)) return { accepted: false, reason: 'full' };
     if (terminal) {
-      this.events.push(this.number(terminal, this.nextSeq++));
+      this.events.push(this.number(terminal));
       this.bytes += sizeOf(terminal);
       this.ended = true;
     }
@@ -100,19 +80,18 @@ export class MemoryRequestLog {
    * one enormous socket write.
    */
   read(afterSeq: number, maxEvents: number): EventBatch {
-    const sent: FramedEvent[] = [];
+    const events: LoggedEvent[] = [];
     let bytes = 0;
     let lastSeq = afterSeq;
     for (let index = this.indexAfter(afterSeq); index < this.events.length; index++) {
-      if (sent.length >= maxEvents || bytes >= BATCH_BYTES) break;
+      if (events.length >= maxEvents || bytes >= BATCH_BYTES) break;
       const event = this.events[index]!;
       lastSeq = event.seq;
       if (isSuperseded(event, this.latest)) continue;
-      sent.push(event);
-      bytes += event.jsonLength;
+      events.push(event);
+      bytes += event.json.length;
     }
-    const events: LoggedEvent[] = sent.map(loggedView);
-    return withFrames({ events, lastSeq, ended: this.ended && lastSeq >= this.lastSeq }, sent);
+    return { events, lastSeq, ended: this.ended && lastSeq >= this.lastSeq };
   }
 
   hasEventsAfter(seq: number): boolean {
@@ -139,9 +118,10 @@ export class MemoryRequestLog {
     this.charge.set(budgetBytes(this.events.length, this.bytes));
   }
 
-  private number(event: NewEvent, seq: number): FramedEvent {
+  private number(event: NewEvent): LoggedEvent {
+    const seq = this.nextSeq++;
     if (isSupersedable(event.type)) this.latest[event.type] = seq;
-    return this.slab.add(seq, event.type, event.json);
+    return { seq, type: event.type, json: event.json };
   }
 
   /**
@@ -155,35 +135,25 @@ export class MemoryRequestLog {
       bytes <= limits.maxBytes &&
       this.charge.canGrowTo(budgetBytes(count, bytes));
     if (fits(this.events.length + body.length, this.bytes + addedBytes)) {
-      for (const event of body) this.events.push(this.number(event, this.nextSeq++));
+      for (const event of body) this.events.push(this.number(event));
       this.bytes += addedBytes;
       return true;
     }
     const latest = { ...this.latest };
-    body.forEach((event, index) => {
-      if (isSupersedable(event.type)) latest[event.type] = this.nextSeq + index;
-    });
-    const keptOld = this.events.filter((event) => !isSuperseded(event, latest));
-    const keptNew = body
-      .map((event, index) => ({ seq: this.nextSeq + index, ...event }))
-      .filter((event) => !isSuperseded(event, latest));
-    const keptBytes =
-      keptOld.reduce((total, event) => total + framedSize(event), 0) +
-      keptNew.reduce((total, event) => total + sizeOf(event), 0);
-    if (!fits(keptOld.length + keptNew.length, keptBytes)) return false;
-    this.compact(keptOld);
-    for (const event of keptNew) this.events.push(this.slab.add(event.seq, event.type, event.json));
+    const numbered = body.map((event, index) => ({
+      seq: this.nextSeq + index,
+      type: event.type,
+      json: event.json,
+    }));
+    for (const event of numbered) if (isSupersedable(event.type)) latest[event.type] = event.seq;
+    const kept = [...this.events, ...numbered].filter((event) => !isSuperseded(event, latest));
+    const keptBytes = kept.reduce((total, event) => total + sizeOf(event), 0);
+    if (!fits(kept.length, keptBytes)) return false;
+    this.events = kept;
     this.bytes = keptBytes;
-    this.nextSeq += body.length;
+    this.nextSeq += numbered.length;
     Object.assign(this.latest, latest);
     return true;
-  }
-
-  /** Keeps only `kept`, copied into a fresh slab: dropped events' bytes are not held on to. */
-  private compact(kept: readonly FramedEvent[]): void {
-    const slab = new FrameSlab();
-    this.events = kept.map((event) => slab.add(event.seq, event.type, loggedView(event).json));
-    this.slab = slab;
   }
 
   /** Index of the first event whose seq is greater than `seq` (binary search: seqs ascend). */

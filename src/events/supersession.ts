@@ -14,9 +14,6 @@ export function noLatestSeqs(): LatestSeqs {
  * @example
  * isSuperseded({ seq: 3, type: 'progress', json: '{}' }, { progress: 7, preview: 0 }); // true
  */
-export function isSuperseded(
-  event: Pick<LoggedEvent, 'seq' | 'type'>,
-  latest: LatestSeqs,
-): boolean {
+export function isSuperseded(event: LoggedEvent, latest: LatestSeqs): boolean {
   return isSupersedable(event.type) && event.seq < latest[event.type];
 }

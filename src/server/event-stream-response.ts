@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { toAsciiJson } from '../events/ascii-json.js';
 import { nextBatch } from '../events/read-cursor.js';
-import type { EventBatch } from '../events/event-log.js';
 import type { LoggedEvent } from '../events/event-types.js';
 import { groupForWrites } from '../events/sse.js';
 import {
@@ -29,13 +28,6 @@ function encodeGroup(dialect: WireDialect, group: readonly LoggedEvent[]): strin
   offset += frame.write(only.json, offset, 'latin1');
   frame.write('\n\n', offset, 'latin1');
   return frame;
-}
-
-/** The batch's write chunks: its stored frames when the log keeps them and the wire is `sluice` or `data`. */
-function chunksOf(dialect: WireDialect, batch: EventBatch): readonly (string | Uint8Array)[] {
-  if (dialect === 'sluice' && batch.frames) return batch.frames;
-  if (dialect === 'data' && batch.dataFrames) return batch.dataFrames;
-  return groupForWrites(batch.events).map((group) => encodeGroup(dialect, group));
 }
 
 function errorFrame(dialect: WireDialect, thrown: unknown, requestId: string): string {
@@ -94,7 +86,9 @@ export async function streamToClient(
       });
       if (!batch) break;
       countEvents(context, batch.events.length, batch.lastSeq - position);
-      const full = batch.events.length > 0 && stream.send(chunksOf(dialect, batch));
+      const full =
+        batch.events.length > 0 &&
+        stream.send(groupForWrites(batch.events).map((group) => encodeGroup(dialect, group)));
       if (full) await full; // only a full socket costs a turn of the event loop
       if (batch.ended) break;
       position = batch.lastSeq;

@@ -3,7 +3,7 @@ import { SSE_HEADERS, encodeSseComment } from '../events/sse.js';
 import type { SseStreams } from './sse-streams.js';
 
 /** Bytes of one socket write. */
-export type SseChunk = string | Uint8Array;
+export type SseChunk = string | Buffer;
 
 const OPEN = encodeSseComment('open');
 
@@ -32,7 +32,7 @@ function writeAll(response: ServerResponse, chunks: readonly SseChunk[]): boolea
 }
 
 function asList(chunks: SseChunk | readonly SseChunk[]): readonly SseChunk[] {
-  return typeof chunks === 'string' || chunks instanceof Uint8Array ? [chunks] : chunks;
+  return typeof chunks === 'string' || Buffer.isBuffer(chunks) ? [chunks] : chunks;
 }
 
 /**
