@@ -78,6 +78,23 @@ function frameOf(run: ChatRun, event: LoggedEvent): string {
   return stepFrame(run, chatStep(run, event));
 }
 
+/** Chunks of whole frames up to about this many characters: one corked write, as the native view's. */
+const CHUNK_CHARACTERS = 64 * 1024;
+
+/** A batch's frames as a few strings of whole frames, for one corked write. */
+function chunksOf(run: ChatRun, events: readonly LoggedEvent[]): string[] {
+  const chunks: string[] = [];
+  let frames = '';
+  for (const event of events) {
+    frames += frameOf(run, event);
+    if (frames.length < CHUNK_CHARACTERS) continue;
+    chunks.push(frames);
+    frames = '';
+  }
+  if (frames !== '') chunks.push(frames);
+  return chunks;
+}
+
 function stepFrame(run: ChatRun, step: ChatStep): string {
   switch (step.kind) {
     case 'text':
@@ -118,10 +135,8 @@ export async function streamChat(
         signal: stream.signal,
       });
       if (!batch) break;
-      // One string per batch: one write, as the native view's grouped frames.
-      let frames = '';
-      for (const event of batch.events) frames += frameOf(run, event);
-      const written = frames !== '' ? stream.send(frames) : undefined;
+      const chunks = chunksOf(run, batch.events);
+      const written = chunks.length > 0 ? stream.send(chunks) : undefined;
       if (written) await written;
       if (batch.ended) break;
       position = batch.lastSeq;

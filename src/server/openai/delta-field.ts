@@ -11,12 +11,16 @@
 export function stringFieldLiteral(json: string, opening: string): string | undefined {
   if (!json.startsWith(opening) || json.charCodeAt(opening.length) !== QUOTE) return undefined;
   const start = opening.length;
-  for (let index = start + 1; index < json.length; index++) {
-    const code = json.charCodeAt(index);
-    if (code === BACKSLASH) index++;
-    else if (code === QUOTE) return json.slice(start, index + 1);
-  }
-  return undefined;
+  let quote = json.indexOf('"', start + 1);
+  while (quote !== -1 && isEscaped(json, quote)) quote = json.indexOf('"', quote + 1);
+  return quote === -1 ? undefined : json.slice(start, quote + 1);
+}
+
+/** Whether the character at `index` follows an odd number of backslashes. */
+function isEscaped(json: string, index: number): boolean {
+  let backslashes = 0;
+  while (json.charCodeAt(index - 1 - backslashes) === BACKSLASH) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 const QUOTE = 0x22;
