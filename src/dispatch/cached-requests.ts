@@ -1,6 +1,10 @@
 import type { RequestProgress } from './request-dispatch.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
 import { ChangeSignal } from './change-signal.js';
+import { SluiceError } from '../errors/sluice-error.js';
+
+/** Why waits end at shutdown: one reason for all, not an exception built per request. */
+const STOPPED = new SluiceError('cancelled', 'The gateway is shutting down');
 
 /** A request the cache answered or that shares another's run: no run of its own. */
 interface CachedRequest {
@@ -52,8 +56,10 @@ export class CachedRequests {
     setTimeout(() => this.requests.delete(requestId), this.retentionMs).unref();
   }
 
-  /** Stops every wait (shutdown). */
+  /** Stops every wait (shutdown); requests that have ended wait for nothing. */
   stopAll(): void {
-    for (const request of this.requests.values()) request.stop.abort();
+    for (const request of this.requests.values()) {
+      if (request.progress.state !== 'ended') request.stop.abort(STOPPED);
+    }
   }
 }

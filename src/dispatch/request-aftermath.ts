@@ -7,6 +7,9 @@ import { outcomeOf } from './terminal-outcome.js';
 import { observed, type TrackedRequest } from './tracked-request.js';
 import { deliverWebhook, webhookBody, type WebhookPolicy } from './webhook-delivery.js';
 
+/** The signal of a read that is never abandoned. */
+const NEVER = new AbortController().signal;
+
 /** What the aftermath needs. */
 export interface AftermathOptions {
   readonly eventLog: EventLog;
@@ -50,8 +53,7 @@ export class RequestAftermath {
   /** Records an ended request's outcome and sends its webhook (to `target`'s URL if given). */
   async record(tracked: TrackedRequest, target?: WebhookTarget): Promise<void> {
     const { requestId } = tracked.record;
-    const never = new AbortController().signal;
-    const terminal = await readTerminal(this.options.eventLog, requestId, never).catch(
+    const terminal = await readTerminal(this.options.eventLog, requestId, NEVER).catch(
       () => undefined,
     );
     const outcome = outcomeOf(terminal);
