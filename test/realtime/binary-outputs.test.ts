@@ -69,12 +69,12 @@ describe('binary outputs over the realtime view', () => {
   });
 
   describe('with the unmodified @fal-ai/client', () => {
-    let uninstall = () => undefined as void;
+    let uninstall = () => Promise.resolve();
     afterEach(() => uninstall());
 
     it('its onResult gets the bytes as a Uint8Array', async () => {
       await using gateway = await startGateway({ apps: [pixelsApp], apiKeys: [KEY] });
-      uninstall = installRewritingWebSocket(gateway.url);
+      ({ uninstall } = installRewritingWebSocket(gateway.url));
       const fal = createFalClient({
         credentials: KEY,
         requestMiddleware: realtimeToSluice(gateway.url),
