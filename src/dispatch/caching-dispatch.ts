@@ -27,15 +27,12 @@ export interface CachingDispatchOptions {
   readonly aftermath: RequestAftermath;
   /** How long a flight may lead before others stop waiting for it (default: the log's retention). */
   readonly flightTtlMs?: number;
-  /**
-   * How long a request waits for the log of a flight's leader to appear (the leader has
-   * claimed the key but not yet been admitted) before it runs on its own (default 5 s).
-   */
-  readonly leaderStartGraceMs?: number;
 }
 
 /** How often a request waiting for its leader's log to appear looks again. */
 const LEADER_POLL_MS = 10;
+/** How long a leader may go without a log before a waiting request takes its flight over. */
+const LEADER_START_GRACE_MS = 5_000;
 
 /** The views whose answers the cache serves: never the stream. */
 const CACHED_VIEWS: ReadonlySet<string> = new Set(['sync', 'queue']);
@@ -99,14 +96,17 @@ export class CachingDispatch implements RequestDispatch {
     if (submission.bypassCache) return this.lead(submission, slot, 'bypass');
     const requestId = randomUUID();
     const flightTtlMs = this.options.flightTtlMs ?? this.options.eventLog.limits.retentionMs;
-    const deadline = Date.now() + (this.options.leaderStartGraceMs ?? 5_000);
+    let waited: { leader: string; since: number } | undefined;
+    let replacing: string | undefined;
     for (;;) {
       const json = await cache.get(slot);
       if (json !== undefined) return this.hit(submission, json);
-      const claim = await cache.claim({ ...slot, requestId, flightTtlMs });
-      if (claim.leader || Date.now() >= deadline || this.isClosing) break;
-      if (await this.hasLog(claim.leaderRequestId))
-        return this.follow(submission, claim.leaderRequestId);
+      const claim = await cache.claim({ ...slot, requestId, flightTtlMs, replacing });
+      if (claim.leader || this.isClosing) break;
+      const leader = claim.leaderRequestId;
+      if (await this.hasLog(leader)) return this.follow(submission, leader);
+      if (waited?.leader !== leader) waited = { leader, since: Date.now() };
+      else if (Date.now() - waited.since >= LEADER_START_GRACE_MS) replacing = leader;
       await sleep(LEADER_POLL_MS);
     }
     return this.lead({ ...submission, requestId }, slot, 'miss');
@@ -219,9 +219,10 @@ export class CachingDispatch implements RequestDispatch {
 
   /**
    * Whether a flight's leader has a log to follow. A leader claims its key before it is
-   * admitted, so on another gateway its log may not exist yet; if it never comes to be (the
-   * leader was refused, or its gateway died), its flight is released or times out, and the
-   * request that waited claims it, or past the grace runs on its own rather than wait.
+   * admitted, so on another gateway its log may not exist yet. If it never comes to be, the
+   * leader was refused (its flight is released, and a waiting request claims it) or its
+   * gateway died (past the grace, a waiting request takes the flight over, and the others
+   * follow that one).
    */
   private async hasLog(requestId: string): Promise<boolean> {
     return (await this.options.eventLog.lookup(requestId)).state !== 'unknown';

@@ -1,4 +1,10 @@
-import type { CacheSlot, CachePolicy, FlightClaim, ResponseCache } from './response-cache.js';
+import type {
+  CacheSlot,
+  CachePolicy,
+  FlightClaim,
+  FlightEntry,
+  ResponseCache,
+} from './response-cache.js';
 
 interface Stored {
   readonly json: string;
@@ -67,10 +73,11 @@ export class MemoryResponseCache implements ResponseCache {
     return Promise.resolve();
   }
 
-  claim(entry: CacheSlot & { readonly requestId: string }): Promise<FlightClaim> {
+  claim(entry: FlightEntry): Promise<FlightClaim> {
     const flight = `${entry.scope}\n${entry.key}`;
     const leader = this.flights.get(flight);
-    if (leader !== undefined) return Promise.resolve({ leader: false, leaderRequestId: leader });
+    if (leader !== undefined && leader !== entry.replacing)
+      return Promise.resolve({ leader: false, leaderRequestId: leader });
     this.flights.set(flight, entry.requestId);
     return Promise.resolve({ leader: true });
   }

@@ -21,7 +21,9 @@ export type FlightClaim =
  *   dropping the least recently stored (memory) first; a result larger than `maxBytes` is
  *   not kept.
  * - `claim` is atomic: of callers claiming one key, one leads until it `release`s it (or
- *   `flightTtlMs` passes); the others learn the leader's request id.
+ *   `flightTtlMs` passes); the others learn the leader's request id. A caller that gave up
+ *   on a leader (it never started) names it as `replacing`: if the flight still holds that
+ *   leader, the caller takes the flight over; if another has already, it learns that one.
  *
  * @example
  * const claim = await cache.claim({ scope, key, requestId, flightTtlMs: 600_000 });
@@ -30,9 +32,7 @@ export type FlightClaim =
 export interface ResponseCache {
   get(entry: CacheSlot): Promise<string | undefined>;
   set(entry: CacheSlot & { readonly json: string; readonly policy: CachePolicy }): Promise<void>;
-  claim(
-    entry: CacheSlot & { readonly requestId: string; readonly flightTtlMs: number },
-  ): Promise<FlightClaim>;
+  claim(entry: FlightEntry): Promise<FlightClaim>;
   release(entry: CacheSlot & { readonly requestId: string }): Promise<void>;
   close(): Promise<void>;
 }
@@ -42,4 +42,12 @@ export interface CacheSlot {
   /** `appId` and endpoint path: caps are per scope. */
   readonly scope: string;
   readonly key: string;
+}
+
+/** A claim of one key's flight by the request `requestId`. */
+export interface FlightEntry extends CacheSlot {
+  readonly requestId: string;
+  readonly flightTtlMs: number;
+  /** A leader the caller has given up on: the flight is taken over if it still holds it. */
+  readonly replacing?: string;
 }

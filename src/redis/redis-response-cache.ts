@@ -2,6 +2,7 @@ import type {
   CachePolicy,
   CacheSlot,
   FlightClaim,
+  FlightEntry,
   ResponseCache,
 } from '../dispatch/response-cache.js';
 import type { RedisHub } from './redis-hub.js';
@@ -23,6 +24,16 @@ if maxEntries > 0 then
 end
 return 1`;
 
+/**
+ * Claims a flight: the caller leads if none is held, or if the one held is the leader it
+ * replaces (ARGV[2], empty for none); else answers the leader's request id ('' when led).
+ */
+const CLAIM_SCRIPT = `
+local held = redis.call('GET', KEYS[1])
+if held and held ~= ARGV[2] then return held end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return ''`;
+
 /** Deletes a flight only if the caller still leads it. */
 const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -32,8 +43,8 @@ return 0`;
  * The response cache shared by every gateway of a Redis deployment: results are keys that
  * Redis itself expires after `ttlMs`; each scope's entries are kept within `maxEntries`
  * (oldest stored out first) in one script; a result larger than `maxBytes` is not kept
- * (the total of a scope's bytes is left to Redis's `maxmemory`); a flight is a `SET NX`
- * holding its leader's request id, so identical requests on any gateway share one run.
+ * (the total of a scope's bytes is left to Redis's `maxmemory`); a flight is a key
+ * holding its leader's request id, claimed in one script, so identical requests on any gateway share one run.
  *
  * @example
  * const cache = new RedisResponseCache(hub);
@@ -60,18 +71,12 @@ export class RedisResponseCache implements ResponseCache {
     await this.hub.command.eval(SET_SCRIPT, keys.length, ...keys, ...args);
   }
 
-  async claim(
-    entry: CacheSlot & { readonly requestId: string; readonly flightTtlMs: number },
-  ): Promise<FlightClaim> {
+  async claim(entry: FlightEntry): Promise<FlightClaim> {
     const flight = this.hub.key('flight', entry.scope, entry.key);
     const ttl = Math.ceil(entry.flightTtlMs);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if ((await this.hub.command.set(flight, entry.requestId, 'PX', ttl, 'NX')) === 'OK')
-        return { leader: true };
-      const leader = await this.hub.command.get(flight);
-      if (leader !== null) return { leader: false, leaderRequestId: leader };
-    }
-    return { leader: true }; // the flight keeps ending under us: run, rather than wait
+    const args = [entry.requestId, entry.replacing ?? '', ttl];
+    const held = (await this.hub.command.eval(CLAIM_SCRIPT, 1, flight, ...args)) as string;
+    return held === '' ? { leader: true } : { leader: false, leaderRequestId: held };
   }
 
   async release(entry: CacheSlot & { readonly requestId: string }): Promise<void> {

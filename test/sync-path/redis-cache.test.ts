@@ -75,4 +75,23 @@ describe('the response cache in Redis mode: two gateways, one cache', () => {
       redis.disconnect();
     }
   });
+
+  it('takes over the flight of a leader whose gateway died before its log existed: one run for all', async () => {
+    const { app, runs } = cacheApp({ ttlMs: 60_000 });
+    await using gateway = await startRedisGateway({ apps: [app] });
+    const input = { text: 'abandoned', hold_ms: 0, fail: false, pad: 0 };
+    const flight = `${gateway.redis.prefix}flight:test/cached:${canonicalHash(input)}`;
+    const redis = new Redis(gateway.redis.url);
+    try {
+      await redis.set(flight, 'a-leader-whose-gateway-died', 'PX', 600_000);
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => postJson(`${gateway.url}/test/cached`, input)),
+      );
+      for (const answer of answers)
+        expect(answer.body).toMatchObject({ text: 'abandoned', run: 1 });
+      expect(runs()).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });
