@@ -13,6 +13,7 @@ import { WIRE_DIALECTS, type WireDialect } from '../src/events/dialects/wire-dia
 import type { LoggedEvent } from '../src/events/event-types.js';
 import { groupForWrites } from '../src/events/sse.js';
 import { killAllChildren } from './server-children.js';
+import { median } from './statistics.js';
 import { measureDialectThroughput, renderDialectThroughput } from './dialect-throughput.js';
 
 const STREAMS = 100;
@@ -38,11 +39,6 @@ function renderAll(dialect: WireDialect, events: readonly LoggedEvent[]): number
     }
   }
   return bytes;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const events = eventsOfOneStream();

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   clockOffsetOf,
@@ -64,12 +65,18 @@ function makeHandle(kind: ServerKind, child: ChildProcess, url: string): ServerH
  */
 export async function startServer(
   kind: ServerKind,
-  options: { readonly script?: string; readonly onSpawn?: (pid: number) => void } = {},
+  options: {
+    readonly script?: string;
+    readonly onSpawn?: (pid: number) => void;
+    /** Another checkout of the repository whose bench server (and build) to run. */
+    readonly root?: string;
+  } = {},
 ): Promise<ServerHandle> {
-  const script = fileURLToPath(new URL(options.script ?? SCRIPTS[kind], import.meta.url));
+  const root = options.root ?? REPOSITORY_ROOT;
+  const script = join(root, 'bench', options.script ?? SCRIPTS[kind]);
   const child = fork(script, [], {
     execArgv: ['--import', 'tsx', '--expose-gc', ...profilingFlags()],
-    cwd: REPOSITORY_ROOT,
+    cwd: root,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   trackChild(child);
