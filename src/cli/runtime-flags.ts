@@ -1,10 +1,12 @@
 import type { Isolation } from '../app/define-app.js';
 import type { RuntimeOverrides } from '../runtime/placement.js';
+import { replicaScaleOverrides } from './replica-scale-flags.js';
 
 /** The `parseArgs` options of the runtime flags of `sluice serve`. */
 export const RUNTIME_FLAG_OPTIONS = {
   isolation: { type: 'string' },
   replicas: { type: 'string' },
+  'keep-alive-ms': { type: 'string' },
   'max-concurrency': { type: 'string' },
   'world-size': { type: 'string' },
   'cancel-deadline-ms': { type: 'string' },
@@ -14,7 +16,10 @@ export const RUNTIME_FLAG_OPTIONS = {
 
 /** The usage lines of the runtime flags. */
 export const RUNTIME_FLAG_USAGE = `  --isolation <mode>             inline or process: where every app runs (default: each app's own, else inline)
-  --replicas <n>                 replica processes per app (default: each app's own, else 1)
+  --replicas <n|min-max>         replica processes per app: a fixed count, or min-max to autoscale between
+                                 (min may be 0: scale to zero) (default: each app's own, else 1)
+  --keep-alive-ms <ms>           how long an autoscaled replica stays up after its last run; refused with a
+                                 fixed --replicas <n> (default: each autoscaled app's own, else 60000)
   --max-concurrency <n>          runs one replica executes at once (default: each app's own, else 1)
   --world-size <n>               ranks per replica (a worker group of n processes; default: each app's own, else 1)
   --cancel-deadline-ms <ms>      how long a cancelled run may go on before its replica is killed (default 5000)
@@ -58,7 +63,7 @@ export function runtimeOverrides(values: RuntimeFlagValues): RuntimeOverrides {
   const nodeOptions = values['replica-node-options']?.split(/\s+/).filter(Boolean);
   const overrides: RuntimeOverrides = {
     isolation: isolation(values.isolation),
-    replicas: positiveInteger(values.replicas, 'replicas'),
+    ...replicaScaleOverrides(values.replicas, values['keep-alive-ms']),
     maxConcurrency: positiveInteger(values['max-concurrency'], 'max-concurrency'),
     worldSize: positiveInteger(values['world-size'], 'world-size'),
     cancelDeadlineMs: positiveMs(values['cancel-deadline-ms'], 'cancel-deadline-ms'),

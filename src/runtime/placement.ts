@@ -3,8 +3,16 @@ import type { App, Isolation, ReplicaScale } from '../app/define-app.js';
 /** Placement settings that apply to every app, from the CLI or code; they win over the app's own. */
 export interface RuntimeOverrides {
   readonly isolation?: Isolation;
-  /** A fixed replica count for every process app (it also replaces an app's `{ min, max }`). */
-  readonly replicas?: number;
+  /**
+   * Replicas of every process app, replacing the app's own: a fixed count, or
+   * `{ min, max, keepAliveMs }` to autoscale (a range without `keepAliveMs` keeps the app's).
+   */
+  readonly replicas?: number | ReplicaScale;
+  /**
+   * How long an autoscaled replica stays up after its last run, for every autoscaled app
+   * (apps with a fixed count have nothing to stop). Refused next to a fixed `replicas`.
+   */
+  readonly keepAliveMs?: number;
   readonly maxConcurrency?: number;
   readonly worldSize?: number;
   readonly cancelDeadlineMs?: number;
@@ -80,12 +88,31 @@ function resolveScale(scale: ReplicaScale): ResolvedScale {
   return { min, max, keepAliveMs };
 }
 
-/** A fixed count (from the overrides or the app), or the app's autoscaling bounds. */
+/**
+ * The overrides' replicas, else the app's. An autoscaled choice takes its keep-alive from
+ * the overrides, else its own range, else the app's; a fixed count has none to take.
+ */
+function chooseReplicas(
+  declared: number | ReplicaScale | undefined,
+  overrides: RuntimeOverrides,
+): number | ReplicaScale | undefined {
+  if (typeof overrides.replicas === 'number' && overrides.keepAliveMs !== undefined) {
+    throw new TypeError('keepAliveMs needs autoscaled replicas, not a fixed replicas count');
+  }
+  const chosen = overrides.replicas ?? declared;
+  if (typeof chosen !== 'object' || chosen === null) return chosen;
+  const declaredKeepAliveMs =
+    typeof declared === 'object' && declared !== null ? declared.keepAliveMs : undefined;
+  const keepAliveMs = overrides.keepAliveMs ?? chosen.keepAliveMs ?? declaredKeepAliveMs;
+  return { ...chosen, keepAliveMs };
+}
+
+/** A fixed count (from the overrides or the app), or the autoscaling bounds. */
 function resolveReplicas(
   declared: number | ReplicaScale | undefined,
-  override: number | undefined,
+  overrides: RuntimeOverrides,
 ): { replicas: number; scale: ResolvedScale | undefined } {
-  const chosen = override ?? declared;
+  const chosen = chooseReplicas(declared, overrides);
   if (typeof chosen === 'object' && chosen !== null) {
     const scale = resolveScale(chosen);
     return { replicas: scale.max, scale };
@@ -111,7 +138,7 @@ export function resolvePlacement(app: App, overrides: RuntimeOverrides = {}): Re
   );
   return {
     isolation,
-    ...resolveReplicas(declared.replicas, overrides.replicas),
+    ...resolveReplicas(declared.replicas, overrides),
     maxConcurrency:
       worldSize > 1
         ? 1

@@ -136,6 +136,32 @@ describe('sluice serve', () => {
     }, 5_000);
   });
 
+  it('autoscales every app with --replicas <min>-<max> and --keep-alive-ms', async () => {
+    await using server = await startCli([
+      'test/fixtures/cli-apps.ts',
+      '--isolation',
+      'process',
+      '--replicas',
+      '0-2',
+      '--keep-alive-ms',
+      '500',
+    ]);
+    const scale = async () => {
+      const ready = (await (await fetch(`${server.url}/ready`)).json()) as {
+        apps: Record<string, { scale?: { current: number } }>;
+      };
+      return ready.apps['fixture/echo']?.scale;
+    };
+    expect(await scale()).toEqual({ min: 0, max: 2, keepAliveMs: 500, current: 0, desired: 0 });
+    const { response } = await send(`${server.url}/fixture/echo`, {
+      method: 'POST',
+      body: '{"text":"cold"}',
+    });
+    // Served from zero replicas: one started for it, and stops long before the 60 s default.
+    expect(JSON.parse(await readText(response))).toEqual({ text: 'cold' });
+    await until(async () => (await scale())?.current === 0, 10_000);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const server = await startCli(['test/fixtures/cli-apps.ts']);
     const exit = new Promise<number | null>((resolve) =>

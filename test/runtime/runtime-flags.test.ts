@@ -28,6 +28,31 @@ describe('runtime flags and placement', () => {
     expect(parse([])).toEqual({});
   });
 
+  it('takes --replicas as a count or a <min>-<max> range, with --keep-alive-ms', () => {
+    expect(parse(['--replicas', '0-4', '--keep-alive-ms', '300000'])).toEqual({
+      replicas: { min: 0, max: 4 },
+      keepAliveMs: 300_000,
+    });
+    expect(parse(['--replicas', '2-2'])).toEqual({ replicas: { min: 2, max: 2 } });
+    expect(parse(['--keep-alive-ms', '0'])).toEqual({ keepAliveMs: 0 });
+  });
+
+  it.each([
+    [['--replicas', '3-2'], '--replicas <min>-<max> needs a max of 1 or more'],
+    [['--replicas', '0-0'], '--replicas <min>-<max> needs a max of 1 or more'],
+    [['--replicas=-1-2'], '--replicas must be a positive integer <n> or a range <min>-<max>'],
+    [['--replicas', '1-'], '--replicas must be a positive integer <n> or a range <min>-<max>'],
+    [['--replicas', '1.5-3'], '--replicas must be a positive integer <n> or a range <min>-<max>'],
+    [['--keep-alive-ms=-5'], '--keep-alive-ms must be a number of milliseconds, 0 or more'],
+    [['--keep-alive-ms', 'soon'], '--keep-alive-ms must be a number of milliseconds, 0 or more'],
+    [
+      ['--replicas', '2', '--keep-alive-ms', '1000'],
+      '--keep-alive-ms needs --replicas <min>-<max>',
+    ],
+  ])('refuses %j, naming the flag', (args, message) => {
+    expect(() => parse(args)).toThrow(message);
+  });
+
   it('names the flag whose value is wrong', () => {
     expect(() => parse(['--isolation', 'thread'])).toThrow('--isolation must be inline or process');
     expect(() => parse(['--replicas', '0'])).toThrow('--replicas must be a positive integer');
