@@ -5,12 +5,14 @@
  * `output` event, one at a time. `bench/cold` scales to zero after each run
  * (`keepAliveMs: 0`), so each of its requests starts a replica process (fork, tsx, import
  * of sluice and the app; no `setup`); `bench/warm` keeps one replica up (`min: 1`).
- * Gateway, replicas and client share the machine: not pinned.
+ * The gateway runs in a child process pinned to core 0 (`bench/autoscale-server.ts`); the
+ * replicas it forks inherit that core. This timing client runs on core 1 (`taskset`). The
+ * output lists the cores each process was allowed, so an unpinned run shows as one.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createGateway } from '../src/server/create-gateway.js';
-import { createRuntime } from '../src/runtime/create-runtime.js';
-import { coldApp, warmApp } from './autoscale-apps.js';
+import { pinToCore, processTree } from './process-tree.js';
+import { startServer, type ServerHandle } from './server-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,7 +22,6 @@ const { values } = parseArgs({
 });
 const COLD = Number(values.cold);
 const WARM = Number(values.warm);
-const MODULE = new URL('./autoscale-apps.ts', import.meta.url).href;
 
 /** Milliseconds from the request to the first `output` event, reading the stream to its end. */
 async function firstEventMs(url: string): Promise<number> {
@@ -49,20 +50,44 @@ function median(samples: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Waits until the cold app is back at zero replicas. */
-async function atZero(runtime: ReturnType<typeof createRuntime>): Promise<void> {
-  while ((runtime.status('bench/cold').scale?.current ?? 0) > 0)
+interface ReadyBody {
+  readonly apps: Record<string, { readonly scale?: { readonly current: number } }>;
+}
+
+/** Waits until the cold app is back at zero replicas, as the gateway's `/ready` reports. */
+async function atZero(url: string): Promise<void> {
+  for (;;) {
+    const ready = (await (await fetch(`${url}/ready`)).json()) as ReadyBody;
+    if ((ready.apps['bench/cold']?.scale?.current ?? 0) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The cores a process may run on (`Cpus_allowed_list`), or `?` once it is gone. */
+function allowedCores(pid: number): string {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return /^Cpus_allowed_list:\s+(\S+)/m.exec(status)?.[1] ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+/** Where the client, and the gateway with its replicas (and their helpers), may run. */
+function affinity(server: ServerHandle): string {
+  const tree = processTree([server.pid]);
+  const cores = new Set(tree.map(allowedCores).filter((list) => list !== '?'));
+  const gatewayCores = [...cores].join(' and ');
+  return `cores: client ${allowedCores(process.pid)}; gateway and its ${tree.length - 1} descendant processes (replicas among them) ${gatewayCores}`;
 }
 
 async function main(): Promise<void> {
-  const runtime = createRuntime([
-    { app: coldApp, moduleUrl: MODULE },
-    { app: warmApp, moduleUrl: MODULE },
-  ]);
-  await runtime.start();
-  const gateway = await createGateway({ apps: [coldApp, warmApp], runtime, logger: false });
-  const url = await gateway.listen({ host: '127.0.0.1', port: 0 });
+  pinToCore([process.pid], 1);
+  const server = await startServer('sluice', {
+    script: 'autoscale-server.ts',
+    onSpawn: (pid) => pinToCore([pid], 0),
+  });
+  const url = server.streamUrl.replace(/\/bench\/firehose\/stream$/, '');
   try {
     await firstEventMs(`${url}/bench/warm/stream`); // warm-up
     const warm: number[] = [];
@@ -70,9 +95,10 @@ async function main(): Promise<void> {
       warm.push(await firstEventMs(`${url}/bench/warm/stream`));
     const cold: number[] = [];
     for (let index = 0; index < COLD; index++) {
-      await atZero(runtime);
+      await atZero(url);
       cold.push(await firstEventMs(`${url}/bench/cold/stream`));
     }
+    const cores = affinity(server); // the warm replica is up: it shows the replicas' cores
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const coldStarts = /sluice_cold_start_seconds_sum\{app="bench\/cold"\} (\S+)/.exec(metrics);
     const coldCount = /sluice_cold_start_seconds_count\{app="bench\/cold"\} (\S+)/.exec(metrics);
@@ -80,6 +106,7 @@ async function main(): Promise<void> {
     console.log(
       `autoscale: cold start from zero replicas vs a warm replica (${COLD} cold, ${WARM} warm)`,
     );
+    console.log(cores);
     console.table([
       {
         figure: 'warm replica: request to first event (median ms)',
@@ -98,7 +125,7 @@ async function main(): Promise<void> {
       { figure: 'replicas started for the cold requests', value: String(coldCount?.[1]) },
     ]);
   } finally {
-    await gateway.close();
+    await server.stop();
   }
 }
 
