@@ -4,9 +4,9 @@
  * 2,000 small events by default), each build's own bench gateway (`bench/sluice-server.ts`,
  * run from its checkout), both up at once on core 0, the client here on core 1. Their
  * rounds are paired and rotated, and the comparison is taken round by round: candidate ÷
- * base in events/s and in events per second of gateway CPU, as median (range). The
- * candidate defaults to this checkout. Checkouts may share one `node_modules` (a symlink),
- * which holds the dependencies equal.
+ * base in events/s and in events per second of gateway CPU, as median (range) and a 95 %
+ * interval of the median (bootstrap). The candidate defaults to this checkout. Checkouts
+ * may share one `node_modules` (a symlink), which holds the dependencies equal.
  *
  * @example
  * git worktree add /tmp/before 45b8023 && ln -s "$PWD/node_modules" /tmp/before/
@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import {
   concurrentStreams,
   efficiency,
+  medianInterval,
   pairedRounds,
   perUnitMicroseconds,
   postJson,
@@ -73,10 +74,15 @@ try {
   console.log(`| candidate: events/s | ${spread(candidateRounds.map(rate), 0)} |`);
   console.log(`| base: gateway CPU per event | ${spread(costs(baseRounds), 2, ' µs')} |`);
   console.log(`| candidate: gateway CPU per event | ${spread(costs(candidateRounds), 2, ' µs')} |`);
-  const byRate = spread(ratios(candidateRounds, baseRounds, rate), 3, '×');
-  console.log(`| candidate ÷ base, events/s, per round | ${byRate} |`);
-  const byCpu = spread(ratios(candidateRounds, baseRounds, efficiency), 3, '×');
-  console.log(`| candidate ÷ base, events per CPU second, per round | ${byCpu} |`);
+  for (const [name, figure] of [
+    ['events/s', rate],
+    ['events per CPU second', efficiency],
+  ] as const) {
+    const perRound = ratios(candidateRounds, baseRounds, figure);
+    const [low, high] = medianInterval(perRound).map((ratio) => ratio.toFixed(3));
+    console.log(`| candidate ÷ base, ${name}, per round | ${spread(perRound, 3, '×')} |`);
+    console.log(`| same, 95 % interval of the median | ${low}×–${high}× |`);
+  }
 } finally {
   await Promise.all([base.stop(), candidate.stop()]);
 }
