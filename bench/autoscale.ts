@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pinToCore, processTree } from './process-tree.js';
 import { startServer, type ServerHandle } from './server-process.js';
+import { median } from './statistics.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,11 +44,6 @@ async function firstEventMs(url: string): Promise<number> {
   }
   if (first === undefined) throw new Error(`no output event: ${text.slice(0, 300)}`);
   return first - started;
-}
-
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 interface ReadyBody {
