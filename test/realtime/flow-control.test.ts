@@ -88,6 +88,27 @@ describe('flow control over a real connection', () => {
     await probe.next(isResult);
   });
 
+  it('waits on many inputs of one connection at once without a listener-leak warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const { app, releases, waitForStarts } = gatedApp({ maxInFlight: 16 });
+      await using gateway = await startGateway({ apps: [app] });
+      await using probe = await openProbe(`${gateway.url}/rt/gated/realtime`);
+      for (let x = 1; x <= 16; x++) probe.sendJson({ x });
+      await waitForStarts(16);
+      releases.splice(0).forEach((release) => release());
+      for (let x = 1; x <= 16; x++) await probe.next(isResult);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual(
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('closes a connection idle past its timeout with 1000', async () => {
     const { app } = gatedApp({ idleTimeoutMs: 50 });
     await using gateway = await startGateway({ apps: [app] });

@@ -1,3 +1,4 @@
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { RawData, WebSocket } from 'ws';
 import type { RealtimeSettings } from '../../app/realtime-options.js';
 import { errorFromEvent } from '../../dispatch/terminal-outcome.js';
@@ -19,7 +20,6 @@ import {
   resultMessage,
   type RealtimeMessage,
 } from './realtime-messages.js';
-
 /** Who a connection is and what it asked for, settled before the upgrade. */
 export interface SessionOptions {
   readonly route: Pick<ResolvedRunRoute, 'app' | 'endpoint'>;
@@ -68,6 +68,9 @@ export class RealtimeSession {
   ) {
     const { settings } = options;
     this.gate = new InputGate(settings);
+    // Each input in flight waits on the session's signal (and stops listening when it ends):
+    // that many listeners are expected; Node still warns of a leak beyond them.
+    setMaxListeners(settings.maxInFlight + EventEmitter.defaultMaxListeners, this.closed.signal);
     this.keepAlive = setInterval(() => this.ping(), settings.pingIntervalMs).unref();
     this.idle = setTimeout(() => this.closeIfIdle(), settings.idleTimeoutMs).unref();
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
