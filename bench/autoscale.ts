@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     script: 'autoscale-server.ts',
     onSpawn: (pid) => pinToCore([pid], 0),
   });
-  const url = server.streamUrl.replace(/\/bench\/firehose\/stream$/, '');
+  const url = server.baseUrl;
   try {
     await firstEventMs(`${url}/bench/warm/stream`); // warm-up
     const warm: number[] = [];

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import {
   concurrentStreams,
   efficiency,
-  medianInterval,
+  interval,
   pairedRounds,
   perUnitMicroseconds,
   postJson,
@@ -64,7 +64,6 @@ try {
     })),
     ROUNDS,
   )) as [Round[], Round[]];
-  const costs = (of: Round[]) => of.map(perUnitMicroseconds);
   console.log(
     `builds A/B: ${STREAMS} streams × ${EVENTS} events, ${ROUNDS} paired rounds, median (range)`,
   );
@@ -72,16 +71,19 @@ try {
   console.log('| figure | value |\n| --- | --- |');
   console.log(`| base: events/s | ${spread(baseRounds.map(rate), 0)} |`);
   console.log(`| candidate: events/s | ${spread(candidateRounds.map(rate), 0)} |`);
-  console.log(`| base: gateway CPU per event | ${spread(costs(baseRounds), 2, ' µs')} |`);
-  console.log(`| candidate: gateway CPU per event | ${spread(costs(candidateRounds), 2, ' µs')} |`);
+  console.log(
+    `| base: gateway CPU per event | ${spread(baseRounds.map(perUnitMicroseconds), 2, ' µs')} |`,
+  );
+  console.log(
+    `| candidate: gateway CPU per event | ${spread(candidateRounds.map(perUnitMicroseconds), 2, ' µs')} |`,
+  );
   for (const [name, figure] of [
     ['events/s', rate],
     ['events per CPU second', efficiency],
   ] as const) {
     const perRound = ratios(candidateRounds, baseRounds, figure);
-    const [low, high] = medianInterval(perRound).map((ratio) => ratio.toFixed(3));
     console.log(`| candidate ÷ base, ${name}, per round | ${spread(perRound, 3, '×')} |`);
-    console.log(`| same, 95 % interval of the median | ${low}×–${high}× |`);
+    console.log(`| same, 95 % interval of the median | ${interval(perRound, 3, '×')} |`);
   }
 } finally {
   await Promise.all([base.stop(), candidate.stop()]);

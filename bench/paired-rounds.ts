@@ -97,10 +97,8 @@ export function spread(values: readonly number[], digits: number, unit = ''): st
  * A 95 % interval of the median of per-round figures, by bootstrap (2,000 resamples, a
  * fixed seed, so a run's figures give the same interval every time).
  *
- * @example
- * const [low, high] = medianInterval(ratios(candidate, base, efficiency));
  */
-export function medianInterval(values: readonly number[]): [number, number] {
+function medianInterval(values: readonly number[]): [number, number] {
   let seed = 0x2545f491;
   const random = () => {
     seed ^= seed << 13;
@@ -112,6 +110,17 @@ export function medianInterval(values: readonly number[]): [number, number] {
     median(Array.from(values, () => values[Math.floor(random() * values.length)]!)),
   ).sort((left, right) => left - right);
   return [medians[49]!, medians[1_949]!];
+}
+
+/**
+ * The 95 % interval of the median of per-round figures, as text: `0.86×–0.99×`.
+ *
+ * @example
+ * console.log(`| 95 % interval of the median | ${interval(perRound, 2, '×')} |`);
+ */
+export function interval(values: readonly number[], digits: number, unit = ''): string {
+  const [low, high] = medianInterval(values);
+  return `${low.toFixed(digits)}${unit}–${high.toFixed(digits)}${unit}`;
 }
 
 /** Reads a body to its end, counting `data:` lines: the same for every view. */

@@ -113,6 +113,7 @@ function redisModeHandle(
       gateway: processes.gateway.pid ?? Number.NaN,
       worker: processes.worker.pid ?? Number.NaN,
     },
+    baseUrl,
     streamUrl: `${baseUrl}/bench/firehose/stream`,
     ...statsOf(askGateway),
     clockOffset: () => clockOffsetOf(askWorker),

@@ -19,6 +19,8 @@ export interface ServerHandle {
   readonly kind: ServerKind;
   /** The server's (main) process id. */
   readonly pid: number;
+  /** Where the server listens: `http://127.0.0.1:<port>`. */
+  readonly baseUrl: string;
   /** Where to `POST` a firehose input to get its event stream. */
   readonly streamUrl: string;
   /** The server's memory usage after two full garbage collections. */
@@ -47,6 +49,7 @@ function makeHandle(kind: ServerKind, child: ChildProcess, url: string): ServerH
   return {
     kind,
     pid: child.pid ?? Number.NaN,
+    baseUrl: url,
     streamUrl: url + STREAM_PATHS[kind],
     ...statsOf(question),
     clockOffset: () => clockOffsetOf(question),

@@ -43,8 +43,9 @@ return 0`;
  * The response cache shared by every gateway of a Redis deployment: results are keys that
  * Redis itself expires after `ttlMs`; each scope's entries are kept within `maxEntries`
  * (oldest stored out first) in one script; a result larger than `maxBytes` is not kept
- * (the total of a scope's bytes is left to Redis's `maxmemory`); a flight is a key
- * holding its leader's request id, claimed in one script, so identical requests on any gateway share one run.
+ * (the total of a scope's bytes is left to Redis's `maxmemory`); a flight is a key holding
+ * its leader's request id, claimed in one script, so identical requests on any gateway
+ * share one run.
  *
  * @example
  * const cache = new RedisResponseCache(hub);

@@ -100,9 +100,8 @@ function chooseReplicas(
     throw new TypeError('keepAliveMs needs autoscaled replicas, not a fixed replicas count');
   }
   const chosen = overrides.replicas ?? declared;
-  if (typeof chosen !== 'object' || chosen === null) return chosen;
-  const declaredKeepAliveMs =
-    typeof declared === 'object' && declared !== null ? declared.keepAliveMs : undefined;
+  if (typeof chosen !== 'object') return chosen;
+  const declaredKeepAliveMs = typeof declared === 'object' ? declared.keepAliveMs : undefined;
   const keepAliveMs = overrides.keepAliveMs ?? chosen.keepAliveMs ?? declaredKeepAliveMs;
   return { ...chosen, keepAliveMs };
 }
@@ -113,7 +112,7 @@ function resolveReplicas(
   overrides: RuntimeOverrides,
 ): { replicas: number; scale: ResolvedScale | undefined } {
   const chosen = chooseReplicas(declared, overrides);
-  if (typeof chosen === 'object' && chosen !== null) {
+  if (typeof chosen === 'object') {
     const scale = resolveScale(chosen);
     return { replicas: scale.max, scale };
   }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { canonicalHash } from '../../src/dispatch/canonical-hash.js';
-import { startRedisGateway, type TestGateway } from '../support/gateway.js';
+import { startRedisGateway, type TestGateway, type TestRedisGateway } from '../support/gateway.js';
 import { cacheApp } from './fixtures/cache-app.js';
 import { postJson } from './http.js';
 
@@ -15,6 +15,27 @@ async function untilServed(gateway: TestGateway): Promise<void> {
     await sleep(25);
   }
   throw new Error('the app never reached the second gateway');
+}
+
+/**
+ * Claims the input's flight as a leader on another gateway would, before its log exists;
+ * `release` lets it go, as a refused leader's gateway does. Disposing disconnects.
+ */
+async function holdFlight(gateway: TestRedisGateway, input: object, ttlMs: number) {
+  const flight = `${gateway.redis.prefix}flight:test/cached:${canonicalHash(input)}`;
+  const redis = new Redis(gateway.redis.url);
+  await redis.set(flight, 'a-leader-with-no-log-yet', 'PX', ttlMs);
+  return {
+    release: () => redis.del(flight),
+    [Symbol.asyncDispose]: () => Promise.resolve(redis.disconnect()),
+  };
+}
+
+/** Six identical sync requests at once. */
+function sixAtOnce(gateway: TestGateway, input: object) {
+  return Promise.all(
+    Array.from({ length: 6 }, () => postJson(`${gateway.url}/test/cached`, input)),
+  );
 }
 
 describe('the response cache in Redis mode: two gateways, one cache', () => {
@@ -56,42 +77,25 @@ describe('the response cache in Redis mode: two gateways, one cache', () => {
     const { app, runs } = cacheApp({ ttlMs: 60_000 });
     await using gateway = await startRedisGateway({ apps: [app] });
     const input = { text: 'orphaned', hold_ms: 0, fail: false, pad: 0 };
-    const flight = `${gateway.redis.prefix}flight:test/cached:${canonicalHash(input)}`;
-    const redis = new Redis(gateway.redis.url);
-    try {
-      // A leader on another gateway has claimed the key, and is refused before its log exists.
-      await redis.set(flight, 'a-leader-still-being-admitted', 'PX', 60_000);
-      const answers = Promise.all(
-        Array.from({ length: 6 }, () => postJson(`${gateway.url}/test/cached`, input)),
-      );
-      await sleep(300);
-      await redis.del(flight);
-      for (const answer of await answers) {
-        expect(answer.status).toBe(200);
-        expect(answer.body).toMatchObject({ text: 'orphaned', run: 1 });
-      }
-      expect(runs()).toBe(1);
-    } finally {
-      redis.disconnect();
+    // A leader on another gateway has claimed the key, and is refused before its log exists.
+    await using flight = await holdFlight(gateway, input, 60_000);
+    const answers = sixAtOnce(gateway, input);
+    await sleep(300);
+    await flight.release();
+    for (const answer of await answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ text: 'orphaned', run: 1 });
     }
+    expect(runs()).toBe(1);
   });
 
   it('takes over the flight of a leader whose gateway died before its log existed: one run for all', async () => {
     const { app, runs } = cacheApp({ ttlMs: 60_000 });
     await using gateway = await startRedisGateway({ apps: [app] });
     const input = { text: 'abandoned', hold_ms: 0, fail: false, pad: 0 };
-    const flight = `${gateway.redis.prefix}flight:test/cached:${canonicalHash(input)}`;
-    const redis = new Redis(gateway.redis.url);
-    try {
-      await redis.set(flight, 'a-leader-whose-gateway-died', 'PX', 600_000);
-      const answers = await Promise.all(
-        Array.from({ length: 6 }, () => postJson(`${gateway.url}/test/cached`, input)),
-      );
-      for (const answer of answers)
-        expect(answer.body).toMatchObject({ text: 'abandoned', run: 1 });
-      expect(runs()).toBe(1);
-    } finally {
-      redis.disconnect();
-    }
+    await using _flight = await holdFlight(gateway, input, 600_000);
+    for (const answer of await sixAtOnce(gateway, input))
+      expect(answer.body).toMatchObject({ text: 'abandoned', run: 1 });
+    expect(runs()).toBe(1);
   });
 });

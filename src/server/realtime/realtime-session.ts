@@ -20,6 +20,7 @@ import {
   resultMessage,
   type RealtimeMessage,
 } from './realtime-messages.js';
+
 /** Who a connection is and what it asked for, settled before the upgrade. */
 export interface SessionOptions {
   readonly route: Pick<ResolvedRunRoute, 'app' | 'endpoint'>;
