@@ -10,7 +10,7 @@ import type { NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns } from './child-runs.js';
 import type { Collectives } from './collectives/collectives.js';
-import type { RunControl } from './run-control.js';
+import { RUN_FINISHED, type RunControl } from './run-control.js';
 import { toTerminalError, terminalErrorEvent } from './terminal-error.js';
 import { runDeadlineSeconds } from './run-deadline.js';
 import { runPrepare, type PrepareResult } from './prepare-step.js';
@@ -309,7 +309,7 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     const late = { requestId: job.requestId, app: job.app.id, endpoint: job.endpoint.path };
     job.onLateEmit?.(late);
   };
-  control.abort(new SluiceError('cancelled', 'The run has finished'));
+  control.abort(RUN_FINISHED);
   await written;
   return Object.keys(facts).length > 0 ? { ...outcome, facts } : outcome;
 }

@@ -1,7 +1,14 @@
 import type { RunScope } from './run-scope.js';
 import { runScope } from './run-scope.js';
-import type { SluiceError } from '../errors/sluice-error.js';
+import { SluiceError } from '../errors/sluice-error.js';
 import { toTerminalError } from './terminal-error.js';
+
+/**
+ * The reason every run's signal aborts with once the run has ended, shared: a run that ends
+ * well is the common case, and a fresh error (with its stack) per run costs more than the
+ * rest of its end.
+ */
+export const RUN_FINISHED = new SluiceError('cancelled', 'The run has finished');
 
 /**
  * How a run is stopped: its abort signal, and the scope that stray errors from its code are

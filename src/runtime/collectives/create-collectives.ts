@@ -7,6 +7,7 @@ import type {
 import { SluiceError } from '../../errors/sluice-error.js';
 import type { Collectives, RankTransport } from './collectives.js';
 import { RankLink } from './rank-link.js';
+import { RUN_FINISHED } from '../run-control.js';
 import { isReduceOperation, reducibleProblem } from './reduce-values.js';
 import { starAllReduce } from './star-all-reduce.js';
 
@@ -54,7 +55,7 @@ export function createCollectives(options: CreateCollectivesOptions): GroupColle
   const { others } = link;
   const close = (reason?: Error) => {
     signal?.removeEventListener('abort', onAbort);
-    link.close(reason ?? new SluiceError('cancelled', 'The run has finished'));
+    link.close(reason ?? RUN_FINISHED);
   };
   const onAbort = () => close(signal?.reason as Error);
   if (signal?.aborted) onAbort();

@@ -6,6 +6,7 @@ import type { RuntimeJob } from '../runtime.js';
 import { terminalErrorEvent } from '../terminal-error.js';
 import { runDeadlineSeconds } from '../run-deadline.js';
 import { CancelWatch } from './cancel-watch.js';
+import { RUN_FINISHED } from '../run-control.js';
 import { fromWireError, toWireError, type WireError } from './replica-protocol.js';
 
 /** What a {@link RelayedRun} needs from the replica that executes it. */
@@ -144,12 +145,10 @@ export class RelayedRun {
     clearTimeout(this.timeout);
     this.resolveOutcome(outcome);
     this.resolveOutcome = () => undefined;
-    job.control.abort(FINISHED);
+    job.control.abort(RUN_FINISHED);
     if (this.released || this.cancelled) return;
     this.cancelled = true;
-    cancelRanks(toWireError(outcome.ok ? FINISHED : outcome.error));
+    cancelRanks(toWireError(outcome.ok ? RUN_FINISHED : outcome.error));
     this.watch.start();
   }
 }
-
-const FINISHED = new SluiceError('cancelled', 'The run has finished');
