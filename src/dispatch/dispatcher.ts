@@ -307,32 +307,37 @@ export class Dispatcher implements RequestDispatch {
     setImmediate(() => void this.execute(request, control));
   }
 
-  private async execute(request: RequestLifecycle, control: RunControl): Promise<void> {
+  /** Runs a started request through to its end (a chain, not an async frame held per run). */
+  private execute(request: RequestLifecycle, control: RunControl): Promise<void> {
     const { runtime, caps, logger } = this.options;
     const { record, submission } = request;
     const { requestId } = record;
     const sink = this.sinkOf(request);
     const childRuns = this.childRunsFor(record);
-    await runToEnd({
+    const ran = runToEnd({
       requestId,
       logger,
       app: record.appId,
       endpoint: record.endpoint,
-      execute: async () => {
+      execute: () => {
         const traceparent = this.observer.runTraceparent?.(requestId);
         const job = { ...submission, requestId, control, sink, caps, childRuns, traceparent };
-        const outcome = await runtime.execute(job);
-        if (outcome.facts) this.observer.measured?.(observed(request), outcome.facts);
-        return outcome;
+        return runtime.execute(job).then((outcome) => {
+          if (outcome.facts) this.observer.measured?.(observed(request), outcome.facts);
+          return outcome;
+        });
       },
       end: (error, unexpected) => {
         request.markEnding();
         return this.endIfLive(requestId, error, unexpected);
       },
     });
-    this.load.run(record, -1);
-    await this.finish(request);
-    this.schedulePump();
+    return ran
+      .then(() => {
+        this.load.run(record, -1);
+        return this.finish(request);
+      })
+      .then(() => this.schedulePump());
   }
 
   /** Where a run writes: the log, timing its first event and its end. */

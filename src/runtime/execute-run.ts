@@ -109,10 +109,11 @@ export type RunOutcome = (
 ) & { readonly facts?: RunFacts };
 
 /** The run's output: what it returned, or, for a source of outputs, their drain's return value. */
-async function settleOutput(returned: unknown, context: RunContext): Promise<unknown> {
-  const value = await returned;
-  const source = outputSource(value);
-  return source ? drainOutputs(source, context) : value;
+function settleOutput(returned: unknown, context: RunContext): Promise<unknown> {
+  return Promise.resolve(returned).then((value) => {
+    const source = outputSource(value);
+    return source ? drainOutputs(source, context) : value;
+  });
 }
 
 /**
