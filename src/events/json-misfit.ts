@@ -34,7 +34,7 @@ function primitiveMisfit(value: unknown): string | undefined {
   }
 }
 
-function misfitOf(value: unknown, key: PathKey, ancestors: Set<object>): Misfit | undefined {
+function misfitOf(value: unknown, key: PathKey, ancestors: object[]): Misfit | undefined {
   const problem = primitiveMisfit(value);
   if (problem) return { path: [], problem };
   if (typeof value !== 'object' || value === null) return undefined;
@@ -44,14 +44,14 @@ function misfitOf(value: unknown, key: PathKey, ancestors: Set<object>): Misfit 
     return misfitOf(toJson.call(value, String(key)), key, ancestors);
   if (value instanceof Map) return { path: [], problem: 'is a Map' };
   if (value instanceof Set) return { path: [], problem: 'is a Set' };
-  if (ancestors.has(value)) return { path: [], problem: 'is a cycle (it contains itself)' };
-  ancestors.add(value);
+  if (ancestors.includes(value)) return { path: [], problem: 'is a cycle (it contains itself)' };
+  ancestors.push(value);
   const found = Array.isArray(value) ? itemMisfit(value, ancestors) : fieldMisfit(value, ancestors);
-  ancestors.delete(value);
+  ancestors.pop();
   return found;
 }
 
-function itemMisfit(items: readonly unknown[], ancestors: Set<object>): Misfit | undefined {
+function itemMisfit(items: readonly unknown[], ancestors: object[]): Misfit | undefined {
   for (let index = 0; index < items.length; index++) {
     const found = misfitOf(items[index], index, ancestors);
     if (found) return (found.path.unshift(index), found);
@@ -59,7 +59,7 @@ function itemMisfit(items: readonly unknown[], ancestors: Set<object>): Misfit |
   return undefined;
 }
 
-function fieldMisfit(record: object, ancestors: Set<object>): Misfit | undefined {
+function fieldMisfit(record: object, ancestors: object[]): Misfit | undefined {
   for (const key of Object.keys(record)) {
     const found = misfitOf((record as Record<string, unknown>)[key], key, ancestors);
     if (found) return (found.path.unshift(key), found);
@@ -78,7 +78,9 @@ function fieldMisfit(record: object, ancestors: Set<object>): Misfit | undefined
  * jsonMisfit({ callback: () => 1 }, 'output'); // 'output.callback is a function'
  */
 export function jsonMisfit(value: unknown, root: string): string | undefined {
-  const found = misfitOf(value, '', new Set());
+  // The ancestors are a stack, not a Set: it is as deep as the value, a few levels, and this
+  // runs for every event, where a Set's table costs more than a scan of a short array.
+  const found = misfitOf(value, '', []);
   if (!found) return undefined;
   return `${root}${found.path.map(keyText).join('')} ${found.problem}`;
 }
