@@ -5,7 +5,9 @@
  * process replica, and in Redis mode (gateway + worker + redis-server), each repetition on
  * fresh servers whose whole process tree is pinned to core 0 while this client runs on
  * core 1; and 20,000 idle streams held inline (`v20k`, raw and inline only; it needs an
- * open-files limit above 20,200). Prints Markdown and writes bench/results/limits.{json,md}.
+ * open-files limit above 20,200). With `--built`, the servers run sluice from its build
+ * (`dist/`, built first), as `sluice serve` does, rather than from its sources through tsx.
+ * Prints Markdown and writes bench/results/limits.{json,md}.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +20,7 @@ import { withTimeout } from './run-scenario.js';
 import { warmUp } from './scenarios/warm-up.js';
 import type { Metrics } from './scenarios/scenario.js';
 import { killAllChildren } from './server-children.js';
+import { buildSluice } from './startup-fixtures.js';
 import type { LimitScenario } from './limits/limit-scenario.js';
 import {
   createModeHost,
@@ -37,6 +40,8 @@ interface LimitOptions {
   readonly modes: readonly LimitMode[];
   /** Replaces every scenario's own count of repetitions. */
   readonly repetitions: number | undefined;
+  /** Run sluice from its build rather than its sources. */
+  readonly built: boolean;
 }
 
 function listOf(argv: readonly string[], index: number, name: string): string[] {
@@ -53,10 +58,12 @@ function parseArguments(argv: readonly string[]): LimitOptions {
   let only: Set<string> | undefined;
   let modes: LimitMode[] = [...LIMIT_MODES];
   let repetitions: number | undefined;
+  let built = false;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     const takesNext = !argument.includes('=');
     if (argument === '--quick') quick = true;
+    else if (argument === '--built') built = true;
     else if (argument.startsWith('--only')) only = new Set(listOf(argv, index, '--only'));
     else if (argument.startsWith('--repetitions'))
       repetitions = Number(listOf(argv, index, '--repetitions')[0]);
@@ -66,11 +73,11 @@ function parseArguments(argv: readonly string[]): LimitOptions {
       );
     else
       throw new Error(
-        `unknown argument ${argument} (use --quick, --only i,iii, --modes raw,redis, --repetitions 1)`,
+        `unknown argument ${argument} (use --quick, --built, --only i,iii, --modes raw,redis, --repetitions 1)`,
       );
     if (/^--(only|modes|repetitions)/.test(argument)) index += takesNext ? 1 : 0;
   }
-  return { quick, only, modes, repetitions };
+  return { quick, only, modes, repetitions, built };
 }
 
 async function measureOnce(
@@ -124,6 +131,10 @@ async function runLimitScenario(
 
 async function main(): Promise<number> {
   const options = parseArguments(process.argv.slice(2));
+  if (options.built) {
+    buildSluice();
+    process.env.SLUICE_BENCH_BUILT = '1'; // the servers' processes inherit it
+  }
   const pinned = os.cpus().length >= 2;
   if (pinned) pinToCore([process.pid], 1);
   const host = createModeHost(pinned ? 0 : undefined);
@@ -142,6 +153,7 @@ async function main(): Promise<number> {
   }
   const markdown = renderLimitTable(machine, results, {
     quick: options.quick,
+    built: options.built,
     pinned,
     loadAtEnd: currentLoad(),
   });

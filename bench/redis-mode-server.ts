@@ -10,6 +10,7 @@ import {
   stopChild,
   trackChild,
 } from './server-children.js';
+import { BENCH_RUNS_BUILD, sluiceModule } from './sluice-source.js';
 
 /** Where the Redis deployment under test keeps its keys. */
 export interface RedisLocation {
@@ -23,7 +24,7 @@ export interface RedisModeHandle extends ServerHandle {
 }
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const CLI = fileURLToPath(sluiceModule(BENCH_RUNS_BUILD ? 'cli/main.js' : 'cli/main.ts'));
 const SHIM = new URL('./redis-ipc-shim.ts', import.meta.url).href;
 const START_TIMEOUT_MS = 30_000;
 const CATALOG_POLL_MS = 50;

@@ -1,9 +1,17 @@
 /** The sluice gateway with the firehose app in one process replica, as a benchmark child process. */
-import { createRuntime } from '../src/runtime/create-runtime.js';
-import { createGateway } from '../src/server/create-gateway.js';
 import { firehose } from './firehose-app.js';
 import { serveCommands } from './serve-commands.js';
 import { profilingFlags } from './server-children.js';
+import { sluiceModule } from './sluice-source.js';
+import type * as RuntimeModule from '../src/runtime/create-runtime.js';
+import type * as GatewayModule from '../src/server/create-gateway.js';
+
+const { createRuntime } = (await import(
+  sluiceModule('runtime/create-runtime.js')
+)) as typeof RuntimeModule;
+const { createGateway } = (await import(
+  sluiceModule('server/create-gateway.js')
+)) as typeof GatewayModule;
 
 /** Enough runs at once for the idle scenario's held streams. */
 const MAX_CONCURRENCY = 100_000;

@@ -1,7 +1,12 @@
 /** The sluice gateway serving the firehose app, as a benchmark child process. */
-import { createGateway } from '../src/server/create-gateway.js';
 import { firehose } from './firehose-app.js';
 import { serveCommands } from './serve-commands.js';
+import { sluiceModule } from './sluice-source.js';
+import type * as GatewayModule from '../src/server/create-gateway.js';
+
+const { createGateway } = (await import(
+  sluiceModule('server/create-gateway.js')
+)) as typeof GatewayModule;
 
 const gateway = await createGateway({
   apps: [firehose],

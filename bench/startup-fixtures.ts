@@ -38,15 +38,28 @@ function appSource(entry: string): string {
   ].join('\n');
 }
 
-function buildInto(outDir: string): void {
+function runTsc(options: readonly string[]): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const options = ['--outDir', outDir, '--sourceMap', 'false', '--declaration', 'false'];
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', ...options], {
     cwd: REPOSITORY_ROOT,
     stdio: 'inherit',
     timeout: BUILD_TIMEOUT_MS,
   });
   if (result.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (${result.status})`);
+}
+
+function buildInto(outDir: string): void {
+  runTsc(['--outDir', outDir, '--sourceMap', 'false', '--declaration', 'false']);
+}
+
+/**
+ * Builds sluice into the repository's own `dist/`, as `npm run build` does.
+ *
+ * @example
+ * buildSluice();
+ */
+export function buildSluice(): void {
+  runTsc([]);
 }
 
 /**

@@ -75,8 +75,14 @@ function renderSamples(result: LimitSamples): string[] {
 export function renderLimitTable(
   machine: MachineInfo,
   results: readonly LimitSamples[],
-  run: { readonly quick: boolean; readonly pinned: boolean; readonly loadAtEnd: readonly number[] },
+  run: {
+    readonly quick: boolean;
+    readonly built: boolean;
+    readonly pinned: boolean;
+    readonly loadAtEnd: readonly number[];
+  },
 ): string {
+  const source = run.built ? 'sluice from its build (dist/)' : 'sluice from its sources (tsx)';
   const pinning = run.pinned
     ? 'server process trees (and redis-server) pinned to core 0, the client to core 1'
     : 'not pinned (one core)';
@@ -86,7 +92,7 @@ export function renderLimitTable(
   return [
     `# sluice limits benchmark (issue 19)${run.quick ? ' (quick)' : ''}`,
     '',
-    `${machine.date} · ${machine.cpu} · ${machine.cores} cores · ${machine.memoryGb} GB · Node ${machine.node} · load ${machine.loadAverage.join(' ')} at start, ${run.loadAtEnd.join(' ')} at end · ${pinning}`,
+    `${machine.date} · ${machine.cpu} · ${machine.cores} cores · ${machine.memoryGb} GB · Node ${machine.node} · load ${machine.loadAverage.join(' ')} at start, ${run.loadAtEnd.join(' ')} at end · ${pinning} · ${source}`,
     '',
     '| figure | raw | inline | process | Redis | inline ÷ raw | process ÷ raw | Redis ÷ raw | raw against its target |',
     '|---|---:|---:|---:|---:|---|---|---|---|',
