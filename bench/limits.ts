@@ -20,7 +20,7 @@ import { withTimeout } from './run-scenario.js';
 import { warmUp } from './scenarios/warm-up.js';
 import type { Metrics } from './scenarios/scenario.js';
 import { killAllChildren } from './server-children.js';
-import { buildSluice } from './startup-fixtures.js';
+import { buildSluice } from './sluice-source.js';
 import type { LimitScenario } from './limits/limit-scenario.js';
 import {
   createModeHost,

@@ -10,7 +10,7 @@ import {
   stopChild,
   trackChild,
 } from './server-children.js';
-import { BENCH_RUNS_BUILD, sluiceModule } from './sluice-source.js';
+import { sluiceModule } from './sluice-source.js';
 
 /** Where the Redis deployment under test keeps its keys. */
 export interface RedisLocation {
@@ -24,7 +24,7 @@ export interface RedisModeHandle extends ServerHandle {
 }
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = fileURLToPath(sluiceModule(BENCH_RUNS_BUILD ? 'cli/main.js' : 'cli/main.ts'));
+const CLI = sluiceModule('cli/main');
 const SHIM = new URL('./redis-ipc-shim.ts', import.meta.url).href;
 const START_TIMEOUT_MS = 30_000;
 const CATALOG_POLL_MS = 50;

@@ -7,10 +7,10 @@ import type * as RuntimeModule from '../src/runtime/create-runtime.js';
 import type * as GatewayModule from '../src/server/create-gateway.js';
 
 const { createRuntime } = (await import(
-  sluiceModule('runtime/create-runtime.js')
+  sluiceModule('runtime/create-runtime')
 )) as typeof RuntimeModule;
 const { createGateway } = (await import(
-  sluiceModule('server/create-gateway.js')
+  sluiceModule('server/create-gateway')
 )) as typeof GatewayModule;
 
 /** Enough runs at once for the idle scenario's held streams. */

@@ -5,7 +5,7 @@ import { sluiceModule } from './sluice-source.js';
 import type * as GatewayModule from '../src/server/create-gateway.js';
 
 const { createGateway } = (await import(
-  sluiceModule('server/create-gateway.js')
+  sluiceModule('server/create-gateway')
 )) as typeof GatewayModule;
 
 const gateway = await createGateway({

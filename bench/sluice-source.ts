@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
 /**
  * Where the bench servers take sluice from. By default its TypeScript sources, through tsx;
  * with `SLUICE_BENCH_BUILT=1` (`bench:limits -- --built`), its build in `dist/`, the way
@@ -7,14 +11,35 @@
  */
 export const BENCH_RUNS_BUILD = process.env.SLUICE_BENCH_BUILT === '1';
 
+const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUILD_TIMEOUT_MS = 300_000;
+
 /**
- * The URL of one of sluice's modules, `path` as under `src/` with a `.js` suffix, from the
- * sources or from the build.
+ * The file of one of sluice's modules, `path` as under `src/` without its extension:
+ * `src/<path>.ts`, or `dist/<path>.js` when the bench runs the build.
  *
  * @example
- * const { createGateway } = (await import(sluiceModule('server/create-gateway.js'))) as
+ * const { createGateway } = (await import(sluiceModule('server/create-gateway'))) as
  *   typeof GatewayModule; // import type * as GatewayModule from '../src/server/create-gateway.js'
  */
 export function sluiceModule(path: string): string {
-  return new URL(`../${BENCH_RUNS_BUILD ? 'dist' : 'src'}/${path}`, import.meta.url).href;
+  const file = BENCH_RUNS_BUILD ? `dist/${path}.js` : `src/${path}.ts`;
+  return fileURLToPath(new URL(`../${file}`, import.meta.url));
+}
+
+/**
+ * Compiles sluice with `tsc -p tsconfig.build.json` and `extraOptions`: into the
+ * repository's own `dist/`, as `npm run build` does, unless they say otherwise.
+ *
+ * @example
+ * buildSluice(['--outDir', '/tmp/somewhere/dist']);
+ */
+export function buildSluice(extraOptions: readonly string[] = []): void {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', ...extraOptions], {
+    cwd: REPOSITORY_ROOT,
+    stdio: 'inherit',
+    timeout: BUILD_TIMEOUT_MS,
+  });
+  if (result.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (${result.status})`);
 }

@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildSluice } from './sluice-source.js';
 
 /** The repository root, where the bench's commands run. */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-const BUILD_TIMEOUT_MS = 300_000;
 
 /** What the startup benchmark builds and writes in a temporary directory. */
 export interface StartupFixtures {
@@ -38,28 +35,8 @@ function appSource(entry: string): string {
   ].join('\n');
 }
 
-function runTsc(options: readonly string[]): void {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', ...options], {
-    cwd: REPOSITORY_ROOT,
-    stdio: 'inherit',
-    timeout: BUILD_TIMEOUT_MS,
-  });
-  if (result.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (${result.status})`);
-}
-
 function buildInto(outDir: string): void {
-  runTsc(['--outDir', outDir, '--sourceMap', 'false', '--declaration', 'false']);
-}
-
-/**
- * Builds sluice into the repository's own `dist/`, as `npm run build` does.
- *
- * @example
- * buildSluice();
- */
-export function buildSluice(): void {
-  runTsc([]);
+  buildSluice(['--outDir', outDir, '--sourceMap', 'false', '--declaration', 'false']);
 }
 
 /**

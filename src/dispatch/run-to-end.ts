@@ -48,23 +48,16 @@ function logFailedRun(run: RunToEnd, outcome: unknown): void {
  * @example
  * await runToEnd({ requestId, logger, execute: () => runtime.execute(job), end });
  */
-export function runToEnd(run: RunToEnd): Promise<void> {
+export function runToEnd(run: RunToEnd): Promise<unknown> {
   // A short chain rather than an async function: an idle stream's run holds it for as long
   // as the run lasts, and a suspended async frame costs several times a pending reaction.
-  const couldNotExecute = (thrown: unknown) => {
-    run.logger.error({ requestId: run.requestId, err: thrown }, 'run could not execute');
-    return run.end(toTerminalError(thrown), false);
-  };
-  const logged = (outcome: unknown) => {
-    try {
-      logFailedRun(run, outcome);
-    } catch (thrown) {
-      return couldNotExecute(thrown);
-    }
-  };
   return executing(run)
-    .then(logged, couldNotExecute)
-    .then(async () => void (await run.end(LEFT_LIVE, true)));
+    .then((outcome) => logFailedRun(run, outcome))
+    .catch((thrown: unknown) => {
+      run.logger.error({ requestId: run.requestId, err: thrown }, 'run could not execute');
+      return run.end(toTerminalError(thrown), false);
+    })
+    .then(() => run.end(LEFT_LIVE, true));
 }
 
 /** The run's execution as a promise, a synchronous throw included. */
@@ -78,5 +71,5 @@ function executing(run: RunToEnd): Promise<unknown> {
   }
 }
 
-/** What a run that returned without ending its request ends it with (shared: nothing mutates it). */
-const LEFT_LIVE = new SluiceError('internal', 'The run ended without a result');
+/** What a run that returned without ending its request ends it with (shared, so frozen). */
+const LEFT_LIVE = Object.freeze(new SluiceError('internal', 'The run ended without a result'));

@@ -6,9 +6,9 @@ import { toTerminalError } from './terminal-error.js';
 /**
  * The reason every run's signal aborts with once the run has ended, shared: a run that ends
  * well is the common case, and a fresh error (with its stack) per run costs more than the
- * rest of its end.
+ * rest of its end. Frozen, so that no app can change it for the runs after its own.
  */
-export const RUN_FINISHED = new SluiceError('cancelled', 'The run has finished');
+export const RUN_FINISHED = Object.freeze(new SluiceError('cancelled', 'The run has finished'));
 
 /**
  * How a run is stopped: its abort signal, and the scope that stray errors from its code are

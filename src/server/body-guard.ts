@@ -89,15 +89,8 @@ function guardBody(request: FastifyRequest, payload: Readable, watch: BodyWatch)
   guarded.on('error', () => {});
   guards.set(request.raw, guarded);
   const unwatch = watch.add(body);
-  // Once the body is read (or refused) the guard has done its work: a stream that stays
-  // open for minutes keeps nothing of it.
-  const release = () => {
-    unwatch();
-    guards.delete(request.raw);
-    request.raw.off('close', release);
-  };
-  guarded.once('close', release);
-  request.raw.once('close', release);
+  guarded.once('close', unwatch);
+  request.raw.once('close', unwatch);
   return guarded;
 }
 

@@ -9,7 +9,7 @@ import { until } from '../support/sse-client.js';
 import { countApp } from '../support/test-apps.js';
 
 /** How a runtime fails its runs. */
-type Fault = 'rejects' | 'returns without a result';
+type Fault = 'rejects' | 'throws' | 'returns without a result';
 
 /** A runtime that is ready, but whose every run fails the same way: a fixture for a bad day. */
 class FaultyRuntime implements Runtime {
@@ -28,6 +28,8 @@ class FaultyRuntime implements Runtime {
   }
 
   execute(): Promise<RunOutcome> {
+    if (this.fault === 'throws')
+      throw new SluiceError('app_unavailable', 'The app failed to start');
     if (this.fault === 'rejects')
       return Promise.reject(new SluiceError('app_unavailable', 'The app failed to start'));
     return Promise.resolve({ ok: true }); // and writes nothing
@@ -53,16 +55,19 @@ const LEFT_LIVE = 'ending a request its run left live';
 const COULD_NOT_EXECUTE = 'run could not execute';
 
 describe.each(['memory', 'redis'] as const)('a failing run, on %s', (backend) => {
-  it('whose runtime rejects is logged once as `run could not execute`, never as left live', async () => {
-    const { logger, messages } = capturedLogger();
-    const runtime = new FaultyRuntime('rejects');
-    await using gateway = await startGatewayOn(backend, { apps: [countApp], runtime, logger });
-    const answer = await fetch(`${gateway.url}/test/count`, { method: 'POST' });
-    expect(await answer.json()).toMatchObject({ code: 'app_unavailable' });
-    await until(() => messages.includes('request failed'));
-    expect(messages.filter((message) => message === COULD_NOT_EXECUTE)).toHaveLength(1);
-    expect(messages).not.toContain(LEFT_LIVE);
-  });
+  it.each(['rejects', 'throws'] as const)(
+    'whose runtime %s is logged once as `run could not execute`, never as left live',
+    async (fault) => {
+      const { logger, messages } = capturedLogger();
+      const runtime = new FaultyRuntime(fault);
+      await using gateway = await startGatewayOn(backend, { apps: [countApp], runtime, logger });
+      const answer = await fetch(`${gateway.url}/test/count`, { method: 'POST' });
+      expect(await answer.json()).toMatchObject({ code: 'app_unavailable' });
+      await until(() => messages.includes('request failed'));
+      expect(messages.filter((message) => message === COULD_NOT_EXECUTE)).toHaveLength(1);
+      expect(messages).not.toContain(LEFT_LIVE);
+    },
+  );
 
   it('that returns without a result is logged once as left live', async () => {
     const { logger, messages } = capturedLogger();

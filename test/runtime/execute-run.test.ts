@@ -28,6 +28,26 @@ describe('executeRun: run forms', () => {
     expect(soleTerminal(events).data).toEqual({ text: 'hé!', requestId: 'req-7' });
   });
 
+  it('aborts the signal of a run that ended with a shared `cancelled` reason no app can change', async () => {
+    const signals: AbortSignal[] = [];
+    const app = defineApp({
+      id: 'demo/finished',
+      input: z.object({}),
+      run: (_input, ctx) => void signals.push(ctx.signal),
+    });
+    await runApp(app);
+    await runApp(app);
+    const [first, second] = signals.map((signal) => signal.reason as SluiceError);
+    expect(first).toBeInstanceOf(SluiceError);
+    expect(first).toMatchObject({ code: 'cancelled', message: 'The run has finished' });
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => {
+      'use strict';
+      (first as { message: string }).message = 'changed by an app';
+    }).toThrow(TypeError);
+  });
+
   it('accepts a synchronous run', async () => {
     const app = defineApp({ id: 'demo/sync', input: z.object({}), run: () => 42 });
     const { events } = await runApp(app);
