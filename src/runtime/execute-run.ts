@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { App, ServedEndpoint } from '../app/define-app.js';
 import { EventWriter, type BufferFull, type EventSink, type QueueCaps } from './event-writer.js';
 import { createRunContext } from './run-context.js';
-import { runScope } from './run-scope.js';
+import { runScope, type RunScope } from './run-scope.js';
 import type { RunContext } from '../app/app-types.js';
 import { carriedJson } from './carried-json.js';
 import { DEFAULT_EVENT_LOG_LIMITS } from '../events/event-log.js';
@@ -120,12 +120,18 @@ function settleOutput(returned: unknown, context: RunContext): Promise<unknown> 
  * Calls `run` and settles with its output, or rejects as soon as the run's signal aborts,
  * whether or not the app notices. One promise for both, so an idle run holds little.
  */
-function runUntilAborted(call: () => unknown, context: RunContext): Promise<unknown> {
+function runUntilAborted(
+  call: () => unknown,
+  context: RunContext,
+  scope: RunScope,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const { signal } = context;
     signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    // The app's own work keeps its scope until it settles, even past an abort it ignores.
+    const settled = runScope.run(scope, () => settleOutput(call(), context));
     // Not resolve(output): a promise resolved with a thenable could no longer be rejected on abort.
-    settleOutput(call(), context).then(resolve, reject);
+    settled.then(resolve, reject);
   });
 }
 
@@ -291,7 +297,7 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     const prepared = await timedPrepare(job, context, facts);
     if (prepared) context = contextOf(prepared.value);
     const call = runCall(job, context, facts);
-    const output = await runScope.run(scope, () => runUntilAborted(call, context));
+    const output = await runUntilAborted(call, context, scope);
     await Promise.race([writer.drained(), whenAborted(signal)]);
     terminal = await resultEvent(job.endpoint, output);
   } catch (thrown) {

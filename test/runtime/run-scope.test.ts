@@ -1,3 +1,4 @@
+import { executionAsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -72,5 +73,45 @@ describe('runScope', () => {
     });
     const error = terminalError((await runApp(app)).events);
     expect(error).toMatchObject({ code: 'app_error', message: 'The app raised RangeError' });
+  });
+
+  it('stays with a timer its run left behind, after every run has ended', async () => {
+    let seenLater: string | undefined;
+    const app = defineApp({
+      id: 'demo/left-behind',
+      input: z.object({}),
+      run() {
+        setTimeout(() => (seenLater = runScope.getStore()?.requestId), 20);
+        return 'done';
+      },
+    });
+    await runApp(app, { requestId: 'left' });
+    await sleep(60);
+    expect(seenLater).toBe('left');
+  });
+
+  it('costs promises nothing while no run executes', async () => {
+    /** Whether a promise's callback runs as that promise: true only while promise hooks are on. */
+    const promisesTracked = async () => {
+      let resource: unknown;
+      const derived = Promise.resolve().then(() => {
+        resource = executionAsyncResource();
+      });
+      await derived;
+      return resource === derived;
+    };
+    let duringRun: boolean | undefined;
+    const app = defineApp({
+      id: 'demo/hook-on',
+      input: z.object({}),
+      async run() {
+        duringRun = await promisesTracked();
+        return 'done';
+      },
+    });
+    expect(await promisesTracked()).toBe(false);
+    await runApp(app);
+    expect(duringRun).toBe(true);
+    expect(await promisesTracked()).toBe(false);
   });
 });
