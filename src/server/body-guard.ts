@@ -3,19 +3,11 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SluiceError } from '../errors/sluice-error.js';
 import { BodyWatch, type BodyTimeouts, type WatchedBody } from './body-watch.js';
-import { JsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 
 const EXPIRED: Readonly<Record<'deadline' | 'rate', string>> = {
   deadline: 'The request body did not arrive within the request timeout',
   rate: 'The request body arrives slower than the minimum rate',
 };
-
-function depthError(): SluiceError {
-  const msg = `nests deeper than ${MAX_JSON_DEPTH} levels`;
-  return new SluiceError('invalid_input', `The body ${msg}`, {
-    fields: [{ loc: ['body'], msg, type: 'too_deep' }],
-  });
-}
 
 function hasBody(request: FastifyRequest): boolean {
   if (request.method === 'GET' || request.method === 'HEAD') return false;
@@ -23,14 +15,10 @@ function hasBody(request: FastifyRequest): boolean {
   return encoding !== undefined || (length !== undefined && length !== '0');
 }
 
-function isJson(request: FastifyRequest): boolean {
-  return (request.headers['content-type'] ?? '').toLowerCase().includes('json');
-}
-
 /**
- * The body as it reaches the parser: counted for the watch, its JSON nesting bounded. It
- * reads the request only when the parser reads it, so no error fires before the parser
- * listens; an expiry fails it at once, without waiting for a byte that may never come.
+ * The body as it reaches the parser, counted for the watch. It reads the request only when
+ * the parser reads it, so no error fires before the parser listens; an expiry fails it at
+ * once, without waiting for a byte that may never come.
  */
 class GuardedBody extends Readable {
   private readonly onData = (chunk: Buffer) => this.accept(chunk);
@@ -40,7 +28,6 @@ class GuardedBody extends Readable {
   constructor(
     private readonly payload: Readable,
     readonly body: WatchedBody,
-    private readonly depth: JsonDepth | undefined,
   ) {
     super();
     payload.on('data', this.onData).once('end', this.onEnd).once('error', this.onError);
@@ -59,9 +46,7 @@ class GuardedBody extends Readable {
 
   private accept(chunk: Buffer): void {
     this.body.bytes += chunk.length;
-    this.depth?.feed(chunk);
-    if (this.depth?.exceeded) this.destroy(depthError());
-    else if (!this.push(chunk)) this.payload.pause();
+    if (!this.push(chunk)) this.payload.pause();
   }
 }
 
@@ -84,7 +69,7 @@ function guardBody(request: FastifyRequest, payload: Readable, watch: BodyWatch)
     bytes: 0,
     expire: (reason) => guarded.destroy(new SluiceError('request_timeout', EXPIRED[reason])),
   };
-  const guarded = new GuardedBody(payload, body, isJson(request) ? new JsonDepth() : undefined);
+  const guarded = new GuardedBody(payload, body);
   // A route that drops the body (cancel) has no error listener: an expiry must not crash.
   guarded.on('error', () => {});
   guards.set(request.raw, guarded);
@@ -95,19 +80,32 @@ function guardBody(request: FastifyRequest, payload: Readable, watch: BodyWatch)
 }
 
 /**
+ * Whether the whole body has already been read off the socket, as it is when it came with
+ * the headers: then there is nothing left to time.
+ */
+function hasArrived(request: FastifyRequest, payload: Readable): boolean {
+  const length = Number(request.headers['content-length']);
+  return payload === request.raw && payload.readableLength >= length;
+}
+
+/**
  * Guards every request body on its way to the parser: a body later than the request
  * timeout, or slower than the minimum rate, fails with 408 `request_timeout` (and the
- * connection closes once the client has the answer); JSON nested deeper than
- * {@link MAX_JSON_DEPTH} fails with 422 `invalid_input` before it is parsed. Returns a
- * function that stops the watch's timer.
+ * connection closes once the client has the answer). A body that arrived with its headers
+ * goes to the parser as it is. Returns a function that stops the watch's timer.
  *
  * @example
  * const stop = installBodyGuard(fastify, { requestTimeoutMs: 60_000, minBodyBytesPerSecond: 1024 });
  */
 export function installBodyGuard(fastify: FastifyInstance, timeouts: BodyTimeouts): () => void {
   const watch = new BodyWatch(timeouts);
+  // Decided a microtask later: by then the bytes that came in the headers' packet are read.
   fastify.addHook('preParsing', (request, _reply, payload) =>
-    Promise.resolve(hasBody(request) ? guardBody(request, payload, watch) : payload),
+    Promise.resolve().then(() =>
+      hasBody(request) && !hasArrived(request, payload)
+        ? guardBody(request, payload, watch)
+        : payload,
+    ),
   );
   return () => watch.stop();
 }

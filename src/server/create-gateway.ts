@@ -15,6 +15,7 @@ import { describeEndpoints, type EndpointEntry } from './app-catalog.js';
 import { AppRoutes } from './app-routes.js';
 import { memoryBackends, redisBackends, type Backends } from './gateway-backends.js';
 import { installCors, type CorsPolicy } from './cors.js';
+import { nestsDeeperThan, tooDeepError } from './json-depth.js';
 import { sendError } from './error-reply.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GatewayMetrics } from './metrics.js';
@@ -189,14 +190,18 @@ async function buildContext(
 
 /**
  * An empty body typed as JSON means "no input", like no body at all: `@fal-ai/client` sends
- * exactly that for a call without input. Any other body goes to Fastify's own JSON parser.
+ * exactly that for a call without input. A body nested deeper than 64 levels
+ * is 422 `invalid_input` before it is parsed. Any other body goes to Fastify's own JSON
+ * parser.
  */
-function acceptEmptyJsonBodies(fastify: FastifyInstance): void {
+function parseJsonBodies(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') return done(null, undefined);
-    void parseJson(request, typeof body === 'string' ? body : body.toString('utf8'), done);
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') return done(null, undefined);
+    if (nestsDeeperThan(text)) return done(tooDeepError());
+    void parseJson(request, text, done);
   });
 }
 
@@ -262,7 +267,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     minBodyBytesPerSecond: options.minBodyBytesPerSecond ?? DEFAULT_MIN_BODY_BYTES_PER_SECOND,
   });
   fastify.removeContentTypeParser(['text/plain']);
-  acceptEmptyJsonBodies(fastify);
+  parseJsonBodies(fastify);
   installErrorHandling(fastify, context);
   installCors(fastify, options.cors);
   installAuthentication(fastify, context);

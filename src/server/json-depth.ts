@@ -1,3 +1,5 @@
+import { SluiceError } from '../errors/sluice-error.js';
+
 /** How deeply a JSON body may nest arrays and objects; deeper answers 422 `invalid_input`. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -9,38 +11,39 @@ const CLOSE_BRACKET = 0x5d;
 const CLOSE_BRACE = 0x7d;
 
 /**
- * Tracks how deeply a JSON text nests, byte by byte as it arrives, so a body nested too
- * deeply is refused before it is parsed, without walking it a second time. It does not
- * validate: the parser still does. UTF-8 continuation bytes never equal the bytes it counts.
+ * Whether a JSON text nests arrays and objects deeper than `limit`, found in one pass over
+ * its characters before it is parsed, so that no recursive walk of the parsed value (the
+ * schema's, the cache key's) can run out of stack. It does not validate: the parser still
+ * does. The characters it counts are ASCII, so no other character is ever taken for one.
  *
  * @example
- * const depth = new JsonDepth(64);
- * depth.feed(Buffer.from('[[1]]'));
- * depth.exceeded; // false
+ * nestsDeeperThan('[[1]]', 1); // true
  */
-export class JsonDepth {
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  exceeded = false;
-
-  constructor(private readonly limit: number = MAX_JSON_DEPTH) {}
-
-  feed(chunk: Uint8Array): void {
-    for (let index = 0; index < chunk.length && !this.exceeded; index++) this.step(chunk[index]!);
+export function nestsDeeperThan(text: string, limit: number = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === BACKSLASH) index++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) inString = true;
+    else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
+      if (++depth > limit) return true;
+    } else if (code === CLOSE_BRACKET || code === CLOSE_BRACE) depth--;
   }
+  return false;
+}
 
-  private step(byte: number): void {
-    if (this.inString) return this.stepInString(byte);
-    if (byte === QUOTE) this.inString = true;
-    else if (byte === OPEN_BRACKET || byte === OPEN_BRACE)
-      this.exceeded = ++this.depth > this.limit;
-    else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) this.depth--;
-  }
-
-  private stepInString(byte: number): void {
-    if (this.escaped) this.escaped = false;
-    else if (byte === BACKSLASH) this.escaped = true;
-    else if (byte === QUOTE) this.inString = false;
-  }
+/**
+ * The answer to a body that {@link nestsDeeperThan} the limit: 422 `invalid_input`.
+ *
+ * @example
+ * if (nestsDeeperThan(body)) throw tooDeepError();
+ */
+export function tooDeepError(): SluiceError {
+  const msg = `nests deeper than ${MAX_JSON_DEPTH} levels`;
+  return new SluiceError('invalid_input', `The body ${msg}`, {
+    fields: [{ loc: ['body'], msg, type: 'too_deep' }],
+  });
 }

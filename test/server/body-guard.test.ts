@@ -1,24 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { BodyWatch, RATE_GRACE_MS, type WatchedBody } from '../../src/server/body-watch.js';
-import { JsonDepth } from '../../src/server/json-depth.js';
+import { nestsDeeperThan } from '../../src/server/json-depth.js';
 
-function depthOf(text: string, limit = 3): boolean {
-  const depth = new JsonDepth(limit);
-  for (const piece of text.match(/.{1,2}/gs) ?? []) depth.feed(Buffer.from(piece));
-  return depth.exceeded;
-}
-
-describe('JsonDepth', () => {
-  it('counts nesting of arrays and objects as the bytes arrive, in any chunking', () => {
-    expect(depthOf('[[[1]]]')).toBe(false);
-    expect(depthOf('[[[[1]]]]')).toBe(true);
-    expect(depthOf('{"a":{"b":[{}]}}')).toBe(true);
-    expect(depthOf('[[[]],[[]],[[]]]')).toBe(false);
+describe('nestsDeeperThan', () => {
+  it('counts nesting of arrays and objects', () => {
+    expect(nestsDeeperThan('[[[1]]]', 3)).toBe(false);
+    expect(nestsDeeperThan('[[[[1]]]]', 3)).toBe(true);
+    expect(nestsDeeperThan('{"a":{"b":[{}]}}', 3)).toBe(true);
+    expect(nestsDeeperThan('[[[]],[[]],[[]]]', 3)).toBe(false);
   });
 
   it('ignores brackets inside strings, escaped quotes included', () => {
-    expect(depthOf('["[[[[", "\\"[[[[", "\\\\", []]')).toBe(false);
-    expect(depthOf('{"é[[[[": "ü{{{{"}')).toBe(false);
+    expect(nestsDeeperThan('["[[[[", "\\"[[[[", "\\\\", []]', 3)).toBe(false);
+    expect(nestsDeeperThan('{"é[[[[": "ü{{{{"}', 3)).toBe(false);
+    expect(nestsDeeperThan('["\\\\", [[[1]]]]', 3)).toBe(true);
   });
 });
 
