@@ -6,23 +6,24 @@ import { SluiceError } from '../errors/sluice-error.js';
 /** Why waits end at shutdown: one reason for all, not an exception built per request. */
 const STOPPED = new SluiceError('cancelled', 'The gateway is shutting down');
 
-/** A request the cache answered or that shares another's run: no run of its own. */
+/** A request that shares another's run: no run of its own. */
 interface CachedRequest {
   progress: RequestProgress;
   /** The request as the aftermath sees it when it ends (metrics, log, webhook). */
   readonly lifecycle: RequestLifecycle;
   /** Ends its wait for the run it shares (a cancel). */
   readonly stop: AbortController;
-  /** The request whose run it shares, if any. */
-  readonly leaderRequestId?: string;
+  /** The request whose run it shares. */
+  readonly leaderRequestId: string;
 }
 
 /**
- * The requests a gateway answered from its response cache or attached to an identical
- * request's run: where each stands, for status routes, until its retention ends.
+ * The requests a gateway attached to an identical request's run: where each stands, for
+ * status routes, until its retention ends. (A cache hit needs no entry: it ends as it is
+ * submitted, and its log tells the rest.)
  *
  * @example
- * requests.add(new RequestLifecycle(record, submission), leaderRequestId);
+ * requests.follow(new RequestLifecycle(record, submission), leaderRequestId);
  * requests.end(record.requestId);
  */
 export class CachedRequests {
@@ -35,14 +36,13 @@ export class CachedRequests {
     return this.requests.get(requestId);
   }
 
-  /** A follower: running (it shares a run) until `end`; a hit is added and ended at once. */
-  add(lifecycle: RequestLifecycle, leaderRequestId?: string): CachedRequest {
-    const now = Date.now();
+  /** A follower: running (it shares a run) until `end`. */
+  follow(lifecycle: RequestLifecycle, leaderRequestId: string): CachedRequest {
     const request: CachedRequest = {
-      progress: { state: 'running', startedAt: now },
+      progress: { state: 'running', startedAt: Date.now() },
       lifecycle,
       stop: new AbortController(),
-      ...(leaderRequestId === undefined ? {} : { leaderRequestId }),
+      leaderRequestId,
     };
     this.requests.set(lifecycle.record.requestId, request);
     return request;

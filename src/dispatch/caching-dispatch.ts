@@ -190,19 +190,28 @@ export class CachingDispatch implements RequestDispatch {
     return { ...submitted, cache: answer };
   }
 
+  /**
+   * Ends a hit as it is submitted. Its log tells its status and result, so nothing else
+   * keeps it: a busy cache holds no bookkeeping for each of its hits.
+   */
   private async hit(submission: Submission, json: string): Promise<Submitted> {
     const record = await this.createRecord(submission);
     const lifecycle = new RequestLifecycle(record, submission);
-    this.requests.add(lifecycle);
-    await this.endFollower(lifecycle, { type: 'result', json });
-    return { record, queuePosition: 0, cache: 'hit' };
+    const result: NewEvent = { type: 'result', json };
+    const appended = await this.options.eventLog
+      .append(record.requestId, [result])
+      .catch(() => undefined);
+    if (!appended?.accepted || !lifecycle.end()) return { record, queuePosition: 0, cache: 'hit' };
+    void this.options.aftermath.record(lifecycle);
+    const terminal = { ...result, seq: appended.lastSeq };
+    return { record, queuePosition: 0, cache: 'hit', terminal };
   }
 
   private async follow(submission: Submission, leaderRequestId: string): Promise<Submitted> {
     const record = await this.createRecord(submission);
     const { requestId } = record;
     const lifecycle = new RequestLifecycle(record, submission);
-    const follower = this.requests.add(lifecycle, leaderRequestId);
+    const follower = this.requests.follow(lifecycle, leaderRequestId);
     void readTerminal(this.options.eventLog, leaderRequestId, follower.stop.signal).then(
       (terminal) => {
         if (follower.stop.signal.aborted) return;
@@ -240,7 +249,7 @@ export class CachingDispatch implements RequestDispatch {
     return record;
   }
 
-  /** Ends a hit or follower; the one call whose terminal event the log took records it. */
+  /** Ends a follower; the one call whose terminal event the log took records it. */
   private async endFollower(lifecycle: RequestLifecycle, terminal: NewEvent): Promise<void> {
     const { requestId } = lifecycle.record;
     const appended = await this.options.eventLog

@@ -1,5 +1,6 @@
 import type { App, ServedEndpoint } from '../app/define-app.js';
 import type { RequestRecord } from '../events/event-log.js';
+import type { LoggedEvent } from '../events/event-types.js';
 import type { RunControl } from '../runtime/run-control.js';
 import type { ObservedRequest, RequestView } from './dispatch-observer.js';
 import type { RequestTrace } from './request-trace.js';
@@ -74,6 +75,8 @@ export interface Submitted {
   readonly queuePosition: number;
   /** How the response cache answered (`x-sluice-cache`), for endpoints that declare one. */
   readonly cache?: CacheAnswer;
+  /** Its terminal event, when it ended as it was submitted (a cache hit). */
+  readonly terminal?: LoggedEvent;
 }
 
 /** `hit`: answered from the cache; `coalesced`: shares an identical request's run; `miss`, `bypass`: runs. */

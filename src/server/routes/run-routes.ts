@@ -74,7 +74,7 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
               accept: request.headers.accept,
             })
           : undefined;
-      const { record, cache } = await submitRun(context, {
+      const { record, cache, terminal } = await submitRun(context, {
         route,
         sent: request.body,
         headers: request.headers,
@@ -89,7 +89,9 @@ export function registerRunRoutes(fastify: FastifyInstance, context: GatewayCont
           return reply;
         return answerStream(context, reply, { requestId: record.requestId, dialect });
       }
-      return answerSync(context, reply, record.requestId);
+      const { requestId } = record;
+      if (terminal) return sendTerminal(context, reply, { requestId, terminal });
+      return answerSync(context, reply, requestId);
     },
   );
 }
