@@ -1,12 +1,14 @@
 /**
  * A server of `bench/sync-path.ts`, run as its own (pinned) process: `sluice` serves the
  * batching and cache apps, `fastify` a bare Fastify route answering a constant (the cache's
- * baseline). Prints `READY <url>` once listening; exits when stdin closes.
+ * baseline). Prints `READY <url>` once listening; exits when stdin closes. Sluice comes from
+ * its sources, or from its build with `SLUICE_BENCH_BUILT=1` (`bench/sluice-source.ts`).
  */
 import Fastify from 'fastify';
 import { z } from 'zod';
-import { defineApp } from '../src/app/define-app.js';
-import { createGateway } from '../src/server/create-gateway.js';
+import type * as DefineAppModule from '../src/app/define-app.js';
+import type * as GatewayModule from '../src/server/create-gateway.js';
+import { sluiceModule } from './sluice-source.js';
 import {
   CPU_FIXED_MS,
   CPU_PER_ITEM_MS,
@@ -14,6 +16,11 @@ import {
   DEVICE_PER_ITEM_MS,
   MAX_WAIT_MS,
 } from './sync-path-costs.js';
+
+const { defineApp } = (await import(sluiceModule('app/define-app'))) as typeof DefineAppModule;
+const { createGateway } = (await import(
+  sluiceModule('server/create-gateway')
+)) as typeof GatewayModule;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

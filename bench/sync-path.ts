@@ -1,6 +1,8 @@
 /**
- * `tsx bench/sync-path.ts [--quick]`: the sync path's figures, with the server in its own
- * process on core 1 and this client on core 0 (`taskset`, where there are two cores).
+ * `tsx bench/sync-path.ts [--quick] [--built]`: the sync path's figures, with the server in
+ * its own process on core 1 and this client on core 0 (`taskset`, where there are two
+ * cores). With `--built`, the server runs sluice from its build (`dist/`, built first), as
+ * `sluice serve` does, rather than from its sources through tsx.
  *
  * - Batching: an endpoint whose per-call cost is mostly fixed (8 ms a call on a device
  *   that runs one call at a time, plus 0.05 ms an item), at 64 clients, batched
@@ -15,11 +17,13 @@
 import { Agent, request } from 'node:http';
 import { replayKeyed } from './keyed-replay.js';
 import { currentLoad } from './report.js';
+import { buildSluice } from './sluice-source.js';
 import { canPin, pinSelf } from './startup-processes.js';
 import { MAX_WAIT_MS } from './sync-path-costs.js';
 import { startReadyServer, stopReadyServer } from './ready-server.js';
 
 const quick = process.argv.includes('--quick');
+const built = process.argv.includes('--built');
 const SECONDS = quick ? 1.5 : 4;
 
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
@@ -120,6 +124,10 @@ function keyedRows(): string[][] {
 }
 
 async function main(): Promise<void> {
+  if (built) {
+    buildSluice();
+    process.env.SLUICE_BENCH_BUILT = '1'; // the server's process inherits it
+  }
   pinSelf('0');
   const { rows: batching, hits } = await sluiceRows();
   const constant = await bareRps();
@@ -131,7 +139,8 @@ async function main(): Promise<void> {
   ];
   const rows = [...batching, cache, ...keyedRows()];
   const pinned = canPin() ? 'server on core 1, client on core 0' : 'unpinned';
-  console.log(`sync path (${pinned}; load average ${currentLoad().join(' ')})`);
+  const source = built ? 'sluice from its build' : 'sluice from its sources';
+  console.log(`sync path (${pinned}; ${source}; load average ${currentLoad().join(' ')})`);
   for (const row of rows) console.log(row.join(' | '));
   agent.destroy();
 }
