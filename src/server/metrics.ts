@@ -2,10 +2,12 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DispatchObserver, ObservedRequest } from '../dispatch/dispatch-observer.js';
 import type { MemoryBudget } from '../events/memory-budget.js';
 import type { RunFacts } from '../runtime/execute-run.js';
+import { PendingCounts } from './pending-counts.js';
 import { processMemoryBudget } from '../events/process-memory-budget.js';
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
 const REQUEST_LABELS = ['app', 'endpoint', 'view'] as const;
+type RequestLabel = (typeof REQUEST_LABELS)[number];
 
 function labels(request: ObservedRequest) {
   return { app: request.appId, endpoint: request.endpoint || '/', view: request.view };
@@ -22,12 +24,8 @@ function labels(request: ObservedRequest) {
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly requests = new Counter({
-    name: 'sluice_requests_total',
-    help: 'Requests by app, endpoint, view and outcome (ok, or the error code)',
-    labelNames: [...REQUEST_LABELS, 'outcome'],
-    registers: [this.registry],
-  });
+  /** `sluice_requests_total`, counted per request and handed over at each scrape. */
+  private readonly requests = new PendingCounts<RequestLabel | 'outcome'>();
   readonly activeStreams = new Gauge({
     name: 'sluice_active_streams',
     help: 'Event streams open now',
@@ -71,6 +69,7 @@ export class GatewayMetrics {
   });
 
   constructor(queueDepth: () => number, budget: MemoryBudget = processMemoryBudget()) {
+    this.countRequests();
     this.gauge('sluice_queue_depth', 'Requests waiting to start', queueDepth);
     this.gauge(
       'sluice_memory_budget_bytes',
@@ -103,11 +102,11 @@ export class GatewayMetrics {
   /** The dispatcher's view of these metrics. */
   observer(): DispatchObserver {
     return {
-      refused: (request, code) => this.requests.inc({ ...labels(request), outcome: code }),
+      refused: (request, code) => this.requests.add({ ...labels(request), outcome: code }),
       started: (request, seconds) => this.queueWait.observe(labels(request), seconds),
       firstEvent: (request, seconds) => this.firstEvent.observe(labels(request), seconds),
       finished: (request, outcome, runSeconds) => {
-        this.requests.inc({ ...labels(request), outcome });
+        this.requests.add({ ...labels(request), outcome });
         if (runSeconds !== undefined) this.runDuration.observe(labels(request), runSeconds);
       },
       webhookFailed: (request) => this.webhookFailures.inc({ app: request.appId }),
@@ -128,6 +127,19 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         this.set(read());
+      },
+    });
+  }
+
+  private countRequests(): void {
+    const pending = this.requests;
+    new Counter({
+      name: 'sluice_requests_total',
+      help: 'Requests by app, endpoint, view and outcome (ok, or the error code)',
+      labelNames: [...REQUEST_LABELS, 'outcome'],
+      registers: [this.registry],
+      collect() {
+        pending.flushInto(this);
       },
     });
   }
