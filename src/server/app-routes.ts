@@ -10,6 +10,9 @@ export interface ResolvedRunRoute {
   readonly view: RunView;
 }
 
+/** How many resolved paths {@link AppRoutes} remembers before it starts over. */
+const RESOLVED_PATHS_KEPT = 1_024;
+
 /**
  * Maps URL paths to apps: `/{owner}/{name}{endpoint}` and `…/stream`, and for a one-segment
  * app id `/{name}{endpoint}` and `…/stream`. Pure: no sockets.
@@ -21,6 +24,8 @@ export interface ResolvedRunRoute {
 export class AppRoutes {
   private apps = new Map<string, App>();
   private changes = 0;
+  /** Paths resolved since the apps last changed: each request would split and join its path. */
+  private readonly resolved = new Map<string, ResolvedRunRoute | undefined>();
 
   constructor(apps: readonly App[]) {
     this.replace(apps);
@@ -35,6 +40,7 @@ export class AppRoutes {
     }
     this.apps = byId;
     this.changes++;
+    this.resolved.clear();
   }
 
   /** Grows each time the apps change: what was derived from an older one is stale. */
@@ -56,8 +62,12 @@ export class AppRoutes {
    * where both could take a path, the `owner/name` app has it.
    */
   resolveRun(path: string): ResolvedRunRoute | undefined {
+    if (this.resolved.has(path)) return this.resolved.get(path);
     const segments = path.split('/').slice(1);
-    return this.resolveFor(segments, 2) ?? this.resolveFor(segments, 1);
+    const route = this.resolveFor(segments, 2) ?? this.resolveFor(segments, 1);
+    if (this.resolved.size >= RESOLVED_PATHS_KEPT) this.resolved.clear();
+    this.resolved.set(path, route);
+    return route;
   }
 
   /** Resolves `segments` as an app id of `idLength` segments, then its endpoint and view. */
