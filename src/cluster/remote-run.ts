@@ -7,6 +7,7 @@ import type { RequestDispatch } from '../dispatch/request-dispatch.js';
 import { RequestLifecycle, startTimeoutError } from '../dispatch/request-lifecycle.js';
 import type { QueueEntry, QueuedRequest } from '../dispatch/request-queue.js';
 import { runToEnd } from '../dispatch/run-to-end.js';
+import { runtimeJob } from '../dispatch/runtime-job.js';
 import { toAsciiJson } from '../events/ascii-json.js';
 import type { AppendResult, EventLog } from '../events/event-log.js';
 import { isTerminal, type NewEvent } from '../events/event-types.js';
@@ -171,16 +172,15 @@ export class RemoteRun {
   private async run(input: unknown): Promise<RunOutcome | undefined> {
     const { runtime, eventLog, dispatch, observer } = this.parts;
     const { record, submission } = this.lifecycle;
-    const execution = runtime.execute({
-      ...submission,
-      input,
+    const parts = {
       requestId: record.requestId,
       control: this.taken.control,
-      sink: (events) => this.append(events),
+      sink: (events: readonly NewEvent[]) => this.append(events),
       caps: eventLog.limits,
       childRuns: dispatch.childRunsFor(record),
       traceparent: observer?.runTraceparent?.(record.requestId),
-    });
+    };
+    const execution = runtime.execute(runtimeJob(submission, parts, input));
     return execution.then(
       (outcome) => {
         if (outcome.facts) observer?.measured?.(observed(this.lifecycle), outcome.facts);

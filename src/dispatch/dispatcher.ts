@@ -22,6 +22,7 @@ import { MemoryRequestQueue } from './memory-request-queue.js';
 import { RequestAftermath } from './request-aftermath.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
 import { runToEnd } from './run-to-end.js';
+import { runtimeJob } from './runtime-job.js';
 import {
   observed,
   type CancelAnswer,
@@ -321,8 +322,8 @@ export class Dispatcher implements RequestDispatch {
       endpoint: record.endpoint,
       execute: () => {
         const traceparent = this.observer.runTraceparent?.(requestId);
-        const job = { ...submission, requestId, control, sink, caps, childRuns, traceparent };
-        return runtime.execute(job).then((outcome) => {
+        const parts = { requestId, control, sink, caps, childRuns, traceparent };
+        return runtime.execute(runtimeJob(submission, parts)).then((outcome) => {
           if (outcome.facts) this.observer.measured?.(observed(request), outcome.facts);
           return outcome;
         });
