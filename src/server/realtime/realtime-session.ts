@@ -100,7 +100,8 @@ export class RealtimeSession {
   private async admit(sent: unknown, encoding: FrameEncoding, ordinal: number): Promise<void> {
     try {
       const prepared = await prepareRun(this.context, {
-        ...this.options,
+        route: this.options.route,
+        owner: this.options.owner,
         sent,
         headers: {},
         view: 'realtime',
