@@ -8,7 +8,8 @@
  *   that runs one call at a time, plus 0.05 ms an item), at 64 clients, batched
  *   (`maxSize: 16`) against unbatched; the same with the cost busy on the server's CPU
  *   (3 ms + 0.05 ms an item); and the p50 batching adds at one client.
- * - Cache: hits per second against a bare Fastify route answering a constant.
+ * - Cache: hits per second against a bare Fastify route answering a constant, in paired
+ *   rounds, with each server's CPU time per request.
  * - Keyed state: switches per 1,000 requests, replaying the scheduling rule with affinity
  *   against a key-blind dispatcher (`bench/keyed-replay.ts`).
  *
@@ -20,11 +21,15 @@ import { currentLoad } from './report.js';
 import { buildSluice } from './sluice-source.js';
 import { canPin, pinSelf } from './startup-processes.js';
 import { MAX_WAIT_MS } from './sync-path-costs.js';
-import { startReadyServer, stopReadyServer } from './ready-server.js';
+import { pairedRounds, perUnitMicroseconds, rate, type Round } from './paired-rounds.js';
+import { startReadyServer, stopReadyServer, type ReadyServer } from './ready-server.js';
+import { median } from './statistics.js';
 
 const quick = process.argv.includes('--quick');
 const built = process.argv.includes('--built');
 const SECONDS = quick ? 1.5 : 4;
+const CACHE_ROUNDS = quick ? 3 : 7;
+const CACHE_ROUND_SECONDS = quick ? 1 : 2;
 
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
 
@@ -46,10 +51,11 @@ function post(url: string, body: string): Promise<void> {
   });
 }
 
-/** Requests per second and p50 of `clients` loops posting for SECONDS (at most 200k requests). */
-async function load(url: string, clients: number, body = '{"n":1}') {
+/** Requests per second and p50 of `clients` loops posting for `seconds` (at most 200k requests). */
+async function load(url: string, clients: number, seconds = SECONDS) {
+  const body = '{"n":1}';
   const latencies: number[] = [];
-  const end = performance.now() + SECONDS * 1000;
+  const end = performance.now() + seconds * 1000;
   const client = async () => {
     while (performance.now() < end && latencies.length < 200_000) {
       const started = performance.now();
@@ -60,9 +66,13 @@ async function load(url: string, clients: number, body = '{"n":1}') {
   await post(url, body); // warm: the socket, the route, the JIT
   const started = performance.now();
   await Promise.all(Array.from({ length: clients }, client));
-  const seconds = (performance.now() - started) / 1000;
+  const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / seconds, p50: latencies[Math.floor(latencies.length / 2)]! };
+  return {
+    rps: latencies.length / elapsed,
+    seconds: elapsed,
+    p50: latencies[Math.floor(latencies.length / 2)]!,
+  };
 }
 
 /** Throughput of `path` batched against unbatched at 64 clients. */
@@ -77,7 +87,7 @@ async function batchingRow(base: string, name: string, path: string): Promise<st
   ];
 }
 
-async function sluiceRows(): Promise<{ rows: string[][]; hits: number }> {
+async function sluiceRows(): Promise<string[][]> {
   const server = await startReadyServer('bench/sync-path-server.ts', 'sluice');
   try {
     const base = server.url;
@@ -92,21 +102,47 @@ async function sluiceRows(): Promise<{ rows: string[][]; hits: number }> {
       `batched ${groupedOne.p50.toFixed(2)} ms`,
       `+${added.toFixed(2)} ms (target ≤ maxWaitMs ${MAX_WAIT_MS} + 1 ms)`,
     ];
-    await post(`${base}/bench/cached`, '{"n":1}');
-    const hits = await load(`${base}/bench/cached`, 32);
-    return { rows: [device, cpu, latency], hits: hits.rps };
+    return [device, cpu, latency, await cacheRow(server)];
   } finally {
     await stopReadyServer(server);
   }
 }
 
-async function bareRps(): Promise<number> {
-  const server = await startReadyServer('bench/sync-path-server.ts', 'fastify');
+/**
+ * Cache hits against a bare Fastify route answering a constant, 32 clients each, in paired
+ * rounds (each round loads one server, then the other, in a rotated order), so that a
+ * shared machine's drift between the two cancels out in each round's ratio.
+ */
+async function cacheRow(sluice: ReadyServer): Promise<string[]> {
+  const bare = await startReadyServer('bench/sync-path-server.ts', 'fastify');
   try {
-    return (await load(`${server.url}/constant`, 32)).rps;
+    await post(`${sluice.url}/bench/cached`, '{"n":1}'); // the miss that fills the cache
+    const hits = {
+      server: { pid: sluice.child.pid! },
+      work: () => requests(`${sluice.url}/bench/cached`),
+    };
+    const constant = {
+      server: { pid: bare.child.pid! },
+      work: () => requests(`${bare.url}/constant`),
+    };
+    const [hitRounds, constantRounds] = await pairedRounds([hits, constant], CACHE_ROUNDS);
+    const ratios = hitRounds!.map((round, index) => rate(round) / rate(constantRounds![index]!));
+    const costs = (rounds: readonly Round[]) => median(rounds.map(perUnitMicroseconds)).toFixed(0);
+    return [
+      `cache hit, 32 clients, ${CACHE_ROUNDS} paired rounds`,
+      `bare Fastify ${median(constantRounds!.map(rate)).toFixed(0)} req/s (${costs(constantRounds!)} µs CPU each)`,
+      `hits ${median(hitRounds!.map(rate)).toFixed(0)} req/s (${costs(hitRounds!)} µs CPU each)`,
+      `${median(ratios).toFixed(2)}× median of the rounds' ratios, ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} (target ≥ 0.8×)`,
+    ];
   } finally {
-    await stopReadyServer(server);
+    await stopReadyServer(bare);
   }
+}
+
+/** Requests done by 32 clients in one round. */
+async function requests(url: string): Promise<number> {
+  const { rps, seconds } = await load(url, 32, CACHE_ROUND_SECONDS);
+  return rps * seconds;
 }
 
 function keyedRows(): string[][] {
@@ -129,15 +165,7 @@ async function main(): Promise<void> {
     process.env.SLUICE_BENCH_BUILT = '1'; // the server's process inherits it
   }
   pinSelf('0');
-  const { rows: batching, hits } = await sluiceRows();
-  const constant = await bareRps();
-  const cache = [
-    'cache hit, 32 clients',
-    `bare Fastify ${constant.toFixed(0)} req/s`,
-    `hits ${hits.toFixed(0)} req/s`,
-    `${(hits / constant).toFixed(2)}× (target ≥ 0.8×)`,
-  ];
-  const rows = [...batching, cache, ...keyedRows()];
+  const rows = [...(await sluiceRows()), ...keyedRows()];
   const pinned = canPin() ? 'server on core 1, client on core 0' : 'unpinned';
   const source = built ? 'sluice from its build' : 'sluice from its sources';
   console.log(`sync path (${pinned}; ${source}; load average ${currentLoad().join(' ')})`);
