@@ -197,13 +197,7 @@ export class CachingDispatch implements RequestDispatch {
   private async hit(submission: Submission, json: string): Promise<Submitted> {
     const record = await this.createRecord(submission);
     const lifecycle = new RequestLifecycle(record, submission);
-    const result: NewEvent = { type: 'result', json };
-    const appended = await this.options.eventLog
-      .append(record.requestId, [result])
-      .catch(() => undefined);
-    if (!appended?.accepted || !lifecycle.end()) return { record, queuePosition: 0, cache: 'hit' };
-    void this.options.aftermath.record(lifecycle);
-    const terminal = { ...result, seq: appended.lastSeq };
+    const terminal = await this.endCached(lifecycle, { type: 'result', json });
     return { record, queuePosition: 0, cache: 'hit', terminal };
   }
 
@@ -249,14 +243,25 @@ export class CachingDispatch implements RequestDispatch {
     return record;
   }
 
-  /** Ends a follower; the one call whose terminal event the log took records it. */
   private async endFollower(lifecycle: RequestLifecycle, terminal: NewEvent): Promise<void> {
-    const { requestId } = lifecycle.record;
+    await this.endCached(lifecycle, terminal);
+    this.requests.end(lifecycle.record.requestId);
+  }
+
+  /**
+   * Writes a hit's or follower's terminal event. The one call whose event the log took ends
+   * the request and records it, and answers the event as logged.
+   */
+  private async endCached(
+    lifecycle: RequestLifecycle,
+    terminal: NewEvent,
+  ): Promise<LoggedEvent | undefined> {
     const appended = await this.options.eventLog
-      .append(requestId, [terminal])
+      .append(lifecycle.record.requestId, [terminal])
       .catch(() => undefined);
-    this.requests.end(requestId);
-    if (!appended?.accepted || !lifecycle.end()) return;
-    void this.options.aftermath.record(lifecycle);
+    if (!appended?.accepted || !lifecycle.end()) return undefined;
+    const logged = { ...terminal, seq: appended.lastSeq };
+    this.options.aftermath.recordEnded(lifecycle, logged);
+    return logged;
   }
 }

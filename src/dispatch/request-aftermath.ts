@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventLog } from '../events/event-log.js';
+import type { LoggedEvent } from '../events/event-types.js';
 import { readTerminal } from '../events/read-terminal.js';
 import { WEBHOOK_SETTLE_MS } from './dispatch-defaults.js';
 import type { DispatchObserver } from './dispatch-observer.js';
@@ -56,6 +57,19 @@ export class RequestAftermath {
     const terminal = await readTerminal(this.options.eventLog, requestId, NEVER).catch(
       () => undefined,
     );
+    this.recordEnded(tracked, terminal, target);
+  }
+
+  /**
+   * {@link record} for a request whose terminal event the caller has just written (a cache
+   * hit, a request that shared another's run): the log is not read again.
+   */
+  recordEnded(
+    tracked: TrackedRequest,
+    terminal: LoggedEvent | undefined,
+    target?: WebhookTarget,
+  ): void {
+    const { requestId } = tracked.record;
     const outcome = outcomeOf(terminal);
     const { startedAt, endedAt } = tracked;
     const runSeconds =
