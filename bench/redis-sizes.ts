@@ -1,10 +1,12 @@
+import type { FirstEventRuns } from './redis-workloads.js';
+
 /** How big each scenario is. */
 export interface Sizes {
   readonly throughput: { readonly streams: number; readonly events: number };
   readonly throughputRepetitions: number;
   readonly latency: { readonly streams: number; readonly durationMs: number };
   readonly latencyRepetitions: number;
-  readonly firstEventRuns: number;
+  readonly firstEvent: FirstEventRuns;
   readonly retainedRequests: number;
 }
 
@@ -13,7 +15,7 @@ const FULL: Sizes = {
   throughputRepetitions: 3,
   latency: { streams: 50, durationMs: 10_000 },
   latencyRepetitions: 2,
-  firstEventRuns: 200,
+  firstEvent: { runs: 200, warmupStreams: 2_000, warmupMs: 30_000 },
   retainedRequests: 1_000,
 };
 const QUICK: Sizes = {
@@ -21,7 +23,7 @@ const QUICK: Sizes = {
   throughputRepetitions: 1,
   latency: { streams: 20, durationMs: 3_000 },
   latencyRepetitions: 1,
-  firstEventRuns: 50,
+  firstEvent: { runs: 50, warmupStreams: 500, warmupMs: 10_000 },
   retainedRequests: 200,
 };
 /**
