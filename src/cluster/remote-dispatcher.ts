@@ -168,9 +168,8 @@ export class RemoteDispatcher implements RequestDispatch {
     }
     tracked.armStartTimeout((error) => this.background(this.timeOut(tracked, error)));
     if (submission.cancelOnDisconnect) this.attachments.watch(record.requestId);
-    const queuePosition = (await this.options.queue.position(record.requestId)) ?? 0;
     this.refreshDepth();
-    return { record, queuePosition };
+    return { record };
   }
 
   progress(requestId: string): Promise<RequestProgress | undefined> {
@@ -244,10 +243,13 @@ export class RemoteDispatcher implements RequestDispatch {
     const { record, submission } = tracked;
     const { defaultLimits, capacityOf = () => Infinity } = this.options;
     const bounds = admissionBounds({ submission, defaultLimits, capacityOf });
+    const { cancelOnDisconnect, webhookUrl } = submission;
+    // Two keys no one reads before the job exists: written side by side, one round trip.
     const prepare = async () => {
-      await this.options.eventLog.create(record);
-      const { cancelOnDisconnect, webhookUrl } = submission;
-      await this.options.states.create(record.requestId, { cancelOnDisconnect, webhookUrl });
+      await Promise.all([
+        this.options.eventLog.create(record),
+        this.options.states.create(record.requestId, { cancelOnDisconnect, webhookUrl }),
+      ]);
     };
     if (await this.options.queue.enqueueAdmitted(queueEntryOf(tracked), { bounds, prepare }))
       return;

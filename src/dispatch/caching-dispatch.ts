@@ -198,7 +198,7 @@ export class CachingDispatch implements RequestDispatch {
     const record = await this.createRecord(submission);
     const lifecycle = new RequestLifecycle(record, submission);
     const terminal = await this.endCached(lifecycle, { type: 'result', json });
-    return { record, queuePosition: 0, cache: 'hit', terminal };
+    return { record, cache: 'hit', terminal };
   }
 
   private async follow(submission: Submission, leaderRequestId: string): Promise<Submitted> {
@@ -216,8 +216,7 @@ export class CachingDispatch implements RequestDispatch {
         return this.endFollower(lifecycle, event);
       },
     );
-    const queuePosition = (await this.options.inner.position(leaderRequestId)) ?? 0;
-    return { record, queuePosition, cache: 'coalesced' };
+    return { record, cache: 'coalesced' };
   }
 
   /**

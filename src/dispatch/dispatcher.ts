@@ -157,9 +157,8 @@ export class Dispatcher implements RequestDispatch {
     }
     request.armStartTimeout((error) => void this.timeOut(request, error));
     if (submission.cancelOnDisconnect) this.attachments.watch(record.requestId);
-    const queuePosition = (await this.queue.position(record.requestId)) ?? 0;
     this.schedulePump();
-    return { record, queuePosition };
+    return { record };
   }
 
   /** What the dispatcher knows of a request; `undefined` once forgotten or never seen here. */

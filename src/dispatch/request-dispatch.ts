@@ -20,7 +20,8 @@ export interface RequestProgress {
  * Both keep the same semantics, so every route works unchanged over either.
  *
  * @example
- * const { record, queuePosition } = await dispatch.submit(submission);
+ * const { record } = await dispatch.submit(submission);
+ * const queuePosition = await dispatch.position(record.requestId); // undefined once started
  * const detach = dispatch.attach(record.requestId);
  */
 export interface RequestDispatch {

@@ -71,8 +71,6 @@ export interface TrackedRequest {
 /** The answer of {@link Dispatcher.submit}. */
 export interface Submitted {
   readonly record: RequestRecord;
-  /** Requests of the same app ahead of it; 0 when it started or starts next. */
-  readonly queuePosition: number;
   /** How the response cache answered (`x-sluice-cache`), for endpoints that declare one. */
   readonly cache?: CacheAnswer;
   /** Its terminal event, when it ended as it was submitted (a cache hit). */

@@ -60,7 +60,7 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
         throw wrongMethod ?? unknownRunTarget(context.routes, path.slice(QUEUE_PREFIX.length));
       }
       const webhookUrl = webhookOf(request.query);
-      const { record, queuePosition, cache } = await submitRun(context, {
+      const { record, cache } = await submitRun(context, {
         route,
         sent: request.body,
         headers: request.headers,
@@ -70,6 +70,8 @@ export function registerQueueSubmitRoute(fastify: FastifyInstance, context: Gate
         webhookUrl,
       });
       const { requestId } = record;
+      const queuePosition =
+        cache === 'hit' ? 0 : ((await context.dispatcher.position(requestId)) ?? 0);
       reply.header('x-request-id', requestId).header('x-fal-request-id', requestId);
       if (cache) void reply.header('x-sluice-cache', cache);
       return reply.code(200).send({
