@@ -59,7 +59,8 @@ export class ClusterAttachments {
 
   private async armIfWatched(requestId: string): Promise<void> {
     const facts = await this.options.states.facts(requestId);
-    if (facts?.cancelOnDisconnect) this.arm(requestId);
+    // A client leaves a stream that ended once it has read the end: nothing to cancel.
+    if (facts?.cancelOnDisconnect && !facts.ended) this.arm(requestId);
   }
 
   private arm(requestId: string): void {

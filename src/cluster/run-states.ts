@@ -2,6 +2,7 @@ import type { RequestProgress } from '../dispatch/request-dispatch.js';
 import type { DispatchState } from '../dispatch/tracked-request.js';
 import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes.js';
 import { SluiceError } from '../errors/sluice-error.js';
+import { LuaScript } from '../redis/event-log-lua-script.js';
 import type { RedisHub } from '../redis/redis-hub.js';
 
 /** A change of a request's state, as the `changes` channel carries it. */
@@ -25,10 +26,28 @@ export interface RunFacts {
   readonly cancelOnDisconnect: boolean;
 }
 
+/** {@link RunFacts} as read back, with where the request stands. */
+export interface StoredFacts extends RunFacts {
+  /** It has ended (its state is marked so before its terminal event is written). */
+  readonly ended: boolean;
+}
+
 /** Counts a client in or out, only while the request's state exists (never recreating it). */
-const COUNT_ATTACHED = `
+const COUNT_ATTACHED = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-return redis.call('HINCRBY', KEYS[1], 'attached', ARGV[1])`;
+return redis.call('HINCRBY', KEYS[1], 'attached', ARGV[1])`);
+
+/**
+ * Marks a request ended by one attempt, unless a retry has replaced it. KEYS: the state.
+ * ARGV: the attempt, the end time, the retention (ms), the changes channel, the change.
+ * 1 when marked, 0 when a later attempt holds the request.
+ */
+const END_ATTEMPT = new LuaScript(`
+if tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0') > tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1`);
 
 /** How long the state of a request that never ends is kept (a backstop: a week). */
 const UNENDED_TTL_MS = 7 * 24 * 3_600_000;
@@ -38,6 +57,11 @@ function toError(json: string | null | undefined): SluiceError | undefined {
   const { code, message } = JSON.parse(json) as { code: string; message: string };
   const known = code in ERROR_STATUS ? (code as ErrorCode) : 'cancelled';
   return new SluiceError(known, message);
+}
+
+function changeMessage(requestId: string, state: DispatchState): string {
+  const change: StateChange = { requestId, state };
+  return JSON.stringify(change);
 }
 
 /**
@@ -68,7 +92,7 @@ export class RunStates {
   }
 
   /** What the request's state keeps of its submission; `undefined` once expired. */
-  async facts(requestId: string): Promise<RunFacts | undefined> {
+  async facts(requestId: string): Promise<StoredFacts | undefined> {
     const [state, webhookUrl, cancelOnDisconnect] = await this.hub.command.hmget(
       this.keyOf(requestId),
       'state',
@@ -76,7 +100,11 @@ export class RunStates {
       'cancelOnDisconnect',
     );
     if (!state) return undefined;
-    return { webhookUrl: webhookUrl ?? undefined, cancelOnDisconnect: cancelOnDisconnect === '1' };
+    return {
+      webhookUrl: webhookUrl ?? undefined,
+      cancelOnDisconnect: cancelOnDisconnect === '1',
+      ended: state === 'ended',
+    };
   }
 
   /** How many times the request has started (0 while it has never run). */
@@ -92,8 +120,8 @@ export class RunStates {
       .hset(key, { state: 'running', startedAt: Date.now() })
       .hincrby(key, 'attempts', 1)
       .hget(key, 'cancel')
+      .publish(this.changesChannel, changeMessage(requestId, 'running'))
       .exec();
-    await this.publish({ requestId, state: 'running' });
     const attempt = Number(replies?.[1]?.[1] ?? 1);
     return { attempt, cancel: toError(replies?.[2]?.[1] as string | null) };
   }
@@ -106,8 +134,22 @@ export class RunStates {
       endedAt: Date.now(),
       ...(startTimedOut ? { startTimedOut: 1 } : {}),
     };
-    await this.hub.command.multi().hset(key, fields).pexpire(key, this.retentionMs).exec();
-    await this.publish({ requestId, state: 'ended' });
+    await this.hub.command
+      .multi()
+      .hset(key, fields)
+      .pexpire(key, this.retentionMs)
+      .publish(this.changesChannel, changeMessage(requestId, 'ended'))
+      .exec();
+  }
+
+  /**
+   * {@link ended} for the run of one attempt, in one step: `false`, and nothing changed,
+   * when a retry has replaced that attempt (the retry's state is not this run's to end).
+   */
+  async attemptEnded(requestId: string, attempt: number): Promise<boolean> {
+    const message = changeMessage(requestId, 'ended');
+    const args = [attempt, Date.now(), this.retentionMs, this.changesChannel, message];
+    return (await END_ATTEMPT.run(this.hub.command, [this.keyOf(requestId)], args)) === 1;
   }
 
   async progress(requestId: string): Promise<RequestProgress | undefined> {
@@ -136,13 +178,13 @@ export class RunStates {
 
   /** Counts a client in (`1`) or out (`-1`) on any gateway; answers the new count (0 once expired). */
   async attached(requestId: string, delta: number): Promise<number> {
-    const count = await this.hub.command.eval(COUNT_ATTACHED, 1, this.keyOf(requestId), delta);
+    const count = await COUNT_ATTACHED.run(this.hub.command, [this.keyOf(requestId)], [delta]);
     return Number(count);
   }
 
   /** Calls `listener` with every state change, from any process. */
   onChange(listener: (change: StateChange) => void): () => void {
-    return this.hub.listen(this.hub.channel('changes'), (message) =>
+    return this.hub.listen(this.changesChannel, (message) =>
       listener(JSON.parse(message) as StateChange),
     );
   }
@@ -157,8 +199,9 @@ export class RunStates {
     return this.hub.listen(this.hub.channel('cancel'), listener);
   }
 
-  private async publish(change: StateChange): Promise<void> {
-    await this.hub.command.publish(this.hub.channel('changes'), JSON.stringify(change));
+  /** Where every change is published, in the same transaction as the change itself. */
+  private get changesChannel(): string {
+    return this.hub.channel('changes');
   }
 
   private keyOf(requestId: string): string {
