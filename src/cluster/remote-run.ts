@@ -10,7 +10,7 @@ import { runToEnd } from '../dispatch/run-to-end.js';
 import { runtimeJob } from '../dispatch/runtime-job.js';
 import { toAsciiJson } from '../events/ascii-json.js';
 import type { AppendResult, EventLog } from '../events/event-log.js';
-import { isTerminal, type NewEvent } from '../events/event-types.js';
+import { isTerminal, type LoggedEvent, type NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DispatchObserver } from '../dispatch/dispatch-observer.js';
@@ -71,6 +71,8 @@ export class RemoteRun {
   private readonly lifecycle: RequestLifecycle;
   private fenced = false;
   private wroteTerminal = false;
+  /** The terminal event this run appended itself, once the log kept it. */
+  private terminal: LoggedEvent | undefined;
   private markedEnded = false;
   private sawEvent = false;
 
@@ -141,7 +143,10 @@ export class RemoteRun {
     if (this.fenced && !this.wroteTerminal) return;
     await this.markEnded();
     this.lifecycle.end();
-    if (this.wroteTerminal) await this.parts.aftermath.record(this.lifecycle);
+    if (!this.wroteTerminal) return;
+    const { aftermath } = this.parts;
+    if (this.terminal) aftermath.recordEnded(this.lifecycle, this.terminal);
+    else await aftermath.record(this.lifecycle); // ended by endIfLive: read back from the log
   }
 
   /** Ends the request with `timeout` if its first start comes after its deadline. */
@@ -204,8 +209,8 @@ export class RemoteRun {
     const { attempt } = this.lifecycle;
     const { states } = this.parts;
     // An attempt a retry has replaced must not end the retry's state; its append is refused.
-    if (attempt > 0 && (await states.attempts(requestId)) > attempt) return;
-    await states.ended(requestId).catch((error: unknown) => {
+    const marked = attempt > 0 ? states.attemptEnded(requestId, attempt) : states.ended(requestId);
+    await marked.catch((error: unknown) => {
       this.parts.logger.error({ requestId, err: error }, 'could not mark the request ended');
     });
   }
@@ -217,11 +222,15 @@ export class RemoteRun {
       const seconds = (Date.now() - this.lifecycle.record.createdAt) / 1000;
       this.parts.observer?.firstEvent(observed(this.lifecycle), seconds);
     }
-    const terminal = events.some((event) => isTerminal(event.type));
-    if (terminal) await this.markEnded();
+    const terminalAt = events.findIndex((event) => isTerminal(event.type));
+    if (terminalAt >= 0) await this.markEnded();
     const epoch = { epoch: this.lifecycle.attempt };
     const result = await this.parts.eventLog.append(this.lifecycle.record.requestId, events, epoch);
-    if (result.accepted && terminal) this.accepted();
+    if (result.accepted && terminalAt >= 0) {
+      const seq = result.lastSeq - (events.length - 1 - terminalAt); // one seq per event
+      this.terminal = { ...events[terminalAt]!, seq };
+      this.accepted();
+    }
     return result;
   }
 

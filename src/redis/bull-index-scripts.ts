@@ -80,6 +80,22 @@ return 1
 `);
 
 /**
+ * A page of the waiting requests, in start order, with their records: one round trip where
+ * the sorted set and the hash would take two. KEYS: every lane's sorted set, records hash.
+ * ARGV: the lowest score (`-inf`, or `(score` to start after one), the page size. Returns
+ * `score, record` pairs; a record that is gone (settled meanwhile) is nil.
+ */
+export const WALK_SCRIPT = new LuaScript(`
+local flat = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+local page = {}
+for index = 1, #flat, 2 do
+  page[#page + 1] = flat[index + 1]
+  page[#page + 1] = redis.call('HGET', KEYS[2], flat[index]) or false
+end
+return page
+`);
+
+/**
  * One app's waiting requests: how many, and when the oldest was enqueued. Within one
  * priority the first is the oldest (FIFO), so it reads the head of each priority band
  * present, up to 64 bands. KEYS: the app's sorted set, records hash. ARGV: the score's

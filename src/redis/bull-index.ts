@@ -7,6 +7,7 @@ import {
   FORGET_SCRIPT,
   LIST_SCRIPT,
   UNLIST_SCRIPT,
+  WALK_SCRIPT,
 } from './bull-index-scripts.js';
 import { COUNTER_SPAN, indexScore } from './bull-priority.js';
 import type { AppQueueStats } from '../dispatch/request-queue.js';
@@ -171,23 +172,18 @@ export class BullIndex {
   /** Every waiting entry (without its payload), in start order, read a page at a time. */
   async *walk(): AsyncGenerator<QueueEntry> {
     let after = '-inf';
+    const keys = [this.allKey, this.recordsKey];
     for (let page = 0; page < MAX_PAGES; page++) {
-      const flat = await this.hub.command.zrangebyscore(
-        this.allKey,
-        after,
-        '+inf',
-        'WITHSCORES',
-        'LIMIT',
-        0,
-        PAGE_SIZE,
-      );
-      const ids = flat.filter((_value, index) => index % 2 === 0);
-      if (ids.length === 0) return;
-      after = `(${flat[flat.length - 1]}`;
-      const records = await this.hub.command.hmget(this.recordsKey, ...ids);
-      for (const record of records)
-        if (record !== null) yield (JSON.parse(record) as IndexRecord).entry;
-      if (ids.length < PAGE_SIZE) return;
+      const pairs = (await WALK_SCRIPT.run(this.hub.command, keys, [after, PAGE_SIZE])) as Array<
+        string | null
+      >;
+      if (pairs.length === 0) return;
+      after = `(${pairs[pairs.length - 2]}`;
+      for (let index = 1; index < pairs.length; index += 2) {
+        const record = pairs[index];
+        if (record) yield (JSON.parse(record) as IndexRecord).entry;
+      }
+      if (pairs.length < 2 * PAGE_SIZE) return;
     }
   }
 

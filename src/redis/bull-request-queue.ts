@@ -150,8 +150,8 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
     const taken = this.taken.release(requestId);
     if (!taken) return;
     await taken.job.moveToCompleted(null, taken.token, false);
-    await this.index.forget(requestId);
-    await this.index.announce(taken.job.data.appId); // its lane may have been at its limit
+    // Its lane may have been at its limit: tell the others while the record goes.
+    await Promise.all([this.index.forget(requestId), this.index.announce(taken.job.data.appId)]);
   }
 
   /**

@@ -65,6 +65,15 @@ export class KnownProgress {
     entry.settled = true;
   }
 
+  /**
+   * This process has just created the log: it is live at seq 0, and no append can have come
+   * before its creation, so every notice of it is still to come.
+   */
+  created(requestId: string): void {
+    const entry = this.readStarting(requestId);
+    if (entry) entry.settled = true;
+  }
+
   /** An append notice: the log got this far. */
   heard(notice: AppendNotice): void {
     const entry = this.entries.get(notice.requestId);

@@ -83,6 +83,7 @@ export class RedisEventLog implements EventLog {
     if (!(await createLog(this.hub, record, creation))) {
       throw new Error(`Request ${record.requestId} already exists`);
     }
+    this.known.created(record.requestId); // its first reads need not ask whether it is live
   }
 
   lookup(requestId: string): Promise<RequestLookup> {

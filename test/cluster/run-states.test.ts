@@ -56,6 +56,7 @@ describe('run states in Redis', () => {
     expect(await worker.states.facts('r1')).toEqual({
       cancelOnDisconnect: true,
       webhookUrl: 'http://127.0.0.1:1/hook',
+      ended: true,
     });
     expect(await worker.states.attempts('r1')).toBe(1);
     const progress = await gateway.states.progress('r1');
@@ -68,6 +69,25 @@ describe('run states in Redis', () => {
     await runStates.create('r2', { cancelOnDisconnect: false });
     expect((await runStates.started('r2')).attempt).toBe(1);
     expect((await runStates.started('r2')).attempt).toBe(2);
+  });
+
+  it('an attempt a retry replaced does not end the retry; the current attempt ends in one step', async () => {
+    const gateway = await states();
+    const { hub, states: worker } = await states(5_000);
+    await gateway.states.create('r6', { cancelOnDisconnect: false });
+    expect((await worker.started('r6')).attempt).toBe(1);
+    expect((await worker.started('r6')).attempt).toBe(2); // a retry after a lost worker
+    expect(await worker.attemptEnded('r6', 1)).toBe(false);
+    expect((await worker.progress('r6'))?.state).toBe('running');
+    expect(await worker.facts('r6')).toMatchObject({ ended: false });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the subscription is taken
+    const ended = nextChange(gateway.states);
+    expect(await worker.attemptEnded('r6', 2)).toBe(true);
+    expect(await ended).toEqual({ requestId: 'r6', state: 'ended' });
+    expect((await worker.progress('r6'))?.endedAt).toBeGreaterThan(0);
+    const ttl = await hub.command.pttl(hub.key('run', 'r6'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(5_000);
   });
 
   it('a cancel asked before the start is handed to the worker that starts it', async () => {

@@ -179,6 +179,34 @@ describe('RedisEventLog', () => {
     expect(await readAll(log, requestId)).toEqual(numbered(batches.flat()));
   });
 
+  it('reads a log it created without asking Redis whether it is live, and still wakes for its events', async () => {
+    await using opened = await openRedisLog();
+    const { hub, log, prefix } = opened;
+    const otherHub = await RedisHub.connect({ url: redisUrl(), prefix });
+    const other = new RedisEventLog(otherHub);
+    try {
+      const warm = await createRequest(log); // a first wait confirms the subscription
+      await appendAccepted(log, warm, [outputEvent('a')]);
+      await log.waitForEvents(warm, 0, new AbortController().signal);
+      const requestId = await createRequest(log);
+      const elsewhere = await createRequest(other);
+      const metaReads = vi.spyOn(hub.command, 'hmget');
+      expect(await log.read(requestId, 0, 10)).toEqual({ events: [], lastSeq: 0, ended: false });
+      expect(metaReads).not.toHaveBeenCalled();
+      expect(await log.read(elsewhere, 0, 10)).toEqual({ events: [], lastSeq: 0, ended: false });
+      expect(metaReads).toHaveBeenCalledTimes(1); // another process's log: is it live?
+      const woken = log.waitForEvents(requestId, 0, new AbortController().signal);
+      await appendAccepted(other, requestId, [outputEvent('b'), resultEvent('done')]);
+      await woken;
+      expect(await readAll(log, requestId)).toEqual(
+        numbered([outputEvent('b'), resultEvent('done')]),
+      );
+    } finally {
+      await other.close();
+      await otherHub.close();
+    }
+  });
+
   it('answers undefined to reads and ends waits at once after close, leaving the hub open', async () => {
     await using opened = await openRedisLog();
     const { hub, log } = opened;
