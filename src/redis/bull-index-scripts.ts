@@ -4,16 +4,27 @@ import { LuaScript } from './event-log-lua-script.js';
 // run it already. Each gate below therefore remembers the token of the call that passed
 // it, so that call's re-send passes again while every other call is still refused.
 
-/**
- * Lists a new request. KEYS: records hash, then the sorted sets. ARGV: request id, record
- * JSON, score. The record holds an INCR counter, so it is unique per call: 1 when listed
- * (or when this very call already listed it), 0 when the id is taken.
- */
-export const LIST_SCRIPT = new LuaScript(`
+// A listing's score is its priority's base plus the next value of a counter (FIFO within a
+// priority), taken in the script itself. Its record is JSON whose first member is that
+// score; the caller sends the rest (ending with a token unique to the call), so a re-send
+// of the call tells its own listing by the record's end.
+const LISTING = `
+local function list(first)
+  local score = string.format('%.0f', tonumber(ARGV[3]) + redis.call('INCR', KEYS[2]))
+  redis.call('HSET', KEYS[1], ARGV[1], '{"score":' .. score .. ARGV[2])
+  for index = first, first + 2 do redis.call('ZADD', KEYS[index], score, ARGV[1]) end
+end
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
-if existing then return existing == ARGV[2] and 1 or 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-for index = 2, #KEYS do redis.call('ZADD', KEYS[index], ARGV[3], ARGV[1]) end
+if existing then return string.sub(existing, -#ARGV[2]) == ARGV[2] and 1 or 0 end
+`;
+
+/**
+ * Lists a new request. KEYS: records hash, counter, then the sorted sets (every lane, the
+ * app's, the lane's). ARGV: request id, the record after its score, the priority's base
+ * score. 1 when listed (or when this very call already listed it), 0 when the id is taken.
+ */
+export const LIST_SCRIPT = new LuaScript(`${LISTING}
+list(3)
 return 1
 `);
 
@@ -46,9 +57,9 @@ return redis.call('GET', KEYS[2]) == ARGV[2] and 1 or 0
 /**
  * Lists a new request only if its lane has room, in the same step: the check of the
  * limits and the write it guards are one script, so simultaneous requests on any number
- * of gateways never pass a limit together. KEYS: records hash, the sorted sets (every
- * lane, the app's, the lane's), then the BullMQ active lists whose runs count against
- * the app's capacity, the lane's own first. ARGV: request id, record JSON, score, then
+ * of gateways never pass a limit together. KEYS: records hash, counter, the sorted sets
+ * (every lane, the app's, the lane's), then the BullMQ active lists whose runs count
+ * against the app's capacity, the lane's own first. ARGV: as {@link LIST_SCRIPT}'s, then
  * the bounds `queued`, `concurrent`, `capacity` (-1 for none).
  *
  * Room: the lane's run slots free now (under `concurrent` and the app's `capacity`),
@@ -57,25 +68,22 @@ return redis.call('GET', KEYS[2]) == ARGV[2] and 1 or 0
  * once. 1 when listed (or when this very call already listed it), 0 when the id is
  * taken, -1 when the lane is full.
  */
-export const ADMIT_SCRIPT = new LuaScript(`
-local existing = redis.call('HGET', KEYS[1], ARGV[1])
-if existing then return existing == ARGV[2] and 1 or 0 end
+export const ADMIT_SCRIPT = new LuaScript(`${LISTING}
 local function room(limit, used)
   if limit < 0 then return math.huge end
   return limit - used
 end
-local laneRunning = redis.call('LLEN', KEYS[5])
+local laneRunning = redis.call('LLEN', KEYS[6])
 local appRunning = laneRunning
-for index = 6, #KEYS do appRunning = appRunning + redis.call('LLEN', KEYS[index]) end
-local waiting = redis.call('ZCARD', KEYS[4])
-for _, id in ipairs(redis.call('LRANGE', KEYS[5], 0, -1)) do
-  if redis.call('ZSCORE', KEYS[4], id) then waiting = waiting - 1 end
+for index = 7, #KEYS do appRunning = appRunning + redis.call('LLEN', KEYS[index]) end
+local waiting = redis.call('ZCARD', KEYS[5])
+for _, id in ipairs(redis.call('LRANGE', KEYS[6], 0, -1)) do
+  if redis.call('ZSCORE', KEYS[5], id) then waiting = waiting - 1 end
 end
 local concurrent = room(tonumber(ARGV[5]), laneRunning)
 local free = math.max(0, math.min(concurrent, room(tonumber(ARGV[6]), appRunning)))
 if waiting >= free + room(tonumber(ARGV[4]), 0) then return -1 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-for index = 2, 4 do redis.call('ZADD', KEYS[index], ARGV[3], ARGV[1]) end
+list(3)
 return 1
 `);
 

@@ -20,6 +20,22 @@ export interface IndexRecord {
   readonly entry: QueueEntry;
   /** When it was listed (ms since the epoch; missing in records of older versions). */
   readonly listedAt?: number;
+  /** Unique to the call that listed it, so a re-sent call tells its own listing. */
+  readonly call?: string;
+}
+
+/**
+ * A new entry's record as the listing scripts take it: the JSON after its first member,
+ * the score (which the script numbers), and the base of that score, behind its priority.
+ */
+function listingOf(entry: QueueEntry): { rest: string; base: number } {
+  const { request: _payload, ...listed } = entry;
+  const rest: Omit<IndexRecord, 'score'> = {
+    entry: listed,
+    listedAt: Date.now(),
+    call: randomUUID(),
+  };
+  return { rest: `,${JSON.stringify(rest).slice(1)}`, base: indexScore(entry.priority, 0) };
 }
 
 const PAGE_SIZE = 100;
@@ -53,9 +69,9 @@ export class BullIndex {
    * removed, while the sorted sets hold only what waits.
    */
   async list(entry: QueueEntry): Promise<boolean> {
-    const { record, score } = await this.recordOf(entry);
-    const keys = [this.recordsKey, ...this.setsOf(entry)];
-    return (await LIST_SCRIPT.run(this.hub.command, keys, [entry.requestId, record, score])) === 1;
+    const { rest, base } = listingOf(entry);
+    const keys = [this.recordsKey, this.counterKey, ...this.setsOf(entry)];
+    return (await LIST_SCRIPT.run(this.hub.command, keys, [entry.requestId, rest, base])) === 1;
   }
 
   /**
@@ -67,11 +83,12 @@ export class BullIndex {
     entry: QueueEntry,
     admission: { readonly bounds: AdmissionBounds; readonly runningKeys: readonly string[] },
   ): Promise<AdmissionOutcome> {
-    const { record, score } = await this.recordOf(entry);
+    const { rest, base } = listingOf(entry);
     const { queued, concurrent, capacity } = admission.bounds;
     const bounds = [queued, concurrent, capacity].map(boundArgument);
-    const keys = [this.recordsKey, ...this.setsOf(entry), ...admission.runningKeys];
-    const args = [entry.requestId, record, score, ...bounds];
+    const keys = [this.recordsKey, this.counterKey, ...this.setsOf(entry)];
+    keys.push(...admission.runningKeys);
+    const args = [entry.requestId, rest, base, ...bounds];
     const outcome = await ADMIT_SCRIPT.run(this.hub.command, keys, args);
     return outcome === 1 ? 'admitted' : outcome === 0 ? 'taken' : 'full';
   }
@@ -187,16 +204,8 @@ export class BullIndex {
     }
   }
 
-  /**
-   * A new entry's record (JSON) and score, behind its priority. The record holds an INCR
-   * counter, so it is unique per call: a re-sent script tells its own listing by it.
-   */
-  private async recordOf(entry: QueueEntry): Promise<{ record: string; score: number }> {
-    const counter = await this.hub.command.incr(this.hub.key('queue-index', 'counter'));
-    const { request: _payload, ...listed } = entry;
-    const score = indexScore(entry.priority, counter);
-    const record: IndexRecord = { score, entry: listed, listedAt: Date.now() };
-    return { record: JSON.stringify(record), score };
+  private get counterKey(): string {
+    return this.hub.key('queue-index', 'counter');
   }
 
   private setsOf(lane: Lane): string[] {

@@ -73,12 +73,18 @@ describe('BullIndex gates re-sent after a lost reply', () => {
   it('a list sent twice passes twice; another list of the id does not', async () => {
     await using opened = await openIndex();
     const { hub } = opened;
-    const keys = [hub.key('records'), hub.key('set')];
-    const send = (record: string) => LIST_SCRIPT.run(hub.command, keys, ['id-1', record, 1]);
-    expect(await send('{"score":1}')).toBe(1);
-    expect(await send('{"score":1}')).toBe(1);
-    expect(await send('{"score":2}')).toBe(0);
-    expect(await hub.command.zrange(hub.key('set'), 0, -1, 'WITHSCORES')).toEqual(['id-1', '1']);
+    const sets = [hub.key('all'), hub.key('app'), hub.key('lane')];
+    const keys = [hub.key('records'), hub.key('counter'), ...sets];
+    const base = 4 * 2 ** 41; // scores of this size stay exact through the script's numbers
+    const send = (call: string) =>
+      LIST_SCRIPT.run(hub.command, keys, ['id-1', `,"call":"${call}"}`, base]);
+    expect(await send('call-1')).toBe(1);
+    expect(await send('call-1')).toBe(1); // the re-send
+    expect(await send('call-2')).toBe(0);
+    const record = JSON.parse((await hub.command.hget(hub.key('records'), 'id-1'))!) as unknown;
+    expect(record).toEqual({ score: base + 1, call: 'call-1' });
+    for (const set of sets)
+      expect(await hub.command.zrange(set, 0, -1, 'WITHSCORES')).toEqual(['id-1', `${base + 1}`]);
   });
 
   it('an unlist or a forget sent twice passes twice; another call does not', async () => {
