@@ -281,13 +281,17 @@ export class RemoteDispatcher implements RequestDispatch {
       const waited = ((tracked.startedAt ?? Date.now()) - tracked.record.createdAt) / 1000;
       this.observer.started(observed(tracked), waited);
     }
-    if (change.state === 'ended') this.background(this.endedElsewhere(tracked));
+    if (change.state === 'ended') this.background(this.endedElsewhere(tracked, change.outcome));
   }
 
-  /** A request of this gateway that a worker ended: it delivers the webhook. */
-  private async endedElsewhere(tracked: RequestLifecycle): Promise<void> {
+  /**
+   * A request of this gateway that another process ended (which delivers the webhook):
+   * its metrics and log line, by the outcome the change carried or else its terminal event.
+   */
+  private async endedElsewhere(tracked: RequestLifecycle, outcome?: string): Promise<void> {
     if (!this.submitted.end(tracked)) return;
-    await this.aftermath.record(tracked, { webhookUrl: undefined }); // metrics and the outcome's log line
+    if (outcome !== undefined) return this.aftermath.recordOutcome(tracked, outcome);
+    await this.aftermath.record(tracked, { webhookUrl: undefined });
   }
 
   /** After the subscriber was away: changes published meanwhile are read from the states. */

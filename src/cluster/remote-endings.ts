@@ -41,7 +41,8 @@ export async function endRemotely(parts: EndingParts, ending: RemoteEnding): Pro
   const { eventLog, states, logger } = parts;
   const { requestId } = ending.record;
   // The state first: a client that reads the terminal event then asks how it ended.
-  await states.ended(requestId, ending.startTimedOut).catch((error: unknown) => {
+  const outcome = ending.error.code;
+  await states.ended(requestId, ending.startTimedOut, outcome).catch((error: unknown) => {
     logger.error({ requestId, err: error }, 'could not mark the request ended');
   });
   const error = ending.error;

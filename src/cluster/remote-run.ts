@@ -8,6 +8,7 @@ import { RequestLifecycle, startTimeoutError } from '../dispatch/request-lifecyc
 import type { QueueEntry, QueuedRequest } from '../dispatch/request-queue.js';
 import { runToEnd } from '../dispatch/run-to-end.js';
 import { runtimeJob } from '../dispatch/runtime-job.js';
+import { outcomeOf } from '../dispatch/terminal-outcome.js';
 import { toAsciiJson } from '../events/ascii-json.js';
 import type { AppendResult, EventLog } from '../events/event-log.js';
 import { isTerminal, type LoggedEvent, type NewEvent } from '../events/event-types.js';
@@ -202,14 +203,17 @@ export class RemoteRun {
    * Marks the request ended in its state, once, before its terminal event is written: a
    * client that reads the terminal event then finds the end time (`inference_time`).
    */
-  private async markEnded(): Promise<void> {
+  private async markEnded(outcome?: string): Promise<void> {
     if (this.markedEnded) return;
     this.markedEnded = true;
     const { requestId } = this.lifecycle.record;
     const { attempt } = this.lifecycle;
     const { states } = this.parts;
     // An attempt a retry has replaced must not end the retry's state; its append is refused.
-    const marked = attempt > 0 ? states.attemptEnded(requestId, attempt) : states.ended(requestId);
+    const marked =
+      attempt > 0
+        ? states.attemptEnded(requestId, attempt, outcome)
+        : states.ended(requestId, false, outcome);
     await marked.catch((error: unknown) => {
       this.parts.logger.error({ requestId, err: error }, 'could not mark the request ended');
     });
@@ -223,7 +227,7 @@ export class RemoteRun {
       this.parts.observer?.firstEvent(observed(this.lifecycle), seconds);
     }
     const terminalAt = events.findIndex((event) => isTerminal(event.type));
-    if (terminalAt >= 0) await this.markEnded();
+    if (terminalAt >= 0) await this.markEnded(outcomeOf(events[terminalAt]));
     const epoch = { epoch: this.lifecycle.attempt };
     const result = await this.parts.eventLog.append(this.lifecycle.record.requestId, events, epoch);
     if (result.accepted && terminalAt >= 0) {
@@ -238,7 +242,7 @@ export class RemoteRun {
     if (this.fenced) return;
     const { eventLog, logger } = this.parts;
     const { requestId } = this.lifecycle.record;
-    await this.markEnded(); // before the terminal event: its readers then find the end time
+    await this.markEnded(error.code); // before the terminal event: its readers then find the end time
     const epoch = this.lifecycle.attempt;
     if (await endIfLive({ eventLog, logger, requestId, error, unexpected, epoch })) this.accepted();
   }

@@ -9,6 +9,8 @@ import type { RedisHub } from '../redis/redis-hub.js';
 export interface StateChange {
   readonly requestId: string;
   readonly state: DispatchState;
+  /** How it ended (`ok` or an error code), when whoever ended it knew as it marked it. */
+  readonly outcome?: string;
 }
 
 /** What a worker learns when it starts a request. */
@@ -59,8 +61,8 @@ function toError(json: string | null | undefined): SluiceError | undefined {
   return new SluiceError(known, message);
 }
 
-function changeMessage(requestId: string, state: DispatchState): string {
-  const change: StateChange = { requestId, state };
+function changeMessage(requestId: string, state: DispatchState, outcome?: string): string {
+  const change: StateChange = { requestId, state, outcome };
   return JSON.stringify(change);
 }
 
@@ -126,8 +128,11 @@ export class RunStates {
     return { attempt, cancel: toError(replies?.[2]?.[1] as string | null) };
   }
 
-  /** Marks a request ended; its state is kept for the retention window. */
-  async ended(requestId: string, startTimedOut = false): Promise<void> {
+  /**
+   * Marks a request ended; its state is kept for the retention window. `outcome`, when
+   * known, travels with the change, so gateways need not read the terminal event for it.
+   */
+  async ended(requestId: string, startTimedOut = false, outcome?: string): Promise<void> {
     const key = this.keyOf(requestId);
     const fields = {
       state: 'ended',
@@ -138,7 +143,7 @@ export class RunStates {
       .multi()
       .hset(key, fields)
       .pexpire(key, this.retentionMs)
-      .publish(this.changesChannel, changeMessage(requestId, 'ended'))
+      .publish(this.changesChannel, changeMessage(requestId, 'ended', outcome))
       .exec();
   }
 
@@ -146,8 +151,8 @@ export class RunStates {
    * {@link ended} for the run of one attempt, in one step: `false`, and nothing changed,
    * when a retry has replaced that attempt (the retry's state is not this run's to end).
    */
-  async attemptEnded(requestId: string, attempt: number): Promise<boolean> {
-    const message = changeMessage(requestId, 'ended');
+  async attemptEnded(requestId: string, attempt: number, outcome?: string): Promise<boolean> {
+    const message = changeMessage(requestId, 'ended', outcome);
     const args = [attempt, Date.now(), this.retentionMs, this.changesChannel, message];
     return (await END_ATTEMPT.run(this.hub.command, [this.keyOf(requestId)], args)) === 1;
   }

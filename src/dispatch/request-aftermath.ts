@@ -70,17 +70,24 @@ export class RequestAftermath {
     target?: WebhookTarget,
   ): void {
     const { requestId } = tracked.record;
-    const outcome = outcomeOf(terminal);
-    const { startedAt, endedAt } = tracked;
-    const runSeconds =
-      startedAt === undefined || endedAt === undefined ? undefined : (endedAt - startedAt) / 1000;
-    this.options.observer.finished(observed(tracked), outcome, runSeconds);
-    this.logOutcome(tracked, outcome);
+    this.recordOutcome(tracked, outcomeOf(terminal));
     const url = target ? target.webhookUrl : tracked.submission.webhookUrl;
     if (!url || !terminal) return;
     const delivery = this.sendWebhook(tracked, { url, body: webhookBody(requestId, terminal) });
     this.deliveries.add(delivery);
     void delivery.finally(() => this.deliveries.delete(delivery));
+  }
+
+  /**
+   * Records how a request ended (`ok` or an error code) as another process reported it,
+   * with no webhook: that process sends it.
+   */
+  recordOutcome(tracked: TrackedRequest, outcome: string): void {
+    const { startedAt, endedAt } = tracked;
+    const runSeconds =
+      startedAt === undefined || endedAt === undefined ? undefined : (endedAt - startedAt) / 1000;
+    this.options.observer.finished(observed(tracked), outcome, runSeconds);
+    this.logOutcome(tracked, outcome);
   }
 
   private async sendWebhook(

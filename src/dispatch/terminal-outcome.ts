@@ -1,4 +1,4 @@
-import type { LoggedEvent } from '../events/event-types.js';
+import type { NewEvent } from '../events/event-types.js';
 import { isErrorCode } from '../errors/error-codes.js';
 import { SluiceError } from '../errors/sluice-error.js';
 
@@ -8,7 +8,7 @@ import { SluiceError } from '../errors/sluice-error.js';
  * @example
  * if (terminal.type === 'error') throw errorFromEvent(terminal);
  */
-export function errorFromEvent(event: LoggedEvent): SluiceError {
+export function errorFromEvent(event: NewEvent): SluiceError {
   const payload = JSON.parse(event.json) as { code?: unknown; message?: unknown };
   const code = isErrorCode(payload.code) ? payload.code : 'internal';
   return new SluiceError(
@@ -23,7 +23,7 @@ export function errorFromEvent(event: LoggedEvent): SluiceError {
  * @example
  * outcomeOf(terminal); // 'ok' | 'cancelled' | …
  */
-export function outcomeOf(event: LoggedEvent | undefined): string {
+export function outcomeOf(event: NewEvent | undefined): string {
   if (!event) return 'unknown';
   return event.type === 'error' ? errorFromEvent(event).code : 'ok';
 }

@@ -117,6 +117,26 @@ describe('a pure gateway (apps: []) learns its apps from the workers', () => {
     expect(JSON.parse(events[3]!.data)).toEqual({ count: 3, text: 'héllo' });
   });
 
+  it('counts in its metrics how each run on the worker ended', async () => {
+    await using deployment = await startDeployment();
+    const { url } = deployment.gateway;
+    await learned(url, 'test/count');
+    await learned(url, 'test/failing');
+    await streamAll(`${url}/test/count/stream`, { n: 1 });
+    await streamAll(`${url}/test/failing/stream`, {});
+    const counted = (app: string, outcome: string) =>
+      new RegExp(
+        `sluice_requests_total\\{app="${app}",endpoint="/",view="stream",outcome="${outcome}"\\} 1`,
+      );
+    await until(async () => {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      return (
+        counted('test/count', 'ok').test(metrics) &&
+        counted('test/failing', 'app_error').test(metrics)
+      );
+    });
+  });
+
   it('a cancel through the gateway aborts ctx.signal on the worker', async () => {
     await using deployment = await startDeployment();
     const { url } = deployment.gateway;

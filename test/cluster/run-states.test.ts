@@ -82,8 +82,8 @@ describe('run states in Redis', () => {
     expect(await worker.facts('r6')).toMatchObject({ ended: false });
     await new Promise((resolve) => setTimeout(resolve, 50)); // the subscription is taken
     const ended = nextChange(gateway.states);
-    expect(await worker.attemptEnded('r6', 2)).toBe(true);
-    expect(await ended).toEqual({ requestId: 'r6', state: 'ended' });
+    expect(await worker.attemptEnded('r6', 2, 'app_error')).toBe(true);
+    expect(await ended).toEqual({ requestId: 'r6', state: 'ended', outcome: 'app_error' });
     expect((await worker.progress('r6'))?.endedAt).toBeGreaterThan(0);
     const ttl = await hub.command.pttl(hub.key('run', 'r6'));
     expect(ttl).toBeGreaterThan(0);
