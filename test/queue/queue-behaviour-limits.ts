@@ -3,7 +3,7 @@ import type { GatewayOptions } from '../../src/server/create-gateway.js';
 import { MemoryEventLog } from '../../src/events/memory-event-log.js';
 import { expireEnded } from '../support/expire.js';
 import { startGatewayOn, type GatewayBackend, type TestGateway } from '../support/gateway.js';
-import { parseEvents, readText, send, until } from '../support/sse-client.js';
+import { parseEvents, send, until } from '../support/sse-client.js';
 import { countApp } from '../support/test-apps.js';
 import {
   gateApp,
@@ -136,12 +136,17 @@ export function describeQueueLimits(backend: GatewayBackend): void {
       const watched = await queue.submitId({ key });
       const { response } = await send(`${queue.requestUrl(watched)}/status/stream?logs=1`);
       expect(response.headers['content-type']).toBe('text/event-stream');
-      const text = readText(response);
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      const ended = new Promise((resolve) => response.once('end', resolve));
       await new Promise((resolve) => setTimeout(resolve, 50));
       releaseGate(blocker);
-      await until(() => gateLog.started.includes(key));
+      // Ended only once the stream has told the start: on a busy machine the run could
+      // otherwise end before the stream's next look, which would see COMPLETED at once.
+      await until(() => gateLog.started.includes(key) && text.includes('"IN_PROGRESS"'));
       releaseGate(key);
-      const statuses = parseEvents(await text).map(
+      await ended;
+      const statuses = parseEvents(text).map(
         (event) => JSON.parse(event.data) as Record<string, unknown>,
       );
       expect(statuses[0]).toMatchObject({ status: 'IN_QUEUE', queue_position: 0 });
