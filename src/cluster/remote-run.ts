@@ -239,7 +239,8 @@ export class RemoteRun {
   }
 
   private async end(error: SluiceError, unexpected: boolean): Promise<void> {
-    if (this.fenced) return;
+    // Fenced, it is not this run's to end; its terminal event kept, it has ended: no look needed.
+    if (this.fenced || this.wroteTerminal) return;
     const { eventLog, logger } = this.parts;
     const { requestId } = this.lifecycle.record;
     await this.markEnded(error.code); // before the terminal event: its readers then find the end time
