@@ -39,12 +39,14 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
   private readonly stalls: BullStallHandler;
   private readonly reconciler: BullReconciler;
   private readonly stoppers = new Set<() => void>();
+  private readonly onError: (error: unknown) => void;
 
   constructor(
     private readonly hub: RedisHub,
     options: BullQueueOptions = {},
   ) {
-    const onError = options.onError ?? (() => undefined);
+    this.onError = options.onError ?? (() => undefined);
+    const { onError } = this;
     const lockMs = options.lockMs ?? 10_000;
     const stalledCheckMs = options.stalledCheckMs ?? 5_000;
     this.index = new BullIndex(hub);
@@ -251,7 +253,10 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
       const job = await this.lanes.claim(lane, token);
       if (!job) return undefined;
       // The job BullMQ hands out may not be the index's head for this lane (races, retries).
-      await this.index.unlist(job.data);
+      // Its unlisting is not waited for: the next command on the connection (the next walk,
+      // the run's first look at its log) comes after it in Redis all the same. Should it
+      // fail, the reconciler drops the stale listing.
+      this.index.unlist(job.data).catch(this.onError);
       if (!job.deferredFailure) {
         this.taken.keep(job, token, await this.lanes.worker(lane));
         return job.data;
