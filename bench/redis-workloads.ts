@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+import { withCommandStats } from './redis-command-stats.js';
 import { cpuSecondsOfEach, type ProcessIds } from './redis-process-cpu.js';
 import { timeFirstEvent } from './redis-first-event.js';
 import type { MeasureContext, Metrics } from './scenarios/scenario.js';
@@ -63,7 +65,9 @@ async function warmUp(context: MeasureContext, { warmupStreams, warmupMs }: Firs
  * Time to first event: one-event streams one after another, each from its `POST` being sent
  * to its `output` frame parsed. `runs` of them on the fresh server (`coldP50Ms`: its code not
  * yet optimised), then, after the warm-up, `runs` more on the warm server (`p50Ms`, `p99Ms`:
- * what a serving process in steady state answers).
+ * what a serving process in steady state answers). Given the deployment's Redis, also the
+ * commands Redis ran per warm stream (`commandsPerEvent`, those of scripts included, the
+ * deployment's background commands meanwhile too).
  *
  * @example
  * await measureFirstEvents(context, { runs: 200, warmupStreams: 2_000, warmupMs: 30_000 });
@@ -71,13 +75,16 @@ async function warmUp(context: MeasureContext, { warmupStreams, warmupMs }: Firs
 export async function measureFirstEvents(
   context: MeasureContext,
   first: FirstEventRuns,
+  redis?: Redis,
 ): Promise<Metrics> {
   const cold = await timeStreams(context, first.runs);
   await warmUp(context, first);
-  const warm = await timeStreams(context, first.runs);
-  return {
-    coldP50Ms: percentile(cold, 0.5),
-    p50Ms: percentile(warm, 0.5),
-    p99Ms: percentile(warm, 0.99),
+  const timeWarm = async (): Promise<Metrics> => {
+    const warm = await timeStreams(context, first.runs);
+    return { p50Ms: percentile(warm, 0.5), p99Ms: percentile(warm, 0.99) };
   };
+  const warm = redis
+    ? await withCommandStats(redis, { events: first.runs, measure: timeWarm })
+    : await timeWarm();
+  return { coldP50Ms: percentile(cold, 0.5), ...warm };
 }

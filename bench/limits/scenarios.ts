@@ -163,8 +163,14 @@ export function limitScenarios(quick: boolean): LimitScenario[] {
           format: milliseconds,
           targets: { inline: atMost(0.6, 'ms'), redis: atMost(3, 'ms') },
         },
+        {
+          metric: 'commandsPerEvent',
+          label: 'Redis commands per warm stream (those of scripts included)',
+          format: (value) => value.toFixed(1),
+          only: ['redis'],
+        },
       ],
-      measure: (context) => measureFirstEvents(context, firstEvent),
+      measure: (context) => measureFirstEvents(context, firstEvent, context.redis),
     },
     {
       id: 'v',
