@@ -41,18 +41,21 @@ export async function endRemotely(parts: EndingParts, ending: RemoteEnding): Pro
   const { eventLog, states, logger } = parts;
   const { requestId } = ending.record;
   // The state first: a client that reads the terminal event then asks how it ended.
-  const outcome = ending.error.code;
-  await states.ended(requestId, ending.startTimedOut, outcome).catch((error: unknown) => {
+  const marked = states.ended(requestId, {
+    startTimedOut: ending.startTimedOut,
+    outcome: ending.error.code,
+  });
+  await marked.catch((error: unknown) => {
     logger.error({ requestId, err: error }, 'could not mark the request ended');
   });
   const error = ending.error;
-  const wrote = await endIfLive({ eventLog, logger, requestId, error, unexpected: false });
-  if (!wrote) return;
+  const written = await endIfLive({ eventLog, logger, requestId, error, unexpected: false });
+  if (!written) return;
   const tracked = ending.tracked ?? (await rebuilt(parts, ending.record));
   if (!tracked) return;
   const facts = await states.facts(requestId);
   const webhookUrl = facts?.webhookUrl ?? tracked.submission.webhookUrl;
-  await parts.aftermath.record(tracked, { webhookUrl });
+  parts.aftermath.recordEnded(tracked, written, { webhookUrl });
 }
 
 /** A request this process did not accept, as the aftermath sees it. */

@@ -71,8 +71,7 @@ export class RemoteRun {
   private readonly request: QueuedRequest;
   private readonly lifecycle: RequestLifecycle;
   private fenced = false;
-  private wroteTerminal = false;
-  /** The terminal event this run appended itself, once the log kept it. */
+  /** The terminal event this run wrote, once the log kept it: the ending is then its own. */
   private terminal: LoggedEvent | undefined;
   private markedEnded = false;
   private sawEvent = false;
@@ -141,13 +140,10 @@ export class RemoteRun {
   /** After the terminal event: the state marked ended, then outcome and webhook, by the writer only. */
   private async finish(): Promise<void> {
     // A run fenced after its terminal event landed still owns its ending and webhook.
-    if (this.fenced && !this.wroteTerminal) return;
+    if (this.fenced && !this.terminal) return;
     await this.markEnded();
     this.lifecycle.end();
-    if (!this.wroteTerminal) return;
-    const { aftermath } = this.parts;
-    if (this.terminal) aftermath.recordEnded(this.lifecycle, this.terminal);
-    else await aftermath.record(this.lifecycle); // ended by endIfLive: read back from the log
+    if (this.terminal) this.parts.aftermath.recordEnded(this.lifecycle, this.terminal);
   }
 
   /** Ends the request with `timeout` if its first start comes after its deadline. */
@@ -210,10 +206,7 @@ export class RemoteRun {
     const { attempt } = this.lifecycle;
     const { states } = this.parts;
     // An attempt a retry has replaced must not end the retry's state; its append is refused.
-    const marked =
-      attempt > 0
-        ? states.attemptEnded(requestId, attempt, outcome)
-        : states.ended(requestId, false, outcome);
+    const marked = states.ended(requestId, { attempt: attempt > 0 ? attempt : undefined, outcome });
     await marked.catch((error: unknown) => {
       this.parts.logger.error({ requestId, err: error }, 'could not mark the request ended');
     });
@@ -232,25 +225,25 @@ export class RemoteRun {
     const result = await this.parts.eventLog.append(this.lifecycle.record.requestId, events, epoch);
     if (result.accepted && terminalAt >= 0) {
       const seq = result.lastSeq - (events.length - 1 - terminalAt); // one seq per event
-      this.terminal = { ...events[terminalAt]!, seq };
-      this.accepted();
+      this.accepted({ ...events[terminalAt]!, seq });
     }
     return result;
   }
 
   private async end(error: SluiceError, unexpected: boolean): Promise<void> {
     // Fenced, it is not this run's to end; its terminal event kept, it has ended: no look needed.
-    if (this.fenced || this.wroteTerminal) return;
+    if (this.fenced || this.terminal) return;
     const { eventLog, logger } = this.parts;
     const { requestId } = this.lifecycle.record;
     await this.markEnded(error.code); // before the terminal event: its readers then find the end time
     const epoch = this.lifecycle.attempt;
-    if (await endIfLive({ eventLog, logger, requestId, error, unexpected, epoch })) this.accepted();
+    const written = await endIfLive({ eventLog, logger, requestId, error, unexpected, epoch });
+    if (written) this.accepted(written);
   }
 
   /** This run's terminal event is the one the log kept: the ending and webhook are its own. */
-  private accepted(): void {
-    this.wroteTerminal = true;
+  private accepted(terminal: LoggedEvent): void {
+    this.terminal = terminal;
     this.lifecycle.markEnding();
   }
 }

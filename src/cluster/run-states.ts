@@ -40,16 +40,30 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 return redis.call('HINCRBY', KEYS[1], 'attached', ARGV[1])`);
 
 /**
- * Marks a request ended by one attempt, unless a retry has replaced it. KEYS: the state.
- * ARGV: the attempt, the end time, the retention (ms), the changes channel, the change.
- * 1 when marked, 0 when a later attempt holds the request.
+ * Marks a request ended and publishes the change, in one step; with an attempt, only
+ * unless a retry has replaced it. KEYS: the state. ARGV: the attempt (or ''), the end time,
+ * the retention (ms), '1' when it timed out before its start (or ''), the changes channel,
+ * the change. 1 when marked, 0 when a later attempt holds the request.
  */
-const END_ATTEMPT = new LuaScript(`
-if tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0') > tonumber(ARGV[1]) then return 0 end
+const END = new LuaScript(`
+if ARGV[1] ~= '' and tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0') > tonumber(ARGV[1]) then
+  return 0
+end
 redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[2])
+if ARGV[4] == '1' then redis.call('HSET', KEYS[1], 'startTimedOut', 1) end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+redis.call('PUBLISH', ARGV[5], ARGV[6])
 return 1`);
+
+/** How a request ended, as whoever ends it marks its state. */
+export interface StateEnding {
+  /** It did not start within its start timeout. */
+  readonly startTimedOut?: boolean;
+  /** How it ended (`ok` or an error code), published with the change when known. */
+  readonly outcome?: string;
+  /** The attempt whose run ends it: a retry that replaced it keeps its own state. */
+  readonly attempt?: number;
+}
 
 /** How long the state of a request that never ends is kept (a backstop: a week). */
 const UNENDED_TTL_MS = 7 * 24 * 3_600_000;
@@ -129,32 +143,21 @@ export class RunStates {
   }
 
   /**
-   * Marks a request ended; its state is kept for the retention window. `outcome`, when
-   * known, travels with the change, so gateways need not read the terminal event for it.
+   * Marks a request ended, in one step with its change (and the outcome, when known, so
+   * gateways need not read the terminal event for it); its state is kept for the retention
+   * window. `false`, and nothing changed, when `ending.attempt` was replaced by a retry.
    */
-  async ended(requestId: string, startTimedOut = false, outcome?: string): Promise<void> {
-    const key = this.keyOf(requestId);
-    const fields = {
-      state: 'ended',
-      endedAt: Date.now(),
-      ...(startTimedOut ? { startTimedOut: 1 } : {}),
-    };
-    await this.hub.command
-      .multi()
-      .hset(key, fields)
-      .pexpire(key, this.retentionMs)
-      .publish(this.changesChannel, changeMessage(requestId, 'ended', outcome))
-      .exec();
-  }
-
-  /**
-   * {@link ended} for the run of one attempt, in one step: `false`, and nothing changed,
-   * when a retry has replaced that attempt (the retry's state is not this run's to end).
-   */
-  async attemptEnded(requestId: string, attempt: number, outcome?: string): Promise<boolean> {
-    const message = changeMessage(requestId, 'ended', outcome);
-    const args = [attempt, Date.now(), this.retentionMs, this.changesChannel, message];
-    return (await END_ATTEMPT.run(this.hub.command, [this.keyOf(requestId)], args)) === 1;
+  async ended(requestId: string, ending: StateEnding = {}): Promise<boolean> {
+    const message = changeMessage(requestId, 'ended', ending.outcome);
+    const args = [
+      ending.attempt ?? '',
+      Date.now(),
+      this.retentionMs,
+      ending.startTimedOut ? '1' : '',
+      this.changesChannel,
+      message,
+    ];
+    return (await END.run(this.hub.command, [this.keyOf(requestId)], args)) === 1;
   }
 
   async progress(requestId: string): Promise<RequestProgress | undefined> {

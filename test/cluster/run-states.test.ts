@@ -77,12 +77,12 @@ describe('run states in Redis', () => {
     await gateway.states.create('r6', { cancelOnDisconnect: false });
     expect((await worker.started('r6')).attempt).toBe(1);
     expect((await worker.started('r6')).attempt).toBe(2); // a retry after a lost worker
-    expect(await worker.attemptEnded('r6', 1)).toBe(false);
+    expect(await worker.ended('r6', { attempt: 1 })).toBe(false);
     expect((await worker.progress('r6'))?.state).toBe('running');
     expect(await worker.facts('r6')).toMatchObject({ ended: false });
     await new Promise((resolve) => setTimeout(resolve, 50)); // the subscription is taken
     const ended = nextChange(gateway.states);
-    expect(await worker.attemptEnded('r6', 2, 'app_error')).toBe(true);
+    expect(await worker.ended('r6', { attempt: 2, outcome: 'app_error' })).toBe(true);
     expect(await ended).toEqual({ requestId: 'r6', state: 'ended', outcome: 'app_error' });
     expect((await worker.progress('r6'))?.endedAt).toBeGreaterThan(0);
     const ttl = await hub.command.pttl(hub.key('run', 'r6'));
@@ -120,7 +120,7 @@ describe('run states in Redis', () => {
     const { hub, states: runStates } = await states(5_000);
     await runStates.create('r5', { cancelOnDisconnect: false });
     expect(await hub.command.pttl(hub.key('run', 'r5'))).toBeGreaterThan(5_000);
-    await runStates.ended('r5', true);
+    await runStates.ended('r5', { startTimedOut: true });
     const ttl = await hub.command.pttl(hub.key('run', 'r5'));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(5_000);

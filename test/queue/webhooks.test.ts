@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { startGateway } from '../support/gateway.js';
+import { gateApp, releaseGate, uniqueKey } from '../fixtures/queue-apps.js';
+import { startGateway, startRedisGateway } from '../support/gateway.js';
 import { until } from '../support/sse-client.js';
 import { countApp, failingApp } from '../support/test-apps.js';
 import { QueueClient } from './queue-client.js';
@@ -94,6 +95,30 @@ describe('webhooks', () => {
       payload: { error_type: 'app_error', detail: expect.any(String) as string },
       error: expect.any(String) as string,
     });
+  });
+
+  it('delivers a request cancelled while it waits in the Redis queue once, as status ERROR', async () => {
+    await using receiver = await startReceiver([]);
+    await using gateway = await startRedisGateway({ apps: [gateApp], webhook: FAST });
+    const queue = new QueueClient(gateway.url, 'qtest/gate');
+    const blocker = uniqueKey('blocker');
+    const running = await queue.submitId({ key: blocker });
+    try {
+      await queue.waitFor(running, 'IN_PROGRESS');
+      const hook = { query: `webhook=${encodeURIComponent(receiver.url)}` };
+      const waiting = await queue.submitId({ key: uniqueKey('waiting') }, hook);
+      expect((await queue.cancel(waiting)).status).toBe(202);
+      await until(() => receiver.delivered.length === 1);
+      expect(receiver.delivered[0]).toMatchObject({
+        request_id: waiting,
+        status: 'ERROR',
+        payload: { error_type: 'cancelled' },
+      });
+    } finally {
+      releaseGate(blocker);
+    }
+    await queue.waitFor(running, 'COMPLETED');
+    expect(receiver.delivered).toHaveLength(1);
   });
 
   it('gives up after the attempt bound, logging each failure and counting it in metrics', async () => {
