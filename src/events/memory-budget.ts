@@ -36,10 +36,9 @@ export interface MemoryBudgetOptions {
   readonly now?: () => number;
 }
 
-/** An ended log offered to the budget. */
-interface Droppable {
-  readonly drop: () => void;
-  readonly droppableAt: number;
+/** An ended log offered to the budget: `drop` lets it go, when the budget needs its memory. */
+export interface Droppable {
+  drop(): void;
 }
 
 /**
@@ -58,7 +57,7 @@ interface Droppable {
  * const budget = new MemoryBudget({ limitBytes: 64 * 1024 * 1024 });
  * const charge = budget.open();
  * charge.set(4096); // a log now holds 4 KiB
- * const withdraw = budget.addDroppable(() => dropLog(requestId)); // it ended
+ * budget.addDroppable({ drop: () => dropLog(requestId) }); // it ended
  */
 export class MemoryBudget {
   private used = 0;
@@ -67,8 +66,8 @@ export class MemoryBudget {
   private readonly ceilingRatio: number;
   private readonly dropGraceMs: number;
   private readonly now: () => number;
-  /** Ended logs, oldest first (a Set keeps insertion order). */
-  private readonly droppable = new Set<Droppable>();
+  /** Ended logs, oldest first (a Map keeps insertion order), each with when it may be dropped. */
+  private readonly droppable = new Map<Droppable, number>();
   private relieving = false;
   private dropped = 0;
 
@@ -128,15 +127,18 @@ export class MemoryBudget {
   }
 
   /**
-   * Offers an ended log: `drop` is called (once) when the budget needs its memory, after
-   * every log offered before it and not before its grace has passed. Call the returned
-   * function when the log goes on its own.
+   * Offers an ended log: its `drop` is called (once) when the budget needs its memory, after
+   * every log offered before it and not before its grace has passed. Withdraw it
+   * ({@link withdrawDroppable}) when it goes on its own.
    */
-  addDroppable(drop: () => void): () => void {
-    const entry = { drop, droppableAt: this.now() + this.dropGraceMs };
-    this.droppable.add(entry);
+  addDroppable(droppable: Droppable): void {
+    this.droppable.set(droppable, this.now() + this.dropGraceMs);
     this.relieve();
-    return () => this.droppable.delete(entry);
+  }
+
+  /** Takes back an offered log that went on its own; does nothing for one not offered. */
+  withdrawDroppable(droppable: Droppable): void {
+    this.droppable.delete(droppable);
   }
 
   /** Drops ended logs, oldest first, while use is past the drop line and their grace is over. */
@@ -146,11 +148,11 @@ export class MemoryBudget {
     this.relieving = true;
     try {
       const now = this.now();
-      for (const entry of this.droppable) {
-        if (!this.pastDropLine || entry.droppableAt > now) break; // later ones are younger
-        this.droppable.delete(entry);
+      for (const [droppable, droppableAt] of this.droppable) {
+        if (!this.pastDropLine || droppableAt > now) break; // later ones are younger
+        this.droppable.delete(droppable);
         this.dropped++;
-        entry.drop();
+        droppable.drop();
       }
     } finally {
       this.relieving = false;

@@ -33,14 +33,14 @@ const SWEEP_INTERVAL_MS = 1_000;
 export class MemoryEventLog implements EventLog {
   readonly limits: EventLogLimits;
   private readonly logs = new Map<string, MemoryRequestLog>();
-  /** Ended requests in order of expiry: retention is one constant, so ending order is expiry order. */
-  private readonly expiries: Array<{ requestId: string; expiresAt: number }> = [];
+  /** Ended logs in order of expiry: retention is one constant, so ending order is expiry order. */
+  private readonly expiries: MemoryRequestLog[] = [];
   private expiryHead = 0;
   /** Expired requests' records, oldest first, so they answer `expired` rather than `unknown`. */
   private readonly tombstones = new Map<string, RequestRecord>();
   private readonly tombstoneCharge: MemoryCharge;
-  /** Ended logs offered to the budget: each one's withdrawal, for when it expires on its own. */
-  private readonly droppable = new Map<string, () => void>();
+  /** What an ended log offered to the budget calls when the budget drops it. */
+  private readonly dropForMemory = (log: MemoryRequestLog) => this.expire(log);
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
@@ -59,7 +59,8 @@ export class MemoryEventLog implements EventLog {
     if (this.logs.has(record.requestId) || this.tombstones.has(record.requestId)) {
       return Promise.reject(new Error(`Request ${record.requestId} already exists`));
     }
-    this.logs.set(record.requestId, new MemoryRequestLog(record, this.budget.open()));
+    const log = new MemoryRequestLog(record, this.budget.open(), this.dropForMemory);
+    this.logs.set(record.requestId, log);
     return Promise.resolve();
   }
 
@@ -79,8 +80,9 @@ export class MemoryEventLog implements EventLog {
     try {
       const result = log.append(events, this.limits);
       if (result.accepted && log.ended) {
-        this.expiries.push({ requestId, expiresAt: Date.now() + this.limits.retentionMs });
-        this.offerToBudget(requestId);
+        log.expiresAt = Date.now() + this.limits.retentionMs;
+        this.expiries.push(log);
+        this.budget.addDroppable(log); // which may drop it at once
       }
       return Promise.resolve(result);
     } catch (error) {
@@ -107,9 +109,8 @@ export class MemoryEventLog implements EventLog {
   close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
-    for (const withdraw of this.droppable.values()) withdraw();
-    this.droppable.clear();
     for (const log of this.logs.values()) {
+      this.budget.withdrawDroppable(log);
       log.wakeWaiters();
       log.releaseMemory();
     }
@@ -126,7 +127,7 @@ export class MemoryEventLog implements EventLog {
     while (this.expiryHead < this.expiries.length) {
       const next = this.expiries[this.expiryHead]!;
       if (next.expiresAt > now) break;
-      this.expire(next.requestId);
+      this.expire(next);
       this.expiryHead++;
     }
     if (this.expiryHead > 1024 && this.expiryHead * 2 > this.expiries.length) {
@@ -135,22 +136,15 @@ export class MemoryEventLog implements EventLog {
     }
   }
 
-  /** Lets the budget drop an ended log before its retention ends, when it needs the memory. */
-  private offerToBudget(requestId: string): void {
-    // Registered first: the offer itself may drop this very log, which then withdraws it.
-    this.droppable.set(requestId, () => undefined);
-    const withdraw = this.budget.addDroppable(() => this.expire(requestId));
-    if (this.droppable.has(requestId)) this.droppable.set(requestId, withdraw);
-  }
-
-  private expire(requestId: string): void {
-    const log = this.logs.get(requestId);
+  /** Lets `log` go (at the end of its retention, or for memory), if it has not gone already. */
+  private expire(log: MemoryRequestLog): void {
+    const { requestId } = log.record;
+    if (this.logs.get(requestId) !== log) return;
     this.logs.delete(requestId);
-    this.droppable.get(requestId)?.();
-    this.droppable.delete(requestId);
-    log?.releaseMemory();
-    log?.wakeWaiters();
-    if (log) this.tombstones.set(requestId, log.record);
+    this.budget.withdrawDroppable(log);
+    log.releaseMemory();
+    log.wakeWaiters();
+    this.tombstones.set(requestId, log.record);
     const capacity = Math.min(
       TOMBSTONE_CAPACITY,
       (this.budget.limitBytes * TOMBSTONE_BUDGET_SHARE) / TOMBSTONE_BYTES,

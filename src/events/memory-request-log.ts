@@ -1,7 +1,7 @@
 import { isSupersedable, isTerminal, type LoggedEvent, type NewEvent } from './event-types.js';
 import type { AppendResult, EventBatch, EventLogLimits, RequestRecord } from './event-log.js';
-import { BUDGET_BYTES_PER_EVENT, type MemoryCharge } from './memory-budget.js';
-import { isSuperseded, noLatestSeqs } from './supersession.js';
+import { BUDGET_BYTES_PER_EVENT, type Droppable, type MemoryCharge } from './memory-budget.js';
+import { isSuperseded, noLatestSeqs, type LatestSeqs } from './supersession.js';
 
 /** Payload bytes after which a read stops adding events to its batch. */
 const BATCH_BYTES = 64 * 1024;
@@ -15,6 +15,9 @@ const BUDGET_EXTRA_PER_EVENT = BUDGET_BYTES_PER_EVENT - EVENT_OVERHEAD_BYTES;
 /** What the memory budget counts for a log itself: its record, maps and waiters. */
 const BUDGET_PER_LOG = 1024;
 
+/** The latest seqs of a log that has had no supersedable event yet (most never have one). */
+const NONE_LATEST: Readonly<LatestSeqs> = Object.freeze(noLatestSeqs());
+
 /** What a log of `count` events and `bytes` (as the caps count them) charges the budget. */
 function budgetBytes(count: number, bytes: number): number {
   return BUDGET_PER_LOG + bytes + count * BUDGET_EXTRA_PER_EVENT;
@@ -27,28 +30,42 @@ function sizeOf(event: NewEvent): number {
 /**
  * One request's events in memory: the state behind {@link MemoryEventLog}. Its size is
  * charged to the process's memory budget as it changes; an append that would take the
- * budget past its ceiling is refused (`full`) like one past the log's own caps.
+ * budget past its ceiling is refused (`full`) like one past the log's own caps. Once ended,
+ * its owner offers it to the budget as it is: dropping it calls `onDrop`. Ended logs are kept
+ * by the hundred thousand, so a log allocates nothing it has not needed yet.
  */
-export class MemoryRequestLog {
+export class MemoryRequestLog implements Droppable {
   readonly record: RequestRecord;
   ended = false;
+  /** When its owner lets it go: the end of its retention, once it has ended. */
+  expiresAt = 0;
   private events: LoggedEvent[] = [];
   private nextSeq = 1;
   private bytes = 0;
-  private readonly latest = noLatestSeqs();
-  private waiters: EventWaiter[] = [];
+  private latest: LatestSeqs | undefined;
+  private waiters: EventWaiter[] | undefined;
 
   constructor(
     record: RequestRecord,
     private readonly charge: MemoryCharge,
+    private readonly onDrop: (log: MemoryRequestLog) => void,
   ) {
     this.record = record;
     this.account();
   }
 
-  /** Releases what the log charged to the budget: it is being dropped. */
+  /** The budget needs its memory. */
+  drop(): void {
+    this.onDrop(this);
+  }
+
+  /**
+   * Lets go of its events and what it charged to the budget: it is being dropped (its owner
+   * may still hold the log itself until its retention would have ended).
+   */
   releaseMemory(): void {
     this.charge.release();
+    this.events = [];
   }
 
   get lastSeq(): number {
@@ -65,7 +82,7 @@ export class MemoryRequestLog {
     const body = terminal ? batch.slice(0, -1) : batch;
     if (!this.appendWithinCaps(body, limits)) return { accepted: false, reason: 'full' };
     if (terminal) {
-      this.events.push(this.number(terminal));
+      this.keep(this.number(terminal));
       this.bytes += sizeOf(terminal);
       this.ended = true;
     }
@@ -87,7 +104,7 @@ export class MemoryRequestLog {
       if (events.length >= maxEvents || bytes >= BATCH_BYTES) break;
       const event = this.events[index]!;
       lastSeq = event.seq;
-      if (isSuperseded(event, this.latest)) continue;
+      if (isSuperseded(event, this.latest ?? NONE_LATEST)) continue;
       events.push(event);
       bytes += event.json.length;
     }
@@ -100,17 +117,19 @@ export class MemoryRequestLog {
 
   /** Resolves once an event is appended, the log ends or is dropped, or `signal` aborts. */
   waitForEvents(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(new EventWaiter(this, signal, resolve)));
+    return new Promise((resolve) =>
+      (this.waiters ??= []).push(new EventWaiter(this, signal, resolve)),
+    );
   }
 
   forgetWaiter(waiter: EventWaiter): void {
-    this.waiters = this.waiters.filter((candidate) => candidate !== waiter);
+    this.waiters = this.waiters?.filter((candidate) => candidate !== waiter);
   }
 
   wakeWaiters(): void {
-    if (this.waiters.length === 0) return;
     const waiters = this.waiters;
-    this.waiters = [];
+    if (waiters === undefined) return;
+    this.waiters = undefined;
     for (const waiter of waiters) waiter.wake();
   }
 
@@ -118,9 +137,19 @@ export class MemoryRequestLog {
     this.charge.set(budgetBytes(this.events.length, this.bytes));
   }
 
+  /**
+   * Adds a numbered event. A log's first event gets an array of its own size: a push onto an
+   * empty array reserves 17 slots, and most ended logs kept (a cache hit, a short call) hold
+   * one or two events.
+   */
+  private keep(event: LoggedEvent): void {
+    if (this.events.length === 0) this.events = [event];
+    else this.events.push(event);
+  }
+
   private number(event: NewEvent): LoggedEvent {
     const seq = this.nextSeq++;
-    if (isSupersedable(event.type)) this.latest[event.type] = seq;
+    if (isSupersedable(event.type)) (this.latest ??= noLatestSeqs())[event.type] = seq;
     return { seq, type: event.type, json: event.json };
   }
 
@@ -135,11 +164,11 @@ export class MemoryRequestLog {
       bytes <= limits.maxBytes &&
       this.charge.canGrowTo(budgetBytes(count, bytes));
     if (fits(this.events.length + body.length, this.bytes + addedBytes)) {
-      for (const event of body) this.events.push(this.number(event));
+      for (const event of body) this.keep(this.number(event));
       this.bytes += addedBytes;
       return true;
     }
-    const latest = { ...this.latest };
+    const latest = { ...(this.latest ?? NONE_LATEST) };
     const numbered = body.map((event, index) => ({
       seq: this.nextSeq + index,
       type: event.type,
@@ -152,7 +181,7 @@ export class MemoryRequestLog {
     this.events = kept;
     this.bytes = keptBytes;
     this.nextSeq += numbered.length;
-    Object.assign(this.latest, latest);
+    this.latest = latest;
     return true;
   }
 

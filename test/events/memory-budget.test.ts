@@ -13,12 +13,15 @@ function budgetWithDrops() {
   const ended = (name: string, bytes: number) => {
     const charge = budget.open();
     charge.set(bytes);
-    const withdraw = budget.addDroppable(() => {
-      dropped.push(name);
-      charge.release();
-    });
+    const log = {
+      drop: () => {
+        dropped.push(name);
+        charge.release();
+      },
+    };
+    budget.addDroppable(log);
     clock.now += 100; // its grace is over
-    return withdraw;
+    return () => budget.withdrawDroppable(log);
   };
   return { budget, dropped, ended, clock };
 }
@@ -80,9 +83,11 @@ describe('MemoryBudget', () => {
     budget.charge(950); // live logs: never dropped
     const charge = budget.open();
     charge.set(10);
-    budget.addDroppable(() => {
-      dropped.push('a');
-      charge.release();
+    budget.addDroppable({
+      drop: () => {
+        dropped.push('a');
+        charge.release();
+      },
     });
     expect(dropped).toEqual([]);
     expect(budget.exhausted).toBe(false);

@@ -90,6 +90,21 @@ describe('MemoryEventLog under a memory budget', () => {
     await log.close();
   });
 
+  it('lets a log the budget dropped go only once when its retention ends', async () => {
+    const size = await sizeOfEndedRequest();
+    const budget = new MemoryBudget({ limitBytes: (1.5 * size) / 0.9, dropGraceMs: 0 });
+    const log = new MemoryEventLog({ retentionMs: 60_000 }, budget);
+    const first = await endedRequest(log);
+    const second = await endedRequest(log); // the budget drops the first
+    expect(await log.lookup(first)).toMatchObject({ state: 'expired' });
+    const usedBefore = budget.usedBytes;
+    log.sweep(Date.now() + 120_000); // both retentions are over
+    expect(await log.lookup(second)).toMatchObject({ state: 'expired' });
+    expect(budget.droppedLogs).toBe(1);
+    expect(budget.usedBytes).toBeLessThan(usedBefore - size / 2); // the second's events, not the first's again
+    await log.close();
+  });
+
   it('lets live logs pass the budget (their own caps bound them): it is then exhausted', async () => {
     const budget = new MemoryBudget({ limitBytes: 30 * KIB, dropGraceMs: 0 }); // ceiling 37.5 KiB
     const log = new MemoryEventLog({}, budget);
