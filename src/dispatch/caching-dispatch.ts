@@ -100,11 +100,11 @@ export class CachingDispatch implements RequestDispatch {
     let replacing: string | undefined;
     for (;;) {
       const json = await cache.get(slot);
-      if (json !== undefined) return this.hit(submission, json);
+      if (json !== undefined) return this.hit(submission, requestId, json);
       const claim = await cache.claim({ ...slot, requestId, flightTtlMs, replacing });
       if (claim.leader || this.isClosing) break;
       const leader = claim.leaderRequestId;
-      if (await this.hasLog(leader)) return this.follow(submission, leader);
+      if (await this.hasLog(leader)) return this.follow(submission, requestId, leader);
       if (waited?.leader !== leader) waited = { leader, since: Date.now() };
       else if (Date.now() - waited.since >= LEADER_START_GRACE_MS) replacing = leader;
       await sleep(LEADER_POLL_MS);
@@ -194,16 +194,19 @@ export class CachingDispatch implements RequestDispatch {
    * Ends a hit as it is submitted. Its log tells its status and result, so nothing else
    * keeps it: a busy cache holds no bookkeeping for each of its hits.
    */
-  private async hit(submission: Submission, json: string): Promise<Submitted> {
-    const record = await this.createRecord(submission);
+  private async hit(submission: Submission, requestId: string, json: string): Promise<Submitted> {
+    const record = await this.createRecord(submission, requestId);
     const lifecycle = new RequestLifecycle(record, submission);
     const terminal = await this.endCached(lifecycle, { type: 'result', json });
     return { record, cache: 'hit', terminal };
   }
 
-  private async follow(submission: Submission, leaderRequestId: string): Promise<Submitted> {
-    const record = await this.createRecord(submission);
-    const { requestId } = record;
+  private async follow(
+    submission: Submission,
+    requestId: string,
+    leaderRequestId: string,
+  ): Promise<Submitted> {
+    const record = await this.createRecord(submission, requestId);
     const lifecycle = new RequestLifecycle(record, submission);
     const follower = this.requests.follow(lifecycle, leaderRequestId);
     void readTerminal(this.options.eventLog, leaderRequestId, follower.stop.signal).then(
@@ -230,9 +233,9 @@ export class CachingDispatch implements RequestDispatch {
     return (await this.options.eventLog.lookup(requestId)).state !== 'unknown';
   }
 
-  private async createRecord(submission: Submission): Promise<RequestRecord> {
+  private async createRecord(submission: Submission, requestId: string): Promise<RequestRecord> {
     const record: RequestRecord = {
-      requestId: randomUUID(),
+      requestId,
       appId: submission.app.id,
       endpoint: submission.endpoint.path,
       owner: submission.owner,
@@ -259,7 +262,7 @@ export class CachingDispatch implements RequestDispatch {
       .append(lifecycle.record.requestId, [terminal])
       .catch(() => undefined);
     if (!appended?.accepted || !lifecycle.end()) return undefined;
-    const logged = { ...terminal, seq: appended.lastSeq };
+    const logged = { seq: appended.lastSeq, type: terminal.type, json: terminal.json };
     this.options.aftermath.recordEnded(lifecycle, logged);
     return logged;
   }

@@ -110,6 +110,7 @@ export class RequestAftermath {
 
   private logOutcome(tracked: TrackedRequest, outcome: string): void {
     const { logger } = this.options;
+    if (outcome === 'ok' && !logger.isLevelEnabled('info')) return; // the busiest case, unlogged
     const { requestId, appId } = tracked.record;
     const fields = { requestId, app: appId, view: tracked.submission.view ?? 'sync' };
     if (outcome === 'ok') return logger.info(fields, 'run completed');

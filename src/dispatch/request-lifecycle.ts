@@ -147,8 +147,31 @@ export class RequestLifecycle implements TrackedRequest {
     this.disarm();
     this.current = 'ended';
     this.markEnding();
-    this.given = { ...this.given, input: undefined, sentInput: undefined };
+    this.given = withoutInput(this.given);
     this.heldCancel = undefined;
     return true;
   }
+}
+
+/**
+ * A submission without its input, every field named: a spread of submissions of several
+ * shapes takes V8's generic copy, once per request.
+ */
+function withoutInput(submission: Submission): Submission {
+  return {
+    app: submission.app,
+    endpoint: submission.endpoint,
+    input: undefined,
+    sentInput: undefined,
+    owner: submission.owner,
+    cancelOnDisconnect: submission.cancelOnDisconnect,
+    view: submission.view,
+    priority: submission.priority,
+    startTimeoutSeconds: submission.startTimeoutSeconds,
+    runTimeoutSeconds: submission.runTimeoutSeconds,
+    webhookUrl: submission.webhookUrl,
+    requestId: submission.requestId,
+    bypassCache: submission.bypassCache,
+    trace: submission.trace,
+  };
 }

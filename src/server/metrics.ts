@@ -13,6 +13,11 @@ function labels(request: ObservedRequest) {
   return { app: request.appId, endpoint: request.endpoint || '/', view: request.view };
 }
 
+/** {@link labels} and the outcome, in one object (a spread of the labels would copy them). */
+function outcomeLabels(request: ObservedRequest, outcome: string) {
+  return { app: request.appId, endpoint: request.endpoint || '/', view: request.view, outcome };
+}
+
 /**
  * The gateway's Prometheus metrics, in a registry of its own (never prom-client's global
  * one, so gateways in one process do not share counters). It observes the dispatcher and
@@ -102,11 +107,11 @@ export class GatewayMetrics {
   /** The dispatcher's view of these metrics. */
   observer(): DispatchObserver {
     return {
-      refused: (request, code) => this.requests.add({ ...labels(request), outcome: code }),
+      refused: (request, code) => this.requests.add(outcomeLabels(request, code)),
       started: (request, seconds) => this.queueWait.observe(labels(request), seconds),
       firstEvent: (request, seconds) => this.firstEvent.observe(labels(request), seconds),
       finished: (request, outcome, runSeconds) => {
-        this.requests.add({ ...labels(request), outcome });
+        this.requests.add(outcomeLabels(request, outcome));
         if (runSeconds !== undefined) this.runDuration.observe(labels(request), runSeconds);
       },
       webhookFailed: (request) => this.webhookFailures.inc({ app: request.appId }),
