@@ -3,7 +3,8 @@
  * client pinned to separate cores (`taskset`, where there are two).
  *
  * - round trip, one input at a time over one connection, vs a new HTTP JSON request per
- *   input to the same app (p50, p99);
+ *   input to the same app (p50, p99): on the fresh server (after 100 inputs), then again
+ *   once it is warm (after those and the HTTP requests), with a bare `ws` echo's for scale;
  * - inputs per second over one connection, one at a time, vs a bare `ws` echo server; and
  *   pipelined, PIPELINE_WINDOW inputs in flight on both (the endpoint's `maxInFlight`);
  * - memory per idle connection: the server process tree's RSS with N connections open,
@@ -139,6 +140,10 @@ const echo = await startReadyServer('bench/realtime-server.ts', 'echo');
 try {
   const realtime = await socketRoundTrips(`${sluice.url}/bench/echo/realtime`, ROUND_TRIPS);
   const http = await httpRoundTrips(sluice.url, ROUND_TRIPS);
+  // The same again on the now warm server (V8 has compiled sluice's path), and a bare echo's.
+  const warmRealtime = await socketRoundTrips(`${sluice.url}/bench/echo/realtime`, ROUND_TRIPS);
+  const warmHttp = await httpRoundTrips(sluice.url, ROUND_TRIPS);
+  const echoTrips = await socketRoundTrips(echo.url, ROUND_TRIPS);
   const sluiceRate = await inputsPerSecond(`${sluice.url}/bench/echo/realtime`);
   const echoRate = await inputsPerSecond(echo.url);
   const sluicePipelined = await pipelinedInputsPerSecond(`${sluice.url}/bench/echo/realtime`);
@@ -154,6 +159,15 @@ try {
   );
   console.log(
     `| round trip p99 | ${ms(percentile(realtime, 0.99))} | ${ms(percentile(http, 0.99))} | |`,
+  );
+  console.log(
+    `| round trip p50 once warm | ${ms(percentile(warmRealtime, 0.5))} | ${ms(percentile(warmHttp, 0.5))} | |`,
+  );
+  console.log(
+    `| round trip p99 once warm | ${ms(percentile(warmRealtime, 0.99))} | ${ms(percentile(warmHttp, 0.99))} | |`,
+  );
+  console.log(
+    `| round trip on a bare ws echo, p50 / p99 | ${ms(percentile(echoTrips, 0.5))} / ${ms(percentile(echoTrips, 0.99))} | | |`,
   );
   console.log(
     `| inputs/s, one connection (vs bare ws echo) | ${sluiceRate.toFixed(0)} | ${echoRate.toFixed(0)} | ${(sluiceRate / echoRate).toFixed(2)}× |`,
