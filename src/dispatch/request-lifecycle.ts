@@ -141,7 +141,10 @@ export class RequestLifecycle implements TrackedRequest {
     this.ended ??= Date.now();
   }
 
-  /** `queued | running → ended`: stops the start timer, stamps the end, drops the input. */
+  /**
+   * `queued | running → ended`: stops the start timer, stamps the end, and lets go of what
+   * an ended request no longer needs (its input, its run's control) while it is retained.
+   */
   end(): boolean {
     if (this.current === 'ended') return false;
     this.disarm();
@@ -149,6 +152,7 @@ export class RequestLifecycle implements TrackedRequest {
     this.markEnding();
     this.given = withoutInput(this.given);
     this.heldCancel = undefined;
+    this.runControl = undefined;
     return true;
   }
 }

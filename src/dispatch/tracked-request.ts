@@ -62,7 +62,7 @@ export interface TrackedRequest {
   readonly endedAt?: number;
   /** It ended because it did not start within its start timeout. */
   readonly startTimedOut: boolean;
-  /** The run's control, where the run executes in this process. */
+  /** The run's control, where the run executes in this process, until the request ends. */
   readonly control?: RunControl;
   /** 1 for the first start, 2 for the first retry after a lost worker…; 0 before it starts. */
   readonly attempt: number;

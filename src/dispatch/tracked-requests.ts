@@ -1,4 +1,5 @@
 import type { RequestRecord } from '../events/event-log.js';
+import { ExpiryQueue } from '../events/expiry-queue.js';
 import { ChangeSignal } from './change-signal.js';
 import { RequestLifecycle } from './request-lifecycle.js';
 import type { Submission } from './tracked-request.js';
@@ -14,7 +15,8 @@ export interface TrackedRequestsOptions {
 /**
  * The requests a dispatcher took, each a {@link RequestLifecycle}: how many are live
  * (queued or running), a signal at every change, the wait for none to be live, and the
- * forgetting of ended requests after the retention window.
+ * forgetting of ended requests after the retention window (by one timer for them all, since
+ * a busy gateway keeps hundreds of thousands).
  *
  * @example
  * const requests = new TrackedRequests({ retentionMs: 600_000 });
@@ -26,6 +28,13 @@ export class TrackedRequests {
   private readonly requests = new Map<string, RequestLifecycle>();
   private readonly changes = new ChangeSignal();
   private liveCount = 0;
+  /** Ended requests in order of forgetting: retention is one constant. */
+  private readonly endedOrder = new ExpiryQueue<RequestLifecycle>();
+  private forgetTimer: NodeJS.Timeout | undefined;
+  private readonly forget = (request: RequestLifecycle) => {
+    const { requestId } = request.record;
+    if (this.requests.get(requestId) === request) this.requests.delete(requestId);
+  };
 
   constructor(private readonly options: TrackedRequestsOptions) {}
 
@@ -63,11 +72,10 @@ export class TrackedRequests {
   /** Ends a request (see {@link RequestLifecycle.end}); `false` when it had already ended. */
   end(request: RequestLifecycle): boolean {
     if (!request.end()) return false;
-    const { requestId } = request.record;
     this.liveCount--;
-    this.options.onEnded?.(requestId);
+    this.options.onEnded?.(request.record.requestId);
     this.changes.notify();
-    this.forgetLater(requestId, request);
+    this.forgetLater(request);
     return true;
   }
 
@@ -92,11 +100,22 @@ export class TrackedRequests {
     for (const request of this.requests.values()) request.disarm();
   }
 
-  private forgetLater(requestId: string, request: RequestLifecycle): void {
-    const forget = () => {
-      if (this.requests.get(requestId) === request) this.requests.delete(requestId);
-    };
-    if (this.options.retentionMs <= 0) return forget();
-    setTimeout(forget, this.options.retentionMs).unref();
+  private forgetLater(request: RequestLifecycle): void {
+    const { retentionMs } = this.options;
+    if (retentionMs <= 0) return this.forget(request);
+    this.endedOrder.add(request, Date.now() + retentionMs);
+    this.forgetTimer ??= this.forgetIn(retentionMs);
+  }
+
+  /** Forgets the requests whose retention has passed, then waits for the next one's. */
+  private forgetExpired(): void {
+    const now = Date.now();
+    this.endedOrder.takeExpired(now, this.forget);
+    const next = this.endedOrder.nextExpiry;
+    this.forgetTimer = next === undefined ? undefined : this.forgetIn(next - now);
+  }
+
+  private forgetIn(delayMs: number): NodeJS.Timeout {
+    return setTimeout(() => this.forgetExpired(), delayMs).unref();
   }
 }

@@ -8,6 +8,7 @@ import {
   type RequestLookup,
   type RequestRecord,
 } from './event-log.js';
+import { ExpiryQueue } from './expiry-queue.js';
 import type { MemoryBudget, MemoryCharge } from './memory-budget.js';
 import { MemoryRequestLog } from './memory-request-log.js';
 import { processMemoryBudget } from './process-memory-budget.js';
@@ -34,13 +35,12 @@ export class MemoryEventLog implements EventLog {
   readonly limits: EventLogLimits;
   private readonly logs = new Map<string, MemoryRequestLog>();
   /** Ended logs in order of expiry: retention is one constant, so ending order is expiry order. */
-  private readonly expiries: MemoryRequestLog[] = [];
-  private expiryHead = 0;
+  private readonly expiries = new ExpiryQueue<MemoryRequestLog>();
   /** Expired requests' records, oldest first, so they answer `expired` rather than `unknown`. */
   private readonly tombstones = new Map<string, RequestRecord>();
   private readonly tombstoneCharge: MemoryCharge;
-  /** What an ended log offered to the budget calls when the budget drops it. */
-  private readonly dropForMemory = (log: MemoryRequestLog) => this.expire(log);
+  /** Lets a log go: what the sweep calls at the end of its retention, and the budget to drop it. */
+  private readonly expireLog = (log: MemoryRequestLog) => this.expire(log);
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
 
@@ -59,7 +59,7 @@ export class MemoryEventLog implements EventLog {
     if (this.logs.has(record.requestId) || this.tombstones.has(record.requestId)) {
       return Promise.reject(new Error(`Request ${record.requestId} already exists`));
     }
-    const log = new MemoryRequestLog(record, this.budget.open(), this.dropForMemory);
+    const log = new MemoryRequestLog(record, this.budget.open(), this.expireLog);
     this.logs.set(record.requestId, log);
     return Promise.resolve();
   }
@@ -80,8 +80,7 @@ export class MemoryEventLog implements EventLog {
     try {
       const result = log.append(events, this.limits);
       if (result.accepted && log.ended) {
-        log.expiresAt = Date.now() + this.limits.retentionMs;
-        this.expiries.push(log);
+        this.expiries.add(log, Date.now() + this.limits.retentionMs);
         this.budget.addDroppable(log); // which may drop it at once
       }
       return Promise.resolve(result);
@@ -124,16 +123,7 @@ export class MemoryEventLog implements EventLog {
    */
   sweep(now: number): void {
     this.budget.relieve();
-    while (this.expiryHead < this.expiries.length) {
-      const next = this.expiries[this.expiryHead]!;
-      if (next.expiresAt > now) break;
-      this.expire(next);
-      this.expiryHead++;
-    }
-    if (this.expiryHead > 1024 && this.expiryHead * 2 > this.expiries.length) {
-      this.expiries.splice(0, this.expiryHead);
-      this.expiryHead = 0;
-    }
+    this.expiries.takeExpired(now, this.expireLog);
   }
 
   /** Lets `log` go (at the end of its retention, or for memory), if it has not gone already. */

@@ -37,8 +37,6 @@ function sizeOf(event: NewEvent): number {
 export class MemoryRequestLog implements Droppable {
   readonly record: RequestRecord;
   ended = false;
-  /** When its owner lets it go: the end of its retention, once it has ended. */
-  expiresAt = 0;
   private events: LoggedEvent[] = [];
   private nextSeq = 1;
   private bytes = 0;
