@@ -18,11 +18,6 @@ export class ExpiryQueue<Item> {
   private readonly times: number[] = [];
   private head = 0;
 
-  /** Items not yet taken. */
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
   /** When the oldest item expires (milliseconds since the epoch); `undefined` when empty. */
   get nextExpiry(): number | undefined {
     return this.head < this.times.length ? this.times[this.head] : undefined;

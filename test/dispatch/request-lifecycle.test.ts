@@ -179,6 +179,29 @@ describe('tracked requests', () => {
     expect(later.get('a')).toBeUndefined();
   });
 
+  it('forgets requests ended at different times each at the end of its own retention', () => {
+    const requests = new TrackedRequests({ retentionMs: 1_000 });
+    requests.end(requests.add(record('a'), submission()));
+    vi.advanceTimersByTime(400);
+    requests.end(requests.add(record('b'), submission()));
+    vi.advanceTimersByTime(600);
+    expect(requests.get('a')).toBeUndefined();
+    expect(requests.get('b')?.state).toBe('ended');
+    vi.advanceTimersByTime(399);
+    expect(requests.get('b')?.state).toBe('ended');
+    vi.advanceTimersByTime(1);
+    expect(requests.get('b')).toBeUndefined();
+  });
+
+  it('lets go of the run control of a request once it ends', () => {
+    const requests = new TrackedRequests({ retentionMs: 1_000 });
+    const request = requests.add(record('a'), submission());
+    request.start({ control: new RunControl('a') });
+    expect(requests.get('a')?.control).toBeDefined();
+    requests.end(request);
+    expect(requests.get('a')?.control).toBeUndefined();
+  });
+
   it('drops a request whose submission failed without ending it', () => {
     const ended: string[] = [];
     const requests = new TrackedRequests({ retentionMs: 1_000, onEnded: (id) => ended.push(id) });
