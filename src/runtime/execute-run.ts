@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { App, ServedEndpoint } from '../app/define-app.js';
 import { EventWriter, type BufferFull, type EventSink, type QueueCaps } from './event-writer.js';
 import { createRunContext } from './run-context.js';
-import { runScope, type RunScope } from './run-scope.js';
+import { runScope } from './run-scope.js';
 import type { RunContext } from '../app/app-types.js';
 import { carriedJson } from './carried-json.js';
 import { DEFAULT_EVENT_LOG_LIMITS } from '../events/event-log.js';
@@ -117,29 +117,38 @@ function settleOutput(returned: unknown, context: RunContext): Promise<unknown> 
 }
 
 /**
- * Calls `run` and settles with its output, or rejects as soon as the run's signal aborts,
+ * Calls `run` and settles with its output, or rejects as soon as the run is stopped,
  * whether or not the app notices. One promise for both, so an idle run holds little.
  */
 function runUntilAborted(
   call: () => unknown,
   context: RunContext,
-  scope: RunScope,
+  control: RunControl,
 ): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const { signal } = context;
-    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-    // The app's own work keeps its scope until it settles, even past an abort it ignores.
-    const settled = runScope.run(scope, () => settleOutput(call(), context));
-    // Not resolve(output): a promise resolved with a thenable could no longer be rejected on abort.
-    settled.then(resolve, reject);
-  });
+  // The app's own work keeps its scope until it settles, even past an abort it ignores.
+  return settledUnlessAborted(
+    () => runScope.run(control.scope, () => settleOutput(call(), context)),
+    control,
+  );
 }
 
-function whenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+/** What `start` settles with, or a rejection as soon as the run is stopped, whichever is first. */
+function settledUnlessAborted<T>(start: () => Promise<T>, control: RunControl): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const stopListening = control.onAbort(reject);
+    // Not resolve(output): a promise resolved with a thenable could no longer be rejected on abort.
+    start().then(
+      (value) => {
+        stopListening();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stopListening();
+        // Whatever the run threw, passed on as it was: the caller makes it a SluiceError.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(error);
+      },
+    );
   });
 }
 
@@ -250,8 +259,8 @@ async function timedPrepare(
     if (prepared) facts.prepareSeconds = prepared.seconds;
     return prepared;
   } catch (thrown) {
-    const { signal } = job.control;
-    facts.prepare = timing(toTerminalError(signal.aborted ? signal.reason : thrown).code);
+    const { control } = job;
+    facts.prepare = timing(toTerminalError(control.reason ?? thrown).code);
     throw thrown;
   }
 }
@@ -267,7 +276,7 @@ async function timedPrepare(
  */
 export async function executeRun(job: RunJob): Promise<RunOutcome> {
   const { control } = job;
-  const { signal, scope } = control;
+  const { scope } = control;
   const caps = job.caps ?? DEFAULT_EVENT_LOG_LIMITS;
   const writer = new EventWriter(
     job.sink,
@@ -279,7 +288,7 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     createRunContext({
       requestId: job.requestId,
       state: job.state,
-      signal,
+      control,
       writer,
       previewQuality: job.app.previewQuality,
       fail: scope.fail,
@@ -292,16 +301,17 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
   let outcome: RunOutcome = { ok: true };
   const facts: MutableFacts = {};
   try {
-    signal.throwIfAborted();
+    if (control.reason) throw control.reason;
     let context = contextOf();
     const prepared = await timedPrepare(job, context, facts);
     if (prepared) context = contextOf(prepared.value);
     const call = runCall(job, context, facts);
-    const output = await runUntilAborted(call, context, scope);
-    await Promise.race([writer.drained(), whenAborted(signal)]);
+    const output = await runUntilAborted(call, context, control);
+    // Its queued events appended, or the run stopped meanwhile.
+    await settledUnlessAborted(() => writer.drained(), control);
     terminal = await resultEvent(job.endpoint, output);
   } catch (thrown) {
-    const error = toTerminalError(signal.aborted ? signal.reason : thrown);
+    const error = toTerminalError(control.reason ?? thrown);
     writer.discardQueued();
     terminal = terminalErrorEvent(error, job.requestId);
     outcome = { ok: false, error };

@@ -8,6 +8,7 @@ import { mapRuns } from './map-runs.js';
 import { streamChild } from './child-stream.js';
 import type { PreviewOptions, RunContext } from '../app/app-types.js';
 import type { EventWriter } from './event-writer.js';
+import type { RunControl } from './run-control.js';
 import { encodePreview, type PreviewSource } from '../app/preview.js';
 import { progressPayload } from './progress-payload.js';
 import { DEFAULT_BINARY_TYPE, binaryPayload, isBytes } from '../events/binary-payload.js';
@@ -16,7 +17,8 @@ import { DEFAULT_BINARY_TYPE, binaryPayload, isBytes } from '../events/binary-pa
 export interface RunContextOptions<State> {
   readonly requestId: string;
   readonly state: State;
-  readonly signal: AbortSignal;
+  /** The run's control: `ctx.signal` is its signal, made when the app first reads it. */
+  readonly control: Pick<RunControl, 'signal'>;
   readonly writer: EventWriter;
   readonly previewQuality: number;
   /** Ends the run with this error (used when the app misuses the context). */
@@ -43,7 +45,7 @@ const ignore = () => undefined;
  * object, from any callback, and never throw: a misuse fails the run with `app_error`.
  *
  * @example
- * const context = createRunContext({ requestId, state, signal, writer, previewQuality: 70, fail });
+ * const context = createRunContext({ requestId, state, control, writer, previewQuality: 70, fail });
  */
 export function createRunContext<State>(options: RunContextOptions<State>): RunContext<State> {
   const { writer, fail } = options;
@@ -76,7 +78,7 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
     return queued;
   };
 
-  const { signal, childRuns, traceparent } = options;
+  const { control, childRuns, traceparent } = options;
   // Listed one by one, not spread: a group's own extras (its `close`) stay off the context,
   // and a literal without a spread shares one shape across runs instead of one each.
   const collectives = options.collectives ?? sharedSoloCollectives();
@@ -93,22 +95,26 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
     // wraps every named arrow in `__name()`, which gives each run's copy a property
     // dictionary of its own (256 bytes); methods keep their names without it.
     map(target, inputs, mapOptions = {}) {
+      const { signal } = control;
       return mapRuns({ childRuns, signal, traceparent, target, inputs, options: mapOptions });
     },
     starmap(target, argumentLists, mapOptions) {
       const toInput = (mapOptions as Partial<typeof mapOptions> | undefined)?.toInput;
       const inputs = spreadInto(argumentLists, toInput);
-      const request = { childRuns, signal, traceparent, target, inputs };
+      const request = { childRuns, signal: control.signal, traceparent, target, inputs };
       return mapRuns({ ...request, options: mapOptions ?? {} });
     },
     stream(target, input, streamOptions = {}) {
       const forward = (event: NewEvent) => writer.push(event);
+      const { signal } = control;
       return streamChild({ childRuns, signal, target, input, options: streamOptions, forward });
     },
     requestId: options.requestId,
     state: options.state,
     prepared: options.prepared,
-    signal: options.signal,
+    get signal() {
+      return control.signal;
+    },
     emit(data, emitOptions) {
       if (!isBytes(data)) return pushJson('output', data);
       const contentType = emitOptions?.contentType ?? DEFAULT_BINARY_TYPE;
