@@ -85,7 +85,9 @@ export class EventWriter {
    */
   finish(terminal: NewEvent): Promise<boolean> {
     this.closed = true;
-    this.finishing ??= this.drained().then(() => this.sendTerminal(terminal));
+    this.finishing ??= this.idle
+      ? this.sendTerminal(terminal)
+      : this.drained().then(() => this.sendTerminal(terminal));
     return this.finishing;
   }
 
@@ -96,8 +98,13 @@ export class EventWriter {
     this.account();
   }
 
+  /** Nothing queued and nothing being sent: {@link drained} would resolve at once. */
+  get idle(): boolean {
+    return !this.flushing && this.queue.length === 0;
+  }
+
   drained(): Promise<void> {
-    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    if (this.idle) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 

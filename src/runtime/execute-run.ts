@@ -116,18 +116,26 @@ function settleOutput(returned: unknown, context: RunContext): Promise<unknown> 
   });
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
 /**
  * Calls `run` and settles with its output, or rejects as soon as the run is stopped,
- * whether or not the app notices. One promise for both, so an idle run holds little.
+ * whether or not the app notices. One promise for both, so an idle run holds little. A
+ * `run` that returns a plain value has its output at once: no promise, and the run's scope
+ * is held only while it executes.
  */
-function runUntilAborted(
-  call: () => unknown,
-  context: RunContext,
-  control: RunControl,
-): Promise<unknown> {
+function runUntilAborted(call: () => unknown, context: RunContext, control: RunControl): unknown {
+  const { scope } = control;
+  const returned = runScope.run(scope, call);
+  if (!isThenable(returned) && !outputSource(returned)) {
+    if (control.reason) throw control.reason; // it failed itself while it ran (`ctx` misuse)
+    return returned;
+  }
   // The app's own work keeps its scope until it settles, even past an abort it ignores.
   return settledUnlessAborted(
-    () => runScope.run(control.scope, () => settleOutput(call(), context)),
+    () => runScope.run(scope, () => settleOutput(returned, context)),
     control,
   );
 }
@@ -167,19 +175,21 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return named.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
 }
 
-async function resultEvent(endpoint: ServedEndpoint, output: unknown): Promise<NewEvent> {
-  let checked = output;
-  if (endpoint.output) {
-    const parsed = await endpoint.output.safeParseAsync(output);
-    if (!parsed.success)
-      throw new SluiceError(
-        'app_error',
-        `The app returned an output that does not match its schema: ${describeIssues(parsed.error.issues)}`,
-        { cause: parsed.error },
-      );
-    checked = parsed.data;
-  }
-  const carried = isBytes(checked) ? binaryPayload(checked) : checked;
+/** The `result` event of the run's output, checked against the endpoint's output schema if any. */
+function resultEvent(endpoint: ServedEndpoint, output: unknown): NewEvent | Promise<NewEvent> {
+  if (!endpoint.output) return carriedResult(output);
+  return endpoint.output.safeParseAsync(output).then((parsed) => {
+    if (parsed.success) return carriedResult(parsed.data);
+    throw new SluiceError(
+      'app_error',
+      `The app returned an output that does not match its schema: ${describeIssues(parsed.error.issues)}`,
+      { cause: parsed.error },
+    );
+  });
+}
+
+function carriedResult(output: unknown): NewEvent {
+  const carried = isBytes(output) ? binaryPayload(output) : output;
   const json = carriedJson(carried ?? null, 'output');
   if (typeof json === 'string') return { type: 'result', json };
   throw new SluiceError('app_error', `The app returned an output ${json.problem}`, {
@@ -244,7 +254,6 @@ async function timedPrepare(
   context: RunContext,
   facts: MutableFacts,
 ): Promise<PrepareResult | undefined> {
-  if (!job.endpoint.prepare) return undefined;
   const startedAt = Date.now();
   const timing = (outcome: string) => ({
     startedAt,
@@ -303,13 +312,16 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
   try {
     if (control.reason) throw control.reason;
     let context = contextOf();
-    const prepared = await timedPrepare(job, context, facts);
+    const prepared = job.endpoint.prepare ? await timedPrepare(job, context, facts) : undefined;
     if (prepared) context = contextOf(prepared.value);
     const call = runCall(job, context, facts);
-    const output = await runUntilAborted(call, context, control);
+    // Awaited only when it is a promise: a plain output goes on in the same tick.
+    const running = runUntilAborted(call, context, control);
+    const output = isThenable(running) ? await running : running;
     // Its queued events appended, or the run stopped meanwhile.
-    await settledUnlessAborted(() => writer.drained(), control);
-    terminal = await resultEvent(job.endpoint, output);
+    if (!writer.idle) await settledUnlessAborted(() => writer.drained(), control);
+    const result = resultEvent(job.endpoint, output);
+    terminal = isThenable(result) ? await result : result;
   } catch (thrown) {
     const error = toTerminalError(control.reason ?? thrown);
     writer.discardQueued();

@@ -165,6 +165,19 @@ describe('run context: misuse fails the run, never throws', () => {
     expect(terminalError((await runApp(app)).events).code).toBe('app_error');
   });
 
+  it('ends a synchronous run that misused the context with app_error, not its output', async () => {
+    const app = defineApp({
+      id: 'demo/sync-misuse',
+      input: z.object({}),
+      run(_input, ctx) {
+        ctx.progress(Number.NaN, 10);
+        return 'unreachable';
+      },
+    });
+    const { events } = await runApp(app);
+    expect(terminalError(events)).toMatchObject({ code: 'app_error', message: /finite/ });
+  });
+
   it('fails the run when misused from a timer after the run body moved on', async () => {
     const app = defineApp({
       id: 'demo/late-misuse',
