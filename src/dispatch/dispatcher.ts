@@ -14,10 +14,10 @@ import { DispatcherChildRuns, type ChildRunSources } from './child-runs.js';
 import { CANCEL_SETTLE_MS, DEFAULT_RETENTION_MS, SHUTTING_DOWN } from './dispatch-defaults.js';
 import { endIfLive } from './end-request.js';
 import { NO_OBSERVER, type DispatchObserver } from './dispatch-observer.js';
-import { LoadCounters, resolveLimits, type ResolvedLimits } from './load-counters.js';
+import { LoadCounters, resolveLimits, type LoadKey, type ResolvedLimits } from './load-counters.js';
 import type { AdmissionGuard } from './memory-admission.js';
 import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
-import type { AppQueueStats, RequestQueue } from './request-queue.js';
+import type { AppQueueStats, QueueEntry, RequestQueue } from './request-queue.js';
 import { MemoryRequestQueue } from './memory-request-queue.js';
 import { RequestAftermath } from './request-aftermath.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
@@ -57,6 +57,12 @@ export interface DispatcherOptions {
   readonly admissionGuard?: AdmissionGuard;
 }
 
+/** A request's place in the queue. */
+function queueEntryOf(record: RequestRecord, submission: Submission): QueueEntry {
+  const { requestId, appId, endpoint, createdAt } = record;
+  return { requestId, appId, endpoint, priority: submission.priority ?? 0, enqueuedAt: createdAt };
+}
+
 /**
  * Takes requests from every view (sync, stream, queue, child runs), queues them by
  * priority, starts them as the runtime's capacity and the endpoints' limits allow, and
@@ -72,6 +78,8 @@ export class Dispatcher implements RequestDispatch {
   private readonly requests: TrackedRequests;
   private readonly attachments: AttachmentTracker;
   private readonly queue: RequestQueue;
+  /** The queue is this process's own (the default), not one shared with other gateways. */
+  private readonly ownsQueue: boolean;
   private readonly load: LoadCounters;
   private readonly observer: DispatchObserver;
   private readonly aftermath: RequestAftermath;
@@ -81,6 +89,7 @@ export class Dispatcher implements RequestDispatch {
 
   constructor(private readonly options: DispatcherOptions) {
     this.queue = options.queue ?? new MemoryRequestQueue();
+    this.ownsQueue = options.queue === undefined;
     this.observer = options.observer ?? NO_OBSERVER;
     this.aftermath = new RequestAftermath({
       eventLog: options.eventLog,
@@ -140,24 +149,26 @@ export class Dispatcher implements RequestDispatch {
       createdAt: Date.now(),
     };
     const request = this.requests.add(record, submission);
+    let startsNow = false;
     try {
       await this.options.eventLog.create(record);
-      const priority = submission.priority ?? 0;
-      await this.queue.enqueue({
-        requestId: record.requestId,
-        ...key,
-        priority,
-        enqueuedAt: record.createdAt,
-      });
+      // Decided after the last await, so that nothing can take the room in between.
+      startsNow = this.canStartNow(key);
+      if (!startsNow) await this.queue.enqueue(queueEntryOf(record, submission));
     } catch (error) {
       this.load.wait(key, -1);
       this.requests.drop(record.requestId);
       await this.endIfLive(record.requestId, toTerminalError(error));
       throw error;
     }
-    request.armStartTimeout((error) => void this.timeOut(request, error));
     if (submission.cancelOnDisconnect) this.attachments.watch(record.requestId);
-    this.schedulePump();
+    if (startsNow) {
+      this.start(request);
+      this.tellDemand();
+    } else {
+      request.armStartTimeout((error) => void this.timeOut(request, error));
+      this.schedulePump();
+    }
     return { record };
   }
 
@@ -254,6 +265,15 @@ export class Dispatcher implements RequestDispatch {
       this.observer.refused(observed, 'overloaded');
       throw overloaded();
     }
+  }
+
+  /**
+   * Whether a request just admitted may skip the queue: nobody else waits, there is room for
+   * it, and the queue is this process's own (a shared queue's order is other gateways' too).
+   * What the queue would do anyway, without its round trip through `enqueue`, `take` and a pump.
+   */
+  private canStartNow(key: LoadKey): boolean {
+    return this.ownsQueue && !this.closing && this.load.waiting === 1 && this.load.canStart(key);
   }
 
   private limitsOf(appId: string, endpoint: string): ResolvedLimits {
