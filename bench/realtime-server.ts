@@ -1,12 +1,19 @@
 /**
  * A server of `bench/realtime.ts`, run as its own (pinned) process: `sluice` serves a
  * trivial app over every view (the realtime view included), `echo` is a bare `ws` echo
- * server, the baseline. Prints `READY <url>` once listening; exits when stdin closes.
+ * server, the baseline. Prints `READY <url>` once listening; exits when stdin closes. Sluice
+ * comes from its sources, or from its build with `SLUICE_BENCH_BUILT=1` (see sluice-source.ts).
  */
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { defineApp } from '../src/app/define-app.js';
-import { createGateway } from '../src/server/create-gateway.js';
+import { sluiceModule } from './sluice-source.js';
+import type * as DefineAppModule from '../src/app/define-app.js';
+import type * as GatewayModule from '../src/server/create-gateway.js';
+
+const { defineApp } = (await import(sluiceModule('app/define-app'))) as typeof DefineAppModule;
+const { createGateway } = (await import(
+  sluiceModule('server/create-gateway')
+)) as typeof GatewayModule;
 
 /** Answers its input: the cost measured is the path through sluice, not the app. */
 export const echoApp = defineApp({

@@ -1,6 +1,8 @@
 /**
- * `tsx bench/realtime.ts [--quick]`: the realtime view against its baselines, server and
- * client pinned to separate cores (`taskset`, where there are two).
+ * `tsx bench/realtime.ts [--quick] [--built]`: the realtime view against its baselines, server
+ * and client pinned to separate cores (`taskset`, where there are two). With `--built`, the
+ * server runs sluice from its build (`dist/`, built first), as the installed package does,
+ * rather than from its sources through tsx.
  *
  * - round trip, one input at a time over one connection, vs a new HTTP JSON request per
  *   input to the same app (p50, p99): on the fresh server (after 100 inputs), then again
@@ -13,11 +15,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { currentLoad } from './report.js';
+import { buildSluice } from './sluice-source.js';
 import { pinSelf } from './startup-processes.js';
 import { percentile } from './statistics.js';
 import { startReadyServer, stopReadyServer, type ReadyServer } from './ready-server.js';
 
 const quick = process.argv.includes('--quick');
+const built = process.argv.includes('--built');
 const ROUND_TRIPS = quick ? 500 : 5_000;
 const THROUGHPUT_MS = quick ? 1_000 : 5_000;
 const IDLE_CONNECTIONS = quick ? 500 : 5_000;
@@ -133,6 +137,10 @@ async function idleMemory(
 
 const ms = (value: number) => `${value.toFixed(3)} ms`;
 
+if (built) {
+  buildSluice();
+  process.env.SLUICE_BENCH_BUILT = '1'; // the servers' processes inherit it
+}
 pinSelf('0');
 const load = currentLoad();
 const sluice = await startReadyServer('bench/realtime-server.ts', 'sluice');
@@ -151,7 +159,10 @@ try {
   const memory = await idleMemory(sluice);
   const p50 = percentile(realtime, 0.5);
   const httpP50 = percentile(http, 0.5);
-  console.log(`\nRealtime (load before: ${load.join(', ')}; ${quick ? 'quick' : 'full'} scale)\n`);
+  const source = built ? 'sluice from its build' : 'sluice from its sources';
+  console.log(
+    `\nRealtime (load before: ${load.join(', ')}; ${quick ? 'quick' : 'full'} scale; ${source})\n`,
+  );
   console.log('| measure | realtime | baseline | ratio |');
   console.log('|---|---|---|---|');
   console.log(

@@ -24,6 +24,18 @@ interface SetupState {
   value?: unknown;
 }
 
+const stateKeyed = new WeakMap<App, boolean>();
+
+/** Whether any of the app's endpoints has a `stateKey`: asked once per app, not once per run. */
+function hasStateKey(app: App): boolean {
+  let keyed = stateKeyed.get(app);
+  if (keyed === undefined) {
+    keyed = [...app.endpoints.values()].some((endpoint) => endpoint.stateKey !== undefined);
+    stateKeyed.set(app, keyed);
+  }
+  return keyed;
+}
+
 /** The keyed state of an app with a `stateKey`: who runs when, and what the process holds. */
 interface KeyedState {
   readonly gate: KeyedGate;
@@ -119,7 +131,7 @@ export class InlineRuntime implements Runtime {
 
   private keyedStateOf(app: App, state: unknown): KeyedState | undefined {
     let keyed = this.keyed.get(app.id);
-    if (keyed || ![...app.endpoints.values()].some((endpoint) => endpoint.stateKey)) return keyed;
+    if (keyed || !hasStateKey(app)) return keyed;
     const gate = new KeyedGate(this.capacity(app.id));
     this.keyed.set(app.id, (keyed = { gate, held: new HeldState(state) }));
     return keyed;
