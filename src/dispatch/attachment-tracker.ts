@@ -1,12 +1,23 @@
+import { ExpiryTimer } from './expiry-timer.js';
+
 interface Attachment {
   clients: number;
-  graceTimer: NodeJS.Timeout | undefined;
+  /** When its grace ends, while it has no client (milliseconds since the epoch). */
+  graceEndsAt: number | undefined;
+}
+
+/** One grace period begun: it abandons its request only if nothing changed since. */
+interface Grace {
+  readonly requestId: string;
+  readonly attachment: Attachment;
+  readonly endsAt: number;
 }
 
 /**
  * Counts the clients attached to each watched request, and calls `onAbandoned` once a
  * request has had no client for the whole grace period. A client that comes back in time
- * (a reconnect) stops the timer.
+ * (a reconnect) ends the grace. Every grace waits on one timer for them all: a request that
+ * starts and ends with its client attached, as most do, costs no timer.
  *
  * @example
  * const tracker = new AttachmentTracker(5_000, (requestId) => cancel(requestId));
@@ -15,6 +26,7 @@ interface Attachment {
  */
 export class AttachmentTracker {
   private readonly watched = new Map<string, Attachment>();
+  private readonly graces = new ExpiryTimer<Grace>((grace) => this.graceOver(grace));
 
   constructor(
     private readonly graceMs: number,
@@ -23,7 +35,7 @@ export class AttachmentTracker {
 
   /** Starts watching a request; it counts as abandoned until its first client attaches. */
   watch(requestId: string): void {
-    const attachment: Attachment = { clients: 0, graceTimer: undefined };
+    const attachment: Attachment = { clients: 0, graceEndsAt: undefined };
     this.watched.set(requestId, attachment);
     this.startGrace(requestId, attachment);
   }
@@ -32,8 +44,7 @@ export class AttachmentTracker {
     const attachment = this.watched.get(requestId);
     if (!attachment) return () => undefined;
     attachment.clients++;
-    clearTimeout(attachment.graceTimer);
-    attachment.graceTimer = undefined;
+    attachment.graceEndsAt = undefined;
     let attached = true;
     return () => {
       if (!attached) return;
@@ -47,16 +58,19 @@ export class AttachmentTracker {
 
   /** Stops watching (the run has finished). */
   forget(requestId: string): void {
-    const attachment = this.watched.get(requestId);
-    if (attachment) clearTimeout(attachment.graceTimer);
     this.watched.delete(requestId);
   }
 
   private startGrace(requestId: string, attachment: Attachment): void {
-    attachment.graceTimer = setTimeout(() => {
-      attachment.graceTimer = undefined;
-      if (attachment.clients === 0) this.onAbandoned(requestId);
-    }, this.graceMs);
-    attachment.graceTimer.unref();
+    const endsAt = Date.now() + this.graceMs;
+    attachment.graceEndsAt = endsAt;
+    this.graces.add({ requestId, attachment, endsAt }, this.graceMs);
+  }
+
+  /** A grace has passed: its request is abandoned if it is still watched, alone since then. */
+  private graceOver({ requestId, attachment, endsAt }: Grace): void {
+    if (attachment.graceEndsAt !== endsAt || this.watched.get(requestId) !== attachment) return;
+    attachment.graceEndsAt = undefined;
+    this.onAbandoned(requestId);
   }
 }

@@ -1,6 +1,6 @@
 import type { RequestRecord } from '../events/event-log.js';
-import { ExpiryQueue } from '../events/expiry-queue.js';
 import { ChangeSignal } from './change-signal.js';
+import { ExpiryTimer } from './expiry-timer.js';
 import { RequestLifecycle } from './request-lifecycle.js';
 import type { Submission } from './tracked-request.js';
 
@@ -29,12 +29,9 @@ export class TrackedRequests {
   private readonly changes = new ChangeSignal();
   private liveCount = 0;
   /** Ended requests in order of forgetting: retention is one constant. */
-  private readonly endedOrder = new ExpiryQueue<RequestLifecycle>();
-  private forgetTimer: NodeJS.Timeout | undefined;
-  private readonly forget = (request: RequestLifecycle) => {
-    const { requestId } = request.record;
-    if (this.requests.get(requestId) === request) this.requests.delete(requestId);
-  };
+  private readonly endedOrder = new ExpiryTimer<RequestLifecycle>((request) =>
+    this.forget(request),
+  );
 
   constructor(private readonly options: TrackedRequestsOptions) {}
 
@@ -103,19 +100,11 @@ export class TrackedRequests {
   private forgetLater(request: RequestLifecycle): void {
     const { retentionMs } = this.options;
     if (retentionMs <= 0) return this.forget(request);
-    this.endedOrder.add(request, Date.now() + retentionMs);
-    this.forgetTimer ??= this.forgetIn(retentionMs);
+    this.endedOrder.add(request, retentionMs);
   }
 
-  /** Forgets the requests whose retention has passed, then waits for the next one's. */
-  private forgetExpired(): void {
-    const now = Date.now();
-    this.endedOrder.takeExpired(now, this.forget);
-    const next = this.endedOrder.nextExpiry;
-    this.forgetTimer = next === undefined ? undefined : this.forgetIn(next - now);
-  }
-
-  private forgetIn(delayMs: number): NodeJS.Timeout {
-    return setTimeout(() => this.forgetExpired(), delayMs).unref();
+  private forget(request: RequestLifecycle): void {
+    const { requestId } = request.record;
+    if (this.requests.get(requestId) === request) this.requests.delete(requestId);
   }
 }
