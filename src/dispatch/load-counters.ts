@@ -40,10 +40,13 @@ export interface LoadKey {
   readonly endpoint: string;
 }
 
+/**
+ * Adds `by` to a count. A count that falls to zero stays in the map: the keys are the
+ * gateway's apps and endpoints, few and lasting, and deleting then adding one again at
+ * every request made the map reallocate its table each time.
+ */
 function increment(counts: Map<string, number>, key: string, by: number): void {
-  const next = (counts.get(key) ?? 0) + by;
-  if (next === 0) counts.delete(key);
-  else counts.set(key, next);
+  counts.set(key, (counts.get(key) ?? 0) + by);
 }
 
 const endpointKey = (key: LoadKey) => `${key.appId}\u0000${key.endpoint}`;
