@@ -129,15 +129,18 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function runUntilAborted(call: () => unknown, context: RunContext, control: RunControl): unknown {
   const { scope } = control;
   const returned = runScope.run(scope, call);
-  if (!isThenable(returned) && !outputSource(returned)) {
+  const promised = isThenable(returned);
+  // Asked once: a source takes hold of what it reads (a ReadableStream's reader).
+  const source = promised ? undefined : outputSource(returned);
+  if (!promised && !source) {
     if (control.reason) throw control.reason; // it failed itself while it ran (`ctx` misuse)
     return returned;
   }
+  const settle = source
+    ? () => drainOutputs(source, context)
+    : () => settleOutput(returned, context);
   // The app's own work keeps its scope until it settles, even past an abort it ignores.
-  return settledUnlessAborted(
-    () => runScope.run(scope, () => settleOutput(returned, context)),
-    control,
-  );
+  return settledUnlessAborted(() => runScope.run(scope, settle), control);
 }
 
 /** What `start` settles with, or a rejection as soon as the run is stopped, whichever is first. */
