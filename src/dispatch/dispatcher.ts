@@ -15,6 +15,7 @@ import { CANCEL_SETTLE_MS, DEFAULT_RETENTION_MS, SHUTTING_DOWN } from './dispatc
 import { endIfLive } from './end-request.js';
 import { NO_OBSERVER, type DispatchObserver } from './dispatch-observer.js';
 import { LoadCounters, resolveLimits, type LoadKey, type ResolvedLimits } from './load-counters.js';
+import type { MemoryBudget } from '../events/memory-budget.js';
 import type { AdmissionGuard } from './memory-admission.js';
 import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
 import type { AppQueueStats, QueueEntry, RequestQueue } from './request-queue.js';
@@ -55,6 +56,21 @@ export interface DispatcherOptions {
   readonly observer?: DispatchObserver;
   /** Checked first on every submission: refuses it with its error (the memory budget's). */
   readonly admissionGuard?: AdmissionGuard;
+  /**
+   * The process's memory budget: the ended requests remembered for their timings take no
+   * more than a tenth of it (the oldest are forgotten early). Default: no bound.
+   */
+  readonly memoryBudget?: MemoryBudget;
+}
+
+/** Measured heap of one ended request the dispatcher remembers (its lifecycle, record, map entry). */
+const ENDED_REQUEST_BYTES = 512;
+/** Share of the memory budget that remembered ended requests may take. */
+const ENDED_REQUESTS_BUDGET_SHARE = 0.1;
+
+/** How many ended requests fit their share of `budget`, at its limit now. */
+function endedRequestsWithin(budget: MemoryBudget): number {
+  return Math.floor((budget.limitBytes * ENDED_REQUESTS_BUDGET_SHARE) / ENDED_REQUEST_BYTES);
 }
 
 /** A request's place in the queue. */
@@ -103,8 +119,10 @@ export class Dispatcher implements RequestDispatch {
         new SluiceError('cancelled', 'Every client of this request left'),
       );
     });
+    const budget = options.memoryBudget;
     this.requests = new TrackedRequests({
       retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
+      maxEnded: budget && (() => endedRequestsWithin(budget)),
       onEnded: (requestId) => this.attachments.forget(requestId),
     });
     const capacityOf = (appId: string) => options.runtime.capacity(appId);

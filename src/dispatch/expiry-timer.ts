@@ -17,6 +17,17 @@ export class ExpiryTimer<Item> {
 
   constructor(private readonly onExpired: (item: Item) => void) {}
 
+  /** Items waiting to expire. */
+  get size(): number {
+    return this.queue.size;
+  }
+
+  /** Expires the oldest item now, before its time (its keeper needs the room). */
+  expireOldest(): void {
+    const oldest = this.queue.takeOldest();
+    if (oldest !== undefined) this.onExpired(oldest);
+  }
+
   /** Adds `item`, to expire in `delayMs`: no sooner than the items added before it. */
   add(item: Item, delayMs: number): void {
     this.queue.add(item, Date.now() + delayMs);

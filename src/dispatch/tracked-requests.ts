@@ -8,6 +8,12 @@ import type { Submission } from './tracked-request.js';
 export interface TrackedRequestsOptions {
   /** How long an ended request stays findable, for its timings; `0` forgets it at once. */
   readonly retentionMs: number;
+  /**
+   * How many ended requests may wait out their retention (asked at each end, so that it can
+   * follow a memory budget that changes): past it, the oldest are forgotten early. Default:
+   * no bound.
+   */
+  readonly maxEnded?: () => number;
   /** Called once for each request as it ends (its clients need no longer be counted). */
   readonly onEnded?: (requestId: string) => void;
 }
@@ -16,7 +22,7 @@ export interface TrackedRequestsOptions {
  * The requests a dispatcher took, each a {@link RequestLifecycle}: how many are live
  * (queued or running), a signal at every change, the wait for none to be live, and the
  * forgetting of ended requests after the retention window (by one timer for them all, since
- * a busy gateway keeps hundreds of thousands).
+ * a busy gateway keeps hundreds of thousands), or sooner, oldest first, past `maxEnded`.
  *
  * @example
  * const requests = new TrackedRequests({ retentionMs: 600_000 });
@@ -98,9 +104,12 @@ export class TrackedRequests {
   }
 
   private forgetLater(request: RequestLifecycle): void {
-    const { retentionMs } = this.options;
+    const { retentionMs, maxEnded } = this.options;
     if (retentionMs <= 0) return this.forget(request);
     this.endedOrder.add(request, retentionMs);
+    if (!maxEnded) return;
+    const most = maxEnded();
+    while (this.endedOrder.size > most) this.endedOrder.expireOldest();
   }
 
   private forget(request: RequestLifecycle): void {

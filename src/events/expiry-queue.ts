@@ -23,6 +23,11 @@ export class ExpiryQueue<Item> {
     return this.head < this.times.length ? this.times[this.head] : undefined;
   }
 
+  /** Items not yet taken. */
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
   /** Adds an item that expires at `expiresAt`, no sooner than the items before it. */
   add(item: Item, expiresAt: number): void {
     this.items.push(item);
@@ -31,12 +36,27 @@ export class ExpiryQueue<Item> {
 
   /** Takes every item expired by `now`, oldest first, handing each to `onExpired`. */
   takeExpired(now: number, onExpired: (item: Item) => void): void {
-    while (this.head < this.items.length && this.times[this.head]! <= now) {
-      const item = this.items[this.head] as Item;
-      this.items[this.head] = undefined;
-      this.head++;
-      onExpired(item);
-    }
+    while (this.head < this.items.length && this.times[this.head]! <= now)
+      onExpired(this.takeHead());
+    this.compact();
+  }
+
+  /** Takes the oldest item before its time (its keeper needs the room); `undefined` when empty. */
+  takeOldest(): Item | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.takeHead();
+    this.compact();
+    return item;
+  }
+
+  private takeHead(): Item {
+    const item = this.items[this.head] as Item;
+    this.items[this.head] = undefined;
+    this.head++;
+    return item;
+  }
+
+  private compact(): void {
     if (this.head > COMPACT_AFTER && this.head * 2 > this.items.length) {
       this.items.splice(0, this.head);
       this.times.splice(0, this.head);

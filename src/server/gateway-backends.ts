@@ -75,6 +75,7 @@ export function memoryBackends(
     webhookPolicy,
     observer,
     admissionGuard: memoryAdmission(budget),
+    memoryBudget: budget,
   });
   const cache = new MemoryResponseCache();
   const aftermath = new RequestAftermath({ eventLog, logger, observer, webhookPolicy });

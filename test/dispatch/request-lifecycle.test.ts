@@ -193,6 +193,26 @@ describe('tracked requests', () => {
     expect(requests.get('b')).toBeUndefined();
   });
 
+  it('forgets the oldest ended requests early past maxEnded, asked at each end', () => {
+    let most = 2;
+    const requests = new TrackedRequests({ retentionMs: 60_000, maxEnded: () => most });
+    for (const id of ['a', 'b', 'c']) requests.end(requests.add(record(id), submission()));
+    expect(requests.get('a')).toBeUndefined();
+    expect(requests.get('b')?.state).toBe('ended');
+    expect(requests.get('c')?.state).toBe('ended');
+    const live = requests.add(record('live'), submission());
+    most = 1; // the budget shrank
+    requests.end(requests.add(record('d'), submission()));
+    expect(['b', 'c', 'd'].map((id) => requests.get(id)?.state)).toEqual([
+      undefined,
+      undefined,
+      'ended',
+    ]);
+    expect(requests.get('live')).toBe(live); // a live request is never forgotten
+    vi.advanceTimersByTime(60_000);
+    expect(requests.get('d')).toBeUndefined();
+  });
+
   it('lets go of the run control of a request once it ends', () => {
     const requests = new TrackedRequests({ retentionMs: 1_000 });
     const request = requests.add(record('a'), submission());

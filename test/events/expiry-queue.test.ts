@@ -13,6 +13,17 @@ describe('ExpiryQueue', () => {
     expect(queue.nextExpiry).toBe(30);
   });
 
+  it('hands over its oldest item early when asked, and counts what it holds', () => {
+    const queue = new ExpiryQueue<string>();
+    expect(queue.takeOldest()).toBeUndefined();
+    queue.add('a', 10);
+    queue.add('b', 20);
+    expect(queue.size).toBe(2);
+    expect(queue.takeOldest()).toBe('a');
+    expect(queue.size).toBe(1);
+    expect(queue.nextExpiry).toBe(20);
+  });
+
   it('stays in order across compactions of many taken items', () => {
     const queue = new ExpiryQueue<number>();
     const taken: number[] = [];

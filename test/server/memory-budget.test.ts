@@ -93,4 +93,30 @@ describe('the memory budget of a gateway', () => {
     expect(JSON.parse(last.data)).toMatchObject({ code: 'event_log_full' });
     expect(received.length).toBeLessThan(400);
   });
+
+  it('remembers ended requests’ timings within a tenth of it: the oldest are forgotten first', async () => {
+    // 256 KiB: a tenth holds 51 ended requests of the 512 bytes each is counted at.
+    await using gateway = await startGateway({ apps: [countApp], memoryBudgetBytes: 256 * KIB });
+    const ids: string[] = [];
+    for (let index = 0; index < 60; index++) {
+      const { request_id } = (await (await queueCount(gateway.url)).json()) as {
+        request_id: string;
+      };
+      const status = `${gateway.url}/queue/test/count/requests/${request_id}/status`;
+      await until(
+        async () =>
+          ((await (await fetch(status)).json()) as { status: string }).status === 'COMPLETED',
+      );
+      ids.push(request_id);
+    }
+    const remembered = await Promise.all(ids.map((id) => gateway.dispatcher.progress(id)));
+    expect(remembered.slice(0, 9).every((progress) => progress === undefined)).toBe(true);
+    expect(remembered.slice(9).every((progress) => progress?.state === 'ended')).toBe(true);
+    // Its status still answers from the event log, without the timings.
+    const first = await fetch(`${gateway.url}/queue/test/count/requests/${ids[0]}/status`);
+    expect(await first.json()).toMatchObject({
+      status: 'COMPLETED',
+      metrics: { inference_time: null },
+    });
+  });
 });
