@@ -63,8 +63,12 @@ export interface DispatcherOptions {
   readonly memoryBudget?: MemoryBudget;
 }
 
-/** Measured heap of one ended request the dispatcher remembers (its lifecycle, record, map entry). */
-const ENDED_REQUEST_BYTES = 512;
+/**
+ * What one ended request the dispatcher remembers is counted at: measured about 880 bytes
+ * of heap (`node --expose-gc`, 50,000 of them): its lifecycle, its submission without the
+ * input, its record (which the event log shares while it keeps the log), map and queue slots.
+ */
+const ENDED_REQUEST_BYTES = 1024;
 /** Share of the memory budget that remembered ended requests may take. */
 const ENDED_REQUESTS_BUDGET_SHARE = 0.1;
 

@@ -95,7 +95,7 @@ describe('the memory budget of a gateway', () => {
   });
 
   it('remembers ended requests’ timings within a tenth of it: the oldest are forgotten first', async () => {
-    // 256 KiB: a tenth holds 51 ended requests of the 512 bytes each is counted at.
+    // 256 KiB: a tenth holds 25 ended requests of the 1 KiB each is counted at.
     await using gateway = await startGateway({ apps: [countApp], memoryBudgetBytes: 256 * KIB });
     const ids: string[] = [];
     for (let index = 0; index < 60; index++) {
@@ -110,8 +110,8 @@ describe('the memory budget of a gateway', () => {
       ids.push(request_id);
     }
     const remembered = await Promise.all(ids.map((id) => gateway.dispatcher.progress(id)));
-    expect(remembered.slice(0, 9).every((progress) => progress === undefined)).toBe(true);
-    expect(remembered.slice(9).every((progress) => progress?.state === 'ended')).toBe(true);
+    expect(remembered.slice(0, 35).every((progress) => progress === undefined)).toBe(true);
+    expect(remembered.slice(35).every((progress) => progress?.state === 'ended')).toBe(true);
     // Its status still answers from the event log, without the timings.
     const first = await fetch(`${gateway.url}/queue/test/count/requests/${ids[0]}/status`);
     expect(await first.json()).toMatchObject({
