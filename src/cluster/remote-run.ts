@@ -129,7 +129,7 @@ export class RemoteRun {
       await this.start();
       const { endpoint } = this.lifecycle.submission;
       const parsed = await parseInput(endpoint.input, this.lifecycle.submission.input);
-      this.taken.control.signal.throwIfAborted();
+      if (this.taken.control.reason) throw this.taken.control.reason;
       return { parsed };
     } catch (thrown) {
       await this.end(toTerminalError(thrown), false);

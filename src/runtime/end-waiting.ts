@@ -11,11 +11,7 @@ import { terminalErrorEvent } from './terminal-error.js';
  * if (!release) return endWaiting(job);
  */
 export async function endWaiting(job: RuntimeJob): Promise<RunOutcome> {
-  const reason = job.control.signal.reason as unknown;
-  const error =
-    reason instanceof SluiceError
-      ? reason
-      : new SluiceError('cancelled', 'The request was cancelled');
+  const error = job.control.reason ?? new SluiceError('cancelled', 'The request was cancelled');
   await job.sink([terminalErrorEvent(error, job.requestId)]);
   return { ok: false, error };
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { App, ServedEndpoint } from '../app/define-app.js';
 import { EventWriter, type BufferFull, type EventSink, type QueueCaps } from './event-writer.js';
 import { createRunContext } from './run-context.js';
-import { runScope } from './run-scope.js';
+import { isThenable, runScope } from './run-scope.js';
 import type { RunContext } from '../app/app-types.js';
 import { carriedJson } from './carried-json.js';
 import { DEFAULT_EVENT_LOG_LIMITS } from '../events/event-log.js';
@@ -114,10 +114,6 @@ function settleOutput(returned: unknown, context: RunContext): Promise<unknown> 
     const source = outputSource(value);
     return source ? drainOutputs(source, context) : value;
   });
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /**

@@ -150,8 +150,7 @@ export class InlineRuntime implements Runtime {
     });
     return Promise.race([setup.state, cancelled]).then(
       // Cancelled meanwhile: executeRun ends it at once, before any keyed state is made.
-      (state) =>
-        job.control.signal.aborted ? executeRun({ ...job, state }) : this.run(job, state),
+      (state) => (job.control.aborted ? executeRun({ ...job, state }) : this.run(job, state)),
       () => Promise.reject(new SluiceError('app_unavailable', 'The app failed to start')),
     );
   }

@@ -38,7 +38,13 @@ function releaseHook(): void {
   if (--liveRuns === 0) carryScope.disable();
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/**
+ * Whether a value is a promise or any other thenable: what `await` would wait for.
+ *
+ * @example
+ * const output = isThenable(returned) ? await returned : returned;
+ */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 

@@ -101,7 +101,7 @@ export class ChildCalls {
     try {
       const job = this.options.jobOf(message.runId);
       if (!job?.childRuns) throw new SluiceError('internal', 'Child runs are not available here');
-      job.control.signal.throwIfAborted();
+      if (job.control.reason) throw job.control.reason;
       await work(job.childRuns, call.controller.signal, call);
     } catch (error) {
       const { callId } = message;

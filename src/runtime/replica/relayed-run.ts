@@ -48,6 +48,7 @@ export class RelayedRun {
   private cancelled = false;
   private readonly watch: CancelWatch;
   private timeout: NodeJS.Timeout | undefined;
+  private stopListening: () => void = () => undefined;
 
   constructor(private readonly options: RelayedRunOptions) {
     this.outcome = new Promise((resolve) => (this.resolveOutcome = resolve));
@@ -57,9 +58,9 @@ export class RelayedRun {
       lastHeard: options.lastHeard,
       overran: options.overran,
     });
-    const { signal } = options.job.control;
-    if (signal.aborted) queueMicrotask(this.onAbort);
-    else signal.addEventListener('abort', this.onAbort, { once: true });
+    const { control } = options.job;
+    if (control.aborted) queueMicrotask(this.onAbort);
+    else this.stopListening = control.onAbort(this.onAbort);
     this.startTimeout();
   }
 
@@ -118,12 +119,8 @@ export class RelayedRun {
   }
 
   private readonly onAbort = (): void => {
-    const reason = this.options.job.control.signal.reason as unknown;
-    void this.end(
-      reason instanceof SluiceError
-        ? reason
-        : new SluiceError('cancelled', 'The request was cancelled'),
-    );
+    const { reason } = this.options.job.control;
+    void this.end(reason ?? new SluiceError('cancelled', 'The request was cancelled'));
   };
 
   /** Ends the run from the parent: writes its terminal event unless one is already in. */
@@ -141,7 +138,7 @@ export class RelayedRun {
   /** Resolves the outcome once, stops the ranks' code and starts watching the cancel. */
   private settle(outcome: RunOutcome): void {
     const { job, cancelRanks } = this.options;
-    job.control.signal.removeEventListener('abort', this.onAbort);
+    this.stopListening();
     clearTimeout(this.timeout);
     this.resolveOutcome(outcome);
     this.resolveOutcome = () => undefined;
