@@ -1,8 +1,8 @@
 /**
  * `tsx bench/builds-ab.ts --base <checkout> [--candidate <checkout>] [--streams N]
- * [--events N] [--rounds N]`: two builds of sluice on scenario (ii)'s shape (100 streams of
- * 2,000 small events by default), each build's own bench gateway (`bench/sluice-server.ts`,
- * run from its checkout), both up at once on core 0, the client here on core 1. Their
+ * [--events N] [--rounds N] [--script replica-server.ts]`: two builds of sluice on scenario
+ * (ii)'s shape (100 streams of 2,000 small events by default), each build's own bench gateway
+ * (`bench/sluice-server.ts`, or the `--script` named, run from its checkout), both up at once on core 0, the client here on core 1. Their
  * rounds are paired and rotated, and the comparison is taken round by round: candidate ÷
  * base in events/s and in events per second of gateway CPU, as median (range) and a 95 %
  * interval of the median (bootstrap). The candidate defaults to this checkout. Checkouts
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     streams: { type: 'string', default: '100' },
     events: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '9' },
+    script: { type: 'string', default: 'sluice-server.ts' },
   },
 });
 if (values.base === undefined) throw new Error('--base <checkout> is required');
@@ -47,7 +48,8 @@ const EVENTS = Number(values.events);
 const ROUNDS = Number(values.rounds);
 
 function start(root: string): Promise<ServerHandle> {
-  return startServer('sluice', { root: resolve(root), onSpawn: (pid) => pinToCore([pid], 0) });
+  const onSpawn = (pid: number) => pinToCore([pid], 0); // a replica it forks inherits the core
+  return startServer('sluice', { root: resolve(root), script: values.script, onSpawn });
 }
 
 pinToCore([process.pid], 1);
@@ -65,7 +67,7 @@ try {
     ROUNDS,
   )) as [Round[], Round[]];
   console.log(
-    `builds A/B: ${STREAMS} streams × ${EVENTS} events, ${ROUNDS} paired rounds, median (range)`,
+    `builds A/B (${values.script}): ${STREAMS} streams × ${EVENTS} events, ${ROUNDS} paired rounds, median (range)`,
   );
   console.log(`base ${values.base}; candidate ${values.candidate}`);
   console.log('| figure | value |\n| --- | --- |');

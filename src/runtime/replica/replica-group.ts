@@ -6,7 +6,7 @@ import type { RunOutcome } from '../execute-run.js';
 import type { RuntimeJob } from '../runtime.js';
 import type { ResolvedPlacement } from '../placement.js';
 import { ChildCalls } from './child-calls.js';
-import { unpackBatch } from './link-batch.js';
+import { TickBatcher, unpackBatch, type LinkBatch } from './link-batch.js';
 import { RelayedRun } from './relayed-run.js';
 import { rankEnvironment } from './replica-environment.js';
 import { type ParentMessage, type ReplicaMessage, type ReplicaTarget } from './replica-protocol.js';
@@ -62,12 +62,15 @@ export class ReplicaGroup {
   });
   /** When each rank was last heard from (`performance.now()`): its sign of life. */
   private readonly lastHeard: number[] = [];
+  /** What each rank is sent in one event-loop turn, written as one IPC message. */
+  private readonly links: TickBatcher[];
   private readyRanks = 0;
   private state: 'starting' | 'ready' | 'down' = 'starting';
 
   constructor(private readonly options: ReplicaGroupOptions) {
     const { worldSize } = options.placement;
     this.ranks = Array.from({ length: worldSize }, (_, rank) => this.spawn(rank));
+    this.links = this.ranks.map((_, rank) => new TickBatcher((batch) => this.write(rank, batch)));
   }
 
   /** Runs holding a slot (including cancelled runs whose code has not returned). */
@@ -149,14 +152,22 @@ export class ReplicaGroup {
   }
 
   /**
-   * Sends a message to the rank at once. (Only the replica batches: acknowledgements,
-   * cancels and run orders reach it one by one, so an acknowledgement or a cancel is
-   * never handled behind run orders that arrived with it.)
+   * Sends a message to the rank with the rest of this turn's: run orders, acknowledgements
+   * and child results of one turn cost one IPC write, not one each, and a burst of run
+   * orders reaches the replica as the turn that accepted them ends. A cancel goes at once
+   * (after what is queued before it, so every message keeps its order); the replica only
+   * registers run orders as it reads them, so it is never handled behind their runs' code.
    */
   private send(rank: number, message: ParentMessage): void {
+    const link = this.links[rank];
+    link?.send(message);
+    if (message.kind === 'cancel') link?.flush();
+  }
+
+  private write(rank: number, batch: LinkBatch): void {
     const child = this.ranks[rank];
     if (!child?.connected) return;
-    child.send(message, (error) => {
+    child.send(batch, (error) => {
       if (error) this.fail(`rank ${rank} could not be reached: ${error.message}`);
     });
   }

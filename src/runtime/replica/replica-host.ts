@@ -8,6 +8,7 @@ import { executeRun, warnLateEmit } from '../execute-run.js';
 import { RunControl } from '../run-control.js';
 import { ChildRunsProxy } from './child-runs-proxy.js';
 import { IpcRankTransport } from './ipc-rank-transport.js';
+import { LinkWindow } from './link-window.js';
 import type { ReplicaChannel } from './replica-channel.js';
 import {
   fromWireError,
@@ -35,10 +36,18 @@ export interface ReplicaHostOptions {
   readonly collectives?: CollectivesFactory;
 }
 
+interface AppendWaiter {
+  readonly resolve: (result: AppendResult) => void;
+  /** The event JSON the append carried, given back to the link window when acknowledged. */
+  readonly chars: number;
+}
+
 interface HostedRun {
   readonly control: RunControl;
-  readonly appendWaiters: Array<(result: AppendResult) => void>;
+  readonly appendWaiters: AppendWaiter[];
   readonly transport: IpcRankTransport | undefined;
+  /** Starts the run at once if it still waits for room on the link. */
+  startNow: () => void;
 }
 
 const DISCARDED: AppendResult = { accepted: true, lastSeq: 0 };
@@ -56,6 +65,8 @@ export class ReplicaHost {
   private readonly runs = new Map<number, HostedRun>();
   private readonly childRuns: ChildRunsProxy;
   private readonly held: HeldState;
+  /** Rank 0's new runs wait for room on the link (see link-window.ts). */
+  private readonly linkWindow = new LinkWindow();
 
   constructor(private readonly options: ReplicaHostOptions) {
     this.childRuns = new ChildRunsProxy(options.channel);
@@ -66,11 +77,11 @@ export class ReplicaHost {
   readonly receive = (message: ParentMessage): void => {
     switch (message.kind) {
       case 'run':
-        return void this.run(message.order);
+        return this.admit(message.order);
       case 'cancel':
         return this.cancel(message.runId, fromWireError(message.error));
       case 'appended':
-        return this.runs.get(message.runId)?.appendWaiters.shift()?.(message.result);
+        return this.acknowledged(message.runId, message.result);
       case 'child-result':
       case 'child-events':
         return this.childRuns.settle(message.callId, message);
@@ -81,12 +92,18 @@ export class ReplicaHost {
 
   /** Aborts the run (if its code has not returned) and says so: the parent's deadline starts then. */
   private cancel(runId: number, error: SluiceError): void {
-    this.runs.get(runId)?.control.abort(error);
+    const hosted = this.runs.get(runId);
+    hosted?.control.abort(error);
+    hosted?.startNow(); // a run still waiting to start ends at once
     this.options.channel.send({ kind: 'cancel-seen', runId });
   }
 
-  private async run(order: RunOrder): Promise<void> {
-    const { channel, app, rank, worldSize } = this.options;
+  /**
+   * Takes a run order: the run is known (and can be cancelled) at once, and starts when
+   * the link has room. Only rank 0 sends events, so the other ranks start at once.
+   */
+  private admit(order: RunOrder): void {
+    const { channel, rank, worldSize } = this.options;
     const { runId } = order;
     const transport =
       worldSize > 1 ? new IpcRankTransport({ channel, runId, rank, worldSize }) : undefined;
@@ -94,8 +111,25 @@ export class ReplicaHost {
       control: new RunControl(order.requestId),
       appendWaiters: [],
       transport,
+      startNow: () => undefined,
     };
     this.runs.set(runId, hosted);
+    const start = () => void this.run(order, hosted);
+    if (rank === 0) hosted.startNow = this.linkWindow.admit(start);
+    else start();
+  }
+
+  private acknowledged(runId: number, result: AppendResult): void {
+    const waiter = this.runs.get(runId)?.appendWaiters.shift();
+    if (!waiter) return;
+    this.linkWindow.acknowledged(waiter.chars);
+    waiter.resolve(result);
+  }
+
+  private async run(order: RunOrder, hosted: HostedRun): Promise<void> {
+    const { channel, app, rank } = this.options;
+    const { runId } = order;
+    const { transport } = hosted;
     const found = app.endpoints.get(order.path);
     const endpoint = found && (await this.held.endpointFor(found, order.stateKey));
     const tracked = endpoint ? trackSettlement(endpoint) : undefined;
@@ -135,7 +169,10 @@ export class ReplicaHost {
   private sinkOf(runId: number, hosted: HostedRun): EventSink {
     return (events) =>
       new Promise((resolve) => {
-        hosted.appendWaiters.push(resolve);
+        let chars = 0;
+        for (const event of events) chars += event.json.length;
+        hosted.appendWaiters.push({ resolve, chars });
+        this.linkWindow.sent(chars);
         this.options.channel.send({ kind: 'append', runId, events });
       });
   }

@@ -4,36 +4,17 @@ import { createRuntime } from '../../../src/runtime/create-runtime.js';
 import type { ReplicaStatus } from '../../../src/runtime/runtime.js';
 import { z } from 'zod';
 import { defineApp } from '../../../src/app/define-app.js';
-import type { NewEvent } from '../../../src/events/event-types.js';
 import { SluiceError } from '../../../src/errors/sluice-error.js';
-import { RunControl } from '../../../src/runtime/run-control.js';
 import { replicaEcho } from '../../fixtures/replica-echo.js';
 import { startGateway, type TestGateway } from '../../support/gateway.js';
 import { readEvents, send } from '../../support/sse-client.js';
-import { fixtureUrl, lastData, startReplicaGateway, streamEvents } from './replica-harness.js';
-
-let nextRequest = 1;
-
-/** A runtime job of the echo app whose events land in `events`. */
-function runtimeJob(input: unknown) {
-  const requestId = `request-${nextRequest++}`;
-  const events: NewEvent[] = [];
-  const control = new RunControl(requestId);
-  const sink = (batch: readonly NewEvent[]) => {
-    events.push(...batch);
-    return Promise.resolve({ accepted: true as const, lastSeq: events.length });
-  };
-  const endpoint = replicaEcho.endpoints.get('')!;
-  return {
-    app: replicaEcho,
-    endpoint,
-    input: endpoint.input.parse(input),
-    requestId,
-    control,
-    sink,
-    events,
-  };
-}
+import {
+  fixtureUrl,
+  lastData,
+  runtimeJob,
+  startReplicaGateway,
+  streamEvents,
+} from './replica-harness.js';
 
 const STREAM = '/test/replica-echo/stream';
 

@@ -1,4 +1,7 @@
 import type { App } from '../../../src/app/define-app.js';
+import type { NewEvent } from '../../../src/events/event-types.js';
+import { RunControl } from '../../../src/runtime/run-control.js';
+import { replicaEcho } from '../../fixtures/replica-echo.js';
 import { createRuntime } from '../../../src/runtime/create-runtime.js';
 import type { RuntimeOverrides } from '../../../src/runtime/placement.js';
 import { startGateway, type TestGateway } from '../../support/gateway.js';
@@ -39,4 +42,34 @@ export async function streamEvents(url: string, input: unknown): Promise<ParsedE
 /** The parsed `data` of the last event. */
 export function lastData<Data = Record<string, unknown>>(events: readonly ParsedEvent[]): Data {
   return JSON.parse(events.at(-1)?.data ?? 'null') as Data;
+}
+
+let nextRequest = 1;
+
+/**
+ * A runtime job of the echo app whose events land in `events`. Each append is
+ * acknowledged once `acknowledge` (by default at once) resolves.
+ */
+export function runtimeJob(
+  input: unknown,
+  acknowledge: () => Promise<void> = () => Promise.resolve(),
+) {
+  const requestId = `request-${nextRequest++}`;
+  const events: NewEvent[] = [];
+  const control = new RunControl(requestId);
+  const sink = async (batch: readonly NewEvent[]) => {
+    events.push(...batch);
+    await acknowledge();
+    return { accepted: true as const, lastSeq: events.length };
+  };
+  const endpoint = replicaEcho.endpoints.get('')!;
+  return {
+    app: replicaEcho,
+    endpoint,
+    input: endpoint.input.parse(input),
+    requestId,
+    control,
+    sink,
+    events,
+  };
 }

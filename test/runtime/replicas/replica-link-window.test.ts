@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SluiceError } from '../../../src/errors/sluice-error.js';
+import { createRuntime } from '../../../src/runtime/create-runtime.js';
+import type { Runtime } from '../../../src/runtime/runtime.js';
+import { LINK_WINDOW_CHARS } from '../../../src/runtime/replica/link-window.js';
+import { replicaEcho } from '../../fixtures/replica-echo.js';
+import { fixtureUrl, runtimeJob } from './replica-harness.js';
+
+/** Outputs of `{"i":…,"pid":…}` (about 25 characters each) that overfill the link window. */
+const OVERFILL = Math.ceil((2 * LINK_WINDOW_CHARS) / 20);
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A gate the test opens: appends wait on it, so the replica's link stays full until then. */
+function gate() {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { wait: () => opened, open };
+}
+
+describe('a replica whose link to the gateway is full', () => {
+  let runtime: Runtime;
+
+  beforeEach(async () => {
+    const app = { app: replicaEcho, moduleUrl: fixtureUrl('replica-echo.ts') };
+    runtime = createRuntime([app], { replicas: 1, maxConcurrency: 4 }); // room for every run
+    await runtime.start();
+  });
+
+  afterEach(() => runtime.close());
+
+  /** Starts a run whose first append (past the window) is not acknowledged until `open`. */
+  async function fillTheLink() {
+    const acknowledgements = gate();
+    const filler = runtimeJob({ n: OVERFILL }, acknowledgements.wait);
+    const outcome = runtime.execute(filler);
+    while (filler.events.length === 0) await pause(10);
+    return { filler, outcome, open: acknowledgements.open };
+  }
+
+  it('starts a new run only once what was sent before is acknowledged', async () => {
+    const { filler, outcome, open } = await fillTheLink();
+    const next = runtimeJob({ n: 1 });
+    const nextOutcome = runtime.execute(next);
+    await pause(300);
+    expect(next.events).toEqual([]); // not started: it would have emitted at once
+    open();
+    expect(await outcome).toEqual({ ok: true });
+    expect(filler.events.filter((event) => event.type === 'output')).toHaveLength(OVERFILL);
+    expect(await nextOutcome).toEqual({ ok: true });
+    expect(next.events.map((event) => event.type)).toEqual(['output', 'result']);
+  });
+
+  it('ends a run cancelled while it waits to start at once, with cancelled', async () => {
+    const { outcome, open } = await fillTheLink();
+    const waiting = runtimeJob({ n: 1 });
+    const waitingOutcome = runtime.execute(waiting);
+    await pause(100);
+    waiting.control.abort(new SluiceError('cancelled', 'Changed my mind'));
+    expect(await waitingOutcome).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(waiting.events.map((event) => event.type)).toEqual(['error']);
+    open();
+    expect(await outcome).toEqual({ ok: true });
+  });
+});
