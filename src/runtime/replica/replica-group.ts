@@ -157,14 +157,20 @@ export class ReplicaGroup {
    * orders reaches the replica as the turn that accepted them ends. A cancel goes at once
    * (after what is queued before it, so every message keeps its order); the replica only
    * registers run orders as it reads them, so it is never handled behind their runs' code.
+   * A child's logged events go as they are, since a batch packs only an event's type and JSON.
    */
   private send(rank: number, message: ParentMessage): void {
     const link = this.links[rank];
-    link?.send(message);
-    if (message.kind === 'cancel') link?.flush();
+    if (!link) return;
+    if (message.kind === 'child-events') {
+      link.flush();
+      return this.write(rank, message);
+    }
+    link.send(message);
+    if (message.kind === 'cancel') link.flush();
   }
 
-  private write(rank: number, batch: LinkBatch): void {
+  private write(rank: number, batch: LinkBatch | ParentMessage): void {
     const child = this.ranks[rank];
     if (!child?.connected) return;
     child.send(batch, (error) => {
