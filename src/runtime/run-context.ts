@@ -40,6 +40,25 @@ const isContentType = (value: unknown): boolean =>
 const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
 const ignore = () => undefined;
 
+/** Where a run context keeps its control, for the `signal` getter they all share. */
+const CONTROL = Symbol('sluice.runControl');
+
+type WithControl = Record<typeof CONTROL, Pick<RunControl, 'signal'>>;
+
+/**
+ * `ctx.signal`, one getter for every run's context, defined after the literal: a getter in
+ * an object literal puts the object's properties in a dictionary of its own (about 830
+ * bytes per run, and slower to read on every `ctx.emit`), and a getter made per run would
+ * give each context a hidden class of its own.
+ */
+const SIGNAL_PROPERTY: PropertyDescriptor = {
+  get(this: WithControl) {
+    return this[CONTROL].signal;
+  },
+  enumerable: true,
+  configurable: true,
+};
+
 /**
  * Builds a run's {@link RunContext}. Its methods are closures: they work detached from the
  * object, from any callback, and never throw: a misuse fails the run with `app_error`.
@@ -82,7 +101,7 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
   // Listed one by one, not spread: a group's own extras (its `close`) stay off the context,
   // and a literal without a spread shares one shape across runs instead of one each.
   const collectives = options.collectives ?? sharedSoloCollectives();
-  return {
+  const context: Omit<RunContext<State>, 'signal'> = {
     rank: collectives.rank,
     worldSize: collectives.worldSize,
     barrier: collectives.barrier,
@@ -112,9 +131,6 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
     requestId: options.requestId,
     state: options.state,
     prepared: options.prepared,
-    get signal() {
-      return control.signal;
-    },
     emit(data, emitOptions) {
       if (!isBytes(data)) return pushJson('output', data);
       const contentType = emitOptions?.contentType ?? DEFAULT_BINARY_TYPE;
@@ -137,6 +153,8 @@ export function createRunContext<State>(options: RunContextOptions<State>): RunC
       pushJson('log', { level, message: String(message), timestamp: new Date().toISOString() });
     },
   };
+  Object.defineProperty(context, CONTROL, { value: control });
+  return Object.defineProperty(context, 'signal', SIGNAL_PROPERTY) as RunContext<State>;
 }
 
 /** One image's preview, or several images' as `{images: [...]}`. */
