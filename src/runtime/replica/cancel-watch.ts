@@ -32,7 +32,8 @@ type RankState = 'sent' | 'seen' | 'settled';
  */
 export class CancelWatch {
   private readonly ranks: RankState[];
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Each rank's pending judgement; made at the first (most runs are never cancelled). */
+  private timers: Map<number, NodeJS.Timeout> | undefined;
   private sentAt = 0;
   private started = false;
   private stopped = false;
@@ -67,7 +68,7 @@ export class CancelWatch {
   /** The run is released or its replica is gone: nothing more to judge. */
   stop(): void {
     this.stopped = true;
-    for (const rank of this.timers.keys()) this.clear(rank);
+    for (const rank of this.timers?.keys() ?? []) this.clear(rank);
   }
 
   private get silenceMs(): number {
@@ -99,17 +100,17 @@ export class CancelWatch {
     this.clear(rank);
     const timer = setTimeout(() => {
       setImmediate(() => {
-        if (this.timers.get(rank) === timer && !this.stopped) {
+        if (this.timers?.get(rank) === timer && !this.stopped) {
           this.timers.delete(rank);
           judge();
         }
       });
     }, afterMs);
-    this.timers.set(rank, timer);
+    (this.timers ??= new Map()).set(rank, timer);
   }
 
   private clear(rank: number): void {
-    clearTimeout(this.timers.get(rank));
-    this.timers.delete(rank);
+    clearTimeout(this.timers?.get(rank));
+    this.timers?.delete(rank);
   }
 }

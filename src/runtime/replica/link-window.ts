@@ -4,6 +4,8 @@ export const LINK_WINDOW_CHARS = 256 * 1024;
 /** Runs started in one event-loop turn at most: a run's first events are counted only once sent. */
 export const STARTS_PER_TURN = 16;
 
+const ALREADY_STARTED = (): void => undefined;
+
 /**
  * Holds back the start of new runs while the link to the parent is full, so a replica does
  * not run ahead of the gateway that writes its events out. Every run's events are stamped
@@ -43,7 +45,7 @@ export class LinkWindow {
   admit(start: () => void): () => void {
     if (this.waiting.size === 0 && this.hasRoom()) {
       this.begin(start);
-      return () => undefined;
+      return ALREADY_STARTED;
     }
     this.waiting.add(start);
     this.scheduleTurn();

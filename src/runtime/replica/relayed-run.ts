@@ -26,6 +26,8 @@ export interface RelayedRunOptions {
 }
 
 const ENDED: AppendResult = { accepted: false, reason: 'ended' };
+/** Where every run's chain of appends starts: one settled promise, shared. */
+const NOTHING_BEFORE: Promise<unknown> = Promise.resolve();
 
 /**
  * The parent's side of one run in a replica: appends rank 0's events to the event log in
@@ -41,10 +43,10 @@ const ENDED: AppendResult = { accepted: false, reason: 'ended' };
 export class RelayedRun {
   readonly outcome: Promise<RunOutcome>;
   private resolveOutcome: (outcome: RunOutcome) => void = () => undefined;
-  private chain: Promise<unknown> = Promise.resolve();
+  private chain: Promise<unknown> = NOTHING_BEFORE;
   private ended = false;
   private released = false;
-  private readonly settledRanks = new Set<number>();
+  private settledRanks: Set<number> | undefined;
   private cancelled = false;
   private readonly watch: CancelWatch;
   private timeout: NodeJS.Timeout | undefined;
@@ -94,9 +96,10 @@ export class RelayedRun {
 
   /** A rank's code returned. */
   rankSettled(rank: number): void {
-    this.settledRanks.add(rank);
+    const settledRanks = (this.settledRanks ??= new Set());
+    settledRanks.add(rank);
     this.watch.settled(rank);
-    if (this.settledRanks.size < this.options.worldSize || this.released) return;
+    if (settledRanks.size < this.options.worldSize || this.released) return;
     this.released = true;
     this.watch.stop();
     this.options.released();

@@ -98,9 +98,9 @@ export class ReplicaGroup {
       },
     });
     this.runs.set(runId, run);
-    // The run's signal aborts when it ends, however it ends: its children go with it.
-    const cancelChildren = () => this.childCalls.cancelRun(runId);
-    job.control.signal.addEventListener('abort', cancelChildren, { once: true });
+    // The run is stopped when it ends, however it ends: its children go with it. (Through
+    // onAbort: the run's AbortSignal would cost each run a controller, a signal and its maps.)
+    job.control.onAbort(() => this.childCalls.cancelRun(runId));
     const order = {
       runId,
       requestId: job.requestId,

@@ -51,6 +51,7 @@ interface HostedRun {
 }
 
 const DISCARDED: AppendResult = { accepted: true, lastSeq: 0 };
+const NOT_WAITING = (): void => undefined;
 
 /**
  * The replica side of the IPC protocol: runs each order with `executeRun`, sends rank 0's
@@ -111,7 +112,7 @@ export class ReplicaHost {
       control: new RunControl(order.requestId),
       appendWaiters: [],
       transport,
-      startNow: () => undefined,
+      startNow: NOT_WAITING,
     };
     this.runs.set(runId, hosted);
     const start = () => void this.run(order, hosted);

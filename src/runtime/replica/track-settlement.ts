@@ -1,5 +1,6 @@
 import type { ServedEndpoint } from '../../app/define-app.js';
 import type { RunContext } from '../../app/app-types.js';
+import { isThenable } from '../run-scope.js';
 
 /** An endpoint whose run reports when the app's code has really returned. */
 export interface TrackedEndpoint {
@@ -55,29 +56,33 @@ function watchGenerator(generator: RunGenerator, onDone: () => void): RunGenerat
  * await tracked.settled();
  */
 export function trackSettlement(endpoint: ServedEndpoint): TrackedEndpoint {
-  let settled: Promise<void> | undefined;
+  let ran = false;
   let returned = false;
+  // Made only when asked for (a cancelled run whose code has not returned): most runs never are.
+  let waiters: Array<() => void> | undefined;
+  const markDone = () => {
+    returned = true;
+    for (const resolve of waiters ?? []) resolve();
+    waiters = undefined;
+  };
   const run = (input: unknown, context: RunContext) => {
-    let markDone = () => undefined as void;
-    settled = new Promise((resolve) => {
-      markDone = () => {
-        returned = true;
-        resolve();
-      };
-    });
+    ran = true;
     try {
       const result = endpoint.run(input, context);
       if (isAsyncGenerator(result)) return watchGenerator(result, markDone);
-      Promise.resolve(result).then(markDone, markDone);
+      if (isThenable(result)) result.then(markDone, markDone);
+      else markDone();
       return result;
     } catch (error) {
       markDone();
       throw error;
     }
   };
+  const done = () => !ran || returned;
   return {
     endpoint: { ...endpoint, run },
-    settled: () => settled ?? Promise.resolve(),
-    returned: () => settled === undefined || returned,
+    settled: () =>
+      done() ? Promise.resolve() : new Promise((resolve) => (waiters ??= []).push(resolve)),
+    returned: done,
   };
 }
