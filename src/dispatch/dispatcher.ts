@@ -272,7 +272,7 @@ export class Dispatcher implements RequestDispatch {
   }
 
   private admit(submission: Submission, key: { appId: string; endpoint: string }): void {
-    const observed = { ...key, view: submission.view ?? 'sync' };
+    const observed = { appId: key.appId, endpoint: key.endpoint, view: submission.view ?? 'sync' };
     const refusal = this.options.admissionGuard?.(submission);
     if (refusal) {
       this.observer.refused(observed, refusal.code);

@@ -80,7 +80,9 @@ export function trackSettlement(endpoint: ServedEndpoint): TrackedEndpoint {
   };
   const done = () => !ran || returned;
   return {
-    endpoint: { ...endpoint, run },
+    // Not `{ ...endpoint, run }`: a literal that starts with a spread and adds a property
+    // after it gets a hidden class of its own (per run) in this V8.
+    endpoint: Object.assign({}, endpoint, { run }),
     settled: () =>
       done() ? Promise.resolve() : new Promise((resolve) => (waiters ??= []).push(resolve)),
     returned: done,

@@ -22,7 +22,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * resultMessage(id, { text: 'hi' }); // { text: 'hi', request_id: id }
  */
 export function resultMessage(requestId: string, output: unknown): RealtimeMessage {
-  if (isPlainObject(output)) return { ...output, request_id: requestId };
+  // Not `{ ...output, request_id }`: a literal that starts with a spread and adds a property
+  // gets a hidden class of its own in this V8, paid again by the encoder for every message.
+  if (isPlainObject(output)) return Object.assign({}, output, { request_id: requestId });
   return { request_id: requestId, output };
 }
 

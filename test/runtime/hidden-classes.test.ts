@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 function withNatives(body: string): string {
   const script = `
     const { createRunContext } = await import('./src/runtime/run-context.ts');
+    const { trackSettlement } = await import('./src/runtime/replica/track-settlement.ts');
+    const { resultMessage } = await import('./src/server/realtime/realtime-messages.ts');
     const { RunControl } = await import('./src/runtime/run-control.ts');
     const make = () => createRunContext({
       requestId: 'r', state: undefined, control: new RunControl('r'),
@@ -14,6 +16,25 @@ function withNatives(body: string): string {
   const flags = ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', script];
   return execFileSync(process.execPath, flags, { encoding: 'utf8' }).trim();
 }
+
+/** Whether `make` (a JavaScript expression of `index`) gives 50 objects one hidden class. */
+function shareOneHiddenClass(make: string): boolean {
+  const answer = withNatives(`
+    const made = Array.from({ length: 50 }, (_, index) => ${make});
+    console.log(made.every((object) => %HaveSameMap(object, made[0])));`);
+  return answer === 'true';
+}
+
+describe('objects made per run or per message share one hidden class', () => {
+  it('a replica run’s tracked endpoint', () => {
+    const endpoint = `{ path: '', description: undefined, input: {}, run: () => index, limits: {} }`;
+    expect(shareOneHiddenClass(`trackSettlement(${endpoint}).endpoint`)).toBe(true);
+  });
+
+  it('a realtime result message', () => {
+    expect(shareOneHiddenClass(`resultMessage('id-' + index, { x: index, text: 'a' })`)).toBe(true);
+  });
+});
 
 describe('the run context object', () => {
   it('keeps fast properties and one hidden class for every run', () => {
