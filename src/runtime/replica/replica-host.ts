@@ -66,7 +66,7 @@ export class ReplicaHost {
   private readonly runs = new Map<number, HostedRun>();
   private readonly childRuns: ChildRunsProxy;
   private readonly held: HeldState;
-  /** Rank 0's new runs wait for room on the link (see link-window.ts). */
+  /** New runs wait for room on the link (see link-window.ts). */
   private readonly linkWindow = new LinkWindow();
 
   constructor(private readonly options: ReplicaHostOptions) {
@@ -101,7 +101,9 @@ export class ReplicaHost {
 
   /**
    * Takes a run order: the run is known (and can be cancelled) at once, and starts when
-   * the link has room. Only rank 0 sends events, so the other ranks start at once.
+   * the link has room. Only a replica of one rank waits: a worker group runs one run at a
+   * time, and its ranks start together (only rank 0 sends events, so a rank 0 that waited
+   * would hold the others in their first collective).
    */
   private admit(order: RunOrder): void {
     const { channel, rank, worldSize } = this.options;
@@ -116,7 +118,7 @@ export class ReplicaHost {
     };
     this.runs.set(runId, hosted);
     const start = () => void this.run(order, hosted);
-    if (rank === 0) hosted.startNow = this.linkWindow.admit(start);
+    if (worldSize === 1) hosted.startNow = this.linkWindow.admit(start);
     else start();
   }
 
