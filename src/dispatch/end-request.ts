@@ -34,7 +34,7 @@ export async function endIfLive(ending: Ending): Promise<LoggedEvent | undefined
       logger.error({ requestId, code: error.code }, 'ending a request its run left live');
     const terminal = terminalErrorEvent(error, requestId);
     const result = await eventLog.append(requestId, [terminal], { epoch: ending.epoch });
-    return result.accepted ? { ...terminal, seq: result.lastSeq } : undefined;
+    return result.accepted ? Object.assign({}, terminal, { seq: result.lastSeq }) : undefined;
   } catch (failure) {
     logger.error({ requestId, err: failure }, 'could not end the request');
     return undefined;

@@ -60,7 +60,8 @@ export async function* readCursor(
 ): AsyncGenerator<EventBatch, void, undefined> {
   let afterSeq = options.afterSeq;
   for (;;) {
-    const batch = await nextBatch(log, requestId, { ...options, afterSeq });
+    const { signal, batchSize } = options;
+    const batch = await nextBatch(log, requestId, { afterSeq, signal, batchSize });
     if (!batch) return;
     if (batch.events.length > 0) yield batch;
     if (batch.ended) return;

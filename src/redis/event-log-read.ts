@@ -81,7 +81,11 @@ export async function readLog(hub: RedisHub, read: LogRead): Promise<LogSnapshot
   const [lastSeq, ended] = await hub.command.hmget(meta, 'lastSeq', 'ended');
   if (lastSeq === null || lastSeq === undefined) return undefined;
   const progress = { lastSeq: Number(lastSeq), ended: ended === '1' };
-  const batchSeen = { ...nothing, ended: progress.ended && afterSeq >= progress.lastSeq };
+  const batchSeen = {
+    events: nothing.events,
+    lastSeq: afterSeq,
+    ended: progress.ended && afterSeq >= progress.lastSeq,
+  };
   return { batch: batchSeen, progress, bytesPerEntry };
 }
 

@@ -180,7 +180,7 @@ async function* textFrames(events: AsyncGenerator<NewEvent>): AsyncGenerator<Uin
   let seq = 0;
   try {
     for await (const event of events)
-      yield encoder.encode(encodeDialectFrame('data', { ...event, seq: ++seq }));
+      yield encoder.encode(encodeDialectFrame('data', Object.assign({}, event, { seq: ++seq })));
   } catch (error) {
     const { code, message } = toSluiceError(error);
     yield encoder.encode(encodeStreamFailure('data', toAsciiJson({ code, message })));
