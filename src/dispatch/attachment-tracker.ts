@@ -2,15 +2,14 @@ import { ExpiryTimer } from './expiry-timer.js';
 
 interface Attachment {
   clients: number;
-  /** When its grace ends, while it has no client (milliseconds since the epoch). */
-  graceEndsAt: number | undefined;
+  /** The grace it is in, while it has no client. */
+  grace: Grace | undefined;
 }
 
-/** One grace period begun: it abandons its request only if nothing changed since. */
+/** One grace period begun: it abandons its request only if it is still the request's grace. */
 interface Grace {
   readonly requestId: string;
   readonly attachment: Attachment;
-  readonly endsAt: number;
 }
 
 /**
@@ -35,7 +34,7 @@ export class AttachmentTracker {
 
   /** Starts watching a request; it counts as abandoned until its first client attaches. */
   watch(requestId: string): void {
-    const attachment: Attachment = { clients: 0, graceEndsAt: undefined };
+    const attachment: Attachment = { clients: 0, grace: undefined };
     this.watched.set(requestId, attachment);
     this.startGrace(requestId, attachment);
   }
@@ -44,7 +43,7 @@ export class AttachmentTracker {
     const attachment = this.watched.get(requestId);
     if (!attachment) return () => undefined;
     attachment.clients++;
-    attachment.graceEndsAt = undefined;
+    attachment.grace = undefined;
     let attached = true;
     return () => {
       if (!attached) return;
@@ -62,15 +61,16 @@ export class AttachmentTracker {
   }
 
   private startGrace(requestId: string, attachment: Attachment): void {
-    const endsAt = Date.now() + this.graceMs;
-    attachment.graceEndsAt = endsAt;
-    this.graces.add({ requestId, attachment, endsAt }, this.graceMs);
+    const grace: Grace = { requestId, attachment };
+    attachment.grace = grace;
+    this.graces.add(grace, this.graceMs);
   }
 
   /** A grace has passed: its request is abandoned if it is still watched, alone since then. */
-  private graceOver({ requestId, attachment, endsAt }: Grace): void {
-    if (attachment.graceEndsAt !== endsAt || this.watched.get(requestId) !== attachment) return;
-    attachment.graceEndsAt = undefined;
+  private graceOver(grace: Grace): void {
+    const { requestId, attachment } = grace;
+    if (attachment.grace !== grace || this.watched.get(requestId) !== attachment) return;
+    attachment.grace = undefined;
     this.onAbandoned(requestId);
   }
 }

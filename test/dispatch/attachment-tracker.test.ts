@@ -8,6 +8,15 @@ function tracker() {
   return { abandoned, tracker: new AttachmentTracker(GRACE_MS, (id) => abandoned.push(id)) };
 }
 
+/** Checks that `ids` are abandoned exactly `ms` from now, not a millisecond sooner. */
+function expectAbandonedIn(abandoned: string[], ms: number, ids: string[]): void {
+  const before = [...abandoned];
+  vi.advanceTimersByTime(ms - 1);
+  expect(abandoned).toEqual(before);
+  vi.advanceTimersByTime(1);
+  expect(abandoned).toEqual([...before, ...ids]);
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -20,10 +29,7 @@ describe('the attachment tracker', () => {
   it('abandons a watched request no client attached to once the grace has passed, not before', () => {
     const { abandoned, tracker: attachments } = tracker();
     attachments.watch('r1');
-    vi.advanceTimersByTime(GRACE_MS - 1);
-    expect(abandoned).toEqual([]);
-    vi.advanceTimersByTime(1);
-    expect(abandoned).toEqual(['r1']);
+    expectAbandonedIn(abandoned, GRACE_MS, ['r1']);
   });
 
   it('gives a request whose last client left a full grace from that moment', () => {
@@ -35,10 +41,7 @@ describe('the attachment tracker', () => {
     expect(abandoned).toEqual([]);
     detach();
     detach(); // a second call changes nothing
-    vi.advanceTimersByTime(GRACE_MS - 1);
-    expect(abandoned).toEqual([]);
-    vi.advanceTimersByTime(1);
-    expect(abandoned).toEqual(['r1']);
+    expectAbandonedIn(abandoned, GRACE_MS, ['r1']);
   });
 
   it('does not abandon a request whose client came back in time, nor one forgotten', () => {
@@ -59,12 +62,8 @@ describe('the attachment tracker', () => {
     vi.advanceTimersByTime(400);
     attachments.watch('second');
     expect(vi.getTimerCount()).toBe(1);
-    vi.advanceTimersByTime(GRACE_MS - 400);
-    expect(abandoned).toEqual(['first']);
-    vi.advanceTimersByTime(399);
-    expect(abandoned).toEqual(['first']);
-    vi.advanceTimersByTime(1);
-    expect(abandoned).toEqual(['first', 'second']);
+    expectAbandonedIn(abandoned, GRACE_MS - 400, ['first']);
+    expectAbandonedIn(abandoned, 400, ['second']);
     expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -117,9 +117,16 @@ function toBuffer(bytes: Uint8Array): Buffer {
 /** Event JSON a batch holds at most before it is written at once, mid-turn. */
 export const BATCH_CHARS = 256 * 1024;
 
-function charsOf(message: LinkMessage): number {
+/**
+ * The event JSON `events` carry, in characters: what a batch's early write and a replica's
+ * link window count.
+ *
+ * @example
+ * eventChars([{ type: 'output', json: '{"x":1}' }]); // 7
+ */
+export function eventChars(events: readonly NewEvent[] = []): number {
   let chars = 0;
-  for (const event of message.events ?? []) chars += event.json.length;
+  for (const event of events) chars += event.json.length;
   return chars;
 }
 
@@ -144,7 +151,7 @@ export class TickBatcher {
   /** Queues a message for this turn's batch. */
   send(message: LinkMessage): void {
     this.pending.push(message);
-    this.pendingChars += charsOf(message);
+    this.pendingChars += eventChars(message.events);
     if (this.pendingChars >= BATCH_CHARS) return this.flush();
     if (this.scheduled) return;
     this.scheduled = true;

@@ -8,6 +8,7 @@ import { executeRun, warnLateEmit } from '../execute-run.js';
 import { RunControl } from '../run-control.js';
 import { ChildRunsProxy } from './child-runs-proxy.js';
 import { IpcRankTransport } from './ipc-rank-transport.js';
+import { eventChars } from './link-batch.js';
 import { LinkWindow } from './link-window.js';
 import type { ReplicaChannel } from './replica-channel.js';
 import {
@@ -172,8 +173,7 @@ export class ReplicaHost {
   private sinkOf(runId: number, hosted: HostedRun): EventSink {
     return (events) =>
       new Promise((resolve) => {
-        let chars = 0;
-        for (const event of events) chars += event.json.length;
+        const chars = eventChars(events);
         hosted.appendWaiters.push({ resolve, chars });
         this.linkWindow.sent(chars);
         this.options.channel.send({ kind: 'append', runId, events });
