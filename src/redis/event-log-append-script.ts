@@ -5,8 +5,9 @@ import { LuaScript } from './event-log-lua-script.js';
  * events, tombstone. ARGV: token, maxEvents, maxBytes, retentionMs, tombstoneMs, channel,
  * requestId, total, ends (0/1), bodyCount, bodyBytes, terminalBytes, progress offset and
  * bytes, preview offset and bytes (offset 0: none in the body), each entry's offset (of
- * its last event, space-separated), the writer's epoch, then each entry's field and value (`planAppend`: a
- * run of outputs and logs is one entry, field `pack`). Answers `{outcome, lastSeq}`.
+ * its last event, space-separated), the writer's epoch, the notice's tail (`noticeTail`,
+ * empty for a big batch), then each entry's field and value (`planAppend`: a run of
+ * outputs and logs is one entry, field `pack`). Answers `{outcome, lastSeq}`.
  *
  * The stream never holds a superseded progress or preview: a new one replaces (XDEL) the
  * one it supersedes, and one superseded inside its own batch is numbered but not stored.
@@ -17,7 +18,8 @@ import { LuaScript } from './event-log-lua-script.js';
  * no more entries than events), but no stream can outgrow it.
  * A live log's stream expires with its meta (the create's backstop); the terminal event
  * sets the retention on both and leaves the record as a tombstone.
- * The notification `<lastSeq>:<ended 0|1>:<requestId>` tells waiters all they need.
+ * The notification `<lastSeq>:<ended 0|1>:<requestId>` tells waiters all they need; for a
+ * small batch `\n<lastSeq before it>\n<tail>` follows, so that they need not read it.
  * Appends carry the writer's epoch: a run's attempt (1, 2… for a retried run), or 0 for
  * whoever ends a request from outside its run. Once an attempt has written, an older
  * attempt is refused as `ended`, so a worker that lost its run never interleaves its
@@ -85,7 +87,7 @@ if ends then
   bytes = bytes + tonumber(ARGV[12])
 end
 if #replaced > 0 then redis.call('XDEL', stream, unpack(replaced)) end
-local FIRST = 19
+local FIRST = 20
 -- The caps above are exact; MAXLEN is the stream's hard bound (+1: the terminal event).
 local cap = tonumber(ARGV[2]) + 1
 local index = FIRST
@@ -95,6 +97,7 @@ for offset in string.gmatch(ARGV[17], '%d+') do
 end
 
 local firstEvents = lastSeq == 0
+local before = lastSeq
 lastSeq = lastSeq + tonumber(ARGV[8])
 redis.call('HSET', meta, 'epoch', math.max(epoch, current), 'lastSeq', lastSeq, 'count', count, 'bytes', bytes,
   'ended', ends and 1 or 0, 'recent', remembered('a' .. lastSeq), unpack(fields))
@@ -109,6 +112,8 @@ elseif firstEvents then
   local backstop = redis.call('PTTL', meta)
   if backstop > 0 then redis.call('PEXPIRE', stream, backstop) end
 end
-redis.call('PUBLISH', ARGV[6], lastSeq .. (ends and ':1:' or ':0:') .. ARGV[7])
+local notice = lastSeq .. (ends and ':1:' or ':0:') .. ARGV[7]
+if ARGV[19] ~= '' then notice = notice .. '\\n' .. before .. '\\n' .. ARGV[19] end
+redis.call('PUBLISH', ARGV[6], notice)
 return {'accepted', lastSeq}
 `);

@@ -3,6 +3,7 @@ import type { AppendRefusal, AppendResult, EventLogLimits } from '../events/even
 import { planAppend } from './event-log-append-plan.js';
 import { APPEND_SCRIPT } from './event-log-append-script.js';
 import { APPENDED_CHANNEL, keyList, requestLogKeys } from './event-log-keys.js';
+import { noticeTail } from './event-log-tail.js';
 import type { RedisHub } from './redis-hub.js';
 
 /** One append, as {@link appendBatch} sends it. */
@@ -48,6 +49,7 @@ export async function appendBatch(hub: RedisHub, append: BatchAppend): Promise<A
     preview?.bytes ?? 0,
     plan.offsets,
     append.epoch ?? 0,
+    noticeTail(plan.entries),
   ];
   for (const entry of plan.entries) args.push(entry.field, entry.value);
   const keys = keyList(requestLogKeys(hub, append.requestId));

@@ -3,30 +3,36 @@ import type { KnownProgress } from './event-log-known-progress.js';
 import { parseAppendNotice } from './event-log-notice.js';
 import type { LogProgress } from './event-log-queries.js';
 import { SubscriptionProbe } from './event-log-subscription.js';
+import type { NoticedTails } from './event-log-tail.js';
 import type { RedisHub } from './redis-hub.js';
 
 /**
  * The cursors of one `RedisEventLog` that wait for appends. They share the hub's one
  * subscriber connection: an append publishes its request id, new last seq and whether it
  * ended, and that request's waiters with news wake from the notice alone, without a round
- * trip. Redis is read when a waiter starts (once the subscription is confirmed) unless its
+ * trip; a small batch's notice carries its events too, kept for the requests waited on
+ * (`NoticedTails`), so their cursors need not read them. Redis is read when a waiter starts (once the subscription is confirmed) unless its
  * cursor's reads and the notices since already tell, and after a reconnect, whose lost
  * notices every waiter makes up for by reading again. No
- * connection and no blocking command per waiter.
+ * connection and no blocking command per waiter. The process subscribes when its first
+ * waiter comes, not before: a worker that only appends never hears the notices of every
+ * event in the deployment.
  *
  * @example
- * const waiters = new AppendWaiters(hub, { progressOf: (id) => logProgress(hub, id), known });
+ * const waiters = new AppendWaiters(hub, { progressOf: (id) => logProgress(hub, id), known, tails });
  * await waiters.wait(requestId, afterSeq, signal);
  */
 export class AppendWaiters {
   private readonly waiting = new Map<string, Set<AppendWaiter>>();
-  private readonly stopListening: () => void;
-  private readonly stopWatchingReconnects: () => void;
-  private subscription: SubscriptionProbe;
+  private stopListening: (() => void) | undefined;
+  private stopWatchingReconnects: (() => void) | undefined;
+  /** Made by the first wait. */
+  private subscription: SubscriptionProbe | undefined;
   private closed = false;
 
   private readonly progressOf: (requestId: string) => Promise<LogProgress>;
   private readonly known: KnownProgress;
+  private readonly tails: NoticedTails;
 
   constructor(
     private readonly hub: RedisHub,
@@ -35,14 +41,13 @@ export class AppendWaiters {
       readonly progressOf: (requestId: string) => Promise<LogProgress>;
       /** What is known without asking Redis; kept up to date with the notices here. */
       readonly known: KnownProgress;
+      /** The events the notices carry, kept for the requests waited on. */
+      readonly tails: NoticedTails;
     },
   ) {
     this.progressOf = sources.progressOf;
     this.known = sources.known;
-    const channel = hub.channel(APPENDED_CHANNEL);
-    this.stopListening = hub.listen(channel, (message) => this.onMessage(message));
-    this.stopWatchingReconnects = hub.onReconnect(() => this.resubscribe());
-    this.subscription = new SubscriptionProbe(hub);
+    this.tails = sources.tails;
   }
 
   /**
@@ -53,16 +58,17 @@ export class AppendWaiters {
    */
   async wait(requestId: string, afterSeq: number, signal: AbortSignal): Promise<void> {
     if (this.closed || signal.aborted) return;
+    const known = this.known.settled(requestId);
+    if (known && hasNews(known, afterSeq)) return; // heard already: no waiter to make
     const waiter = new AppendWaiter(afterSeq, signal, () => this.forget(requestId, waiter));
     let waiters = this.waiting.get(requestId);
     if (!waiters) this.waiting.set(requestId, (waiters = new Set()));
     waiters.add(waiter);
-    const known = this.known.settled(requestId);
     if (known) {
       wakeWithNews([waiter], known); // notices since the read that settled it wake it
       return waiter.settled;
     }
-    await this.subscription.confirmed;
+    await this.subscribed().confirmed;
     if (this.closed) waiter.wake();
     else if (!signal.aborted) await this.look(requestId, [waiter]);
     return waiter.settled;
@@ -72,14 +78,24 @@ export class AppendWaiters {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.stopListening();
-    this.stopWatchingReconnects();
-    this.subscription.stop();
+    this.stopListening?.();
+    this.stopWatchingReconnects?.();
+    this.subscription?.stop();
     this.wakeAll();
   }
 
+  /** The subscription to the notices, made on first use. */
+  private subscribed(): SubscriptionProbe {
+    if (this.subscription) return this.subscription;
+    const channel = this.hub.channel(APPENDED_CHANNEL);
+    this.stopListening = this.hub.listen(channel, (message) => this.onMessage(message));
+    this.stopWatchingReconnects = this.hub.onReconnect(() => this.resubscribe());
+    this.subscription = new SubscriptionProbe(this.hub);
+    return this.subscription;
+  }
+
   private onMessage(message: string): void {
-    if (this.subscription.receive(message)) {
+    if (this.subscription?.receive(message)) {
       this.known.trust();
       return;
     }
@@ -87,6 +103,7 @@ export class AppendWaiters {
     if (!notice) return; // another process's probe
     this.known.heard(notice);
     const waiters = this.waiting.get(notice.requestId);
+    this.tails.heard(notice, waiters !== undefined);
     if (waiters) wakeWithNews([...waiters], notice);
   }
 
@@ -105,7 +122,8 @@ export class AppendWaiters {
   private resubscribe(): void {
     if (this.closed) return;
     this.known.forgetAll();
-    this.subscription.stop();
+    this.tails.forgetAll();
+    this.subscription?.stop();
     const subscription = new SubscriptionProbe(this.hub);
     this.subscription = subscription;
     void subscription.confirmed.then(() => this.wakeAll());
@@ -123,10 +141,13 @@ export class AppendWaiters {
   }
 }
 
+/** Whether a log at `progress` (gone: `undefined`) has news for a cursor at `afterSeq`. */
+function hasNews(progress: LogProgress, afterSeq: number): boolean {
+  return !progress || progress.ended || progress.lastSeq > afterSeq;
+}
+
 function wakeWithNews(waiters: readonly AppendWaiter[], progress: LogProgress): void {
-  for (const waiter of waiters) {
-    if (!progress || progress.ended || progress.lastSeq > waiter.afterSeq) waiter.wake();
-  }
+  for (const waiter of waiters) if (hasNews(progress, waiter.afterSeq)) waiter.wake();
 }
 
 /** One waiting cursor; its own abort listener (`handleEvent`), so it costs one small object. */

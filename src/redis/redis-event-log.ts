@@ -15,6 +15,7 @@ import { createLog, logProgress, lookupLog } from './event-log-queries.js';
 import { KnownProgress } from './event-log-known-progress.js';
 import { EntrySizes } from './event-log-entry-sizes.js';
 import { readLog } from './event-log-read.js';
+import { NoticedTails } from './event-log-tail.js';
 import { AppendWaiters } from './event-log-waiters.js';
 import type { RedisHub } from './redis-hub.js';
 
@@ -42,8 +43,9 @@ const DEFAULT_LIVE_BACKSTOP_MS = 7 * 24 * 60 * 60 * 1000;
  * batch shares the entry of its last seq), a meta hash beside it,
  * and every append one Lua script that enforces the caps, drops superseded progress and
  * previews, appends the batch whole or not at all and publishes a notification that tells
- * waiters the new last seq. A read is an `XRANGE`, no script, and a cursor that caught up
- * looks at no meta before it waits: what the reads and the notices since tell
+ * waiters the new last seq, and, for a small batch, its events. A read is an `XRANGE`, no
+ * script, or none when the notices brought the events (`NoticedTails`), and a cursor that
+ * caught up looks at no meta before it waits: what the reads and the notices since tell
  * (`KnownProgress`) suffices while the subscription holds. Ended logs
  * expire by `PEXPIRE` after the retention, live ones after a long backstop (a request that
  * never ends must not leak); a small tombstone keeps the record for `tombstoneMs` more. Waiting
@@ -62,6 +64,7 @@ export class RedisEventLog implements EventLog {
   private readonly liveBackstopMs: number;
   private readonly waiters: AppendWaiters;
   private readonly known = new KnownProgress();
+  private readonly tails = new NoticedTails();
   private readonly entrySizes = new EntrySizes();
   private closed = false;
 
@@ -74,7 +77,7 @@ export class RedisEventLog implements EventLog {
     this.tombstoneMs = options.tombstoneMs ?? DEFAULT_TOMBSTONE_MS;
     this.liveBackstopMs = options.liveBackstopMs ?? DEFAULT_LIVE_BACKSTOP_MS;
     const progressOf = (requestId: string) => logProgress(hub, requestId);
-    this.waiters = new AppendWaiters(hub, { progressOf, known: this.known });
+    this.waiters = new AppendWaiters(hub, { progressOf, known: this.known, tails: this.tails });
   }
 
   async create(record: RequestRecord): Promise<void> {
@@ -116,6 +119,8 @@ export class RedisEventLog implements EventLog {
       throw new RangeError('maxEvents must be a positive integer');
     }
     if (this.closed) return undefined;
+    const noticed = this.tails.take(requestId, afterSeq, maxEvents);
+    if (noticed) return noticed;
     const knownLive = this.known.settled(requestId) !== undefined;
     const entry = this.known.readStarting(requestId);
     const bytesPerEntry = this.entrySizes.bytesPerEntry(requestId);

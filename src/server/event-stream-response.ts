@@ -83,6 +83,7 @@ export async function streamToClient(
       const batch = await nextBatch(context.eventLog, requestId, {
         afterSeq: position,
         signal: stream.signal,
+        caughtUp: position !== afterSeq,
       });
       if (!batch) break;
       countEvents(context, batch.events.length, batch.lastSeq - position);

@@ -7,11 +7,22 @@ import {
   settlesWithin,
 } from '../../src/events/conformance/conformance-fixtures.js';
 import { startRedisServer } from '../support/redis-server.js';
+import { nextBatch } from '../../src/events/read-cursor.js';
+import { APPENDED_CHANNEL } from '../../src/redis/event-log-keys.js';
+import { NOTICE_TAIL_CHARS } from '../../src/redis/event-log-tail.js';
 import { DEADLINE_MS, PENDING_MS, openLogOn } from './private-log.js';
 
-async function hmgetCalls(hub: RedisHub): Promise<number> {
+async function callsOf(hub: RedisHub, command: string): Promise<number> {
   const stats = await hub.command.info('commandstats');
-  return Number(/cmdstat_hmget:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+}
+
+const hmgetCalls = (hub: RedisHub) => callsOf(hub, 'hmget');
+
+async function subscribers(hub: RedisHub): Promise<number> {
+  const channel = hub.channel(APPENDED_CHANNEL);
+  const [, count] = (await hub.command.pubsub('NUMSUB', channel)) as [string, number];
+  return count;
 }
 
 describe('RedisEventLog waiters', () => {
@@ -82,5 +93,48 @@ describe('RedisEventLog waiters', () => {
     } finally {
       controller.abort();
     }
+  });
+
+  it('subscribes to the notices only once something waits: a process that only appends never hears them', async () => {
+    await using server = await startRedisServer();
+    await using opened = await openLogOn(server.url);
+    const { hub, log } = opened;
+    const requestId = await createRequest(log);
+    await appendAccepted(log, requestId, [outputEvent('a'), outputEvent('b')]);
+    expect((await log.read(requestId, 0, 10))?.lastSeq).toBe(2);
+    expect(await subscribers(hub)).toBe(0);
+
+    await log.waitForEvents(requestId, 0, AbortSignal.timeout(DEADLINE_MS));
+    expect(await subscribers(hub)).toBe(1);
+  });
+
+  it('lets a cursor that keeps up take small events from their notices, and read big ones once', async () => {
+    await using server = await startRedisServer();
+    await using opened = await openLogOn(server.url);
+    const { hub, log } = opened;
+    const requestId = await createRequest(log);
+    await log.waitForEvents(requestId, 1, AbortSignal.timeout(PENDING_MS)); // subscribed
+    const signal = AbortSignal.timeout(DEADLINE_MS);
+    await appendAccepted(log, requestId, [outputEvent('first')]);
+    let batch = await nextBatch(log, requestId, { afterSeq: 0, signal });
+    expect(batch?.lastSeq).toBe(1);
+
+    const readsOfEach = async (text: (seq: number) => string) => {
+      const before = await callsOf(hub, 'xrange');
+      for (let count = 0; count < 5; count++) {
+        const seq = batch!.lastSeq + 1;
+        const next = nextBatch(log, requestId, { afterSeq: seq - 1, signal, caughtUp: true });
+        expect(await settlesWithin(next, PENDING_MS)).toBe(false);
+        await appendAccepted(log, requestId, [outputEvent(text(seq))]);
+        batch = await next;
+        expect(batch).toMatchObject({
+          lastSeq: seq,
+          events: [{ seq, json: JSON.stringify(text(seq)) }],
+        });
+      }
+      return ((await callsOf(hub, 'xrange')) - before) / 5;
+    };
+    expect(await readsOfEach((seq) => `event ${seq}`)).toBe(0);
+    expect(await readsOfEach((seq) => `${seq}`.padEnd(NOTICE_TAIL_CHARS + 1, '.'))).toBe(1);
   });
 });

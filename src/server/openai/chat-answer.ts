@@ -15,7 +15,12 @@ async function collect(context: GatewayContext, run: ChatRun, signal: AbortSigna
   let text = '';
   let position = 0;
   for (;;) {
-    const batch = await nextBatch(context.eventLog, run.requestId, { afterSeq: position, signal });
+    const caughtUp = position > 0;
+    const batch = await nextBatch(context.eventLog, run.requestId, {
+      afterSeq: position,
+      signal,
+      caughtUp,
+    });
     if (!batch) return undefined;
     for (const event of batch.events) {
       const step = chatStep(run, event);

@@ -133,6 +133,7 @@ export async function streamChat(
       const batch = await nextBatch(context.eventLog, requestId, {
         afterSeq: position,
         signal: stream.signal,
+        caughtUp: position > 0,
       });
       if (!batch) break;
       const chunks = chunksOf(run, batch.events);

@@ -173,7 +173,8 @@ export class RealtimeSession {
     let afterSeq = 0;
     for (;;) {
       await this.drained();
-      const batch = await nextBatch(eventLog, requestId, { afterSeq, signal });
+      const caughtUp = afterSeq > 0;
+      const batch = await nextBatch(eventLog, requestId, { afterSeq, signal, caughtUp });
       if (!batch) return undefined;
       for (const event of batch.events) {
         if (isTerminal(event.type)) return event;

@@ -47,7 +47,8 @@ async function firstBinaries(
 ): Promise<{ found: DecodedBinary[]; batch: EventBatch } | undefined> {
   let afterSeq = 0;
   for (;;) {
-    const batch = await nextBatch(context.eventLog, requestId, { afterSeq, signal });
+    const caughtUp = afterSeq > 0;
+    const batch = await nextBatch(context.eventLog, requestId, { afterSeq, signal, caughtUp });
     if (!batch) return undefined;
     const found = binariesOf(batch);
     if (found.length > 0 || batch.ended) return { found, batch };
