@@ -15,6 +15,8 @@ const TAIL_CHARS = 64 * 1024;
 const BATCH_CHARS = 64 * 1024;
 /** Requests whose tail is held at once; the oldest is dropped past this. */
 const CAPACITY = 10_000;
+/** Payload held over every tail at most; the oldest tails are dropped past it. */
+const TOTAL_CHARS = 8 * 1024 * 1024;
 
 /**
  * The tail an append's notice carries, after its header: the entries as the append stored
@@ -51,7 +53,8 @@ class Tail {
  * short of the log's true end, like any read made a moment earlier) is one Redis would have
  * answered. A tail is started only for a request something waits on; events a cursor took
  * are let go (the tail, empty, goes on with the next notice), and a tail past 64 KiB, whose
- * cursor fell behind, is dropped, as is one that ended once its terminal event was taken.
+ * cursor fell behind, is dropped, as is one that ended once its terminal event was taken;
+ * past 8 MiB over every tail (cursors that left while their runs go on), the oldest go.
  *
  * @example
  * tails.heard(notice, waiting); // from the notice subscription
@@ -59,22 +62,22 @@ class Tail {
  */
 export class NoticedTails {
   private readonly tails = new Map<string, Tail>();
+  /** Payload held over every tail. */
+  private chars = 0;
 
   /** A notice: extends its request's tail, or starts one when `follow`ed, or drops it. */
   heard(notice: AppendNotice, follow: boolean): void {
     const { requestId } = notice;
-    const tail = this.tails.get(requestId);
     const found = notice.tail === undefined ? undefined : eventsOf(notice.tail);
-    if (!found) {
-      if (tail) this.tails.delete(requestId);
-      return;
+    let tail = this.tails.get(requestId);
+    if (tail && tail.lastSeq !== found?.afterSeq) tail = this.drop(requestId);
+    if (!found || (!tail && !follow)) return;
+    if (!tail) this.tails.set(requestId, (tail = new Tail(found.afterSeq, found.afterSeq, [])));
+    for (const event of found.events) this.add(tail, event);
+    if (tail.chars > TAIL_CHARS) this.drop(requestId);
+    while (this.tails.size > CAPACITY || this.chars > TOTAL_CHARS) {
+      this.drop(this.tails.keys().next().value!);
     }
-    if (tail && tail.lastSeq === found.afterSeq) return this.extend(requestId, tail, found.events);
-    if (tail) this.tails.delete(requestId);
-    if (!follow) return;
-    this.tails.set(requestId, new Tail(found.afterSeq, found.afterSeq, []));
-    if (this.tails.size > CAPACITY) this.tails.delete(this.tails.keys().next().value!);
-    this.extend(requestId, this.tails.get(requestId)!, found.events);
   }
 
   /**
@@ -98,7 +101,7 @@ export class NoticedTails {
     const last = events.at(-1);
     if (!last) return undefined;
     const ended = isTerminal(last.type);
-    if (ended) this.tails.delete(requestId);
+    if (ended) this.drop(requestId);
     else this.letGo(tail, rest, last.seq);
     return { events, lastSeq: last.seq, ended };
   }
@@ -106,30 +109,37 @@ export class NoticedTails {
   /** Notices may have been lost (the subscriber reconnects): drop every tail. */
   forgetAll(): void {
     this.tails.clear();
+    this.chars = 0;
   }
 
-  private extend(requestId: string, tail: Tail, events: readonly LoggedEvent[]): void {
-    for (const event of events) {
-      if (isSupersedable(event.type)) this.dropOlder(tail, event.type);
-      tail.events.push(event);
-      tail.chars += event.json.length;
-      tail.lastSeq = event.seq;
+  /** Adds a stored event; a progress or preview drops the one it supersedes. */
+  private add(tail: Tail, event: LoggedEvent): void {
+    if (isSupersedable(event.type)) {
+      const index = tail.events.findIndex((held) => held.type === event.type);
+      if (index !== -1) this.resize(tail, -tail.events.splice(index, 1)[0]!.json.length);
     }
-    if (tail.chars > TAIL_CHARS) this.tails.delete(requestId);
-  }
-
-  private dropOlder(tail: Tail, type: LoggedEvent['type']): void {
-    const index = tail.events.findIndex((event) => event.type === type);
-    if (index === -1) return;
-    tail.chars -= tail.events[index]!.json.length;
-    tail.events.splice(index, 1);
+    tail.events.push(event);
+    tail.lastSeq = event.seq;
+    this.resize(tail, event.json.length);
   }
 
   /** The events before `index` were taken: the tail now starts after `seq`. */
   private letGo(tail: Tail, index: number, seq: number): void {
-    for (const event of tail.events.slice(0, index)) tail.chars -= event.json.length;
+    for (const event of tail.events.slice(0, index)) this.resize(tail, -event.json.length);
     tail.events = tail.events.slice(index);
     tail.afterSeq = seq;
+  }
+
+  private resize(tail: Tail, chars: number): void {
+    tail.chars += chars;
+    this.chars += chars;
+  }
+
+  private drop(requestId: string): undefined {
+    const tail = this.tails.get(requestId);
+    if (tail) this.chars -= tail.chars;
+    this.tails.delete(requestId);
+    return undefined;
   }
 }
 

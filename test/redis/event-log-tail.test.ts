@@ -7,10 +7,10 @@ import { NOTICE_TAIL_CHARS, NoticedTails, noticeTail } from '../../src/redis/eve
 const REQUEST = 'request-1';
 
 /** The notice the append script publishes for `events` appended after `before`. */
-function noticeOf(before: number, events: readonly NewEvent[]) {
+function noticeOf(before: number, events: readonly NewEvent[], requestId = REQUEST) {
   const plan = planAppend(events);
   const tail = noticeTail(plan.entries);
-  const header = `${before + plan.total}:${plan.ends ? 1 : 0}:${REQUEST}`;
+  const header = `${before + plan.total}:${plan.ends ? 1 : 0}:${requestId}`;
   return parseAppendNotice(tail === '' ? header : `${header}\n${before}\n${tail}`)!;
 }
 
@@ -80,6 +80,19 @@ describe('NoticedTails', () => {
     tails.heard(noticeOf(0, [chunk]), true);
     for (let seq = 1; seq <= 4; seq++) tails.heard(noticeOf(seq, [chunk]), true);
     expect(tails.take(REQUEST, 0, 10)).toBeUndefined();
+  });
+
+  it('holds at most 8 MiB over every tail: the oldest go first', () => {
+    const tails = new NoticedTails();
+    const chunk = output('x'.repeat(NOTICE_TAIL_CHARS - 10));
+    const requests = Array.from({ length: 200 }, (_, index) => `request-${index}`);
+    for (const requestId of requests) {
+      for (let seq = 0; seq < 3; seq++) tails.heard(noticeOf(seq, [chunk], requestId), true);
+    }
+    const held = requests.filter((requestId) => tails.take(requestId, 0, 10) !== undefined);
+    expect(held.length).toBeGreaterThan(100);
+    expect(held.length).toBeLessThan(200);
+    expect(held).toEqual(requests.slice(-held.length)); // the newest
   });
 
   it('forgets every tail when notices may have been lost', () => {
