@@ -35,12 +35,12 @@ export function noticeTail(entries: readonly StoredEntry[]): string {
 
 /** The events of one request from `afterSeq` (exclusive) to `lastSeq`, as Redis holds them. */
 class Tail {
+  lastSeq: number;
+  events: LoggedEvent[] = [];
   chars = 0;
-  constructor(
-    public afterSeq: number,
-    public lastSeq: number,
-    public events: LoggedEvent[],
-  ) {}
+  constructor(public afterSeq: number) {
+    this.lastSeq = afterSeq;
+  }
 }
 
 /**
@@ -70,9 +70,15 @@ export class NoticedTails {
     const { requestId } = notice;
     const found = notice.tail === undefined ? undefined : eventsOf(notice.tail);
     let tail = this.tails.get(requestId);
-    if (tail && tail.lastSeq !== found?.afterSeq) tail = this.drop(requestId);
+    if (tail && tail.lastSeq !== found?.afterSeq) {
+      this.drop(requestId); // a gap, or events it was not told
+      tail = undefined;
+    }
     if (!found || (!tail && !follow)) return;
-    if (!tail) this.tails.set(requestId, (tail = new Tail(found.afterSeq, found.afterSeq, [])));
+    if (!tail) {
+      tail = new Tail(found.afterSeq);
+      this.tails.set(requestId, tail);
+    }
     for (const event of found.events) this.add(tail, event);
     if (tail.chars > TAIL_CHARS) this.drop(requestId);
     while (this.tails.size > CAPACITY || this.chars > TOTAL_CHARS) {
@@ -135,11 +141,10 @@ export class NoticedTails {
     this.chars += chars;
   }
 
-  private drop(requestId: string): undefined {
+  private drop(requestId: string): void {
     const tail = this.tails.get(requestId);
     if (tail) this.chars -= tail.chars;
     this.tails.delete(requestId);
-    return undefined;
   }
 }
 

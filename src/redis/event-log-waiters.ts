@@ -11,12 +11,12 @@ import type { RedisHub } from './redis-hub.js';
  * subscriber connection: an append publishes its request id, new last seq and whether it
  * ended, and that request's waiters with news wake from the notice alone, without a round
  * trip; a small batch's notice carries its events too, kept for the requests waited on
- * (`NoticedTails`), so their cursors need not read them. Redis is read when a waiter starts (once the subscription is confirmed) unless its
- * cursor's reads and the notices since already tell, and after a reconnect, whose lost
- * notices every waiter makes up for by reading again. No
- * connection and no blocking command per waiter. The process subscribes when its first
- * waiter comes, not before: a worker that only appends never hears the notices of every
- * event in the deployment.
+ * (`NoticedTails`), so their cursors need not read them. Redis is read when a waiter
+ * starts (once the subscription is confirmed) unless its cursor's reads and the notices
+ * since already tell, and after a reconnect, whose lost notices every waiter makes up for
+ * by reading again. No connection and no blocking command per waiter. The process
+ * subscribes when its first waiter comes, not before: a worker that only appends never
+ * hears the notices of every event in the deployment.
  *
  * @example
  * const waiters = new AppendWaiters(hub, { progressOf: (id) => logProgress(hub, id), known, tails });
@@ -64,10 +64,7 @@ export class AppendWaiters {
     let waiters = this.waiting.get(requestId);
     if (!waiters) this.waiting.set(requestId, (waiters = new Set()));
     waiters.add(waiter);
-    if (known) {
-      wakeWithNews([waiter], known); // notices since the read that settled it wake it
-      return waiter.settled;
-    }
+    if (known) return waiter.settled; // the notice of the next append wakes it
     await this.subscribed().confirmed;
     if (this.closed) waiter.wake();
     else if (!signal.aborted) await this.look(requestId, [waiter]);
