@@ -77,8 +77,13 @@ export class WorkerRegistry {
   /** Stops the heartbeat and removes the worker at once. */
   async withdraw(): Promise<void> {
     clearInterval(this.timer);
-    await this.hub.command.del(this.workerKey());
-    await this.hub.command.publish(this.hub.channel('catalog'), this.announcement.workerId);
+    const { workerId } = this.announcement;
+    await this.hub.command
+      .multi()
+      .del(this.workerKey())
+      .srem(workersKey(this.hub), workerId)
+      .exec();
+    await this.hub.command.publish(this.hub.channel('catalog'), workerId);
   }
 
   private workerKey(): string {
@@ -100,7 +105,11 @@ export class WorkerRegistry {
       ),
     };
     const ttl = 3 * (this.announcement.intervalMs ?? DEFAULT_INTERVAL_MS);
-    await this.hub.command.set(this.workerKey(), JSON.stringify(info), 'PX', ttl);
+    await this.hub.command
+      .multi()
+      .set(this.workerKey(), JSON.stringify(info), 'PX', ttl)
+      .sadd(workersKey(this.hub), workerId)
+      .exec();
   }
 }
 
@@ -110,29 +119,30 @@ export interface Catalog {
   readonly workers: readonly WorkerInfo[];
 }
 
+/** The set of the ids of workers that announced themselves; a heartbeat key says who lives. */
+function workersKey(hub: RedisHub): string {
+  return hub.key('workers');
+}
+
 /**
- * Reads the catalog: what gateways serve, and what `/ready` reports.
+ * Reads the catalog: what gateways serve, and what `/ready` reports. The workers are those
+ * of the announced set whose heartbeat key lives; the ids of those whose key expired (the
+ * worker died) leave the set (one that beat meanwhile is back with its next heartbeat). A
+ * read costs a few commands, whatever else Redis holds.
  *
  * @example
  * const { apps, workers } = await readCatalog(hub);
  */
 export async function readCatalog(hub: RedisHub): Promise<Catalog> {
-  const published = await hub.command.hgetall(hub.key('apps'));
+  const [published, workerIds] = await Promise.all([
+    hub.command.hgetall(hub.key('apps')),
+    hub.command.smembers(workersKey(hub)),
+  ]);
   const apps = Object.values(published).map((json) => JSON.parse(json) as PublishedApp);
-  const workerKeys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await hub.command.scan(
-      cursor,
-      'MATCH',
-      hub.key('worker', '*'),
-      'COUNT',
-      500,
-    );
-    cursor = next;
-    workerKeys.push(...keys);
-  } while (cursor !== '0');
-  const values = workerKeys.length > 0 ? await hub.command.mget(...workerKeys) : [];
+  const keys = workerIds.map((workerId) => hub.key('worker', workerId));
+  const values = keys.length > 0 ? await hub.command.mget(...keys) : [];
+  const gone = workerIds.filter((_, index) => values[index] === null);
+  if (gone.length > 0) await hub.command.srem(workersKey(hub), ...gone);
   const workers = values.flatMap((json) => (json ? [JSON.parse(json) as WorkerInfo] : []));
   return { apps, workers };
 }

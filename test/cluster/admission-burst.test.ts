@@ -91,7 +91,7 @@ async function idsUnder(prefix: string): Promise<Set<string>> {
     const found = new Set<string>();
     for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 })) {
       for (const key of keys as string[]) {
-        if (key.startsWith(`${prefix}worker:`)) continue;
+        if (key.startsWith(`${prefix}worker:`) || key === `${prefix}workers`) continue; // worker ids
         const names = [key, ...(await membersOf(redis, key))];
         for (const name of names) for (const [id] of name.matchAll(UUID)) found.add(id);
       }
