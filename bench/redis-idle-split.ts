@@ -1,19 +1,30 @@
 /**
  * `SLUICE_BENCH_BUILT=1 tsx bench/redis-idle-split.ts [streams]`: where Redis mode's memory
- * per idle stream goes. Starts a private `redis-server`, a gateway and a worker (as
- * `bench:limits` does), holds `streams` idle streams (5,000 by default), and prints each
- * process's RSS per stream (`/proc/<pid>/status` VmRSS, after less before) and Redis's
- * `used_memory` per stream. `bench:limits` (v) gives only their sum.
+ * and CPU per idle stream go. Starts a private `redis-server`, a gateway and a worker (as
+ * `bench:limits` does), holds `streams` idle streams (5,000 by default) until the worker
+ * runs them all, and prints each
+ * process's RSS per stream (`/proc/<pid>/status` VmRSS, after less before), Redis's
+ * `used_memory` per stream, each process's CPU over 10 s while they are held
+ * (`/proc/<pid>/stat`), and the commands Redis ran meanwhile. `bench:limits` (v) gives
+ * only the sums.
  */
 import { readFileSync } from 'node:fs';
 import { createBenchAgent, openStream } from './client.js';
+import { untilRunsActive } from './limits/redis-probes.js';
 import { pause } from './clock.js';
 import { startRedisMode } from './redis-mode-server.js';
 import { startBenchRedis } from './redis-server.js';
 
 const STREAMS = Number(process.argv[2] ?? 5_000);
+const CPU_WINDOW_MS = 10_000;
 const OPEN_AT_ONCE = 250;
 const IDLE = { events: 0, bytes: 100, interval_ms: 0, idle: true };
+
+/** User and system CPU of a process so far, in clock ticks (hundredths of a second). */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
 
 function rssKilobytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -43,6 +54,7 @@ try {
     await Promise.all(batch.map((stream) => stream.firstByte));
     streams.push(...batch);
   }
+  await untilRunsActive(redis.client, STREAMS, 120_000); // the worker has started them all
   await pause(5_000);
   const after = Object.values(pids).map(rssKilobytes);
   console.log(`| process (${STREAMS.toLocaleString('en-US')} idle streams) | RSS per stream |`);
@@ -53,6 +65,22 @@ try {
   });
   const used = ((await usedMemory()) - usedBefore) / STREAMS;
   console.log(`| Redis \`used_memory\` | ${(used / 1024).toFixed(1)} KB |`);
+  await redis.client.config('RESETSTAT');
+  const ticksBefore = Object.values(pids).map(cpuTicks);
+  await pause(CPU_WINDOW_MS);
+  const ticksAfter = Object.values(pids).map(cpuTicks);
+  console.log(`\n| process | CPU while held (% of a core, ${CPU_WINDOW_MS / 1000} s) |`);
+  console.log('| --- | ---: |');
+  Object.keys(pids).forEach((name, index) => {
+    const percent = ((ticksAfter[index]! - ticksBefore[index]!) * 1000) / CPU_WINDOW_MS;
+    console.log(`| ${name} | ${percent.toFixed(1)} % |`);
+  });
+  console.log('\n| Redis command meanwhile | calls | µs |\n| --- | ---: | ---: |');
+  for (const line of (await redis.client.info('commandstats')).split('\n')) {
+    const match = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line);
+    if (match && match[1] !== 'info' && match[1] !== 'config')
+      console.log(`| ${match[1]} | ${match[2]} | ${match[3]} |`);
+  }
   for (const stream of streams) stream.close();
 } finally {
   agent.destroy();
