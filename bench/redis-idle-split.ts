@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createBenchAgent, openStream } from './client.js';
 import { untilRunsActive } from './limits/redis-probes.js';
+import { cpuSecondsOf } from './redis-process-cpu.js';
 import { pause } from './clock.js';
 import { startRedisMode } from './redis-mode-server.js';
 import { startBenchRedis } from './redis-server.js';
@@ -19,12 +20,6 @@ const STREAMS = Number(process.argv[2] ?? 5_000);
 const CPU_WINDOW_MS = 10_000;
 const OPEN_AT_ONCE = 250;
 const IDLE = { events: 0, bytes: 100, interval_ms: 0, idle: true };
-
-/** User and system CPU of a process so far, in clock ticks (hundredths of a second). */
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 
 function rssKilobytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -66,13 +61,14 @@ try {
   const used = ((await usedMemory()) - usedBefore) / STREAMS;
   console.log(`| Redis \`used_memory\` | ${(used / 1024).toFixed(1)} KB |`);
   await redis.client.config('RESETSTAT');
-  const ticksBefore = Object.values(pids).map(cpuTicks);
+  const cpuOf = () => Promise.all(Object.values(pids).map(cpuSecondsOf));
+  const cpuBefore = await cpuOf();
   await pause(CPU_WINDOW_MS);
-  const ticksAfter = Object.values(pids).map(cpuTicks);
+  const cpuAfter = await cpuOf();
   console.log(`\n| process | CPU while held (% of a core, ${CPU_WINDOW_MS / 1000} s) |`);
   console.log('| --- | ---: |');
   Object.keys(pids).forEach((name, index) => {
-    const percent = ((ticksAfter[index]! - ticksBefore[index]!) * 1000) / CPU_WINDOW_MS;
+    const percent = ((cpuAfter[index]! - cpuBefore[index]!) * 100_000) / CPU_WINDOW_MS;
     console.log(`| ${name} | ${percent.toFixed(1)} % |`);
   });
   console.log('\n| Redis command meanwhile | calls | µs |\n| --- | ---: | ---: |');

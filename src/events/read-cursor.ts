@@ -21,11 +21,13 @@ const DEFAULT_BATCH_SIZE = 1024;
 /**
  * The next batch after `afterSeq` that has events to send or ends the log, waiting for the
  * run when there is none yet; `undefined` when `signal` aborts or the log is gone. The
- * batch's `lastSeq` is where to continue. A plain async function rather than a generator,
- * so a cursor that waits holds as little as possible.
+ * batch's `lastSeq` is where to continue, with `caughtUp` once the caller has read that
+ * far. A plain async function rather than a generator, so a cursor that waits holds as
+ * little as possible.
  *
  * @example
- * const batch = await nextBatch(log, requestId, { afterSeq: position, signal });
+ * const first = await nextBatch(log, requestId, { afterSeq: lastEventId, signal });
+ * const next = await nextBatch(log, requestId, { afterSeq: first.lastSeq, signal, caughtUp: true });
  */
 export async function nextBatch(
   log: EventLog,
