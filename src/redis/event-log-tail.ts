@@ -51,10 +51,12 @@ class Tail {
  * supersedes is dropped from it as the append deletes it from the stream. So a tail holds
  * exactly what Redis holds between its ends, and a read it answers (a batch that may stop
  * short of the log's true end, like any read made a moment earlier) is one Redis would have
- * answered. A tail is started only for a request something waits on; events a cursor took
- * are let go (the tail, empty, goes on with the next notice), and a tail past 64 KiB, whose
- * cursor fell behind, is dropped, as is one that ended once its terminal event was taken;
- * past 8 MiB over every tail (cursors that left while their runs go on), the oldest go.
+ * answered. A tail is started only for a request something waits on (the events of any
+ * other request's notice are not even parsed, and a notice that cannot be read drops its
+ * request's tail); events a cursor took are let go (the tail, empty, goes on with the next
+ * notice), and a tail past 64 KiB, whose cursor fell behind, is dropped, as is one that
+ * ended once its terminal event was taken; past 8 MiB over every tail (cursors that left
+ * while their runs go on), the oldest go.
  *
  * @example
  * tails.heard(notice, waiting); // from the notice subscription
@@ -68,8 +70,9 @@ export class NoticedTails {
   /** A notice: extends its request's tail, or starts one when `follow`ed, or drops it. */
   heard(notice: AppendNotice, follow: boolean): void {
     const { requestId } = notice;
-    const found = notice.tail === undefined ? undefined : eventsOf(notice.tail);
     let tail = this.tails.get(requestId);
+    if (!tail && !follow) return; // not followed here: its events are not even parsed
+    const found = notice.tail === undefined ? undefined : eventsOf(notice.tail);
     if (tail && tail.lastSeq !== found?.afterSeq) {
       this.drop(requestId); // a gap, or events it was not told
       tail = undefined;
@@ -148,12 +151,20 @@ export class NoticedTails {
   }
 }
 
-/** A notice's tail text, `<seq before the batch>\n<entries JSON>`, as events. */
+/**
+ * A notice's tail text, `<seq before the batch>\n<entries JSON>`, as events; `undefined` if
+ * it cannot be read.
+ */
 function eventsOf(text: string): { afterSeq: number; events: LoggedEvent[] } | undefined {
   const newline = text.indexOf('\n');
   const afterSeq = Number(text.slice(0, newline));
   if (newline < 1 || !Number.isInteger(afterSeq)) return undefined;
-  const entries = JSON.parse(text.slice(newline + 1)) as Array<[number, string, string]>;
+  let entries: Array<[number, string, string]>;
+  try {
+    entries = JSON.parse(text.slice(newline + 1)) as Array<[number, string, string]>;
+  } catch {
+    return undefined; // the tail is dropped: reads go to Redis
+  }
   const events: LoggedEvent[] = [];
   for (const [offset, field, value] of entries) {
     events.push(...unpackEntry(String(afterSeq + offset), [field, value]));

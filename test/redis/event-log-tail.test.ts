@@ -95,6 +95,16 @@ describe('NoticedTails', () => {
     expect(held).toEqual(requests.slice(-held.length)); // the newest
   });
 
+  it('parses no notice of a request it does not follow, and drops a tail whose notice it cannot read', () => {
+    const tails = new NoticedTails();
+    const unreadable = { requestId: REQUEST, lastSeq: 2, ended: false, tail: '1\n[[1,"output"' };
+    tails.heard(unreadable, false); // not followed: left unread, so nothing to fail on
+
+    tails.heard(noticeOf(0, [output('a')]), true);
+    expect(() => tails.heard(unreadable, true)).not.toThrow();
+    expect(tails.take(REQUEST, 0, 10)).toBeUndefined();
+  });
+
   it('forgets every tail when notices may have been lost', () => {
     const tails = new NoticedTails();
     tails.heard(noticeOf(0, [output('a')]), true);
