@@ -39,9 +39,10 @@ export class ClusterAttachments {
     return () => {
       if (!attached) return;
       attached = false;
+      // A client leaves a stream that ended once it has read the end: nothing to cancel.
       void states
-        .attached(requestId, -1)
-        .then((clients) => (clients <= 0 ? this.armIfWatched(requestId) : undefined))
+        .detached(requestId)
+        .then(({ abandonable }) => (abandonable ? this.arm(requestId) : undefined))
         .catch(onError);
     };
   }
@@ -55,12 +56,6 @@ export class ClusterAttachments {
   close(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
-  }
-
-  private async armIfWatched(requestId: string): Promise<void> {
-    const facts = await this.options.states.facts(requestId);
-    // A client leaves a stream that ended once it has read the end: nothing to cancel.
-    if (facts?.cancelOnDisconnect && !facts.ended) this.arm(requestId);
   }
 
   private arm(requestId: string): void {

@@ -21,7 +21,7 @@ import type { RunControl } from '../runtime/run-control.js';
 import type { RunOutcome } from '../runtime/execute-run.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
 import { endRemotely } from './remote-endings.js';
-import type { RunStates } from './run-states.js';
+import type { RunStates, StartFacts } from './run-states.js';
 
 /** What every run of a worker shares. */
 export interface RemoteRunParts {
@@ -122,11 +122,10 @@ export class RemoteRun {
    * that came first, an input its schema refuses), else the parsed input.
    */
   private async prepare(): Promise<typeof SKIPPED | typeof ENDED | { parsed: unknown }> {
-    const { requestId } = this.lifecycle.record;
     try {
-      if ((await this.parts.eventLog.lookup(requestId)).state !== 'live') return SKIPPED;
-      if (await this.missedStart()) return SKIPPED;
-      await this.start();
+      const facts = await this.startIfLive();
+      if (facts === undefined) return SKIPPED;
+      await this.start(facts);
       const { endpoint } = this.lifecycle.submission;
       const parsed = await parseInput(endpoint.input, this.lifecycle.submission.input);
       if (this.taken.control.reason) throw this.taken.control.reason;
@@ -146,11 +145,27 @@ export class RemoteRun {
     if (this.terminal) this.parts.aftermath.recordEnded(this.lifecycle, this.terminal);
   }
 
-  /** Ends the request with `timeout` if its first start comes after its deadline. */
-  private async missedStart(): Promise<boolean> {
+  /**
+   * Marks the request started unless it is not this run's (it ended, or it missed its
+   * start deadline: then it is ended here). With no deadline passed, the look at its log
+   * and the start go to Redis together: one round trip.
+   */
+  private async startIfLive(): Promise<StartFacts | undefined> {
+    const { eventLog, states } = this.parts;
+    const { requestId } = this.lifecycle.record;
+    const lookup = eventLog.lookup(requestId);
     const { startDeadline } = this.request;
+    if (startDeadline !== undefined && Date.now() > startDeadline) {
+      if ((await lookup).state !== 'live' || (await this.missedStart(startDeadline))) return;
+      return states.started(requestId);
+    }
+    const [found, facts] = await Promise.all([lookup, states.started(requestId)]);
+    return found.state === 'live' ? facts : undefined;
+  }
+
+  /** Ends the request with `timeout` past its start deadline, unless this is a retry. */
+  private async missedStart(startDeadline: number): Promise<boolean> {
     const { record } = this.lifecycle;
-    if (startDeadline === undefined || Date.now() <= startDeadline) return false;
     if ((await this.parts.states.attempts(record.requestId)) > 0) return false; // a retry
     const error = startTimeoutError((startDeadline - record.createdAt) / 1000);
     this.lifecycle.timeOut();
@@ -159,9 +174,8 @@ export class RemoteRun {
     return true;
   }
 
-  private async start(): Promise<void> {
+  private async start({ attempt, cancel }: StartFacts): Promise<void> {
     const { entry, app, control } = this.taken;
-    const { attempt, cancel } = await this.parts.states.started(entry.requestId);
     this.lifecycle.start({ attempt, control });
     const waited = (Date.now() - this.lifecycle.record.createdAt) / 1000;
     this.parts.observer?.started(observed(this.lifecycle), waited);
@@ -220,9 +234,12 @@ export class RemoteRun {
       this.parts.observer?.firstEvent(observed(this.lifecycle), seconds);
     }
     const terminalAt = events.findIndex((event) => isTerminal(event.type));
-    if (terminalAt >= 0) await this.markEnded(outcomeOf(events[terminalAt]));
+    // The state is marked ended before the terminal event lands, with no wait between:
+    // both go to Redis on the hub's one command connection, which keeps their order.
+    const marking = terminalAt >= 0 ? this.markEnded(outcomeOf(events[terminalAt])) : undefined;
     const epoch = { epoch: this.lifecycle.attempt };
-    const result = await this.parts.eventLog.append(this.lifecycle.record.requestId, events, epoch);
+    const appending = this.parts.eventLog.append(this.lifecycle.record.requestId, events, epoch);
+    const [result] = await Promise.all([appending, marking]);
     if (result.accepted && terminalAt >= 0) {
       const seq = result.lastSeq - (events.length - 1 - terminalAt); // one seq per event
       this.accepted({ ...events[terminalAt]!, seq });

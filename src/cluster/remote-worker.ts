@@ -14,10 +14,12 @@ import { endLost } from './remote-endings.js';
 import { RemoteRun, type RemoteRunParts } from './remote-run.js';
 import type { RunStates } from './run-states.js';
 
-/** The queue as a worker uses it: `take`, and the worker-side calls of the BullMQ queue. */
-export interface WorkerQueue extends Pick<RequestQueue, 'take' | 'appStats'> {
-  /** The run is over: release the entry for good. */
-  settle(requestId: string): Promise<void>;
+/** The queue as a worker uses it: the worker-side calls of the BullMQ queue. */
+export interface WorkerQueue extends Pick<RequestQueue, 'appStats'> {
+  /** Takes eligible entries one after another from one look at the queue. */
+  takeEach(eligible: (entry: QueueEntry) => boolean): AsyncIterable<QueueEntry>;
+  /** The run is over: release the entry for good. `false` when nothing waits in the queue. */
+  settle(requestId: string): Promise<boolean>;
   /** A taken entry whose worker died; `retrying` when it went back to the queue. */
   onLost(listener: (entry: QueueEntry, retrying: boolean) => void): () => void;
   /** Something may be waiting anew. */
@@ -166,15 +168,23 @@ export class RemoteWorker {
       });
   }
 
+  /**
+   * Takes what it can from one look at the queue. Whatever is enqueued meanwhile announces
+   * itself, and its announcement brings another pass (see {@link pump}).
+   */
   private async takeAll(): Promise<void> {
     await this.tellDemand();
-    for (;;) {
-      // Walking the queue is not free: skip it when no app here has room.
-      if (this.closing || ![...this.apps.values()].some((app) => this.hasRoom(app))) return;
-      const entry = await this.options.queue.take((candidate) => this.canStart(candidate));
-      if (!entry) return;
+    // Walking the queue is not free: skip it when no app here has room.
+    if (!this.hasRoomForAny()) return;
+    const { queue } = this.options;
+    for await (const entry of queue.takeEach((candidate) => this.canStart(candidate))) {
       this.begin(entry);
+      if (!this.hasRoomForAny()) return;
     }
+  }
+
+  private hasRoomForAny(): boolean {
+    return !this.closing && [...this.apps.values()].some((app) => this.hasRoom(app));
   }
 
   /**
@@ -211,10 +221,12 @@ export class RemoteWorker {
     // The same request may be running here again (a retry this worker took): keep that one.
     if (this.running.get(entry.requestId) === running) this.running.delete(entry.requestId);
     this.runningPerApp.set(app.id, this.runningOf(app.id) - 1);
-    await this.options.queue.settle(entry.requestId).catch((error: unknown) => {
+    const waiting = await this.options.queue.settle(entry.requestId).catch((error: unknown) => {
       this.options.logger.warn({ err: error, requestId: entry.requestId }, 'settle failed');
+      return true; // look anyway
     });
-    this.pump();
+    // With nothing waiting there is nothing to take, unless replicas scale with demand.
+    if (waiting || (this.options.runtime.autoscaledApps?.length ?? 0) > 0) this.pump();
   }
 
   private async cancelHere(requestId: string): Promise<void> {

@@ -40,6 +40,31 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 return redis.call('HINCRBY', KEYS[1], 'attached', ARGV[1])`);
 
 /**
+ * Counts a client out and tells whether its leaving may abandon the request, in one step.
+ * KEYS: the state. Returns `{count, 1 when no client is left of a request that is not
+ * ended and is cancelled when its clients leave}`; `{0, 0}` once expired.
+ */
+const COUNT_DETACHED = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return {0, 0} end
+local count = redis.call('HINCRBY', KEYS[1], 'attached', -1)
+if count > 0 then return {count, 0} end
+local fields = redis.call('HMGET', KEYS[1], 'state', 'cancelOnDisconnect')
+return {count, (fields[1] ~= 'ended' and fields[2] == '1') and 1 or 0}`);
+
+/**
+ * Marks a request running and publishes the change, in one step, unless it has ended.
+ * KEYS: the state. ARGV: the start time, the changes channel, the change. Returns
+ * `{attempt, cancel JSON or ''}`, or 0 (nothing changed) when the request has ended.
+ */
+const START = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'state') == 'ended' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'running', 'startedAt', ARGV[1])
+local attempt = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+local cancel = redis.call('HGET', KEYS[1], 'cancel') or ''
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return {attempt, cancel}`);
+
+/**
  * Marks a request ended and publishes the change, in one step; with an attempt, only
  * unless a retry has replaced it. KEYS: the state. ARGV: the attempt (or ''), the end time,
  * the retention (ms), '1' when it timed out before its start (or ''), the changes channel,
@@ -128,18 +153,17 @@ export class RunStates {
     return Number((await this.hub.command.hget(this.keyOf(requestId), 'attempts')) ?? 0);
   }
 
-  /** Marks a request running; tells which attempt this is and any cancel already asked. */
-  async started(requestId: string): Promise<StartFacts> {
-    const key = this.keyOf(requestId);
-    const replies = await this.hub.command
-      .multi()
-      .hset(key, { state: 'running', startedAt: Date.now() })
-      .hincrby(key, 'attempts', 1)
-      .hget(key, 'cancel')
-      .publish(this.changesChannel, changeMessage(requestId, 'running'))
-      .exec();
-    const attempt = Number(replies?.[1]?.[1] ?? 1);
-    return { attempt, cancel: toError(replies?.[2]?.[1] as string | null) };
+  /**
+   * Marks a request running; tells which attempt this is and any cancel already asked.
+   * `undefined`, and nothing changed, when the request has ended (its state says so
+   * before its terminal event is written).
+   */
+  async started(requestId: string): Promise<StartFacts | undefined> {
+    const args = [Date.now(), this.changesChannel, changeMessage(requestId, 'running')];
+    const reply = await START.run(this.hub.command, [this.keyOf(requestId)], args);
+    if (!Array.isArray(reply)) return undefined;
+    const [attempt, cancel] = reply as [number, string];
+    return { attempt: Number(attempt), cancel: toError(cancel) };
   }
 
   /**
@@ -188,6 +212,17 @@ export class RunStates {
   async attached(requestId: string, delta: number): Promise<number> {
     const count = await COUNT_ATTACHED.run(this.hub.command, [this.keyOf(requestId)], [delta]);
     return Number(count);
+  }
+
+  /**
+   * Counts a client out on any gateway: the clients left, and whether that may abandon the
+   * request (none left of a request that has not ended and is cancelled when its clients
+   * leave), from one look at its state.
+   */
+  async detached(requestId: string): Promise<{ clients: number; abandonable: boolean }> {
+    const reply = await COUNT_DETACHED.run(this.hub.command, [this.keyOf(requestId)], []);
+    const [clients, abandonable] = reply as [number, number];
+    return { clients: Number(clients), abandonable: abandonable === 1 };
   }
 
   /** Calls `listener` with every state change, from any process. */

@@ -126,3 +126,13 @@ for band = 1, 64 do
 end
 return {depth, string.format('%.0f', oldest)}
 `);
+
+/**
+ * Publishes an app's id on the queued channel only while something waits, in any lane.
+ * KEYS: every lane's sorted set. ARGV: channel, app id. 1 when it published.
+ */
+export const ANNOUNCE_IF_WAITING_SCRIPT = new LuaScript(`
+if redis.call('ZCARD', KEYS[1]) == 0 then return 0 end
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return 1
+`);

@@ -3,6 +3,7 @@ import type { QueueEntry } from '../dispatch/request-queue.js';
 import { boundArgument, type AdmissionBounds, type AdmissionOutcome } from './bull-admission.js';
 import {
   ADMIT_SCRIPT,
+  ANNOUNCE_IF_WAITING_SCRIPT,
   APP_WAIT_SCRIPT,
   FORGET_SCRIPT,
   LIST_SCRIPT,
@@ -155,6 +156,15 @@ export class BullIndex {
   /** Tells every process, on {@link queuedChannel}, that an entry of `appId` waits anew. */
   async announce(appId: string): Promise<void> {
     await this.hub.command.publish(this.queuedChannel, appId);
+  }
+
+  /**
+   * {@link announce}s `appId` only while some entry waits, in any lane (one step): `false`,
+   * and nothing published, when nothing does.
+   */
+  async announceIfWaiting(appId: string): Promise<boolean> {
+    const args = [this.queuedChannel, appId];
+    return (await ANNOUNCE_IF_WAITING_SCRIPT.run(this.hub.command, [this.allKey], args)) === 1;
   }
 
   /** Waiting entries of the same app ahead of this one. */

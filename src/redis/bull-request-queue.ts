@@ -102,17 +102,30 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
   readonly take = async (
     eligible: (entry: QueueEntry) => boolean,
   ): Promise<QueueEntry | undefined> => {
-    const seen = new Set<string>();
-    for await (const waiting of this.index.walk()) {
-      const lane = laneName(waiting);
-      if (seen.has(lane)) continue;
-      seen.add(lane);
-      if (!eligible(waiting)) continue;
-      const entry = await this.claim(waiting);
-      if (entry) return entry;
-    }
+    for await (const entry of this.takeEach(eligible)) return entry;
     return undefined;
   };
+
+  /**
+   * Takes entries one after another from a single walk of the index, in start order:
+   * `eligible` is asked again before each (a caller that starts what it took has less
+   * room each time). A lane is claimed from until it has nothing left for this process.
+   * What is listed after the walk began is left for the next call: its enqueue announces
+   * it (see {@link onQueued}). Stopping the iteration early takes nothing more.
+   *
+   * @example
+   * for await (const entry of queue.takeEach((candidate) => hasRoomFor(candidate))) start(entry);
+   */
+  async *takeEach(eligible: (entry: QueueEntry) => boolean): AsyncGenerator<QueueEntry> {
+    const exhausted = new Set<string>();
+    for await (const waiting of this.index.walk()) {
+      const lane = laneName(waiting);
+      if (exhausted.has(lane) || !eligible(waiting)) continue;
+      const entry = await this.claim(waiting);
+      if (entry) yield entry;
+      else exhausted.add(lane);
+    }
+  }
 
   readonly remove = async (requestId: string): Promise<boolean> => {
     const record = await this.index.lookup(requestId);
@@ -147,13 +160,21 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
    * BullMQ then deletes). Does nothing for a request this instance does not hold, nor for
    * one whose lock it lost (see {@link onLockLost}): a retry elsewhere may hold it now.
    * Rejects when the lock was lost after the last renewal, before the loss was noticed.
+   * Resolves `true` when something waits in the queue now (this instance may take it),
+   * `false` when nothing does.
    */
-  async settle(requestId: string): Promise<void> {
+  async settle(requestId: string): Promise<boolean> {
     const taken = this.taken.release(requestId);
-    if (!taken) return;
+    if (!taken) return true;
     await taken.job.moveToCompleted(null, taken.token, false);
-    // Its lane may have been at its limit: tell the others while the record goes.
-    await Promise.all([this.index.forget(requestId), this.index.announce(taken.job.data.appId)]);
+    // Its lane may have been at its limit: tell the others, if anything waits, while the
+    // record goes.
+    const appId = taken.job.data.appId;
+    const [, waiting] = await Promise.all([
+      this.index.forget(requestId),
+      this.index.announceIfWaiting(appId),
+    ]);
+    return waiting;
   }
 
   /**

@@ -67,16 +67,31 @@ describe('run states in Redis', () => {
   it('counts attempts, so a retry after a lost worker knows it is one', async () => {
     const { states: runStates } = await states();
     await runStates.create('r2', { cancelOnDisconnect: false });
-    expect((await runStates.started('r2')).attempt).toBe(1);
-    expect((await runStates.started('r2')).attempt).toBe(2);
+    expect((await runStates.started('r2'))?.attempt).toBe(1);
+    expect((await runStates.started('r2'))?.attempt).toBe(2);
+  });
+
+  it('does not start a request that has ended, and publishes nothing for it', async () => {
+    const { states: runStates } = await states();
+    await runStates.create('r7', { cancelOnDisconnect: false });
+    await runStates.ended('r7', { outcome: 'cancelled' });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the subscription is taken
+    const changes: StateChange[] = [];
+    runStates.onChange((change) => changes.push(change));
+    expect(await runStates.started('r7')).toBeUndefined();
+    expect(await runStates.progress('r7')).toMatchObject({ state: 'ended', startedAt: undefined });
+    expect(await runStates.attempts('r7')).toBe(0);
+    await runStates.ended('r7'); // a change after it: the one that arrives first
+    await expect.poll(() => changes.length).toBe(1);
+    expect(changes[0]).toEqual({ requestId: 'r7', state: 'ended' });
   });
 
   it('an attempt a retry replaced does not end the retry; the current attempt ends in one step', async () => {
     const gateway = await states();
     const { hub, states: worker } = await states(5_000);
     await gateway.states.create('r6', { cancelOnDisconnect: false });
-    expect((await worker.started('r6')).attempt).toBe(1);
-    expect((await worker.started('r6')).attempt).toBe(2); // a retry after a lost worker
+    expect((await worker.started('r6'))?.attempt).toBe(1);
+    expect((await worker.started('r6'))?.attempt).toBe(2); // a retry after a lost worker
     expect(await worker.ended('r6', { attempt: 1 })).toBe(false);
     expect((await worker.progress('r6'))?.state).toBe('running');
     expect(await worker.facts('r6')).toMatchObject({ ended: false });
@@ -98,7 +113,7 @@ describe('run states in Redis', () => {
     worker.states.onCancel((requestId) => heard.push(requestId));
     await new Promise((resolve) => setTimeout(resolve, 50));
     await gateway.states.requestCancel('r3', new SluiceError('cancelled', 'Stop it'));
-    const { cancel } = await worker.states.started('r3');
+    const { cancel } = (await worker.states.started('r3'))!;
     expect(cancel).toBeInstanceOf(SluiceError);
     expect(cancel).toMatchObject({ code: 'cancelled', message: 'Stop it' });
     await expect.poll(() => heard).toEqual(['r3']);
@@ -114,6 +129,24 @@ describe('run states in Redis', () => {
     expect(await two.states.attached('r4', 0)).toBe(1);
     expect(await one.states.attached('expired-or-never', 1)).toBe(0);
     expect(await one.states.facts('expired-or-never')).toBeUndefined();
+  });
+
+  it('tells, as the last client leaves, whether that may abandon the request', async () => {
+    const { states: runStates } = await states();
+    await runStates.create('r8', { cancelOnDisconnect: true });
+    await runStates.create('r9', { cancelOnDisconnect: false });
+    await runStates.attached('r8', 2);
+    expect(await runStates.detached('r8')).toEqual({ clients: 1, abandonable: false });
+    expect(await runStates.detached('r8')).toEqual({ clients: 0, abandonable: true });
+    await runStates.attached('r9', 1);
+    expect(await runStates.detached('r9')).toEqual({ clients: 0, abandonable: false });
+    await runStates.attached('r8', 1);
+    await runStates.ended('r8');
+    expect(await runStates.detached('r8')).toEqual({ clients: 0, abandonable: false });
+    expect(await runStates.detached('expired-or-never')).toEqual({
+      clients: 0,
+      abandonable: false,
+    });
   });
 
   it('keeps an ended request for the retention window only; start timeouts are remembered', async () => {

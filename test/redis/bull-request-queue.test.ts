@@ -44,6 +44,49 @@ describe('BullRequestQueue', () => {
     expect(await queue.take(() => true)).toBeUndefined();
   });
 
+  it('takes entry after entry from one look at the queue, in start order, asking before each', async () => {
+    await using processes = deployment();
+    const { queue } = await processes.open();
+    const entries = [
+      entry('b/each-1'),
+      entry('b/each-2', { priority: 1 }),
+      entry('b/each-1'),
+      entry('b/each-3'),
+    ];
+    for (const queued of entries) await queue.enqueue(queued);
+    const taken: string[] = [];
+    const asked: string[] = [];
+    const eligible = (candidate: QueueEntry) => {
+      asked.push(candidate.requestId);
+      return candidate.appId !== 'b/each-3' && taken.length < 2;
+    };
+    for await (const each of queue.takeEach(eligible)) taken.push(each.requestId);
+    // b/each-2 first (its priority), then b/each-1's head; then there is no room left.
+    expect(taken).toEqual([entries[1]!.requestId, entries[0]!.requestId]);
+    const inStartOrder = [1, 0, 2, 3].map((index) => entries[index]!.requestId);
+    expect(asked).toEqual(inStartOrder);
+    expect(await queue.depth()).toBe(2);
+  });
+
+  it('a settle announces the lane only while something waits, and says whether it does', async () => {
+    await using processes = deployment();
+    const { hub, queue } = await processes.open();
+    const announced: number[] = [];
+    queue.onQueued(() => announced.push(Date.now()));
+    await subscribed(hub, hub.channel('queued'));
+    const [first, second] = [entry('b/settle'), entry('b/settle')];
+    await queue.enqueue(first);
+    await queue.enqueue(second);
+    await expect.poll(() => announced.length).toBe(2);
+    await queue.take(() => true);
+    expect(await queue.settle(first.requestId)).toBe(true); // the second waits
+    await expect.poll(() => announced.length).toBe(3);
+    await queue.take(() => true);
+    expect(await queue.settle(second.requestId)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(announced).toHaveLength(3);
+  });
+
   it('two processes take 50 entries concurrently: each once, none lost', async () => {
     await using processes = deployment();
     const [first, second] = [await processes.open(), await processes.open()];

@@ -1,0 +1,73 @@
+import { Redis } from 'ioredis';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startCluster } from '../support/cluster.js';
+import { uniquePrefix } from '../support/redis.js';
+import { startRedisServer } from '../support/redis-server.js';
+import { startStream } from './cluster-streams.js';
+
+const REQUESTS = 5;
+/** A worker looks at the queue unasked once a second. */
+const POLL_MS = 1_000;
+
+/** Every command clients sent while `work` ran, as `MONITOR` shows it (not those of scripts). */
+async function commandsDuring(url: string, work: () => Promise<void>): Promise<string[]> {
+  const connection = new Redis(url);
+  const monitor = await connection.monitor();
+  const commands: string[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source !== 'lua') commands.push(args.join(' '));
+  });
+  try {
+    await work();
+  } finally {
+    monitor.disconnect();
+    connection.disconnect();
+  }
+  return commands;
+}
+
+/** One request to its end, then until its worker settled it (its queue record is gone). */
+async function oneRequest(gatewayUrl: string, redis: Redis, prefix: string): Promise<void> {
+  const { reader } = await startStream(gatewayUrl, 'cluster/count', { count: 1, interval_ms: 0 });
+  await reader.ended;
+  expect(reader.events.at(-1)?.type).toBe('result');
+  await expect.poll(() => redis.hlen(`${prefix}queue-index:records`)).toBe(0);
+}
+
+describe('the Redis commands of one request', () => {
+  it('the worker looks at the queue once per request, and a settle with nothing waiting announces nothing', async () => {
+    await using redis = await startRedisServer();
+    const prefix = uniquePrefix();
+    await using cluster = await startCluster({
+      redisUrl: redis.url,
+      prefix,
+      gateways: 1,
+      workers: 1,
+    });
+    const gatewayUrl = cluster.gateways[0]!.url;
+    const redisClient = new Redis(redis.url);
+    onTestFinished(() => redisClient.disconnect());
+    const request = () => oneRequest(gatewayUrl, redisClient, prefix);
+    await request(); // scripts loaded, connections warm
+    const startedAt = performance.now();
+    const commands = await commandsDuring(redis.url, async () => {
+      for (let count = 0; count < REQUESTS; count++) await request();
+    });
+    const polls = Math.ceil((performance.now() - startedAt) / POLL_MS);
+    const walks = commands.filter((command) =>
+      command.includes(`${prefix}queue-index:all ${prefix}queue-index:records -inf`),
+    );
+    // One walk finds each request and takes it; none after its claim or its settle.
+    expect(walks.length).toBeGreaterThanOrEqual(REQUESTS);
+    expect(walks.length).toBeLessThanOrEqual(REQUESTS + polls);
+    const announcements = commands.filter((command) =>
+      command.startsWith(`publish ${prefix}channel:queued`),
+    );
+    expect(announcements).toHaveLength(REQUESTS); // each enqueue's, no settle's
+    // The start is one script (no command of its own marks the state), and a client's
+    // leaving reads nothing more.
+    const ofStates = commands.filter((command) => command.includes(` ${prefix}run:`));
+    expect(ofStates.filter((command) => command.includes(' state running'))).toEqual([]);
+    expect(ofStates.filter((command) => command.startsWith('hmget'))).toEqual([]);
+  });
+});
