@@ -21,6 +21,7 @@ import type { EventLog, RequestRecord } from '../events/event-log.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { toTerminalError } from '../runtime/terminal-error.js';
 import type { AdmittedEnqueue } from '../redis/bull-admission.js';
+import type { RedisEventLog } from '../redis/redis-event-log.js';
 import type { Lane } from '../redis/bull-lane-name.js';
 import { ClusterAttachments } from './cluster-attachments.js';
 import { closingRefusal, overloaded } from '../dispatch/admission-refusals.js';
@@ -36,7 +37,8 @@ export type RemoteQueue = Pick<RequestQueue, 'remove' | 'position' | 'depth' | '
 
 /** What a {@link RemoteDispatcher} needs. */
 export interface RemoteDispatcherOptions {
-  readonly eventLog: EventLog;
+  /** The shared log, which creates a request's log in the step that admits it. */
+  readonly eventLog: EventLog & Pick<RedisEventLog, 'creationWrites'>;
   readonly queue: RemoteQueue;
   readonly states: RunStates;
   readonly logger: Logger;
@@ -235,24 +237,20 @@ export class RemoteDispatcher implements RequestDispatch {
   }
 
   /**
-   * Reserves the request's place within its endpoint's limits, over every gateway in one
-   * Redis step, then creates its log and state, then queues it: a request refused with
+   * Reserves the request's place within its endpoint's limits, over every gateway, and
+   * creates its log and state, in one Redis step; then queues it: a request refused with
    * 429 leaves nothing behind.
    */
   private async admitAndEnqueue(tracked: RequestLifecycle): Promise<void> {
     const { record, submission } = tracked;
-    const { defaultLimits, capacityOf = () => Infinity } = this.options;
+    const { eventLog, states, defaultLimits, capacityOf = () => Infinity } = this.options;
     const bounds = admissionBounds({ submission, defaultLimits, capacityOf });
     const { cancelOnDisconnect, webhookUrl } = submission;
-    // Two keys no one reads before the job exists: written side by side, one round trip.
-    const prepare = async () => {
-      await Promise.all([
-        this.options.eventLog.create(record),
-        this.options.states.create(record.requestId, { cancelOnDisconnect, webhookUrl }),
-      ]);
-    };
-    if (await this.options.queue.enqueueAdmitted(queueEntryOf(tracked), { bounds, prepare }))
-      return;
+    const writes = [
+      eventLog.creationWrites(record),
+      states.creationWrites(record.requestId, { cancelOnDisconnect, webhookUrl }),
+    ];
+    if (await this.options.queue.enqueueAdmitted(queueEntryOf(tracked), { bounds, writes })) return;
     this.observer.refused(observed(tracked), 'overloaded');
     throw overloaded();
   }

@@ -4,6 +4,7 @@ import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import { LuaScript } from '../redis/event-log-lua-script.js';
 import type { RedisHub } from '../redis/redis-hub.js';
+import type { AdmissionWrites, HashWrite } from '../redis/bull-admission.js';
 
 /** A change of a request's state, as the `changes` channel carries it. */
 export interface StateChange {
@@ -122,14 +123,23 @@ export class RunStates {
   ) {}
 
   async create(requestId: string, facts: RunFacts): Promise<void> {
-    const key = this.keyOf(requestId);
-    const fields = {
-      state: 'queued',
-      attached: 0,
-      cancelOnDisconnect: facts.cancelOnDisconnect ? 1 : 0,
-      ...(facts.webhookUrl ? { webhookUrl: facts.webhookUrl } : {}),
-    };
-    await this.hub.command.multi().hset(key, fields).pexpire(key, UNENDED_TTL_MS).exec();
+    const { key, fields, ttlMs } = this.newState(requestId, facts);
+    await this.hub.command
+      .multi()
+      .hset(key, ...fields)
+      .pexpire(key, ttlMs)
+      .exec();
+  }
+
+  /**
+   * The state's creation as writes of the admission that lists the request (one Redis
+   * step for both), as {@link create} makes it.
+   *
+   * @example
+   * await queue.enqueueAdmitted(entry, { bounds, writes: [states.creationWrites(requestId, facts)] });
+   */
+  creationWrites(requestId: string, facts: RunFacts): AdmissionWrites {
+    return { absent: [], hashes: [this.newState(requestId, facts)] };
   }
 
   /** What the request's state keeps of its submission; `undefined` once expired. */
@@ -245,6 +255,14 @@ export class RunStates {
   /** Where every change is published, in the same transaction as the change itself. */
   private get changesChannel(): string {
     return this.hub.channel('changes');
+  }
+
+  /** A new request's state: queued, no client yet. */
+  private newState(requestId: string, facts: RunFacts): HashWrite {
+    const fields = ['state', 'queued', 'attached', '0'];
+    fields.push('cancelOnDisconnect', facts.cancelOnDisconnect ? '1' : '0');
+    if (facts.webhookUrl) fields.push('webhookUrl', facts.webhookUrl);
+    return { key: this.keyOf(requestId), fields, ttlMs: UNENDED_TTL_MS };
   }
 
   private keyOf(requestId: string): string {

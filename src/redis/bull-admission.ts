@@ -16,19 +16,37 @@ export interface AdmissionBounds {
   readonly appLanes: readonly Lane[];
 }
 
+/** A hash an admission writes: its fields (names and values in turn), and its expiry. */
+export interface HashWrite {
+  readonly key: string;
+  readonly fields: readonly (string | number)[];
+  readonly ttlMs: number;
+}
+
+/**
+ * Keys written in the same step as the admission that lists a request, before any worker
+ * can take it (a gateway creates the request's log and state so): all of them or none.
+ */
+export interface AdmissionWrites {
+  /** Keys that must not exist: if one does, nothing is listed or written. */
+  readonly absent: readonly string[];
+  readonly hashes: readonly HashWrite[];
+  /** Called once they are written. */
+  readonly written?: () => void;
+}
+
 /** An enqueue that first reserves the request's place within its lane's bounds. */
 export interface AdmittedEnqueue {
   readonly bounds: AdmissionBounds;
-  /**
-   * Runs once the place is reserved and before any worker can take the request (a
-   * gateway creates the request's log and state here); when it rejects, the place is
-   * given back and the enqueue rejects with its error.
-   */
-  readonly prepare?: () => Promise<void>;
+  /** Written with the listing, in one step: a refused request leaves none of them. */
+  readonly writes?: readonly AdmissionWrites[];
 }
 
-/** How an admission went: listed, refused (the lane is full), or the id was already taken. */
-export type AdmissionOutcome = 'admitted' | 'full' | 'taken';
+/**
+ * How an admission went: listed, refused (the lane is full), the id was already taken,
+ * or a key of its writes that must be absent exists.
+ */
+export type AdmissionOutcome = 'admitted' | 'full' | 'taken' | 'exists';
 
 /**
  * A bound as the admission script reads it: a whole number, `-1` for none.

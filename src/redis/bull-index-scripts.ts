@@ -59,23 +59,27 @@ return redis.call('GET', KEYS[2]) == ARGV[2] and 1 or 0
  * limits and the write it guards are one script, so simultaneous requests on any number
  * of gateways never pass a limit together. KEYS: records hash, counter, the sorted sets
  * (every lane, the app's, the lane's), then the BullMQ active lists whose runs count
- * against the app's capacity, the lane's own first. ARGV: as {@link LIST_SCRIPT}'s, then
- * the bounds `queued`, `concurrent`, `capacity` (-1 for none).
+ * against the app's capacity, the lane's own first, then the keys that must be absent,
+ * then the hashes to write. ARGV: as {@link LIST_SCRIPT}'s, then the bounds `queued`,
+ * `concurrent`, `capacity` (-1 for none), the number of active lists, the number of keys
+ * that must be absent, and the hashes' writes as JSON `[[ttlMs, [field, value, …]], …]`.
  *
  * Room: the lane's run slots free now (under `concurrent` and the app's `capacity`),
  * plus `queued`. Listed requests fill the free slots first, as they will start at once;
  * a run BullMQ just made active is still listed until its worker unlists it, and counts
- * once. 1 when listed (or when this very call already listed it), 0 when the id is
- * taken, -1 when the lane is full.
+ * once. The hashes are written as the request is listed, and only then. 1 when listed
+ * (or when this very call already listed it), 0 when the id is taken, -1 when the lane is
+ * full, -2 when a key that must be absent exists.
  */
 export const ADMIT_SCRIPT = new LuaScript(`${LISTING}
 local function room(limit, used)
   if limit < 0 then return math.huge end
   return limit - used
 end
+local lastRunning = 5 + tonumber(ARGV[7])
 local laneRunning = redis.call('LLEN', KEYS[6])
 local appRunning = laneRunning
-for index = 7, #KEYS do appRunning = appRunning + redis.call('LLEN', KEYS[index]) end
+for index = 7, lastRunning do appRunning = appRunning + redis.call('LLEN', KEYS[index]) end
 local waiting = redis.call('ZCARD', KEYS[5])
 for _, id in ipairs(redis.call('LRANGE', KEYS[6], 0, -1)) do
   if redis.call('ZSCORE', KEYS[5], id) then waiting = waiting - 1 end
@@ -83,6 +87,15 @@ end
 local concurrent = room(tonumber(ARGV[5]), laneRunning)
 local free = math.max(0, math.min(concurrent, room(tonumber(ARGV[6]), appRunning)))
 if waiting >= free + room(tonumber(ARGV[4]), 0) then return -1 end
+local lastAbsent = lastRunning + tonumber(ARGV[8])
+for index = lastRunning + 1, lastAbsent do
+  if redis.call('EXISTS', KEYS[index]) == 1 then return -2 end
+end
+for offset, hash in ipairs(cjson.decode(ARGV[9])) do
+  local key = KEYS[lastAbsent + offset]
+  redis.call('HSET', key, unpack(hash[2]))
+  redis.call('PEXPIRE', key, hash[1])
+end
 list(3)
 return 1
 `);

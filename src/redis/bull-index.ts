@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueEntry } from '../dispatch/request-queue.js';
-import { boundArgument, type AdmissionBounds, type AdmissionOutcome } from './bull-admission.js';
+import {
+  boundArgument,
+  type AdmissionBounds,
+  type AdmissionOutcome,
+  type AdmissionWrites,
+} from './bull-admission.js';
 import {
   ADMIT_SCRIPT,
   ANNOUNCE_IF_WAITING_SCRIPT,
@@ -38,6 +43,14 @@ function listingOf(entry: QueueEntry): { rest: string; base: number } {
   };
   return { rest: `,${JSON.stringify(rest).slice(1)}`, base: indexScore(entry.priority, 0) };
 }
+
+/** The admission script's answers. */
+const ADMISSION_OUTCOMES = new Map<number, AdmissionOutcome>([
+  [1, 'admitted'],
+  [0, 'taken'],
+  [-1, 'full'],
+  [-2, 'exists'],
+]);
 
 const PAGE_SIZE = 100;
 const MAX_PAGES = 10_000;
@@ -77,21 +90,32 @@ export class BullIndex {
 
   /**
    * Lists a new entry, as {@link list} does, only if its lane has room within `bounds`,
-   * checked in the same script. `runningKeys`: the BullMQ active lists of the app's lanes,
-   * the entry's own lane first.
+   * checked in the same script, which also makes the `writes` (unless a key they need
+   * absent exists: then nothing is listed). `runningKeys`: the BullMQ active lists of the
+   * app's lanes, the entry's own lane first.
    */
   async admit(
     entry: QueueEntry,
-    admission: { readonly bounds: AdmissionBounds; readonly runningKeys: readonly string[] },
+    admission: {
+      readonly bounds: AdmissionBounds;
+      readonly runningKeys: readonly string[];
+      readonly writes?: readonly AdmissionWrites[];
+    },
   ): Promise<AdmissionOutcome> {
     const { rest, base } = listingOf(entry);
     const { queued, concurrent, capacity } = admission.bounds;
     const bounds = [queued, concurrent, capacity].map(boundArgument);
+    const writes = admission.writes ?? [];
+    const absent = writes.flatMap((each) => each.absent);
+    const hashes = writes.flatMap((each) => each.hashes);
     const keys = [this.recordsKey, this.counterKey, ...this.setsOf(entry)];
-    keys.push(...admission.runningKeys);
-    const args = [entry.requestId, rest, base, ...bounds];
+    keys.push(...admission.runningKeys, ...absent, ...hashes.map((hash) => hash.key));
+    const hashWrites = JSON.stringify(hashes.map((hash) => [hash.ttlMs, hash.fields]));
+    const counts = [admission.runningKeys.length, absent.length];
+    const args = [entry.requestId, rest, base, ...bounds, ...counts, hashWrites];
     const outcome = await ADMIT_SCRIPT.run(this.hub.command, keys, args);
-    return outcome === 1 ? 'admitted' : outcome === 0 ? 'taken' : 'full';
+    if (outcome === 1) for (const each of writes) each.written?.();
+    return ADMISSION_OUTCOMES.get(Number(outcome)) ?? 'full';
   }
 
   /** Lists a known request again at its first place (its run was lost and is retried). */

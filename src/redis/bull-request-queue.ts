@@ -12,7 +12,7 @@ import type { BullQueueOptions } from './bull-queue-options.js';
 import type { RedisHub } from './redis-hub.js';
 
 export type { BullQueueOptions } from './bull-queue-options.js';
-export type { AdmissionBounds, AdmittedEnqueue } from './bull-admission.js';
+export type { AdmissionBounds, AdmissionWrites, AdmittedEnqueue } from './bull-admission.js';
 
 // A lane can hand out jobs whose retries ran out; each is failed and the next one tried.
 const MAX_CLAIMS_PER_LANE = 100;
@@ -77,10 +77,10 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
 
   /**
    * Enqueues an entry only if its lane has room within `admission.bounds`, counted over
-   * every gateway and worker: the check and the listing are one Redis script, so no burst
-   * passes the bounds. `false` when the lane is full: then nothing of the entry is kept.
-   * Between the listing and the BullMQ job, `admission.prepare` runs (no worker can take
-   * the entry yet); when it or the job fails, the place is given back.
+   * every gateway and worker: the check, the listing and `admission.writes` are one Redis
+   * script, so no burst passes the bounds and no worker can take the entry before they
+   * are written. `false` when the lane is full: then nothing of the entry is kept. When
+   * the BullMQ job fails, the place is given back (the writes stay).
    *
    * @example
    * const bounds = { queued: 3, concurrent: 2, capacity: 4, appLanes: [lane] };
@@ -91,11 +91,13 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
     admission: AdmittedEnqueue,
   ): Promise<boolean> => {
     checkEntry(entry);
-    const runningKeys = this.runningKeysOf(entry, admission.bounds.appLanes);
-    const outcome = await this.index.admit(entry, { bounds: admission.bounds, runningKeys });
+    const { bounds, writes } = admission;
+    const runningKeys = this.runningKeysOf(entry, bounds.appLanes);
+    const outcome = await this.index.admit(entry, { bounds, runningKeys, writes });
     if (outcome === 'taken') throw alreadyQueued(entry);
+    if (outcome === 'exists') throw new Error(`Request ${entry.requestId} already exists`);
     if (outcome === 'full') return false;
-    await this.addJob(entry, admission.prepare);
+    await this.addJob(entry);
     return true;
   };
 
@@ -243,10 +245,9 @@ export class BullRequestQueue implements RequestQueue, AsyncDisposable {
     return this.close();
   }
 
-  /** Adds a listed entry's BullMQ job (after `prepare`), or gives its place back. */
-  private async addJob(entry: QueueEntry, prepare?: () => Promise<void>): Promise<void> {
+  /** Adds a listed entry's BullMQ job, or gives its place back. */
+  private async addJob(entry: QueueEntry): Promise<void> {
     try {
-      await prepare?.();
       await this.lanes.queue(entry).add('request', entry, {
         jobId: entry.requestId,
         priority: bullPriority(entry.priority),

@@ -1,4 +1,5 @@
 import type { RequestLookup, RequestRecord } from '../events/event-log.js';
+import type { AdmissionWrites } from './bull-admission.js';
 import { keyList, requestLogKeys } from './event-log-keys.js';
 import { decodeRecord, encodeRecord } from './event-log-record.js';
 import { CREATE_SCRIPT, LOOKUP_SCRIPT } from './event-log-scripts.js';
@@ -10,6 +11,26 @@ export interface LogCreation {
   readonly token: string;
   /** Expiry of a log that never ends; its terminal event sets the retention instead. */
   readonly backstopMs: number;
+}
+
+/**
+ * A request's log created as part of another script's step (the admission that lists the
+ * request), as {@link createLog} creates it: refused when its id is taken (live, ended or
+ * tombstoned).
+ *
+ * @example
+ * const writes = logCreationWrites(hub, record, { token: randomUUID(), backstopMs });
+ */
+export function logCreationWrites(
+  hub: RedisHub,
+  record: RequestRecord,
+  creation: LogCreation,
+): AdmissionWrites {
+  const { meta, tombstone } = requestLogKeys(hub, record.requestId);
+  const fields = ['record', encodeRecord(record), 'createToken', creation.token];
+  fields.push('lastSeq', '0', 'count', '0', 'bytes', '0', 'ended', '0');
+  const ttlMs = Math.max(1, creation.backstopMs);
+  return { absent: [meta, tombstone], hashes: [{ key: meta, fields, ttlMs }] };
 }
 
 /**

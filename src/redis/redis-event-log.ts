@@ -11,13 +11,14 @@ import {
   type RequestRecord,
 } from '../events/event-log.js';
 import { appendBatch } from './event-log-append.js';
-import { createLog, logProgress, lookupLog } from './event-log-queries.js';
+import { createLog, logCreationWrites, logProgress, lookupLog } from './event-log-queries.js';
 import { KnownProgress } from './event-log-known-progress.js';
 import { EntrySizes } from './event-log-entry-sizes.js';
 import { readLog } from './event-log-read.js';
 import { NoticedTails } from './event-log-tail.js';
 import { AppendWaiters } from './event-log-waiters.js';
 import type { RedisHub } from './redis-hub.js';
+import type { AdmissionWrites } from './bull-admission.js';
 
 /** Options of {@link RedisEventLog} beyond the limits. */
 export interface RedisEventLogOptions {
@@ -87,6 +88,20 @@ export class RedisEventLog implements EventLog {
       throw new Error(`Request ${record.requestId} already exists`);
     }
     this.known.created(record.requestId); // its first reads need not ask whether it is live
+  }
+
+  /**
+   * The log's creation as writes of the admission that lists the request: one Redis step
+   * for both. The log is then as {@link create} makes it.
+   *
+   * @example
+   * await queue.enqueueAdmitted(entry, { bounds, writes: [log.creationWrites(record)] });
+   */
+  creationWrites(record: RequestRecord): AdmissionWrites {
+    if (this.closed) throw new Error('The event log is closed');
+    const creation = { token: randomUUID(), backstopMs: this.liveBackstopMs };
+    const { absent, hashes } = logCreationWrites(this.hub, record, creation);
+    return { absent, hashes, written: () => this.known.created(record.requestId) };
   }
 
   lookup(requestId: string): Promise<RequestLookup> {

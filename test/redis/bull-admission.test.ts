@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import type { QueueEntry } from '../../src/dispatch/request-queue.js';
-import type { AdmissionBounds } from '../../src/redis/bull-admission.js';
+import type { AdmissionBounds, AdmissionWrites } from '../../src/redis/bull-admission.js';
 import { laneName, type Lane } from '../../src/redis/bull-lane-name.js';
 import type { BullRequestQueue } from '../../src/redis/bull-request-queue.js';
 import type { RedisHub } from '../../src/redis/redis-hub.js';
@@ -14,6 +14,15 @@ const otherLane: Lane = { appId: 'admit/app', endpoint: '/other' };
 /** Bounds of `lane` in an app of both lanes: 2 at once, 3 waiting, room enough in the app. */
 function bounds(overrides: Partial<AdmissionBounds> = {}): AdmissionBounds {
   return { queued: 3, concurrent: 2, capacity: 10, appLanes: [lane, otherLane], ...overrides };
+}
+
+/** Writes an admission makes: one hash of the request, which must not exist before. */
+function writesOf(hub: RedisHub, requestId: string): AdmissionWrites {
+  const key = hub.key('made', requestId);
+  return {
+    absent: [key],
+    hashes: [{ key, fields: ['state', 'queued', 'attached', 0], ttlMs: 60_000 }],
+  };
 }
 
 /** Offers `count` new entries of `of` at once; the entries admitted. */
@@ -111,25 +120,31 @@ describe('BullRequestQueue.enqueueAdmitted', () => {
     expect(await offer([queue], 2, { bounds: noWorkers, of: otherLane })).toHaveLength(0);
   });
 
-  it('leaves no key of a refused entry, and gives back the place of a failed prepare', async () => {
+  it('leaves no key of a refused entry, its writes included, and lists nothing when a key it needs absent exists', async () => {
     await using processes = deployment();
     const { queue, hub } = await processes.open();
     const full = bounds({ queued: 1, concurrent: 0 });
     expect(await offer([queue], 1, { bounds: full })).toHaveLength(1);
     const before = await keysOf(hub);
     const refused = entry(lane.appId);
-    expect(await queue.enqueueAdmitted(refused, { bounds: full })).toBe(false);
+    const writes = [writesOf(hub, refused.requestId)];
+    expect(await queue.enqueueAdmitted(refused, { bounds: full, writes })).toBe(false);
     expect(await keysOf(hub)).toEqual(before);
     expect(await queue.position(refused.requestId)).toBeUndefined();
 
     const room = bounds({ queued: 2, concurrent: 0 });
-    const failing = entry(lane.appId);
-    const prepare = () => Promise.reject(new Error('no log'));
-    await expect(queue.enqueueAdmitted(failing, { bounds: room, prepare })).rejects.toThrow(
-      'no log',
-    );
+    const clashing = entry(lane.appId);
+    await hub.command.set(hub.key('taken', clashing.requestId), 1);
+    const clash = {
+      ...writesOf(hub, clashing.requestId),
+      absent: [hub.key('taken', clashing.requestId)],
+    };
+    await expect(
+      queue.enqueueAdmitted(clashing, { bounds: room, writes: [clash] }),
+    ).rejects.toThrow('already exists');
     expect(await queue.laneDepth(lane)).toBe(1);
-    const job = hub.key('bull', laneName(lane), failing.requestId);
+    expect(await hub.command.exists(hub.key('made', clashing.requestId))).toBe(0);
+    const job = hub.key('bull', laneName(lane), clashing.requestId);
     expect(await hub.command.exists(job)).toBe(0);
     expect(await offer([queue], 2, { bounds: room })).toHaveLength(1);
   });
@@ -146,15 +161,23 @@ describe('BullRequestQueue.enqueueAdmitted', () => {
     expect(await offer([queue], 2, { bounds: room })).toHaveLength(1);
   });
 
-  it('runs prepare before any worker can take the entry, and refuses an id already queued', async () => {
+  it('makes its writes with the listing, before any worker can take the entry, and refuses an id already queued', async () => {
     await using processes = deployment();
-    const { queue } = await processes.open();
+    const { queue, hub } = await processes.open();
     const queued = entry(lane.appId);
-    const seenByPrepare: Array<QueueEntry | undefined> = [];
-    const prepare = async () => void seenByPrepare.push(await queue.take(() => true));
-    expect(await queue.enqueueAdmitted(queued, { bounds: bounds(), prepare })).toBe(true);
-    expect(seenByPrepare).toEqual([undefined]);
+    let written = 0;
+    const writes = [{ ...writesOf(hub, queued.requestId), written: () => written++ }];
+    expect(await queue.enqueueAdmitted(queued, { bounds: bounds(), writes })).toBe(true);
+    expect(written).toBe(1);
+    const made = hub.key('made', queued.requestId);
+    expect(await hub.command.hgetall(made)).toEqual({ state: 'queued', attached: '0' });
+    const ttl = await hub.command.pttl(made);
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
     expect(await queue.take(() => true)).toEqual(queued);
-    await expect(queue.enqueueAdmitted(queued, { bounds: bounds() })).rejects.toThrow(TypeError);
+    await expect(queue.enqueueAdmitted(queued, { bounds: bounds(), writes })).rejects.toThrow(
+      TypeError,
+    );
+    expect(written).toBe(1);
   });
 });
