@@ -53,6 +53,12 @@ export interface StreamPosition {
   readonly afterSeq: number;
   /** How frames are rendered (default `sluice`): the same cursor in every dialect. */
   readonly dialect?: WireDialect;
+  /**
+   * The request was submitted by this very call, so its log holds nothing yet: the stream
+   * waits for news before its first read (in Redis mode the append notice alone tells, so
+   * a first event costs no read).
+   */
+  readonly fresh?: boolean;
 }
 
 /**
@@ -71,7 +77,7 @@ export interface StreamPosition {
 export async function streamToClient(
   context: GatewayContext,
   response: ServerResponse,
-  { requestId, afterSeq, dialect = 'sluice' }: StreamPosition,
+  { requestId, afterSeq, dialect = 'sluice', fresh = false }: StreamPosition,
 ): Promise<void> {
   const headers = { 'x-request-id': requestId, 'x-fal-request-id': requestId };
   const stream = SseResponse.open(context.streams, response, headers);
@@ -83,7 +89,7 @@ export async function streamToClient(
       const batch = await nextBatch(context.eventLog, requestId, {
         afterSeq: position,
         signal: stream.signal,
-        caughtUp: position !== afterSeq,
+        caughtUp: fresh || position !== afterSeq,
       });
       if (!batch) break;
       countEvents(context, batch.events.length, batch.lastSeq - position);

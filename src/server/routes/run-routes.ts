@@ -44,7 +44,7 @@ function answerStream(
   { requestId, dialect }: { requestId: string; dialect: WireDialect },
 ): void {
   reply.hijack();
-  void streamToClient(context, reply.raw, { requestId, afterSeq: 0, dialect });
+  void streamToClient(context, reply.raw, { requestId, afterSeq: 0, dialect, fresh: true });
 }
 
 /**
