@@ -56,6 +56,12 @@ function retryNotice(attempt: number, retries: number): NewEvent {
   };
 }
 
+/** The start's facts; none means the state says the request ended. */
+function startedOrLost(facts: StartFacts | undefined): StartFacts {
+  if (facts) return facts;
+  throw new SluiceError('worker_lost', 'The process that was ending this request was lost');
+}
+
 /**
  * One request on a worker, from the queue to its terminal event: a request that already
  * ended is skipped; the start timeout (first attempt only), a cancel that came first, the
@@ -148,7 +154,8 @@ export class RemoteRun {
   /**
    * Marks the request started unless it is not this run's (it ended, or it missed its
    * start deadline: then it is ended here). With no deadline passed, the look at its log
-   * and the start go to Redis together: one round trip.
+   * and the start go to Redis together: one round trip. Throws `worker_lost` for a live
+   * log whose state says it ended: whoever was ending it is gone, and it ends here.
    */
   private async startIfLive(): Promise<StartFacts | undefined> {
     const { eventLog, states } = this.parts;
@@ -157,10 +164,10 @@ export class RemoteRun {
     const { startDeadline } = this.request;
     if (startDeadline !== undefined && Date.now() > startDeadline) {
       if ((await lookup).state !== 'live' || (await this.missedStart(startDeadline))) return;
-      return states.started(requestId);
+      return startedOrLost(await states.started(requestId));
     }
     const [found, facts] = await Promise.all([lookup, states.started(requestId)]);
-    return found.state === 'live' ? facts : undefined;
+    return found.state === 'live' ? startedOrLost(facts) : undefined;
   }
 
   /** Ends the request with `timeout` past its start deadline, unless this is a retry. */
@@ -234,12 +241,9 @@ export class RemoteRun {
       this.parts.observer?.firstEvent(observed(this.lifecycle), seconds);
     }
     const terminalAt = events.findIndex((event) => isTerminal(event.type));
-    // The state is marked ended before the terminal event lands, with no wait between:
-    // both go to Redis on the hub's one command connection, which keeps their order.
-    const marking = terminalAt >= 0 ? this.markEnded(outcomeOf(events[terminalAt])) : undefined;
+    if (terminalAt >= 0) await this.markEnded(outcomeOf(events[terminalAt]));
     const epoch = { epoch: this.lifecycle.attempt };
-    const appending = this.parts.eventLog.append(this.lifecycle.record.requestId, events, epoch);
-    const [result] = await Promise.all([appending, marking]);
+    const result = await this.parts.eventLog.append(this.lifecycle.record.requestId, events, epoch);
     if (result.accepted && terminalAt >= 0) {
       const seq = result.lastSeq - (events.length - 1 - terminalAt); // one seq per event
       this.accepted({ ...events[terminalAt]!, seq });

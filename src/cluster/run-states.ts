@@ -54,12 +54,15 @@ return {count, (fields[1] ~= 'ended' and fields[2] == '1') and 1 or 0}`);
 
 /**
  * Marks a request running and publishes the change, in one step, unless it has ended.
- * KEYS: the state. ARGV: the start time, the changes channel, the change. Returns
- * `{attempt, cancel JSON or ''}`, or 0 (nothing changed) when the request has ended.
+ * KEYS: the state. ARGV: the start time, the changes channel, the change, the expiry of a
+ * state made here (ms). Returns `{attempt, cancel JSON or ''}`, or 0 (nothing changed)
+ * when the request has ended.
  */
 const START = new LuaScript(`
-if redis.call('HGET', KEYS[1], 'state') == 'ended' then return 0 end
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'ended' then return 0 end
 redis.call('HSET', KEYS[1], 'state', 'running', 'startedAt', ARGV[1])
+if not state then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
 local attempt = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 local cancel = redis.call('HGET', KEYS[1], 'cancel') or ''
 redis.call('PUBLISH', ARGV[2], ARGV[3])
@@ -169,7 +172,8 @@ export class RunStates {
    * before its terminal event is written).
    */
   async started(requestId: string): Promise<StartFacts | undefined> {
-    const args = [Date.now(), this.changesChannel, changeMessage(requestId, 'running')];
+    const change = changeMessage(requestId, 'running');
+    const args = [Date.now(), this.changesChannel, change, UNENDED_TTL_MS];
     const reply = await START.run(this.hub.command, [this.keyOf(requestId)], args);
     if (!Array.isArray(reply)) return undefined;
     const [attempt, cancel] = reply as [number, string];

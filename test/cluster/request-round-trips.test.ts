@@ -9,21 +9,33 @@ const REQUESTS = 5;
 /** A worker looks at the queue unasked once a second. */
 const POLL_MS = 1_000;
 
-/** Every command clients sent while `work` ran, as `MONITOR` shows it (not those of scripts). */
-async function commandsDuring(url: string, work: () => Promise<void>): Promise<string[]> {
+/** What Redis saw while `work` ran. */
+interface Seen {
+  /** Every command clients sent, as `MONITOR` shows it (not those of scripts). */
+  readonly commands: string[];
+  /** The messages published on `channel`, from clients and scripts alike. */
+  readonly messages: string[];
+}
+
+async function seenDuring(url: string, channel: string, work: () => Promise<void>): Promise<Seen> {
   const connection = new Redis(url);
+  const subscriber = new Redis(url);
   const monitor = await connection.monitor();
-  const commands: string[] = [];
+  const seen: Seen = { commands: [], messages: [] };
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source !== 'lua') commands.push(args.join(' '));
+    if (source !== 'lua') seen.commands.push(args.join(' '));
   });
+  await subscriber.subscribe(channel);
+  subscriber.on('message', (_channel: string, message: string) => seen.messages.push(message));
   try {
     await work();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the last messages delivered
   } finally {
     monitor.disconnect();
     connection.disconnect();
+    subscriber.disconnect();
   }
-  return commands;
+  return seen;
 }
 
 /** One request to its end, then until its worker settled it (its queue record is gone). */
@@ -50,9 +62,13 @@ describe('the Redis commands of one request', () => {
     const request = () => oneRequest(gatewayUrl, redisClient, prefix);
     await request(); // scripts loaded, connections warm
     const startedAt = performance.now();
-    const commands = await commandsDuring(redis.url, async () => {
-      for (let count = 0; count < REQUESTS; count++) await request();
-    });
+    const { commands, messages } = await seenDuring(
+      redis.url,
+      `${prefix}channel:queued`,
+      async () => {
+        for (let count = 0; count < REQUESTS; count++) await request();
+      },
+    );
     const polls = Math.ceil((performance.now() - startedAt) / POLL_MS);
     const walks = commands.filter((command) =>
       command.includes(`${prefix}queue-index:all ${prefix}queue-index:records -inf`),
@@ -60,10 +76,7 @@ describe('the Redis commands of one request', () => {
     // One walk finds each request and takes it; none after its claim or its settle.
     expect(walks.length).toBeGreaterThanOrEqual(REQUESTS);
     expect(walks.length).toBeLessThanOrEqual(REQUESTS + polls);
-    const announcements = commands.filter((command) =>
-      command.startsWith(`publish ${prefix}channel:queued`),
-    );
-    expect(announcements).toHaveLength(REQUESTS); // each enqueue's, no settle's
+    expect(messages).toHaveLength(REQUESTS); // each enqueue's announcement, no settle's
     // The state is created by the admission's script and started by one of its own (no
     // command of theirs writes it), and a client's leaving reads nothing more.
     const ofStates = commands.filter((command) => command.includes(` ${prefix}run:`));

@@ -71,6 +71,13 @@ describe('run states in Redis', () => {
     expect((await runStates.started('r2'))?.attempt).toBe(2);
   });
 
+  it('a start that finds no state makes one that expires', async () => {
+    const { hub, states: runStates } = await states();
+    expect((await runStates.started('r10'))?.attempt).toBe(1);
+    expect((await runStates.progress('r10'))?.state).toBe('running');
+    expect(await hub.command.pttl(hub.key('run', 'r10'))).toBeGreaterThan(0);
+  });
+
   it('does not start a request that has ended, and publishes nothing for it', async () => {
     const { states: runStates } = await states();
     await runStates.create('r7', { cancelOnDisconnect: false });

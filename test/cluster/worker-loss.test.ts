@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../support/cluster.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
@@ -146,5 +147,34 @@ describe('a worker process killed mid-run (SIGKILL)', () => {
       expect(events.at(-1)).toMatchObject({ data: { code: 'worker_lost' } });
     for (const events of logs.filter((log) => !lost.includes(log)))
       expect(events.at(-1)).toMatchObject({ type: 'result', data: { count: 50 } });
+  });
+});
+
+describe('a process killed while it ended a request (its state says ended, its log does not)', () => {
+  it('the worker that takes the request ends it with worker_lost instead of running it or leaving it', async () => {
+    const prefix = uniquePrefix();
+    await using cluster = await startCluster({ redisUrl: redisUrl(), prefix, workers: 1 });
+    const worker = cluster.workers[0]!;
+    await worker.stop();
+    const { response } = await send(`${cluster.gateways[0]!.url}/queue/cluster/count`, {
+      method: 'POST',
+      body: JSON.stringify({ count: 3, interval_ms: 10 }),
+    });
+    const { request_id: requestId } = JSON.parse(await readText(response)) as {
+      request_id: string;
+    };
+    const redis = new Redis(redisUrl());
+    try {
+      await redis.hset(`${prefix}run:${requestId}`, 'state', 'ended');
+    } finally {
+      redis.disconnect();
+    }
+    await worker.restart();
+    await until(async () => {
+      const status = await statusOf(cluster, 'cluster/count', requestId);
+      return status.status === 'COMPLETED' && status.error_type !== undefined;
+    });
+    const status = await statusOf(cluster, 'cluster/count', requestId);
+    expect(status).toMatchObject({ status: 'COMPLETED', error_type: 'worker_lost' });
   });
 });
