@@ -137,4 +137,35 @@ describe('RedisEventLog waiters', () => {
     expect(await readsOfEach((seq) => `event ${seq}`)).toBe(0);
     expect(await readsOfEach((seq) => `${seq}`.padEnd(NOTICE_TAIL_CHARS + 1, '.'))).toBe(1);
   });
+
+  it('gives a cursor the exact events of a notice tail, as the script encodes them', async () => {
+    await using server = await startRedisServer();
+    await using opened = await openLogOn(server.url);
+    const { hub, log } = opened;
+    const requestId = await createRequest(log);
+    await log.waitForEvents(requestId, 1, AbortSignal.timeout(PENDING_MS)); // subscribed
+    const signal = AbortSignal.timeout(DEADLINE_MS);
+    await appendAccepted(log, requestId, [outputEvent('first')]);
+    const first = await nextBatch(log, requestId, { afterSeq: 0, signal });
+    expect(first?.lastSeq).toBe(1);
+    const texts = [
+      'a/b "quoted" \\ back',
+      'line\nbreak\ttab \u0001',
+      'ünïcode ✓ 🙂',
+      '{"json":[1]}',
+    ];
+    const before = await callsOf(hub, 'xrange');
+    const next = nextBatch(log, requestId, { afterSeq: 1, signal, caughtUp: true });
+    await appendAccepted(
+      log,
+      requestId,
+      texts.map((text) => outputEvent(text)),
+    ); // one pack
+    const batch = await next;
+    expect(batch?.events.map((event) => event.json)).toEqual(
+      texts.map((text) => outputEvent(text).json),
+    );
+    expect(batch?.lastSeq).toBe(5);
+    expect(await callsOf(hub, 'xrange')).toBe(before); // from the notice alone
+  });
 });
