@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RedisHub } from '../../src/redis/redis-hub.js';
+import type { EventBatch } from '../../src/events/event-log.js';
+import type { RedisEventLog } from '../../src/redis/redis-event-log.js';
 import {
   appendAccepted,
   createRequest,
@@ -23,6 +25,17 @@ async function subscribers(hub: RedisHub): Promise<number> {
   const channel = hub.channel(APPENDED_CHANNEL);
   const [, count] = (await hub.command.pubsub('NUMSUB', channel)) as [string, number];
   return count;
+}
+
+/** A new request whose first event a cursor has read, in a process subscribed to the notices. */
+async function keptUpCursor(log: RedisEventLog) {
+  const requestId = await createRequest(log);
+  await log.waitForEvents(requestId, 1, AbortSignal.timeout(PENDING_MS)); // subscribed
+  const signal = AbortSignal.timeout(DEADLINE_MS);
+  await appendAccepted(log, requestId, [outputEvent('first')]);
+  const first = await nextBatch(log, requestId, { afterSeq: 0, signal });
+  expect(first?.lastSeq).toBe(1);
+  return { requestId, signal, first };
 }
 
 describe('RedisEventLog waiters', () => {
@@ -112,12 +125,8 @@ describe('RedisEventLog waiters', () => {
     await using server = await startRedisServer();
     await using opened = await openLogOn(server.url);
     const { hub, log } = opened;
-    const requestId = await createRequest(log);
-    await log.waitForEvents(requestId, 1, AbortSignal.timeout(PENDING_MS)); // subscribed
-    const signal = AbortSignal.timeout(DEADLINE_MS);
-    await appendAccepted(log, requestId, [outputEvent('first')]);
-    let batch = await nextBatch(log, requestId, { afterSeq: 0, signal });
-    expect(batch?.lastSeq).toBe(1);
+    const { requestId, signal, first } = await keptUpCursor(log);
+    let batch: EventBatch | undefined = first;
 
     const readsOfEach = async (text: (seq: number) => string) => {
       const before = await callsOf(hub, 'xrange');
@@ -138,16 +147,11 @@ describe('RedisEventLog waiters', () => {
     expect(await readsOfEach((seq) => `${seq}`.padEnd(NOTICE_TAIL_CHARS + 1, '.'))).toBe(1);
   });
 
-  it('gives a cursor the exact events of a notice tail, as the script encodes them', async () => {
+  it('gives a cursor from a notice tail exactly the events stored, whatever their characters', async () => {
     await using server = await startRedisServer();
     await using opened = await openLogOn(server.url);
     const { hub, log } = opened;
-    const requestId = await createRequest(log);
-    await log.waitForEvents(requestId, 1, AbortSignal.timeout(PENDING_MS)); // subscribed
-    const signal = AbortSignal.timeout(DEADLINE_MS);
-    await appendAccepted(log, requestId, [outputEvent('first')]);
-    const first = await nextBatch(log, requestId, { afterSeq: 0, signal });
-    expect(first?.lastSeq).toBe(1);
+    const { requestId, signal } = await keptUpCursor(log);
     const texts = [
       'a/b "quoted" \\ back',
       'line\nbreak\ttab \u0001',
