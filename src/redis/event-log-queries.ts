@@ -1,5 +1,5 @@
 import type { RequestLookup, RequestRecord } from '../events/event-log.js';
-import type { AdmissionWrites } from './bull-admission.js';
+import type { AdmissionWrites, HashWrite } from './bull-admission.js';
 import { keyList, requestLogKeys } from './event-log-keys.js';
 import { decodeRecord, encodeRecord } from './event-log-record.js';
 import { CREATE_SCRIPT, LOOKUP_SCRIPT } from './event-log-scripts.js';
@@ -27,10 +27,14 @@ export function logCreationWrites(
   creation: LogCreation,
 ): AdmissionWrites {
   const { meta, tombstone } = requestLogKeys(hub, record.requestId);
+  return { absent: [meta, tombstone], hashes: [newMeta(meta, record, creation)] };
+}
+
+/** A new log's meta: the record, nothing appended yet, the backstop expiry. */
+function newMeta(key: string, record: RequestRecord, creation: LogCreation): HashWrite {
   const fields = ['record', encodeRecord(record), 'createToken', creation.token];
   fields.push('lastSeq', '0', 'count', '0', 'bytes', '0', 'ended', '0');
-  const ttlMs = Math.max(1, creation.backstopMs);
-  return { absent: [meta, tombstone], hashes: [{ key: meta, fields, ttlMs }] };
+  return { key, fields, ttlMs: Math.max(1, creation.backstopMs) };
 }
 
 /**
@@ -45,7 +49,8 @@ export async function createLog(
   creation: LogCreation,
 ): Promise<boolean> {
   const keys = keyList(requestLogKeys(hub, record.requestId));
-  const args = [encodeRecord(record), creation.token, Math.max(1, creation.backstopMs)];
+  const { fields, ttlMs } = newMeta(keys[0]!, record, creation);
+  const args = [creation.token, ttlMs, ...fields];
   return (await CREATE_SCRIPT.run(hub.command, keys, args)) === 1;
 }
 

@@ -2,20 +2,20 @@ import { LuaScript } from './event-log-lua-script.js';
 
 /**
  * Creates a request's log unless its id is taken (live, ended or tombstoned). KEYS: meta,
- * events, tombstone. ARGV: record (compact JSON), create token, backstop expiry (ms).
- * Answers 1 when created (or when this very call already created it and is re-sent after a
+ * events, tombstone. ARGV: create token, backstop expiry (ms), then the meta's fields and
+ * values in turn (`logCreationWrites`, the token among them as `createToken`). Answers 1
+ * when created (or when this very call already created it and is re-sent after a
  * reconnect), 0 when the id is taken. The backstop ends a log that never ends (its gateway
  * crashed before anything ran it); the terminal event replaces it with the retention.
  * Fields the append script finds missing (latest progress and preview) count as 0.
  */
 export const CREATE_SCRIPT = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return redis.call('HGET', KEYS[1], 'createToken') == ARGV[2] and 1 or 0
+  return redis.call('HGET', KEYS[1], 'createToken') == ARGV[1] and 1 or 0
 end
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'record', ARGV[1], 'createToken', ARGV[2], 'lastSeq', 0,
-  'count', 0, 'bytes', 0, 'ended', 0)
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 `);
 
