@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startCluster } from '../support/cluster.js';
 import { uniquePrefix } from '../support/redis.js';
+import { watchCommands } from '../support/redis-monitor.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { startStream } from './cluster-streams.js';
 
@@ -18,24 +19,22 @@ interface Seen {
 }
 
 async function seenDuring(url: string, channel: string, work: () => Promise<void>): Promise<Seen> {
-  const connection = new Redis(url);
   const subscriber = new Redis(url);
-  const monitor = await connection.monitor();
-  const seen: Seen = { commands: [], messages: [] };
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source !== 'lua') seen.commands.push(args.join(' '));
-  });
+  const messages: string[] = [];
   await subscriber.subscribe(channel);
-  subscriber.on('message', (_channel: string, message: string) => seen.messages.push(message));
+  subscriber.on('message', (_channel: string, message: string) => messages.push(message));
+  const watch = await watchCommands(url);
   try {
     await work();
     await new Promise((resolve) => setTimeout(resolve, 100)); // the last messages delivered
   } finally {
-    monitor.disconnect();
-    connection.disconnect();
+    await watch.close();
     subscriber.disconnect();
   }
-  return seen;
+  const commands = watch.commands
+    .filter(({ source }) => source !== 'lua')
+    .map(({ args }) => args.join(' '));
+  return { commands, messages };
 }
 
 /** One request to its end, then until its worker settled it (its queue record is gone). */
