@@ -31,6 +31,17 @@ function writeAll(response: ServerResponse, chunks: readonly SseChunk[]): boolea
   return hasRoom;
 }
 
+/**
+ * Makes the response's head one flat string. Node keeps the head it wrote as it built it,
+ * header by header: a tree of about thirty strings, held as long as the response is open.
+ * Reading a character makes V8 replace the tree by one flat copy, which holds about 0.7 KB
+ * less for every stream open.
+ */
+function flattenHead(response: ServerResponse): void {
+  const head = (response as { _header?: unknown })._header;
+  if (typeof head === 'string') void head.charCodeAt(0);
+}
+
 function asList(chunks: SseChunk | readonly SseChunk[]): readonly SseChunk[] {
   return typeof chunks === 'string' || Buffer.isBuffer(chunks) ? [chunks] : chunks;
 }
@@ -63,6 +74,7 @@ export class SseResponse {
   ) {
     response.once('close', this.onClose);
     response.writeHead(200, { ...SSE_HEADERS, ...headers });
+    flattenHead(response);
     response.write(OPEN);
     this.release = streams.track(response);
   }
