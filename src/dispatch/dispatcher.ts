@@ -374,12 +374,10 @@ export class Dispatcher implements RequestDispatch {
         return this.endIfLive(requestId, error, unexpected);
       },
     });
-    return ran
-      .then(() => {
-        this.load.run(record, -1);
-        return this.finish(request);
-      })
-      .then(() => this.schedulePump());
+    return ran.then(() => {
+      this.load.run(record, -1);
+      return this.finish(request).then(() => this.schedulePump());
+    });
   }
 
   /** Where a run writes: the log, timing its first event and its end. */

@@ -49,15 +49,26 @@ function logFailedRun(run: RunToEnd, outcome: unknown): void {
  * await runToEnd({ requestId, logger, execute: () => runtime.execute(job), end });
  */
 export function runToEnd(run: RunToEnd): Promise<unknown> {
-  // A short chain rather than an async function: an idle stream's run holds it for as long
-  // as the run lasts, and a suspended async frame costs several times a pending reaction.
-  return executing(run)
-    .then((outcome) => logFailedRun(run, outcome))
-    .catch((thrown: unknown) => {
-      run.logger.error({ requestId: run.requestId, err: thrown }, 'run could not execute');
-      return run.end(toTerminalError(thrown), false);
-    })
-    .then(() => run.end(LEFT_LIVE, true));
+  // One reaction rather than an async function or a longer chain: an idle stream's run
+  // holds it for as long as the run lasts, and a suspended async frame or each further
+  // link of a chain (a promise and its reaction) is held with it.
+  const couldNotExecute = (thrown: unknown) => {
+    run.logger.error({ requestId: run.requestId, err: thrown }, 'run could not execute');
+    return run.end(toTerminalError(thrown), false).then(() => endLeftLive(run));
+  };
+  return executing(run).then((outcome) => {
+    try {
+      logFailedRun(run, outcome);
+    } catch (thrown) {
+      return couldNotExecute(thrown);
+    }
+    return endLeftLive(run);
+  }, couldNotExecute);
+}
+
+/** Ends the request if its run left it live: a fault of the run's, logged as one. */
+function endLeftLive(run: RunToEnd): Promise<unknown> {
+  return run.end(LEFT_LIVE, true);
 }
 
 /** The run's execution as a promise, a synchronous throw included. */

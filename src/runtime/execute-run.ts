@@ -116,35 +116,34 @@ function settleOutput(returned: unknown, context: RunContext): Promise<unknown> 
   });
 }
 
+/** What the run returned, as its output: a promise's value, or a source's drained outputs. */
+function outputOf(returned: unknown, context: RunContext): unknown {
+  if (isThenable(returned)) return settleOutput(returned, context);
+  // Asked once: a source takes hold of what it reads (a ReadableStream's reader).
+  const source = outputSource(returned);
+  return source ? drainOutputs(source, context) : returned;
+}
+
 /**
  * Calls `run` and settles with its output, or rejects as soon as the run is stopped,
  * whether or not the app notices. One promise for both, so an idle run holds little. A
  * `run` that returns a plain value has its output at once: no promise, and the run's scope
- * is held only while it executes.
+ * is held only while it executes. The app's own work (its promise, the drain of its
+ * outputs) keeps the scope until it settles, even past an abort it ignores.
  */
 function runUntilAborted(call: () => unknown, context: RunContext, control: RunControl): unknown {
-  const { scope } = control;
-  const returned = runScope.run(scope, call);
-  const promised = isThenable(returned);
-  // Asked once: a source takes hold of what it reads (a ReadableStream's reader).
-  const source = promised ? undefined : outputSource(returned);
-  if (!promised && !source) {
-    if (control.reason) throw control.reason; // it failed itself while it ran (`ctx` misuse)
-    return returned;
-  }
-  const settle = source
-    ? () => drainOutputs(source, context)
-    : () => settleOutput(returned, context);
-  // The app's own work keeps its scope until it settles, even past an abort it ignores.
-  return settledUnlessAborted(() => runScope.run(scope, settle), control);
+  const output = runScope.run(control.scope, () => outputOf(call(), context));
+  if (isThenable(output)) return settledUnlessAborted(output, control);
+  if (control.reason) throw control.reason; // it failed itself while it ran (`ctx` misuse)
+  return output;
 }
 
-/** What `start` settles with, or a rejection as soon as the run is stopped, whichever is first. */
-function settledUnlessAborted<T>(start: () => Promise<T>, control: RunControl): Promise<T> {
+/** What `settling` settles with, or a rejection as soon as the run is stopped, whichever is first. */
+function settledUnlessAborted<T>(settling: PromiseLike<T>, control: RunControl): Promise<T> {
   return new Promise((resolve, reject) => {
     const stopListening = control.onAbort(reject);
     // Not resolve(output): a promise resolved with a thenable could no longer be rejected on abort.
-    start().then(
+    settling.then(
       (value) => {
         stopListening();
         resolve(value);
@@ -318,7 +317,7 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     const running = runUntilAborted(call, context, control);
     const output = isThenable(running) ? await running : running;
     // Its queued events appended, or the run stopped meanwhile.
-    if (!writer.idle) await settledUnlessAborted(() => writer.drained(), control);
+    if (!writer.idle) await settledUnlessAborted(writer.drained(), control);
     const result = resultEvent(job.endpoint, output);
     terminal = isThenable(result) ? await result : result;
   } catch (thrown) {
