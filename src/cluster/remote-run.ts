@@ -191,8 +191,11 @@ export class RemoteRun {
     if (attempt > 1) await this.append([retryNotice(attempt, endpoint.retries)]);
   }
 
-  /** Executes the run; a run fenced meanwhile fails quietly (it is another process's now). */
-  private async run(input: unknown): Promise<RunOutcome | undefined> {
+  /**
+   * Executes the run; a run fenced meanwhile fails quietly (it is another process's now).
+   * Not an async function: the run holds what this returns for as long as it lasts.
+   */
+  private run(input: unknown): Promise<RunOutcome | undefined> {
     const { runtime, eventLog, dispatch, observer } = this.parts;
     const { record, submission } = this.lifecycle;
     const parts = {

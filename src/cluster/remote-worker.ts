@@ -209,12 +209,15 @@ export class RemoteWorker {
     const running = { run, control };
     this.running.set(entry.requestId, running);
     this.runningPerApp.set(app.id, this.runningOf(app.id) + 1);
-    const execution = run
-      .execute()
-      .catch((error: unknown) => this.options.logger.error({ err: error }, 'run failed'))
-      .finally(() => this.after(entry, app, running));
+    // Two reactions held for as long as the run lasts, rather than a catch and two finallys.
+    const after = () => this.after(entry, app, running);
+    const execution = run.execute().then(after, (error: unknown) => {
+      this.options.logger.error({ err: error }, 'run failed');
+      return after();
+    });
     this.runs.add(execution);
-    void execution.finally(() => this.runs.delete(execution));
+    const forget = () => void this.runs.delete(execution);
+    void execution.then(forget, forget);
   }
 
   private async after(entry: QueueEntry, app: App, running: Running): Promise<void> {
