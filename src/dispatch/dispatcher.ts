@@ -346,7 +346,9 @@ export class Dispatcher implements RequestDispatch {
     this.requests.notify();
     // Start on the next turn, so the caller writes its response head before any of the
     // run's synchronous work: a stream's `: open` goes out at once, however the app begins.
-    setImmediate(() => void this.execute(request, control));
+    // A caller with nothing to write first saves that turn.
+    if (submission.startInThisTurn) void this.execute(request, control);
+    else setImmediate(() => void this.execute(request, control));
   }
 
   /** Runs a started request through to its end (a chain, not an async frame held per run). */

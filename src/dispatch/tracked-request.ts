@@ -37,6 +37,12 @@ export interface Submission {
   readonly bypassCache?: boolean;
   /** The request's trace, while tracing is on. */
   readonly trace?: RequestTrace;
+  /**
+   * The caller writes nothing before the run's answer (a realtime input without acks): a
+   * run that starts at once starts within `submit`, not on the next turn of the event loop.
+   * Default false, so that a stream's head goes out before any of the run's synchronous work.
+   */
+  readonly startInThisTurn?: boolean;
 }
 
 /** Limits that apply to endpoints that declare none. */

@@ -1,5 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineApp } from '../../src/app/define-app.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { MemoryRequestQueue } from '../../src/dispatch/memory-request-queue.js';
 import type { RequestQueue } from '../../src/dispatch/request-queue.js';
@@ -9,6 +11,14 @@ import { MemoryEventLog } from '../../src/events/memory-event-log.js';
 import { createRuntime } from '../../src/runtime/create-runtime.js';
 import { countApp } from '../support/test-apps.js';
 
+/** Inputs whose run has begun, noted by the run's first synchronous step. */
+const begun: number[] = [];
+const notingApp = defineApp({
+  id: 'test/noting',
+  input: z.object({ id: z.number() }),
+  run: ({ id }) => begun.push(id),
+});
+
 function dispatcherOf(options: { queue?: RequestQueue; capacity?: number } = {}) {
   const app = {
     ...countApp,
@@ -17,7 +27,7 @@ function dispatcherOf(options: { queue?: RequestQueue; capacity?: number } = {})
   const eventLog = new MemoryEventLog();
   const dispatcher = new Dispatcher({
     eventLog,
-    runtime: createRuntime([app]),
+    runtime: createRuntime([app, notingApp]),
     cancelGraceMs: 1_000,
     caps: DEFAULT_EVENT_LOG_LIMITS,
     logger: pino({ enabled: false }),
@@ -62,5 +72,32 @@ describe('a request submitted with room to run and nobody waiting', () => {
     while (dispatcher.tracked(second.requestId)?.state === 'queued') await dispatcher.nextChange();
     expect(dispatcher.tracked(third.requestId)?.state).toBe('queued');
     await dispatcher.shutdown(1_000);
+  });
+});
+
+describe('the turn a run starts in', () => {
+  async function begunAsSubmitted(dispatcher: Dispatcher, id: number, startInThisTurn: boolean) {
+    const endpoint = notingApp.endpoints.get('')!;
+    const input = { id };
+    const app = notingApp;
+    await dispatcher.submit({
+      app,
+      endpoint,
+      input,
+      owner: 'o',
+      cancelOnDisconnect: false,
+      startInThisTurn,
+    });
+    return begun.includes(id);
+  }
+
+  it('is the next one by default, and the submission’s own when nothing is written first', async () => {
+    const { dispatcher } = dispatcherOf();
+    await begunAsSubmitted(dispatcher, 0, false); // the app's setup done
+    while (!begun.includes(0)) await dispatcher.nextChange();
+    expect(await begunAsSubmitted(dispatcher, 1, false)).toBe(false);
+    expect(await begunAsSubmitted(dispatcher, 2, true)).toBe(true);
+    await dispatcher.shutdown(1_000);
+    expect(begun).toEqual(expect.arrayContaining([1, 2]));
   });
 });

@@ -106,6 +106,9 @@ export class RealtimeSession {
         headers: {},
         view: 'realtime',
         cancelOnDisconnect: true,
+        // Its answer is read from the log once the run has ended: without an ack to send
+        // first, a run that can start at once starts within the submission.
+        startInThisTurn: !this.options.acks,
       });
       if (this.closed.signal.aborted) return;
       const { start } = this.gate.offer({ prepared, encoding, ordinal });

@@ -19,6 +19,8 @@ export interface RunStart {
   /** Cancel the run once its last client has been gone for the grace period. */
   readonly cancelOnDisconnect: boolean;
   readonly webhookUrl?: string;
+  /** Nothing is written before the run's answer: see {@link Submission.startInThisTurn}. */
+  readonly startInThisTurn?: boolean;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function prepareRun(context: GatewayContext, start: RunStart): Prom
     bypassCache: options.bypassCache,
     trace: options.trace,
     webhookUrl: start.webhookUrl,
+    startInThisTurn: start.startInThisTurn === true,
   };
 }
 
