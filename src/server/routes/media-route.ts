@@ -4,6 +4,7 @@ import { binaryOfJson, type DecodedBinary } from '../../events/binary-payload.js
 import type { EventBatch } from '../../events/event-log.js';
 import { nextBatch } from '../../events/read-cursor.js';
 import { SluiceError } from '../../errors/sluice-error.js';
+import { flattenHead } from '../flat-head.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { parseByteRange, unsatisfiable, type ByteRange } from '../media-range.js';
 import type { RealtimeTokens } from '../realtime/realtime-tokens.js';
@@ -181,6 +182,7 @@ export function registerMediaRoute(
           reply.hijack();
           const headers = { ...reply.getHeaders(), 'content-type': contentType };
           reply.raw.writeHead(200, headers as OutgoingHttpHeaders);
+          flattenHead(reply.raw);
           try {
             await streamLive(context, reply.raw, { requestId, first, signal });
           } catch (thrown) {
