@@ -7,13 +7,23 @@
  * - round trip, one input at a time over one connection, vs a new HTTP JSON request per
  *   input to the same app (p50, p99): on the fresh server (after 100 inputs), then again
  *   once it is warm (after those and the HTTP requests), with a bare `ws` echo's for scale;
- * - inputs per second over one connection, one at a time, vs a bare `ws` echo server; and
- *   pipelined, PIPELINE_WINDOW inputs in flight on both (the endpoint's `maxInFlight`);
+ * - inputs per second over one connection, one at a time, vs a bare `ws` echo server, in
+ *   RATE_ROUNDS paired rounds (sluice and the echo alternated, one connection each, the
+ *   ratio taken round by round), with each server's CPU per input; and pipelined,
+ *   PIPELINE_WINDOW inputs in flight on both (the endpoint's `maxInFlight`);
  * - memory per idle connection: the server process tree's RSS with N connections open,
  *   less its RSS before (N = 5,000; 500 with --quick).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { WebSocket } from 'ws';
+import {
+  interval,
+  pairedRounds,
+  perUnitMicroseconds,
+  rate,
+  ratios,
+  spread,
+} from './paired-rounds.js';
 import { currentLoad } from './report.js';
 import { buildSluice } from './sluice-source.js';
 import { pinSelf } from './startup-processes.js';
@@ -24,6 +34,8 @@ const quick = process.argv.includes('--quick');
 const built = process.argv.includes('--built');
 const ROUND_TRIPS = quick ? 500 : 5_000;
 const THROUGHPUT_MS = quick ? 1_000 : 5_000;
+/** Rounds of the one-at-a-time rate, each THROUGHPUT_MS / RATE_ROUNDS per server. */
+const RATE_ROUNDS = quick ? 3 : 9;
 const IDLE_CONNECTIONS = quick ? 500 : 5_000;
 /** Inputs in flight in the pipelined rate: the bench app's `realtime.maxInFlight`. */
 const PIPELINE_WINDOW = 16;
@@ -70,15 +82,28 @@ async function httpRoundTrips(url: string, count: number): Promise<number[]> {
   return times;
 }
 
-async function inputsPerSecond(url: string): Promise<number> {
+/** Inputs answered one at a time over one connection in `milliseconds`. */
+async function inputsAnswered(url: string, milliseconds: number): Promise<number> {
   const socket = await open(url);
   let count = 0;
-  const deadline = performance.now() + THROUGHPUT_MS;
-  const started = performance.now();
+  const deadline = performance.now() + milliseconds;
   while (performance.now() < deadline) await answer(socket, JSON.stringify({ x: count++ }));
-  const seconds = (performance.now() - started) / 1000;
   socket.close();
-  return count / seconds;
+  return count;
+}
+
+/** The one-at-a-time rate of sluice and of the echo, in paired rounds (after a warm-up each). */
+async function pairedRates(sluice: ReadyServer, echo: ReadyServer) {
+  const roundMs = THROUGHPUT_MS / RATE_ROUNDS;
+  const workload = (server: ReadyServer, url: string) => ({
+    server: { pid: server.child.pid! },
+    work: () => inputsAnswered(url, roundMs),
+  });
+  const [sluiceRounds, echoRounds] = await pairedRounds(
+    [workload(sluice, `${sluice.url}/bench/echo/realtime`), workload(echo, echo.url)],
+    RATE_ROUNDS,
+  );
+  return { sluiceRounds: sluiceRounds!, echoRounds: echoRounds! };
 }
 
 /** Inputs per second with PIPELINE_WINDOW in flight: each answer sends the next input. */
@@ -152,8 +177,8 @@ try {
   const warmRealtime = await socketRoundTrips(`${sluice.url}/bench/echo/realtime`, ROUND_TRIPS);
   const warmHttp = await httpRoundTrips(sluice.url, ROUND_TRIPS);
   const echoTrips = await socketRoundTrips(echo.url, ROUND_TRIPS);
-  const sluiceRate = await inputsPerSecond(`${sluice.url}/bench/echo/realtime`);
-  const echoRate = await inputsPerSecond(echo.url);
+  const { sluiceRounds, echoRounds } = await pairedRates(sluice, echo);
+  const rateRatios = ratios(sluiceRounds, echoRounds, rate);
   const sluicePipelined = await pipelinedInputsPerSecond(`${sluice.url}/bench/echo/realtime`);
   const echoPipelined = await pipelinedInputsPerSecond(echo.url);
   const memory = await idleMemory(sluice);
@@ -181,7 +206,11 @@ try {
     `| round trip on a bare ws echo, p50 / p99 | ${ms(percentile(echoTrips, 0.5))} / ${ms(percentile(echoTrips, 0.99))} | | |`,
   );
   console.log(
-    `| inputs/s, one connection (vs bare ws echo) | ${sluiceRate.toFixed(0)} | ${echoRate.toFixed(0)} | ${(sluiceRate / echoRate).toFixed(2)}× |`,
+    `| inputs/s, one connection (vs bare ws echo), median of ${RATE_ROUNDS} paired rounds (range) | ${spread(sluiceRounds.map(rate), 0)} | ${spread(echoRounds.map(rate), 0)} | ${spread(rateRatios, 2, '×')} |`,
+  );
+  console.log(`| same, 95 % interval of the median ratio | | | ${interval(rateRatios, 2, '×')} |`);
+  console.log(
+    `| server CPU per input, one at a time | ${spread(sluiceRounds.map(perUnitMicroseconds), 1, ' µs')} | ${spread(echoRounds.map(perUnitMicroseconds), 1, ' µs')} | |`,
   );
   console.log(
     `| inputs/s, one connection, ${PIPELINE_WINDOW} in flight (vs bare ws echo) | ${sluicePipelined.toFixed(0)} | ${echoPipelined.toFixed(0)} | ${(sluicePipelined / echoPipelined).toFixed(2)}× |`,
