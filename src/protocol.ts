@@ -49,6 +49,8 @@ export type {
 } from './events/event-log.js';
 export { MemoryEventLog } from './events/memory-event-log.js';
 export { nextBatch, readCursor } from './events/read-cursor.js';
+export { LightAbortSignal } from './events/wait-signal.js';
+export type { WaitSignal } from './events/wait-signal.js';
 export type { CursorOptions } from './events/read-cursor.js';
 export { MemoryRequestQueue } from './dispatch/memory-request-queue.js';
 export type { QueueEntry, QueuedRequest, RequestQueue } from './dispatch/request-queue.js';

@@ -274,6 +274,7 @@ describe('the public API by entry point', () => {
           "StreamEvent",
           "SupersedableEventType",
           "TerminalEventType",
+          "WaitSignal",
           "WireDialect",
         ],
         "values": [
@@ -281,6 +282,7 @@ describe('the public API by entry point', () => {
           "DEFAULT_EVENT_LOG_LIMITS",
           "ERROR_STATUS",
           "EVENT_TYPES",
+          "LightAbortSignal",
           "MemoryEventLog",
           "MemoryRequestQueue",
           "SluiceError",

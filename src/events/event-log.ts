@@ -1,4 +1,5 @@
 import type { LoggedEvent, NewEvent } from './event-types.js';
+import type { WaitSignal } from './wait-signal.js';
 
 /** Who made a request, and for what: fixed when the request is created. */
 export interface RequestRecord {
@@ -109,7 +110,7 @@ export interface EventLog {
   /** Reads at most `maxEvents` (≥ 1) events after `afterSeq`; `undefined` if unknown or expired. */
   read(requestId: string, afterSeq: number, maxEvents: number): Promise<EventBatch | undefined>;
   /** Resolves once an event after `afterSeq` exists, the log ends or expires, or `signal` aborts. */
-  waitForEvents(requestId: string, afterSeq: number, signal: AbortSignal): Promise<void>;
+  waitForEvents(requestId: string, afterSeq: number, signal: WaitSignal): Promise<void>;
   /** Releases timers and connections. */
   close(): Promise<void>;
 }

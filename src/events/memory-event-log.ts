@@ -12,6 +12,7 @@ import { ExpiryQueue } from './expiry-queue.js';
 import type { MemoryBudget, MemoryCharge } from './memory-budget.js';
 import { MemoryRequestLog } from './memory-request-log.js';
 import { processMemoryBudget } from './process-memory-budget.js';
+import type { WaitSignal } from './wait-signal.js';
 
 /** How many expired ids are remembered, so that they answer `expired` rather than `unknown`. */
 const TOMBSTONE_CAPACITY = 100_000;
@@ -97,7 +98,7 @@ export class MemoryEventLog implements EventLog {
     return Promise.resolve(this.logs.get(requestId)?.read(afterSeq, maxEvents));
   }
 
-  waitForEvents(requestId: string, afterSeq: number, signal: AbortSignal): Promise<void> {
+  waitForEvents(requestId: string, afterSeq: number, signal: WaitSignal): Promise<void> {
     const log = this.logs.get(requestId);
     if (!log || this.closed || signal.aborted || log.hasEventsAfter(afterSeq))
       return Promise.resolve();

@@ -2,6 +2,7 @@ import { isSupersedable, isTerminal, type LoggedEvent, type NewEvent } from './e
 import type { AppendResult, EventBatch, EventLogLimits, RequestRecord } from './event-log.js';
 import { BUDGET_BYTES_PER_EVENT, type Droppable, type MemoryCharge } from './memory-budget.js';
 import { isSuperseded, noLatestSeqs, type LatestSeqs } from './supersession.js';
+import type { WaitSignal } from './wait-signal.js';
 
 /** Payload bytes after which a read stops adding events to its batch. */
 const BATCH_BYTES = 64 * 1024;
@@ -114,7 +115,7 @@ export class MemoryRequestLog implements Droppable {
   }
 
   /** Resolves once an event is appended, the log ends or is dropped, or `signal` aborts. */
-  waitForEvents(signal: AbortSignal): Promise<void> {
+  waitForEvents(signal: WaitSignal): Promise<void> {
     return new Promise((resolve) =>
       (this.waiters ??= []).push(new EventWaiter(this, signal, resolve)),
     );
@@ -203,7 +204,7 @@ export class MemoryRequestLog implements Droppable {
 class EventWaiter {
   constructor(
     private readonly log: MemoryRequestLog,
-    private readonly signal: AbortSignal,
+    private readonly signal: WaitSignal,
     private readonly resolve: () => void,
   ) {
     signal.addEventListener('abort', this, { once: true });

@@ -1,11 +1,12 @@
 import type { EventBatch, EventLog } from './event-log.js';
+import type { WaitSignal } from './wait-signal.js';
 
 /** Options of {@link readCursor} and {@link nextBatch}. */
 export interface CursorOptions {
   /** Start after this seq: 0 for the whole log, a `Last-Event-ID` to resume. */
   readonly afterSeq: number;
   /** Ends the cursor (the consumer left). */
-  readonly signal: AbortSignal;
+  readonly signal: WaitSignal;
   /** Most events read per batch. */
   readonly batchSize?: number;
   /**

@@ -1,5 +1,6 @@
 import type { LoggedEvent } from './event-types.js';
 import type { EventLog } from './event-log.js';
+import type { WaitSignal } from './wait-signal.js';
 
 /**
  * Waits for a request's terminal event (`result` or `error`) without reading the events
@@ -12,7 +13,7 @@ import type { EventLog } from './event-log.js';
 export async function readTerminal(
   log: EventLog,
   requestId: string,
-  signal: AbortSignal,
+  signal: WaitSignal,
 ): Promise<LoggedEvent | undefined> {
   while (!signal.aborted) {
     const lookup = await log.lookup(requestId);
@@ -37,7 +38,7 @@ export async function readTerminal(
 export async function readFirstEvent(
   log: EventLog,
   requestId: string,
-  signal: AbortSignal,
+  signal: WaitSignal,
 ): Promise<LoggedEvent | undefined> {
   while (!signal.aborted) {
     const lookup = await log.lookup(requestId);

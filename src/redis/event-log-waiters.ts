@@ -5,6 +5,7 @@ import type { LogProgress } from './event-log-queries.js';
 import { SubscriptionProbe } from './event-log-subscription.js';
 import type { NoticedTails } from './event-log-tail.js';
 import type { RedisHub } from './redis-hub.js';
+import type { WaitSignal } from '../events/wait-signal.js';
 
 /**
  * The cursors of one `RedisEventLog` that wait for appends. They share the hub's one
@@ -56,7 +57,7 @@ export class AppendWaiters {
    * log got (its reads and the notices since), the log is first looked at once the
    * subscription is confirmed, so no append after that look goes unnoticed.
    */
-  async wait(requestId: string, afterSeq: number, signal: AbortSignal): Promise<void> {
+  async wait(requestId: string, afterSeq: number, signal: WaitSignal): Promise<void> {
     if (this.closed || signal.aborted) return;
     const known = this.known.settled(requestId);
     if (known && hasNews(known, afterSeq)) return; // heard already: no waiter to make
@@ -154,7 +155,7 @@ class AppendWaiter {
 
   constructor(
     readonly afterSeq: number,
-    private readonly signal: AbortSignal,
+    private readonly signal: WaitSignal,
     private readonly onWake: () => void,
   ) {
     this.settled = new Promise((resolve) => {

@@ -19,6 +19,7 @@ import { NoticedTails } from './event-log-tail.js';
 import { AppendWaiters } from './event-log-waiters.js';
 import type { RedisHub } from './redis-hub.js';
 import type { AdmissionWrites } from './bull-admission.js';
+import type { WaitSignal } from '../events/wait-signal.js';
 
 /** Options of {@link RedisEventLog} beyond the limits. */
 export interface RedisEventLogOptions {
@@ -148,7 +149,7 @@ export class RedisEventLog implements EventLog {
     return this.closed ? undefined : snapshot?.batch;
   }
 
-  waitForEvents(requestId: string, afterSeq: number, signal: AbortSignal): Promise<void> {
+  waitForEvents(requestId: string, afterSeq: number, signal: WaitSignal): Promise<void> {
     return this.waiters.wait(requestId, afterSeq, signal);
   }
 

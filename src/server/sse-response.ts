@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { SSE_HEADERS, encodeSseComment } from '../events/sse.js';
+import { LightAbortSignal, type WaitSignal } from '../events/wait-signal.js';
 import { flattenHead } from './flat-head.js';
 import type { SseStreams } from './sse-streams.js';
 
@@ -9,7 +10,7 @@ export type SseChunk = string | Buffer;
 const OPEN = encodeSseComment('open');
 
 /** Resolves on `drain`, or when the response closes first: a dead socket never leaks a waiter. */
-function drained(response: ServerResponse, closed: AbortSignal): Promise<void> {
+function drained(response: ServerResponse, closed: WaitSignal): Promise<void> {
   if (response.destroyed || closed.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const finish = () => {
@@ -53,7 +54,9 @@ function asList(chunks: SseChunk | readonly SseChunk[]): readonly SseChunk[] {
  * }
  */
 export class SseResponse {
-  private readonly closed = new AbortController();
+  // Not an AbortController: an idle stream holds this for as long as it is open (see
+  // LightAbortSignal for what a Node AbortSignal costs).
+  private readonly closed = new LightAbortSignal();
   private readonly onClose = () => this.closed.abort();
   private readonly release: () => void;
   private ended = false;
@@ -82,9 +85,9 @@ export class SseResponse {
     return new SseResponse(response, { streams, headers });
   }
 
-  /** Aborts when the client leaves. */
-  get signal(): AbortSignal {
-    return this.closed.signal;
+  /** Aborts when the client leaves: what the stream's waits on the event log listen to. */
+  get signal(): WaitSignal {
+    return this.closed;
   }
 
   /** Writes chunks in one corked write. `undefined` while the socket has room; when it is full, a promise that resolves on `drain` or on close. */
@@ -92,7 +95,7 @@ export class SseResponse {
     if (this.ended || this.response.destroyed) return undefined;
     // No promise while the socket has room: the hot path stays synchronous.
     if (writeAll(this.response, asList(chunks))) return undefined;
-    return drained(this.response, this.closed.signal);
+    return drained(this.response, this.closed);
   }
 
   /** Ends the response (after `last`, if given, and if the client is still there) and untracks it. */

@@ -9,6 +9,7 @@ import {
   type MakeEventLog,
 } from './conformance-fixtures.js';
 import type { ConformanceHarness } from './conformance-harness.js';
+import { LightAbortSignal } from '../wait-signal.js';
 
 /** How long a wait that should stay pending is watched. */
 const PENDING_MS = 30;
@@ -91,6 +92,18 @@ export function describeWaitingConformance(
       controller.abort();
       expect(await settlesWithin(waiting, WAKE_MS)).toBe(true);
       const afterAbort = opened.log.waitForEvents(requestId, 0, controller.signal);
+      expect(await settlesWithin(afterAbort, WAKE_MS)).toBe(true);
+    });
+
+    it('resolves when a light abort signal aborts, or at once if it already has', async () => {
+      await using opened = await openLog(makeLog);
+      const requestId = await createRequest(opened.log);
+      const signal = new LightAbortSignal();
+      const waiting = opened.log.waitForEvents(requestId, 0, signal);
+      expect(await settlesWithin(waiting, PENDING_MS)).toBe(false);
+      signal.abort();
+      expect(await settlesWithin(waiting, WAKE_MS)).toBe(true);
+      const afterAbort = opened.log.waitForEvents(requestId, 0, signal);
       expect(await settlesWithin(afterAbort, WAKE_MS)).toBe(true);
     });
 

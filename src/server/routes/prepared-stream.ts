@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { readFirstEvent } from '../../events/read-terminal.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { sendTerminal } from './terminal-reply.js';
+import { LightAbortSignal } from '../../events/wait-signal.js';
 
 /**
  * For an endpoint with a `prepare` step, the stream view holds its first byte until the
@@ -16,12 +17,12 @@ export async function answeredBeforeStream(
   reply: FastifyReply,
   requestId: string,
 ): Promise<boolean> {
-  const left = new AbortController();
+  const left = new LightAbortSignal();
   const onClose = () => left.abort();
   reply.raw.once('close', onClose);
   const detach = context.dispatcher.attach(requestId);
   try {
-    const first = await readFirstEvent(context.eventLog, requestId, left.signal);
+    const first = await readFirstEvent(context.eventLog, requestId, left);
     if (first?.type !== 'error') return false;
     await sendTerminal(context, reply, { requestId, terminal: first });
     return true;

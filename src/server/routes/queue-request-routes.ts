@@ -15,6 +15,7 @@ import {
   type QueueStatus,
 } from './queue-status.js';
 import { sendTerminal } from './terminal-reply.js';
+import { LightAbortSignal } from '../../events/wait-signal.js';
 
 type QueueRequest = FastifyRequest<{ Params: RequestParams; Querystring: { logs?: string } }>;
 
@@ -64,7 +65,9 @@ async function streamStatuses(
     while (!stream.signal.aborted) {
       // Listen before reading, so a change between the read and the wait is not missed.
       const iteration = new AbortController();
-      const signal = AbortSignal.any([stream.signal, iteration.signal]);
+      const leave = () => iteration.abort();
+      stream.signal.addEventListener('abort', leave);
+      const { signal } = iteration;
       const changed = context.dispatcher.nextChange(signal);
       try {
         const { status, lastSeq, newLogs } = await statusNow(context, request, seq);
@@ -76,6 +79,7 @@ async function streamStatuses(
         const { requestId } = request.params;
         await Promise.race([changed, context.eventLog.waitForEvents(requestId, seq, signal)]);
       } finally {
+        stream.signal.removeEventListener('abort', leave);
         iteration.abort();
       }
     }
@@ -90,9 +94,9 @@ async function streamStatuses(
 }
 
 async function answerResult(context: GatewayContext, request: QueueRequest, reply: FastifyReply) {
-  const left = new AbortController();
+  const left = new LightAbortSignal();
   reply.raw.once('close', () => left.abort());
-  const terminal = await readTerminal(context.eventLog, request.params.requestId, left.signal);
+  const terminal = await readTerminal(context.eventLog, request.params.requestId, left);
   if (!terminal) {
     await findOwnedRequest(context, request); // expired while waiting: say so
     throw new SluiceError('cancelled', 'The client left');

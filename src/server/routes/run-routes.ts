@@ -9,6 +9,7 @@ import { pathOf } from '../path-of.js';
 import { submitRun } from './submit-run.js';
 import { answeredBeforeStream } from './prepared-stream.js';
 import { sendTerminal } from './terminal-reply.js';
+import { LightAbortSignal } from '../../events/wait-signal.js';
 import { chooseDialect } from '../stream-dialect.js';
 import type { WireDialect } from '../../events/dialects/wire-dialect.js';
 
@@ -18,13 +19,13 @@ async function answerSync(
   reply: FastifyReply,
   requestId: string,
 ): Promise<FastifyReply> {
-  const left = new AbortController();
+  const left = new LightAbortSignal();
   const onClose = () => left.abort();
   reply.raw.once('close', onClose);
   if (reply.raw.destroyed) left.abort(); // it left while its input was being validated
   const detach = context.dispatcher.attach(requestId);
   try {
-    const terminal = await readTerminal(context.eventLog, requestId, left.signal);
+    const terminal = await readTerminal(context.eventLog, requestId, left);
     if (terminal) return sendTerminal(context, reply, { requestId, terminal });
     reply.header('x-request-id', requestId).header('x-fal-request-id', requestId);
     return sendError(reply, new SluiceError('cancelled', 'The client left'), context.logger);
