@@ -13,8 +13,8 @@ type AbortListener = EventListenerOrEventListenerObject;
  * and then given its prototype): with its controller and one listener it takes about 1 KB
  * of heap, where this one, a flag and an array shaped alike for all, takes under 0.2 KB.
  * It aborts once; listeners (functions or `handleEvent` objects) are called in the order
- * added, each at most once, and one added after the abort is never called, as on an
- * `AbortSignal`. A listener that throws does not stop the others: its error is thrown on
+ * added, each at most once, one removed meanwhile or added after the abort began never,
+ * as on an `AbortSignal`. A listener that throws does not stop the others: its error is thrown on
  * the next tick, as an uncaught exception, as an `EventTarget`'s would be.
  *
  * @example
@@ -44,15 +44,19 @@ export class LightAbortSignal implements WaitSignal {
     if (index >= 0) listeners.splice(index, 1);
   }
 
-  /** Aborts: calls every listener once, then holds none. Later calls do nothing. */
+  /**
+   * Aborts: calls every listener once (one that an earlier listener removed is skipped),
+   * then holds none. Later calls do nothing.
+   */
   abort(): void {
     if (this.isAborted) return;
     this.isAborted = true;
     const listeners = this.listeners;
-    this.listeners = undefined;
     if (listeners === undefined) return;
     const event = new Event('abort');
-    for (const listener of listeners) callListener(listener, event);
+    for (const listener of [...listeners])
+      if (listeners.includes(listener)) callListener(listener, event);
+    this.listeners = undefined;
   }
 }
 

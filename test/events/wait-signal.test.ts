@@ -33,6 +33,31 @@ describe('LightAbortSignal', () => {
     expect(calls).toEqual(['twice']);
   });
 
+  it('skips a listener that an earlier one removed during the abort, as an EventTarget does', () => {
+    const signal = new LightAbortSignal();
+    const calls: string[] = [];
+    const second = () => calls.push('second');
+    signal.addEventListener('abort', () => {
+      calls.push('first');
+      signal.removeEventListener('abort', second);
+      signal.addEventListener('abort', () => calls.push('added during the abort'));
+    });
+    signal.addEventListener('abort', second);
+    signal.abort();
+    expect(calls).toEqual(['first']);
+    const target = new AbortController(); // the same sequence on a real signal
+    const real: string[] = [];
+    const realSecond = () => real.push('second');
+    target.signal.addEventListener('abort', () => {
+      real.push('first');
+      target.signal.removeEventListener('abort', realSecond);
+      target.signal.addEventListener('abort', () => real.push('added during the abort'));
+    });
+    target.signal.addEventListener('abort', realSecond);
+    target.abort();
+    expect(real).toEqual(calls);
+  });
+
   it('calls the other listeners when one throws, and throws its error on the next tick', () => {
     // In a Node of its own: the error surfaces as the process's uncaught exception.
     const script = `
