@@ -1,4 +1,3 @@
-import { EventEmitter, setMaxListeners } from 'node:events';
 import type { RawData, WebSocket } from 'ws';
 import type { RealtimeSettings } from '../../app/realtime-options.js';
 import { errorFromEvent } from '../../dispatch/terminal-outcome.js';
@@ -6,6 +5,7 @@ import type { LoggedEvent } from '../../events/event-types.js';
 import { isTerminal } from '../../events/event-types.js';
 import { nextBatch } from '../../events/read-cursor.js';
 import { readTerminal } from '../../events/read-terminal.js';
+import { LightAbortSignal } from '../../events/wait-signal.js';
 import { SluiceError, toSluiceError } from '../../errors/sluice-error.js';
 import type { ResolvedRunRoute } from '../app-routes.js';
 import type { GatewayContext } from '../gateway-context.js';
@@ -55,7 +55,8 @@ const DRAIN_POLL_MS = 5;
  */
 export class RealtimeSession {
   private readonly gate: InputGate<PendingInput>;
-  private readonly closed = new AbortController();
+  /** Aborts when the connection ends: what its inputs' waits on the event log listen to. */
+  private readonly closed = new LightAbortSignal();
   private arrivals: Promise<void> = Promise.resolve();
   private inputs = 0;
   private awaitingPong = false;
@@ -69,9 +70,6 @@ export class RealtimeSession {
   ) {
     const { settings } = options;
     this.gate = new InputGate(settings);
-    // Each input in flight waits on the session's signal (and stops listening when it ends):
-    // that many listeners are expected; Node still warns of a leak beyond them.
-    setMaxListeners(settings.maxInFlight + EventEmitter.defaultMaxListeners, this.closed.signal);
     this.keepAlive = setInterval(() => this.ping(), settings.pingIntervalMs).unref();
     this.idle = setTimeout(() => this.closeIfIdle(), settings.idleTimeoutMs).unref();
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
@@ -110,7 +108,7 @@ export class RealtimeSession {
         // first, a run that can start at once starts within the submission.
         startInThisTurn: !this.options.acks,
       });
-      if (this.closed.signal.aborted) return;
+      if (this.closed.aborted) return;
       const { start } = this.gate.offer({ prepared, encoding, ordinal });
       if (start) void this.runFrom(start);
     } catch (thrown) {
@@ -120,7 +118,7 @@ export class RealtimeSession {
 
   private async runFrom(first: PendingInput): Promise<void> {
     let next: PendingInput | undefined = first;
-    while (next && !this.closed.signal.aborted) {
+    while (next && !this.closed.aborted) {
       await this.runOne(next);
       next = this.gate.finish();
     }
@@ -162,7 +160,7 @@ export class RealtimeSession {
     try {
       const terminal = await this.follow(requestId, encoding);
       if (terminal) this.send(terminalMessage(requestId, terminal, encoding), encoding);
-      else if (!this.closed.signal.aborted) this.send(errorMessage(expired(), requestId), encoding);
+      else if (!this.closed.aborted) this.send(errorMessage(expired(), requestId), encoding);
     } finally {
       detach();
     }
@@ -171,7 +169,7 @@ export class RealtimeSession {
   /** The request's terminal event; its other events are sent on the way when asked for. */
   private async follow(requestId: string, encoding: FrameEncoding) {
     const { eventLog } = this.context;
-    const signal = this.closed.signal;
+    const signal = this.closed;
     if (!this.options.events) return readTerminal(eventLog, requestId, signal);
     let afterSeq = 0;
     for (;;) {
@@ -193,7 +191,7 @@ export class RealtimeSession {
    */
   private async drained(): Promise<void> {
     const { maxBufferedBytes } = this.options.settings;
-    while (this.socket.bufferedAmount > maxBufferedBytes && !this.closed.signal.aborted)
+    while (this.socket.bufferedAmount > maxBufferedBytes && !this.closed.aborted)
       await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
   }
 
