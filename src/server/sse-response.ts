@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { SSE_HEADERS, encodeSseComment } from '../events/sse.js';
 import { LightAbortSignal, type WaitSignal } from '../events/wait-signal.js';
+import { drained } from './drained.js';
 import { flattenHead } from './flat-head.js';
 import type { SseStreams } from './sse-streams.js';
 
@@ -8,20 +9,6 @@ import type { SseStreams } from './sse-streams.js';
 export type SseChunk = string | Buffer;
 
 const OPEN = encodeSseComment('open');
-
-/** Resolves on `drain`, or when the response closes first: a dead socket never leaks a waiter. */
-function drained(response: ServerResponse, closed: WaitSignal): Promise<void> {
-  if (response.destroyed || closed.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const finish = () => {
-      response.off('drain', finish);
-      closed.removeEventListener('abort', finish);
-      resolve();
-    };
-    response.on('drain', finish);
-    closed.addEventListener('abort', finish, { once: true });
-  });
-}
 
 /** Writes chunks, corked so they leave in one syscall; false when the socket is full. */
 function writeAll(response: ServerResponse, chunks: readonly SseChunk[]): boolean {

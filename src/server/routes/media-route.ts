@@ -3,7 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { binaryOfJson, type DecodedBinary } from '../../events/binary-payload.js';
 import type { EventBatch } from '../../events/event-log.js';
 import { nextBatch } from '../../events/read-cursor.js';
+import { LightAbortSignal, type WaitSignal } from '../../events/wait-signal.js';
 import { SluiceError } from '../../errors/sluice-error.js';
+import { drained } from '../drained.js';
 import { flattenHead } from '../flat-head.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { parseByteRange, unsatisfiable, type ByteRange } from '../media-range.js';
@@ -44,7 +46,7 @@ function binariesOf(batch: EventBatch): DecodedBinary[] {
 async function firstBinaries(
   context: GatewayContext,
   requestId: string,
-  signal: AbortSignal,
+  signal: WaitSignal,
 ): Promise<{ found: DecodedBinary[]; batch: EventBatch } | undefined> {
   let afterSeq = 0;
   for (;;) {
@@ -61,22 +63,10 @@ function noMedia(): SluiceError {
   return new SluiceError('not_found', 'The request has no binary outputs');
 }
 
-function drained(response: ServerResponse, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const finish = () => {
-      response.off('drain', finish);
-      signal.removeEventListener('abort', finish);
-      resolve();
-    };
-    response.on('drain', finish);
-    signal.addEventListener('abort', finish, { once: true });
-  });
-}
-
 async function writeAll(
   response: ServerResponse,
   chunks: readonly DecodedBinary[],
-  signal: AbortSignal,
+  signal: WaitSignal,
 ): Promise<void> {
   for (const chunk of chunks) {
     if (signal.aborted) return;
@@ -87,7 +77,7 @@ async function writeAll(
 interface LiveMedia {
   readonly requestId: string;
   readonly first: { found: DecodedBinary[]; batch: EventBatch };
-  readonly signal: AbortSignal;
+  readonly signal: WaitSignal;
 }
 
 /** Streams the bytes as they are produced, until the log ends or the client leaves. */
@@ -122,7 +112,7 @@ function answerFinished(
   return reply.code(206).send(bytes.subarray(range.start, end + 1));
 }
 
-async function readAll(context: GatewayContext, requestId: string, signal: AbortSignal) {
+async function readAll(context: GatewayContext, requestId: string, signal: WaitSignal) {
   const chunks: DecodedBinary[] = [];
   let afterSeq = 0;
   for (;;) {
@@ -134,10 +124,11 @@ async function readAll(context: GatewayContext, requestId: string, signal: Abort
   }
 }
 
-function leftSignal(reply: FastifyReply): AbortSignal {
-  const left = new AbortController();
+/** Aborts when the client leaves (light: a live media response may be held for long). */
+function leftSignal(reply: FastifyReply): WaitSignal {
+  const left = new LightAbortSignal();
   reply.raw.once('close', () => left.abort());
-  return left.signal;
+  return left;
 }
 
 /**
