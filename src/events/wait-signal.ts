@@ -8,14 +8,14 @@ export type WaitSignal = Pick<AbortSignal, 'aborted' | 'addEventListener' | 'rem
 type AbortListener = EventListenerOrEventListenerObject;
 
 /**
- * An abort signal for the gateway's own waits, held as long as an idle stream is open. In
+ * An abort signal for the gateway's own waits, held as long as a stream is open. In
  * Node 20 every `AbortSignal` gets a hidden class of its own (it is made as an `EventTarget`
  * and then given its prototype): with its controller and one listener it takes about 1 KB
  * of heap, where this one, a flag and an array shaped alike for all, takes under 0.2 KB.
  * It aborts once; listeners (functions or `handleEvent` objects) are called in the order
  * added, each at most once, one removed meanwhile or added after the abort began never,
- * as on an `AbortSignal`. A listener that throws does not stop the others: its error is thrown on
- * the next tick, as an uncaught exception, as an `EventTarget`'s would be.
+ * as on an `AbortSignal`. A listener that throws does not stop the others: its error is
+ * thrown on the next tick, as an uncaught exception, as an `EventTarget`'s would be.
  *
  * @example
  * const left = new LightAbortSignal();
