@@ -168,6 +168,7 @@ export class RemoteDispatcher implements RequestDispatch {
       });
       throw error;
     }
+    tracked.forgetInput(); // the queue holds it now, for the worker that takes it
     tracked.armStartTimeout((error) => this.background(this.timeOut(tracked, error)));
     if (submission.cancelOnDisconnect) this.attachments.watch(record.requestId);
     this.refreshDepth();

@@ -142,6 +142,15 @@ export class RequestLifecycle implements TrackedRequest {
   }
 
   /**
+   * Lets go of the input while the request lives on, once another holds it: a request handed
+   * to a shared queue is run from the queue's copy, by whichever worker takes it, and may wait
+   * there long (a gateway's queued requests would otherwise keep every input in its memory).
+   */
+  forgetInput(): void {
+    this.given = withoutInput(this.given);
+  }
+
+  /**
    * `queued | running → ended`: stops the start timer, stamps the end, and lets go of what
    * an ended request no longer needs (its input, its run's control) while it is retained.
    */
