@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { SSE_HEADERS, encodeSseComment } from '../events/sse.js';
-import { LightAbortSignal, type WaitSignal } from '../events/wait-signal.js';
+import type { WaitSignal } from '../events/wait-signal.js';
+import { ClientLeftSignal } from './client-left-signal.js';
 import { drained } from './drained.js';
 import { flattenHead } from './flat-head.js';
 import type { SseStreams } from './sse-streams.js';
@@ -43,8 +44,7 @@ function asList(chunks: SseChunk | readonly SseChunk[]): readonly SseChunk[] {
 export class SseResponse {
   // Not an AbortController: an idle stream holds this for as long as it is open (see
   // LightAbortSignal for what a Node AbortSignal costs).
-  private readonly closed = new LightAbortSignal();
-  private readonly onClose = () => this.closed.abort();
+  private readonly closed: ClientLeftSignal;
   private readonly release: () => void;
   private ended = false;
 
@@ -52,7 +52,7 @@ export class SseResponse {
     private readonly response: ServerResponse,
     { streams, headers }: { streams: SseStreams; headers: Readonly<Record<string, string>> },
   ) {
-    response.once('close', this.onClose);
+    this.closed = new ClientLeftSignal(response);
     response.writeHead(200, { ...SSE_HEADERS, ...headers });
     flattenHead(response);
     response.write(OPEN);
@@ -89,7 +89,7 @@ export class SseResponse {
   end(last?: SseChunk): void {
     if (this.ended) return;
     this.ended = true;
-    this.response.off('close', this.onClose);
+    this.closed.stopWatching();
     if (!this.response.destroyed) this.response.end(last);
     this.release();
   }

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { binaryOfJson, type DecodedBinary } from '../../events/binary-payload.js';
 import type { EventBatch } from '../../events/event-log.js';
 import { nextBatch } from '../../events/read-cursor.js';
-import { LightAbortSignal, type WaitSignal } from '../../events/wait-signal.js';
+import type { WaitSignal } from '../../events/wait-signal.js';
+import { ClientLeftSignal } from '../client-left-signal.js';
 import { SluiceError } from '../../errors/sluice-error.js';
 import { drained } from '../drained.js';
 import { flattenHead } from '../flat-head.js';
@@ -124,13 +125,6 @@ async function readAll(context: GatewayContext, requestId: string, signal: WaitS
   }
 }
 
-/** Aborts when the client leaves (light: a live media response may be held for long). */
-function leftSignal(reply: FastifyReply): WaitSignal {
-  const left = new LightAbortSignal();
-  reply.raw.once('close', () => left.abort());
-  return left;
-}
-
 /**
  * `GET /{owner}/{name}/requests/{id}/media`: the request's binary outputs (those emitted as
  * bytes), concatenated, with the first one's content type. While the run goes on they are
@@ -156,7 +150,7 @@ export function registerMediaRoute(
         const range = parseByteRange(request.headers.range);
         const lookup = await findOwnedRequest(context, request);
         const { requestId } = request.params;
-        const signal = leftSignal(reply);
+        const signal = new ClientLeftSignal(reply.raw);
         void reply.header('x-request-id', requestId).header('cache-control', 'no-cache');
         if (lookup.state === 'ended') {
           const chunks = await readAll(context, requestId, signal);

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { readFirstEvent } from '../../events/read-terminal.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { sendTerminal } from './terminal-reply.js';
-import { LightAbortSignal } from '../../events/wait-signal.js';
+import { ClientLeftSignal } from '../client-left-signal.js';
 
 /**
  * For an endpoint with a `prepare` step, the stream view holds its first byte until the
@@ -17,9 +17,7 @@ export async function answeredBeforeStream(
   reply: FastifyReply,
   requestId: string,
 ): Promise<boolean> {
-  const left = new LightAbortSignal();
-  const onClose = () => left.abort();
-  reply.raw.once('close', onClose);
+  const left = new ClientLeftSignal(reply.raw);
   const detach = context.dispatcher.attach(requestId);
   try {
     const first = await readFirstEvent(context.eventLog, requestId, left);
@@ -27,7 +25,7 @@ export async function answeredBeforeStream(
     await sendTerminal(context, reply, { requestId, terminal: first });
     return true;
   } finally {
-    reply.raw.off('close', onClose);
+    left.stopWatching();
     detach();
   }
 }

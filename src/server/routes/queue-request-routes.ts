@@ -15,7 +15,7 @@ import {
   type QueueStatus,
 } from './queue-status.js';
 import { sendTerminal } from './terminal-reply.js';
-import { LightAbortSignal } from '../../events/wait-signal.js';
+import { ClientLeftSignal } from '../client-left-signal.js';
 
 type QueueRequest = FastifyRequest<{ Params: RequestParams; Querystring: { logs?: string } }>;
 
@@ -94,9 +94,10 @@ async function streamStatuses(
 }
 
 async function answerResult(context: GatewayContext, request: QueueRequest, reply: FastifyReply) {
-  const left = new LightAbortSignal();
-  reply.raw.once('close', () => left.abort());
-  const terminal = await readTerminal(context.eventLog, request.params.requestId, left);
+  const left = new ClientLeftSignal(reply.raw);
+  const terminal = await readTerminal(context.eventLog, request.params.requestId, left).finally(
+    () => left.stopWatching(),
+  );
   if (!terminal) {
     await findOwnedRequest(context, request); // expired while waiting: say so
     throw new SluiceError('cancelled', 'The client left');

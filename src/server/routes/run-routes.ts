@@ -9,7 +9,7 @@ import { pathOf } from '../path-of.js';
 import { submitRun } from './submit-run.js';
 import { answeredBeforeStream } from './prepared-stream.js';
 import { sendTerminal } from './terminal-reply.js';
-import { LightAbortSignal } from '../../events/wait-signal.js';
+import { ClientLeftSignal } from '../client-left-signal.js';
 import { chooseDialect } from '../stream-dialect.js';
 import type { WireDialect } from '../../events/dialects/wire-dialect.js';
 
@@ -19,10 +19,7 @@ async function answerSync(
   reply: FastifyReply,
   requestId: string,
 ): Promise<FastifyReply> {
-  const left = new LightAbortSignal();
-  const onClose = () => left.abort();
-  reply.raw.once('close', onClose);
-  if (reply.raw.destroyed) left.abort(); // it left while its input was being validated
+  const left = new ClientLeftSignal(reply.raw);
   const detach = context.dispatcher.attach(requestId);
   try {
     const terminal = await readTerminal(context.eventLog, requestId, left);
@@ -30,7 +27,7 @@ async function answerSync(
     reply.header('x-request-id', requestId).header('x-fal-request-id', requestId);
     return sendError(reply, new SluiceError('cancelled', 'The client left'), context.logger);
   } finally {
-    reply.raw.off('close', onClose);
+    left.stopWatching();
     detach();
   }
 }
