@@ -13,6 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { createBenchAgent } from './client.js';
 import { pause } from './clock.js';
+import { measurePageTouch } from './page-touch.js';
 import { pinToCore } from './process-tree.js';
 import { killBenchRedisServers } from './redis-server.js';
 import { currentLoad, describeMachine } from './report.js';
@@ -139,6 +140,7 @@ async function main(): Promise<number> {
   if (pinned) pinToCore([process.pid], 1);
   const host = createModeHost(pinned ? 0 : undefined);
   const machine = describeMachine();
+  const pageTouch = measurePageTouch();
   const scenarios = limitScenarios(options.quick).filter(
     (scenario) => options.only === undefined || options.only.has(scenario.id),
   );
@@ -156,6 +158,7 @@ async function main(): Promise<number> {
     built: options.built,
     pinned,
     loadAtEnd: currentLoad(),
+    pageTouch,
   });
   const directory = new URL('results/', import.meta.url);
   await mkdir(directory, { recursive: true });
@@ -167,7 +170,7 @@ async function main(): Promise<number> {
   }));
   await writeFile(
     new URL('limits.json', directory),
-    JSON.stringify({ machine, samples }, null, 2) + '\n',
+    JSON.stringify({ machine, pageTouch, samples }, null, 2) + '\n',
   );
   await writeFile(new URL('limits.md', directory), markdown + '\n');
   console.log(markdown);

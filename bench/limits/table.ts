@@ -1,4 +1,5 @@
 import type { MachineInfo } from '../report.js';
+import type { PageTouchCost } from '../page-touch.js';
 import type { Metrics } from '../scenarios/scenario.js';
 import { median } from '../statistics.js';
 import type { LimitRow, LimitScenario, LimitTarget } from './limit-scenario.js';
@@ -70,7 +71,7 @@ function renderSamples(result: LimitSamples): string[] {
  * mode's ratio to raw with its target and verdict, then every repetition with its load.
  *
  * @example
- * console.log(renderLimitTable(machine, results, { quick, pinned: true, loadAtEnd }));
+ * console.log(renderLimitTable(machine, results, { quick, built, pinned: true, loadAtEnd, pageTouch }));
  */
 export function renderLimitTable(
   machine: MachineInfo,
@@ -80,19 +81,23 @@ export function renderLimitTable(
     readonly built: boolean;
     readonly pinned: boolean;
     readonly loadAtEnd: readonly number[];
+    /** What writing fresh memory costs here: scenario (iii) keeps 400 MB. */
+    readonly pageTouch: PageTouchCost;
   },
 ): string {
   const source = run.built ? 'sluice from its build (dist/)' : 'sluice from its sources (tsx)';
   const pinning = run.pinned
     ? 'server process trees (and redis-server) pinned to core 0, the client to core 1'
     : 'not pinned (one core)';
+  const { firstTouchMicroseconds, rewriteMicroseconds } = run.pageTouch;
+  const pages = `a fresh 4 KiB page written in ${firstTouchMicroseconds} µs (${rewriteMicroseconds} µs once touched)`;
   const errors = results.flatMap((result) =>
     result.errors.map((error) => `- (${result.scenario.id}) ${error}`),
   );
   return [
     `# sluice limits benchmark (issue 19)${run.quick ? ' (quick)' : ''}`,
     '',
-    `${machine.date} · ${machine.cpu} · ${machine.cores} cores · ${machine.memoryGb} GB · Node ${machine.node} · load ${machine.loadAverage.join(' ')} at start, ${run.loadAtEnd.join(' ')} at end · ${pinning} · ${source}`,
+    `${machine.date} · ${machine.cpu} · ${machine.cores} cores · ${machine.memoryGb} GB · Node ${machine.node} · load ${machine.loadAverage.join(' ')} at start, ${run.loadAtEnd.join(' ')} at end · ${pinning} · ${source} · ${pages}`,
     '',
     '| figure | raw | inline | process | Redis | inline ÷ raw | process ÷ raw | Redis ÷ raw | raw against its target |',
     '|---|---:|---:|---:|---:|---|---|---|---|',
