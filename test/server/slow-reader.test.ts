@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { memoryAfterGc } from '../support/collect-garbage.js';
 import { startGateway } from '../support/gateway.js';
 import { readEvents, send, until } from '../support/sse-client.js';
 import { floodApp } from '../support/test-apps.js';
@@ -9,21 +10,13 @@ const LOG_CAP_BYTES = 4 * MIB;
 /** Retained heap allowed while the slow client holds its stream open, all previews emitted. */
 const HEAP_BOUND_BYTES = 16 * MIB;
 
-function heapAfterGc(): number {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  if (!collect) throw new Error('Run the tests with --expose-gc');
-  collect();
-  collect();
-  return process.memoryUsage().heapUsed;
-}
-
 describe('a deliberately slow reader', () => {
   it('gets every output and the latest preview, while server memory stays bounded', async () => {
     await using gateway = await startGateway({
       apps: [floodApp],
       eventLogLimits: { maxBytes: LOG_CAP_BYTES },
     });
-    const heapBefore = heapAfterGc();
+    const heapBefore = memoryAfterGc().heapUsed;
     const exchange = await send(`${gateway.url}/test/flood/stream`, {
       method: 'POST',
       body: JSON.stringify({ previews: PREVIEWS, size: 512 }),
@@ -32,7 +25,7 @@ describe('a deliberately slow reader', () => {
     const requestId = String(exchange.response.headers['x-request-id']);
     await until(async () => (await gateway.eventLog.lookup(requestId)).state === 'ended', 30_000);
 
-    const retained = heapAfterGc() - heapBefore;
+    const retained = memoryAfterGc().heapUsed - heapBefore;
     const events = await readEvents(exchange);
     const previews = events.filter((event) => event.event === 'preview');
     const previewBytes = previews.reduce((total, event) => total + event.data.length, 0);
