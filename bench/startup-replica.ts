@@ -15,6 +15,7 @@ const SOURCE_APP = new URL('./replicas-apps.ts', import.meta.url).href;
 
 interface ReplicaModules {
   readonly spawnRank: typeof SpawnRank.spawnRank;
+  readonly readRankLink: typeof SpawnRank.readRankLink;
   readonly rankEnvironment: typeof ReplicaEnvironment.rankEnvironment;
 }
 
@@ -25,21 +26,27 @@ async function replicaModules(root: URL): Promise<ReplicaModules> {
       typeof ReplicaEnvironment
     >,
   ]);
-  return { spawnRank: spawning.spawnRank, rankEnvironment: environment.rankEnvironment };
+  const { spawnRank, readRankLink } = spawning;
+  return { spawnRank, readRankLink, rankEnvironment: environment.rankEnvironment };
 }
 
-function firstMessage(child: ChildProcess): Promise<unknown> {
+type MessageReader = (child: ChildProcess, listener: (message: unknown) => void) => void;
+
+/** A bare fork's hello comes over IPC. */
+const ipcMessages: MessageReader = (child, listener) => child.once('message', listener);
+
+function firstMessage(child: ChildProcess, read: MessageReader): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    child.once('message', resolve);
+    read(child, resolve);
     child.once('exit', (code) => reject(new Error(`the process exited (${code}) before ready`)));
   });
 }
 
-/** Forks, waits for the first IPC message (the hello, or the replica's `ready`), disconnects. */
-async function forkToReady(start: () => ChildProcess): Promise<StartSample> {
+/** Forks, waits for the first message (the hello, or the replica's `ready`), disconnects. */
+async function forkToReady(start: () => ChildProcess, read: MessageReader): Promise<StartSample> {
   const started = performance.now();
   const child = start();
-  const message = await bounded(firstMessage(child), child, READY_TIMEOUT_MS);
+  const message = await bounded(firstMessage(child, read), child, READY_TIMEOUT_MS);
   const ms = performance.now() - started;
   const cpuMs = cpuMsOf(child.pid!);
   child.disconnect();
@@ -53,7 +60,8 @@ async function forkToReady(start: () => ChildProcess): Promise<StartSample> {
 function helloFork(label: string, script: string, execArgv: string[]): StartCandidate {
   return {
     label,
-    measure: () => forkToReady(() => fork(script, [], { execArgv, serialization: 'advanced' })),
+    measure: () =>
+      forkToReady(() => fork(script, [], { execArgv, serialization: 'advanced' }), ipcMessages),
   };
 }
 
@@ -71,7 +79,12 @@ function replicaOf(label: string, modules: ReplicaModules, moduleUrl: string): S
   return {
     label,
     targetMs: REPLICA_TARGET_MS,
-    measure: () => forkToReady(() => modules.spawnRank({ environment, nodeOptions: [] })),
+    // A replica's messages come on its own pipe.
+    measure: () =>
+      forkToReady(
+        () => modules.spawnRank({ environment, nodeOptions: [] }),
+        (child, listener) => void modules.readRankLink(child, ([first]) => listener(first)),
+      ),
   };
 }
 

@@ -19,7 +19,7 @@ export class IpcRankTransport implements RankTransport {
 
   constructor(
     private readonly options: {
-      readonly channel: ReplicaChannel;
+      readonly channel: Pick<ReplicaChannel, 'send'>;
       readonly runId: number;
       readonly rank: number;
       readonly worldSize: number;

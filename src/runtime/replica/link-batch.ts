@@ -7,9 +7,10 @@ export interface LinkMessage {
 }
 
 /**
- * Everything one side sent in one event-loop turn, as one IPC message: the messages in
- * order, each `events` array replaced by its count, and all those events back to back in
- * `events` (per event: type length, type, JSON length, JSON as UTF-8).
+ * Everything one side sent in one event-loop turn, as one message (an IPC message from the
+ * parent, a frame of `link-frames.ts` from a replica): the messages in order, each `events`
+ * array replaced by its count, and all those events back to back in `events` (per event:
+ * type length, type, JSON length, JSON as UTF-8).
  */
 export interface LinkBatch {
   readonly kind: 'batch';
@@ -132,7 +133,7 @@ export function eventChars(events: readonly NewEvent[] = []): number {
 
 /**
  * Gathers the messages sent during one event-loop turn and writes them as one
- * {@link LinkBatch} (at `setImmediate`), so a turn in which many runs emit costs one IPC
+ * {@link LinkBatch} (at `setImmediate`), so a turn in which many runs emit costs one
  * message, not one per run, and every run's events of that turn travel together. A batch
  * whose events reach {@link BATCH_CHARS} is written at once, so no message is so large that
  * the other side holds every run back while it decodes it.

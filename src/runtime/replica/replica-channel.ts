@@ -1,11 +1,15 @@
-import { TickBatcher, unpackBatch } from './link-batch.js';
+import { Socket } from 'node:net';
+import { TickBatcher, unpackBatch, type LinkBatch } from './link-batch.js';
+import { frameOf, REPLICA_LINK_FD } from './link-frames.js';
 import type { ParentMessage, ReplicaMessage } from './replica-protocol.js';
 
-/** A replica process's side of its IPC channel. */
+/** A replica process's side of its link to the parent. */
 export interface ReplicaChannel {
   readonly send: (message: ReplicaMessage) => void;
   /** Calls `listener` for every message from the parent. */
   readonly onMessage: (listener: (message: ParentMessage) => void) => void;
+  /** Sends what is queued and closes the way out; resolves once all of it is written. */
+  readonly close: () => Promise<void>;
 }
 
 /**
@@ -22,19 +26,30 @@ const AT_ONCE = new Set<ReplicaMessage['kind']>([
   'settled',
 ]);
 
+/** Writes a batch as one frame; a frame's buffers go out together, in one `writev`. */
+function writeFrame(pipe: Socket, batch: LinkBatch): void {
+  pipe.cork();
+  for (const buffer of frameOf(batch)) pipe.write(buffer);
+  pipe.uncork();
+}
+
 /**
- * The IPC channel of the current process, which the parent forked with an IPC pipe. What
- * is sent in one event-loop turn goes as one batch (events packed as bytes, see
- * `link-batch.ts`).
+ * The current process's link to the parent that forked it: what the parent sends comes
+ * over the IPC channel; what this process sends goes as frames on its own pipe (see
+ * `link-frames.ts`), what is sent in one event-loop turn as one frame. The pipe does not
+ * keep the process alive (the IPC channel does): a process that ends on its own closes the
+ * channel first, so that what it sent last is written whole.
  *
  * @example
  * const channel = processChannel();
  * channel.send({ kind: 'ready' });
  */
 export function processChannel(): ReplicaChannel {
-  const send = process.send?.bind(process);
-  if (!send) throw new Error('A replica process needs an IPC channel to its parent');
-  const link = new TickBatcher((batch) => void send(batch));
+  if (!process.send) throw new Error('A replica process needs an IPC channel to its parent');
+  const pipe = new Socket({ fd: REPLICA_LINK_FD, readable: false, writable: true });
+  pipe.on('error', () => undefined); // the parent is gone: the IPC channel's disconnect ends this process
+  pipe.unref();
+  const link = new TickBatcher((batch) => writeFrame(pipe, batch));
   return {
     send: (message) => {
       link.send(message);
@@ -44,6 +59,10 @@ export function processChannel(): ReplicaChannel {
       process.on('message', (raw) => {
         for (const message of unpackBatch<ParentMessage>(raw)) listener(message);
       });
+    },
+    close: () => {
+      link.flush();
+      return new Promise((resolve) => pipe.end(resolve));
     },
   };
 }

@@ -6,11 +6,11 @@ import type { RunOutcome } from '../execute-run.js';
 import type { RuntimeJob } from '../runtime.js';
 import type { ResolvedPlacement } from '../placement.js';
 import { ChildCalls } from './child-calls.js';
-import { TickBatcher, unpackBatch, type LinkBatch } from './link-batch.js';
+import { TickBatcher, type LinkBatch } from './link-batch.js';
 import { RelayedRun } from './relayed-run.js';
 import { rankEnvironment } from './replica-environment.js';
 import { type ParentMessage, type ReplicaMessage, type ReplicaTarget } from './replica-protocol.js';
-import { spawnRank } from './spawn-rank.js';
+import { readRankLink, spawnRank } from './spawn-rank.js';
 
 /** Why a replica went down: the error's text (and a setup error's stack), and whether in setup. */
 export interface ReplicaFailure {
@@ -37,6 +37,9 @@ export interface ReplicaGroupOptions {
 }
 
 let nextRunId = 1;
+
+/** How long a rank that exited may keep its pipe open (a process it started holds it) before it counts as gone. */
+const LINK_CLOSE_GRACE_MS = 200;
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `was killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
@@ -142,11 +145,20 @@ export class ReplicaGroup {
       }),
       nodeOptions: placement.nodeOptions,
     });
-    child.on('message', (raw) => {
+    const linkClosed = readRankLink(child, (messages) => {
       this.lastHeard[rank] = performance.now();
-      for (const message of unpackBatch<ReplicaMessage>(raw)) this.receive(rank, message);
+      for (const message of messages) this.receive(rank, message as ReplicaMessage);
     });
-    child.on('exit', (code, signal) => this.fail(`rank ${rank} ${describeExit(code, signal)}`));
+    // What the rank wrote before it exited (its `setup-failed`, a run's last events) is read
+    // first, unless a process it started holds its pipe open.
+    child.on('exit', (code, signal) => {
+      const exit = `rank ${rank} ${describeExit(code, signal)}`;
+      const grace = setTimeout(() => this.fail(exit), LINK_CLOSE_GRACE_MS);
+      void linkClosed.then(() => {
+        clearTimeout(grace);
+        this.fail(exit);
+      });
+    });
     child.on('error', (error) => this.fail(`rank ${rank} failed: ${error.message}`));
     return child;
   }

@@ -1,6 +1,6 @@
 /**
  * The entry of a replica process (one rank of a replica, forked by the parent with an IPC
- * channel): imports what it serves, runs `setup` once, then serves runs until the parent
+ * channel in and a pipe out, see `spawn-rank.ts`): imports what it serves, runs `setup` once, then serves runs until the parent
  * disconnects. Uncaught exceptions and unhandled rejections end the process, as they
  * would any Node process: the parent reports its runs as `worker_lost` and restarts it.
  */
@@ -38,5 +38,6 @@ try {
   const stack = error instanceof Error ? error.stack : undefined;
   channel.send({ kind: 'setup-failed', error: message, ...(stack ? { stack } : {}) });
   process.exitCode = 1;
+  await channel.close(); // before the disconnect, whose handler exits at once
   process.disconnect();
 }

@@ -15,7 +15,7 @@ export type ReplicaTarget =
   | { readonly kind: 'app'; readonly moduleUrl: string; readonly appId: string }
   | { readonly kind: 'worker'; readonly moduleUrl: string; readonly exportName: string };
 
-/** A `SluiceError` as it crosses the IPC channel. */
+/** A `SluiceError` as it crosses the replica link. */
 export interface WireError {
   readonly code: ErrorCode;
   readonly message: string;
@@ -108,7 +108,7 @@ export type ReplicaMessage =
     };
 
 /**
- * A thrown value as it crosses the IPC channel: a `SluiceError` keeps its code and message,
+ * A thrown value as it crosses the replica link: a `SluiceError` keeps its code and message,
  * anything else becomes `internal`.
  *
  * @example

@@ -1,7 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { LinkMessage } from './link-batch.js';
+import { FrameReader, REPLICA_LINK_FD } from './link-frames.js';
 
 const here = fileURLToPath(import.meta.url);
 /** The replica entry next to this file: `.ts` in a checkout, `.js` once built. */
@@ -18,8 +21,9 @@ const ENTRY_FLAGS = ENTRY.endsWith('.ts')
 
 /**
  * Forks one rank process of a replica with an IPC channel that uses structured clone
- * (`serialization: 'advanced'`), so typed arrays cross without JSON. tsx loads the app's
- * TypeScript, as the CLI does (see `importUserModule`).
+ * (`serialization: 'advanced'`), so typed arrays cross without JSON, for what the parent
+ * sends, and a pipe for what the rank sends (see {@link readRankLink}). tsx loads the
+ * app's TypeScript, as the CLI does (see `importUserModule`).
  *
  * @example
  * const child = spawnRank({ environment: rankEnvironment(...), nodeOptions: [] });
@@ -33,6 +37,27 @@ export function spawnRank(options: {
     execArgv: [...ENTRY_FLAGS, ...options.nodeOptions],
     env: { ...process.env, ...options.environment },
     serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
+  });
+}
+
+/**
+ * Reads what a rank forked by {@link spawnRank} sends: calls `listener` with the messages of
+ * each frame, in order. Resolves once the rank's pipe has closed and everything it wrote
+ * has been handed on.
+ *
+ * @example
+ * const closed = readRankLink(child, (messages) => messages.forEach(receive));
+ */
+export function readRankLink(
+  child: ChildProcess,
+  listener: (messages: LinkMessage[]) => void,
+): Promise<void> {
+  const pipe = child.stdio[REPLICA_LINK_FD] as Readable;
+  const reader = new FrameReader(listener);
+  pipe.on('data', (chunk: Buffer) => reader.push(chunk));
+  return new Promise((resolve) => {
+    pipe.once('close', () => resolve());
+    pipe.on('error', () => undefined); // a rank that dies mid-write: its exit says so
   });
 }

@@ -6,22 +6,11 @@ import {
   unpackBatch,
   type LinkBatch,
 } from '../../../src/runtime/replica/link-batch.js';
+import { sampleMessages } from './link-messages.js';
 
 describe('the replica link batch', () => {
   it('carries messages in order, with their events packed as bytes and restored', () => {
-    const messages = [
-      { kind: 'append', runId: 1, events: [{ type: 'output', json: '{"a":1}' }] },
-      { kind: 'finished', runId: 2 },
-      {
-        kind: 'append',
-        runId: 2,
-        events: [
-          { type: 'progress', json: '{"step":1,"total":2}' },
-          { type: 'result', json: '"héllo ✓"' },
-        ],
-      },
-      { kind: 'append', runId: 3, events: [] },
-    ] as const;
+    const messages = sampleMessages;
     const batch = packBatch(messages);
     expect(batch.events).toBeInstanceOf(Uint8Array);
     expect(batch.messages.some((message) => 'events' in message)).toBe(false);

@@ -12,7 +12,9 @@ import {
   killApp,
   oomApp,
   rejectionApp,
+  LONG_SETUP_ERROR_CHARS,
   setupCrashApp,
+  setupCrashLongApp,
   stallApp,
   throwApp,
 } from '../../fixtures/replica-failures.js';
@@ -180,5 +182,18 @@ describe('replica failures', () => {
     // Backoff doubles from 100 ms: within 1.5 s at most 4 restarts (100+200+400+800), not dozens.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect((await replicaOf(gateway, 'test/replica-setup-crash')).restarts).toBeLessThanOrEqual(4);
+  });
+
+  it('a setup error longer than its pipe holds is read whole before its exit is', async () => {
+    await using gateway = await startReplicaGateway({
+      app: setupCrashLongApp,
+      file: FILE,
+      overrides: { restartBackoffMs: 60_000 },
+    });
+    await until(() => gateway.runtime.status(setupCrashLongApp.id).state === 'failed', 30_000);
+    const status = gateway.runtime.status(setupCrashLongApp.id);
+    const error = status.state === 'failed' ? (status.error ?? '') : '';
+    expect(error.slice(0, 28)).toBe('the weights are corrupt: xxx');
+    expect(error).toHaveLength(LONG_SETUP_ERROR_CHARS);
   });
 });

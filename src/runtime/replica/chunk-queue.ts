@@ -1,0 +1,105 @@
+/** What {@link ChunkQueue.peekUInt32LE} answers while fewer than four bytes are queued. */
+export const CHUNKS_END = -1;
+
+/**
+ * The bytes read from a stream and not yet consumed, kept as the chunks they came in. A
+ * read that lies within one chunk decodes from it in place; only one that spans chunks
+ * copies its bytes together first. Reads past what is queued throw: callers check
+ * {@link ChunkQueue.length} first.
+ *
+ * @example
+ * const queue = new ChunkQueue();
+ * queue.push(chunk);
+ * if (queue.length >= 4) queue.readUInt32LE();
+ */
+export class ChunkQueue {
+  private chunks: Buffer[] = [];
+  /** Where the first chunk's unread bytes start. */
+  private offset = 0;
+  private queued = 0;
+
+  /** Bytes queued and not yet read. */
+  get length(): number {
+    return this.queued;
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.queued += chunk.length;
+  }
+
+  /** The next four bytes as a little-endian u32, left unread; {@link CHUNKS_END} if fewer are queued. */
+  peekUInt32LE(): number {
+    if (this.queued < 4) return CHUNKS_END;
+    const first = this.chunks[0]!;
+    if (this.offset + 4 <= first.length) return first.readUInt32LE(this.offset);
+    let value = 0;
+    let chunkIndex = 0;
+    let at = this.offset;
+    for (let byte = 0; byte < 4; byte++) {
+      while (at >= this.chunks[chunkIndex]!.length) {
+        chunkIndex++;
+        at = 0;
+      }
+      value += this.chunks[chunkIndex]![at++]! * 2 ** (8 * byte);
+    }
+    return value;
+  }
+
+  readUInt8(): number {
+    const [chunk, at] = this.within(1);
+    return chunk[at]!;
+  }
+
+  readUInt32LE(): number {
+    const [chunk, at] = this.within(4);
+    return chunk.readUInt32LE(at);
+  }
+
+  readString(byteLength: number, encoding: 'latin1' | 'utf8'): string {
+    if (byteLength === 0) return '';
+    const [chunk, at] = this.within(byteLength);
+    return chunk.toString(encoding, at, at + byteLength);
+  }
+
+  /** The next `byteLength` bytes: a view of a chunk when they lie within one, else a copy. */
+  readBytes(byteLength: number): Buffer {
+    const [chunk, at] = this.within(byteLength);
+    return chunk.subarray(at, at + byteLength);
+  }
+
+  /**
+   * Consumes `byteLength` bytes and returns a buffer holding them with their offset in it:
+   * the first chunk itself when they lie within it, else a copy of the pieces.
+   */
+  private within(byteLength: number): [Buffer, number] {
+    if (byteLength > this.queued)
+      throw new RangeError(`Read of ${byteLength} bytes with ${this.queued} queued`);
+    const first = this.chunks[0]!;
+    const at = this.offset;
+    if (at + byteLength <= first.length) {
+      this.consume(byteLength);
+      return [first, at];
+    }
+    const copy = Buffer.allocUnsafe(byteLength);
+    let copied = 0;
+    while (copied < byteLength) {
+      const chunk = this.chunks[0]!;
+      const taken = Math.min(chunk.length - this.offset, byteLength - copied);
+      chunk.copy(copy, copied, this.offset, this.offset + taken);
+      copied += taken;
+      this.consume(taken);
+    }
+    return [copy, 0];
+  }
+
+  /** Moves past `byteLength` bytes of the first chunk (at most all of it). */
+  private consume(byteLength: number): void {
+    this.offset += byteLength;
+    this.queued -= byteLength;
+    if (this.offset < this.chunks[0]!.length) return;
+    this.chunks.shift();
+    this.offset = 0;
+  }
+}

@@ -1,0 +1,141 @@
+import { isArrayBufferView } from 'node:util/types';
+import v8 from 'node:v8';
+import type { NewEvent } from '../../events/event-types.js';
+import { CHUNKS_END, ChunkQueue } from './chunk-queue.js';
+import type { LinkBatch, LinkMessage } from './link-batch.js';
+
+/**
+ * A replica's messages to its parent travel as frames on a pipe of their own (the rank's
+ * file descriptor 4), not as IPC messages. Node's IPC channel copies every message twice
+ * into memory of its own (the serializer's buffer on one side, the joined pieces of the
+ * message on the other) before anyone reads it; a frame is written straight from the
+ * batch's packed events and read from the pipe's chunks as they come.
+ *
+ * A frame: its length in bytes after this field (u32 LE), the length of its messages
+ * (u32 LE), the messages as V8 serializes them (structured clone, events left out), then
+ * the packed events of {@link LinkBatch} (type length, type, JSON length, UTF-8 JSON).
+ */
+/** The file descriptor of a rank's pipe to its parent (after stdin, stdout, stderr and IPC). */
+export const REPLICA_LINK_FD = 4;
+
+const HEAD_BYTES = 8;
+const LENGTH_BYTES = 4;
+
+const ARRAY_BUFFER_VIEW = 0;
+const OTHER_HOST_OBJECT = 1;
+
+// Node's own hooks for host objects (typed arrays, Buffers), which its types leave out.
+const writeViewOf = (v8.DefaultSerializer.prototype as unknown as HostObjectWriter)
+  ._writeHostObject;
+const readViewOf = (v8.DefaultDeserializer.prototype as unknown as HostObjectReader)
+  ._readHostObject;
+
+interface HostObjectWriter {
+  readonly _writeHostObject: (this: v8.Serializer, object: object) => void;
+}
+
+interface HostObjectReader {
+  readonly _readHostObject: (this: v8.Deserializer) => unknown;
+}
+
+/**
+ * Structured clone as the IPC channel does it: typed arrays and Buffers as they are, and
+ * any other host object as a copy of its own properties rather than an error.
+ */
+class LinkSerializer extends v8.DefaultSerializer {
+  _writeHostObject(object: object): void {
+    if (isArrayBufferView(object)) {
+      this.writeUint32(ARRAY_BUFFER_VIEW);
+      writeViewOf.call(this, object);
+      return;
+    }
+    this.writeUint32(OTHER_HOST_OBJECT);
+    this.writeValue({ ...object });
+  }
+}
+
+class LinkDeserializer extends v8.DefaultDeserializer {
+  _readHostObject(): unknown {
+    if (this.readUint32() === ARRAY_BUFFER_VIEW) return readViewOf.call(this);
+    return this.readValue();
+  }
+}
+
+function serialize(value: unknown): Buffer {
+  const serializer = new LinkSerializer();
+  serializer.writeHeader();
+  serializer.writeValue(value);
+  return serializer.releaseBuffer();
+}
+
+function deserialize(bytes: Buffer): unknown {
+  const deserializer = new LinkDeserializer(bytes);
+  deserializer.readHeader();
+  return deserializer.readValue();
+}
+
+/**
+ * A batch as the buffers of one frame, to be written in order (with `writev`: the packed
+ * events are not copied again).
+ *
+ * @example
+ * for (const buffer of framesOf(packBatch(messages))) pipe.write(buffer);
+ */
+export function frameOf(batch: LinkBatch): Buffer[] {
+  const messages = serialize(batch.messages);
+  const events = batch.events;
+  const head = Buffer.allocUnsafe(HEAD_BYTES);
+  head.writeUInt32LE(LENGTH_BYTES + messages.length + (events?.length ?? 0), 0);
+  head.writeUInt32LE(messages.length, LENGTH_BYTES);
+  if (!events) return [head, messages];
+  return [head, messages, Buffer.from(events.buffer, events.byteOffset, events.length)];
+}
+
+interface CountedMessage extends LinkMessage {
+  readonly eventCount?: number;
+}
+
+function readEvents(queue: ChunkQueue, count: number): NewEvent[] {
+  const events: NewEvent[] = [];
+  for (let index = 0; index < count; index++) {
+    const type = queue.readString(queue.readUInt8(), 'latin1') as NewEvent['type'];
+    const json = queue.readString(queue.readUInt32LE(), 'utf8');
+    events.push({ type, json });
+  }
+  return events;
+}
+
+/**
+ * Reads the frames of a replica's pipe from its chunks, however they are cut, and hands on
+ * each frame's messages in order with their events restored.
+ *
+ * @example
+ * const reader = new FrameReader((messages) => messages.forEach(receive));
+ * pipe.on('data', (chunk) => reader.push(chunk));
+ */
+export class FrameReader {
+  private readonly queue = new ChunkQueue();
+
+  constructor(private readonly onMessages: (messages: LinkMessage[]) => void) {}
+
+  /** Takes the next chunk read from the pipe; hands on every frame it completes. */
+  push(chunk: Buffer): void {
+    this.queue.push(chunk);
+    for (;;) {
+      const frameBytes = this.queue.peekUInt32LE();
+      if (frameBytes === CHUNKS_END || this.queue.length < LENGTH_BYTES + frameBytes) return;
+      this.onMessages(this.readFrame());
+    }
+  }
+
+  private readFrame(): LinkMessage[] {
+    const { queue } = this;
+    queue.readUInt32LE();
+    const packed = deserialize(queue.readBytes(queue.readUInt32LE())) as CountedMessage[];
+    return packed.map((message) => {
+      if (message.eventCount === undefined) return message;
+      const { eventCount, ...rest } = message;
+      return { ...rest, events: readEvents(queue, eventCount) };
+    });
+  }
+}
