@@ -19,7 +19,7 @@ interface CallRequest {
 }
 
 /**
- * `ctx.map` and `ctx.stream` inside a replica process: every child run goes over IPC to the
+ * `ctx.map` and `ctx.stream` inside a replica process: every child run goes over the link to the
  * parent, which starts it through the dispatcher's `ChildRuns`. A stream is pulled: the
  * parent sends the next batch of events only when the run asks for it. Aborting a call's
  * signal, or leaving a stream early, cancels the child there.
