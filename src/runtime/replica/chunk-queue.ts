@@ -48,40 +48,45 @@ export class ChunkQueue {
   }
 
   readUInt8(): number {
-    const [chunk, at] = this.within(1);
-    return chunk[at]!;
+    const first = this.chunks[0];
+    if (first === undefined || this.offset + 1 > first.length) return this.copyOf(1)[0]!;
+    const value = first[this.offset]!;
+    this.consume(1);
+    return value;
   }
 
   readUInt32LE(): number {
-    const [chunk, at] = this.within(4);
-    return chunk.readUInt32LE(at);
+    const first = this.chunks[0];
+    if (first === undefined || this.offset + 4 > first.length)
+      return this.copyOf(4).readUInt32LE(0);
+    const value = first.readUInt32LE(this.offset);
+    this.consume(4);
+    return value;
   }
 
   readString(byteLength: number, encoding: 'latin1' | 'utf8'): string {
     if (byteLength === 0) return '';
-    const [chunk, at] = this.within(byteLength);
-    return chunk.toString(encoding, at, at + byteLength);
+    const first = this.chunks[0];
+    const at = this.offset;
+    if (first === undefined || at + byteLength > first.length)
+      return this.copyOf(byteLength).toString(encoding);
+    this.consume(byteLength);
+    return first.toString(encoding, at, at + byteLength);
   }
 
   /** The next `byteLength` bytes: a view of a chunk when they lie within one, else a copy. */
   readBytes(byteLength: number): Buffer {
-    const [chunk, at] = this.within(byteLength);
-    return chunk.subarray(at, at + byteLength);
+    const first = this.chunks[0];
+    const at = this.offset;
+    if (first === undefined || at + byteLength > first.length) return this.copyOf(byteLength);
+    this.consume(byteLength);
+    return first.subarray(at, at + byteLength);
   }
 
-  /**
-   * Consumes `byteLength` bytes and returns a buffer holding them with their offset in it:
-   * the first chunk itself when they lie within it, else a copy of the pieces.
-   */
-  private within(byteLength: number): [Buffer, number] {
+  /** Consumes `byteLength` bytes that span chunks (or are not all queued: it throws), copied together. */
+  private copyOf(byteLength: number): Buffer {
     if (byteLength > this.queued)
       throw new RangeError(`Read of ${byteLength} bytes with ${this.queued} queued`);
-    const first = this.chunks[0]!;
-    const at = this.offset;
-    if (at + byteLength <= first.length) {
-      this.consume(byteLength);
-      return [first, at];
-    }
     const copy = Buffer.allocUnsafe(byteLength);
     let copied = 0;
     while (copied < byteLength) {
@@ -91,7 +96,7 @@ export class ChunkQueue {
       copied += taken;
       this.consume(taken);
     }
-    return [copy, 0];
+    return copy;
   }
 
   /** Moves past `byteLength` bytes of the first chunk (at most all of it). */

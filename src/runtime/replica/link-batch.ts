@@ -1,4 +1,4 @@
-import type { NewEvent } from '../../events/event-types.js';
+import { EVENT_TYPES, type EventType, type NewEvent } from '../../events/event-types.js';
 
 /** Any message of the replica link: those carrying `events` get them packed as bytes. */
 export interface LinkMessage {
@@ -10,7 +10,7 @@ export interface LinkMessage {
  * Everything one side sent in one event-loop turn, as one message (an IPC message from the
  * parent, a frame of `link-frames.ts` from a replica): the messages in order, each `events`
  * array replaced by its count, and all those events back to back in `events` (per event:
- * type length, type, JSON length, JSON as UTF-8).
+ * its type's index in `EVENT_TYPES`, JSON length, JSON as UTF-8).
  */
 export interface LinkBatch {
   readonly kind: 'batch';
@@ -25,11 +25,25 @@ interface CountedMessage extends LinkMessage {
 const TYPE_HEADER = 1;
 const JSON_HEADER = 4;
 
+const TYPE_INDEX = new Map<EventType, number>(EVENT_TYPES.map((type, index) => [type, index]));
+
+/**
+ * The event type a packed event's first byte stands for.
+ *
+ * @example
+ * eventTypeAt(2); // 'output'
+ */
+export function eventTypeAt(index: number): EventType {
+  const type = EVENT_TYPES[index];
+  if (type === undefined) throw new RangeError(`No event type has the index ${index}`);
+  return type;
+}
+
 function packedSize(messages: readonly LinkMessage[]): number {
   let size = 0;
   for (const message of messages) {
     for (const event of message.events ?? []) {
-      size += TYPE_HEADER + event.type.length + JSON_HEADER + Buffer.byteLength(event.json);
+      size += TYPE_HEADER + JSON_HEADER + Buffer.byteLength(event.json);
     }
   }
   return size;
@@ -40,8 +54,7 @@ function packEvents(messages: readonly LinkMessage[], size: number): Buffer {
   let offset = 0;
   for (const message of messages) {
     for (const event of message.events ?? []) {
-      offset = bytes.writeUInt8(event.type.length, offset);
-      offset += bytes.write(event.type, offset, 'latin1');
+      offset = bytes.writeUInt8(TYPE_INDEX.get(event.type)!, offset);
       const length = bytes.write(event.json, offset + JSON_HEADER, 'utf8');
       bytes.writeUInt32LE(length, offset);
       offset += JSON_HEADER + length;
@@ -74,14 +87,13 @@ function unpackEvents(bytes: Buffer, from: number, count: number) {
   const events: NewEvent[] = [];
   let offset = from;
   for (let index = 0; index < count; index++) {
-    const typeLength = bytes.readUInt8(offset);
-    const type = bytes.toString('latin1', offset + 1, offset + 1 + typeLength);
-    offset += TYPE_HEADER + typeLength;
+    const type = eventTypeAt(bytes.readUInt8(offset));
+    offset += TYPE_HEADER;
     const jsonLength = bytes.readUInt32LE(offset);
     offset += JSON_HEADER;
     const json = bytes.toString('utf8', offset, offset + jsonLength);
     offset += jsonLength;
-    events.push({ type: type as NewEvent['type'], json });
+    events.push({ type, json });
   }
   return { events, offset };
 }

@@ -2,7 +2,7 @@ import { isArrayBufferView } from 'node:util/types';
 import v8 from 'node:v8';
 import type { NewEvent } from '../../events/event-types.js';
 import { CHUNKS_END, ChunkQueue } from './chunk-queue.js';
-import type { LinkBatch, LinkMessage } from './link-batch.js';
+import { eventTypeAt, type LinkBatch, type LinkMessage } from './link-batch.js';
 
 /**
  * A replica's messages to its parent travel as frames on a pipe of their own (the rank's
@@ -13,7 +13,7 @@ import type { LinkBatch, LinkMessage } from './link-batch.js';
  *
  * A frame: its length in bytes after this field (u32 LE), the length of its messages
  * (u32 LE), the messages as V8 serializes them (structured clone, events left out), then
- * the packed events of {@link LinkBatch} (type length, type, JSON length, UTF-8 JSON).
+ * the packed events of {@link LinkBatch} (type index, JSON length, UTF-8 JSON).
  */
 /** The file descriptor of a rank's pipe to its parent (after stdin, stdout, stderr and IPC). */
 export const REPLICA_LINK_FD = 4;
@@ -98,7 +98,7 @@ interface CountedMessage extends LinkMessage {
 function readEvents(queue: ChunkQueue, count: number): NewEvent[] {
   const events: NewEvent[] = [];
   for (let index = 0; index < count; index++) {
-    const type = queue.readString(queue.readUInt8(), 'latin1') as NewEvent['type'];
+    const type = eventTypeAt(queue.readUInt8());
     const json = queue.readString(queue.readUInt32LE(), 'utf8');
     events.push({ type, json });
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../../src/events/event-types.js';
 import {
   BATCH_CHARS,
+  eventTypeAt,
   packBatch,
   TickBatcher,
   unpackBatch,
@@ -33,6 +35,11 @@ describe('the replica link batch', () => {
     link.send({ kind: 'append', events: [{ type: 'output', json }] });
     expect(written).toHaveLength(1);
     expect(unpackBatch(written[0])).toHaveLength(2);
+  });
+
+  it('packs each event type as its index in EVENT_TYPES', () => {
+    expect(EVENT_TYPES.map((_, index) => eventTypeAt(index))).toEqual(EVENT_TYPES);
+    expect(() => eventTypeAt(EVENT_TYPES.length)).toThrow(RangeError);
   });
 
   it('passes a message that is not a batch through as it is', () => {
