@@ -18,7 +18,8 @@ export interface LinkBatch {
   readonly events: Uint8Array | undefined;
 }
 
-interface CountedMessage extends LinkMessage {
+/** A message of a packed batch: its events replaced by their count. */
+export interface CountedMessage extends LinkMessage {
   readonly eventCount?: number;
 }
 

@@ -2,7 +2,12 @@ import { isArrayBufferView } from 'node:util/types';
 import v8 from 'node:v8';
 import type { NewEvent } from '../../events/event-types.js';
 import { CHUNKS_END, ChunkQueue } from './chunk-queue.js';
-import { eventTypeAt, type LinkBatch, type LinkMessage } from './link-batch.js';
+import {
+  eventTypeAt,
+  type CountedMessage,
+  type LinkBatch,
+  type LinkMessage,
+} from './link-batch.js';
 
 /**
  * A replica's messages to its parent travel as frames on a pipe of their own (the rank's
@@ -15,6 +20,7 @@ import { eventTypeAt, type LinkBatch, type LinkMessage } from './link-batch.js';
  * (u32 LE), the messages as V8 serializes them (structured clone, events left out), then
  * the packed events of {@link LinkBatch} (type index, JSON length, UTF-8 JSON).
  */
+
 /** The file descriptor of a rank's pipe to its parent (after stdin, stdout, stderr and IPC). */
 export const REPLICA_LINK_FD = 4;
 
@@ -79,7 +85,7 @@ function deserialize(bytes: Buffer): unknown {
  * events are not copied again).
  *
  * @example
- * for (const buffer of framesOf(packBatch(messages))) pipe.write(buffer);
+ * for (const buffer of frameOf(packBatch(messages))) pipe.write(buffer);
  */
 export function frameOf(batch: LinkBatch): Buffer[] {
   const messages = serialize(batch.messages);
@@ -89,10 +95,6 @@ export function frameOf(batch: LinkBatch): Buffer[] {
   head.writeUInt32LE(messages.length, LENGTH_BYTES);
   if (!events) return [head, messages];
   return [head, messages, Buffer.from(events.buffer, events.byteOffset, events.length)];
-}
-
-interface CountedMessage extends LinkMessage {
-  readonly eventCount?: number;
 }
 
 function readEvents(queue: ChunkQueue, count: number): NewEvent[] {
