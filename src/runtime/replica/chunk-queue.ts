@@ -1,6 +1,3 @@
-/** What {@link ChunkQueue.peekUInt32LE} answers while fewer than four bytes are queued. */
-export const CHUNKS_END = -1;
-
 /**
  * The bytes read from a stream and not yet consumed, kept as the chunks they came in. A
  * read that lies within one chunk decodes from it in place; only one that spans chunks
@@ -29,9 +26,9 @@ export class ChunkQueue {
     this.queued += chunk.length;
   }
 
-  /** The next four bytes as a little-endian u32, left unread; {@link CHUNKS_END} if fewer are queued. */
+  /** The next four bytes as a little-endian u32, left unread (check `length` first). */
   peekUInt32LE(): number {
-    if (this.queued < 4) return CHUNKS_END;
+    if (this.queued < 4) throw new RangeError(`Peek of 4 bytes with ${this.queued} queued`);
     const first = this.chunks[0]!;
     if (this.offset + 4 <= first.length) return first.readUInt32LE(this.offset);
     let value = 0;

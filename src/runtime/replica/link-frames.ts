@@ -1,7 +1,7 @@
 import { isArrayBufferView } from 'node:util/types';
 import v8 from 'node:v8';
 import type { NewEvent } from '../../events/event-types.js';
-import { CHUNKS_END, ChunkQueue } from './chunk-queue.js';
+import { ChunkQueue } from './chunk-queue.js';
 import {
   eventTypeAt,
   type CountedMessage,
@@ -123,11 +123,9 @@ export class FrameReader {
   /** Takes the next chunk read from the pipe; hands on every frame it completes. */
   push(chunk: Buffer): void {
     this.queue.push(chunk);
-    for (;;) {
-      const frameBytes = this.queue.peekUInt32LE();
-      if (frameBytes === CHUNKS_END || this.queue.length < LENGTH_BYTES + frameBytes) return;
+    const { queue } = this;
+    while (queue.length >= LENGTH_BYTES && queue.length >= LENGTH_BYTES + queue.peekUInt32LE())
       this.onMessages(this.readFrame());
-    }
   }
 
   private readFrame(): LinkMessage[] {

@@ -83,5 +83,6 @@ describe('a chunk queue', () => {
     expect(queue.readString(2, 'latin1')).toBe('ok');
     expect(queue.length).toBe(0);
     expect(() => queue.readUInt8()).toThrow(RangeError);
+    expect(() => queue.peekUInt32LE()).toThrow(RangeError);
   });
 });

@@ -21,7 +21,7 @@ function runningChildren(gateway: TestGateway): number {
 }
 
 describe('ctx.map inside a replica process', () => {
-  it('reaches the parent’s child runs over IPC and spreads children over both replicas', async () => {
+  it('reaches the parent’s child runs over its link and spreads children over both replicas', async () => {
     await using gateway = await startMapGateway();
     const events = await streamEvents(`${gateway.url}/test/replica-fan/stream`, { count: 20 });
     const result = lastData<{ squares: number[]; replicas: number; parentPid: number }>(events);
