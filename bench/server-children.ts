@@ -134,12 +134,14 @@ export function statsOf(question: Question) {
 
 /**
  * Extra Node flags for every benchmark server process: with `SLUICE_BENCH_CPU_PROF=<dir>`,
- * `--cpu-prof` into that directory (profiles are written when a server exits cleanly).
+ * `--cpu-prof` into that directory (profiles are written when a server exits cleanly); with
+ * `SLUICE_BENCH_NODE_FLAGS`, those flags too (split at spaces, e.g. `--trace-gc`).
  *
  * @example
  * fork(script, [], { execArgv: ['--import', 'tsx', ...profilingFlags()] });
  */
 export function profilingFlags(): string[] {
   const directory = process.env.SLUICE_BENCH_CPU_PROF;
-  return directory ? ['--cpu-prof', '--cpu-prof-dir', directory] : [];
+  const extra = process.env.SLUICE_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return [...(directory ? ['--cpu-prof', '--cpu-prof-dir', directory] : []), ...extra];
 }
