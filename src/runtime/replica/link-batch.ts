@@ -1,4 +1,5 @@
 import { EVENT_TYPES, type EventType, type NewEvent } from '../../events/event-types.js';
+import { ChunkQueue } from './chunk-queue.js';
 
 /** Any message of the replica link: those carrying `events` get them packed as bytes. */
 export interface LinkMessage {
@@ -9,8 +10,9 @@ export interface LinkMessage {
 /**
  * Everything one side sent in one event-loop turn, as one message (an IPC message from the
  * parent, a frame of `link-frames.ts` from a replica): the messages in order, each `events`
- * array replaced by its count, and all those events back to back in `events` (per event:
- * its type's index in `EVENT_TYPES`, JSON length, JSON as UTF-8).
+ * array replaced by its count, and all those events in `events`: first each event's head
+ * (its type's index in `EVENT_TYPES`, one byte; its JSON's length in bytes, u32 LE), then
+ * every event's JSON as UTF-8, back to back.
  */
 export interface LinkBatch {
   readonly kind: 'batch';
@@ -40,28 +42,104 @@ export function eventTypeAt(index: number): EventType {
   return type;
 }
 
-function packedSize(messages: readonly LinkMessage[]): number {
-  let size = 0;
+const EVENT_HEAD = TYPE_HEADER + JSON_HEADER;
+
+/** JSON written to the packed bytes in one call: a piece's flat copy stays a young string. */
+const PIECE_CHARS = 16 * 1024;
+
+function countEvents(messages: readonly LinkMessage[]) {
+  let count = 0;
+  let chars = 0;
   for (const message of messages) {
     for (const event of message.events ?? []) {
-      size += TYPE_HEADER + JSON_HEADER + Buffer.byteLength(event.json);
+      count++;
+      chars += event.json.length;
     }
   }
-  return size;
+  return { count, chars };
 }
 
-function packEvents(messages: readonly LinkMessage[], size: number): Buffer {
-  const bytes = Buffer.allocUnsafe(size);
-  let offset = 0;
+/**
+ * Packs events whose JSON is all ASCII, as `toAsciiJson` writes it (a byte a character):
+ * their JSON is joined into pieces of up to {@link PIECE_CHARS} and written a piece at a
+ * time, not with a native call an event (a larger JSON is a piece of its own, written as it
+ * is). `undefined` when some JSON is not ASCII.
+ */
+function packAscii(messages: readonly LinkMessage[], count: number, chars: number) {
+  const bytes = Buffer.allocUnsafe(count * EVENT_HEAD + chars);
+  let head = 0;
+  let offset = count * EVENT_HEAD;
+  let piece = '';
+  const writePiece = (): boolean => {
+    if (Buffer.byteLength(piece, 'utf8') !== piece.length) return false;
+    offset += bytes.write(piece, offset, 'latin1');
+    piece = '';
+    return true;
+  };
   for (const message of messages) {
-    for (const event of message.events ?? []) {
-      offset = bytes.writeUInt8(TYPE_INDEX.get(event.type)!, offset);
-      const length = bytes.write(event.json, offset + JSON_HEADER, 'utf8');
-      bytes.writeUInt32LE(length, offset);
-      offset += JSON_HEADER + length;
+    for (const { type, json } of message.events ?? []) {
+      head = bytes.writeUInt8(TYPE_INDEX.get(type)!, head);
+      head = bytes.writeUInt32LE(json.length, head);
+      if (piece.length + json.length > PIECE_CHARS && !writePiece()) return undefined;
+      piece += json;
+      if (piece.length >= PIECE_CHARS && !writePiece()) return undefined;
     }
   }
+  return writePiece() ? bytes : undefined;
+}
+
+/** Packs any events, each JSON measured and written as UTF-8 on its own. */
+function packUtf8(messages: readonly LinkMessage[], count: number): Buffer {
+  const events = messages.flatMap((message) => message.events ?? []);
+  const lengths = events.map((event) => Buffer.byteLength(event.json, 'utf8'));
+  const bytes = Buffer.allocUnsafe(count * EVENT_HEAD + lengths.reduce((sum, n) => sum + n, 0));
+  let head = 0;
+  let offset = count * EVENT_HEAD;
+  events.forEach((event, index) => {
+    head = bytes.writeUInt8(TYPE_INDEX.get(event.type)!, head);
+    head = bytes.writeUInt32LE(lengths[index]!, head);
+    offset += bytes.write(event.json, offset, 'utf8');
+  });
   return bytes;
+}
+
+/** The events of `messages` packed: every event's head (type index, JSON length), then every JSON. */
+function packEvents(messages: readonly LinkMessage[]): Buffer | undefined {
+  const { count, chars } = countEvents(messages);
+  if (count === 0) return undefined;
+  return packAscii(messages, count, chars) ?? packUtf8(messages, count);
+}
+
+/** Reads `count` packed events from `queue`: their heads, then their JSON. */
+function readEvents(queue: ChunkQueue, count: number): NewEvent[] {
+  const types: EventType[] = [];
+  const lengths: number[] = [];
+  for (let index = 0; index < count; index++) {
+    types.push(eventTypeAt(queue.readUInt8()));
+    lengths.push(queue.readUInt32LE());
+  }
+  return types.map((type, index) => ({ type, json: queue.readString(lengths[index]!, 'utf8') }));
+}
+
+/**
+ * A packed batch's messages with their events restored, the events read from `queue` (a
+ * replica's pipe, or the bytes of an IPC batch).
+ *
+ * @example
+ * const messages = unpackMessages(batch.messages, queue);
+ */
+export function unpackMessages(
+  packed: readonly CountedMessage[],
+  queue: ChunkQueue,
+): LinkMessage[] {
+  const total = packed.reduce((sum, message) => sum + (message.eventCount ?? 0), 0);
+  const events = total > 0 ? readEvents(queue, total) : [];
+  let next = 0;
+  return packed.map((message) => {
+    if (message.eventCount === undefined) return message;
+    const { eventCount, ...rest } = message;
+    return { ...rest, events: events.slice(next, (next += eventCount)) };
+  });
 }
 
 /**
@@ -71,7 +149,6 @@ function packEvents(messages: readonly LinkMessage[], size: number): Buffer {
  * child.send(packBatch([{ kind: 'append', runId: 1, events: [{ type: 'output', json: '1' }] }]));
  */
 export function packBatch(messages: readonly LinkMessage[]): LinkBatch {
-  const size = packedSize(messages);
   const stripped = messages.map((message): CountedMessage => {
     if (message.events === undefined) return message;
     const { events, ...rest } = message;
@@ -80,23 +157,8 @@ export function packBatch(messages: readonly LinkMessage[]): LinkBatch {
   return {
     kind: 'batch',
     messages: stripped,
-    events: size > 0 ? packEvents(messages, size) : undefined,
+    events: packEvents(messages),
   };
-}
-
-function unpackEvents(bytes: Buffer, from: number, count: number) {
-  const events: NewEvent[] = [];
-  let offset = from;
-  for (let index = 0; index < count; index++) {
-    const type = eventTypeAt(bytes.readUInt8(offset));
-    offset += TYPE_HEADER;
-    const jsonLength = bytes.readUInt32LE(offset);
-    offset += JSON_HEADER;
-    const json = bytes.toString('utf8', offset, offset + jsonLength);
-    offset += jsonLength;
-    events.push({ type, json });
-  }
-  return { events, offset };
 }
 
 function isBatch(message: unknown): message is LinkBatch {
@@ -112,16 +174,9 @@ function isBatch(message: unknown): message is LinkBatch {
  */
 export function unpackBatch<Message>(message: unknown): Message[] {
   if (!isBatch(message)) return [message as Message];
-  const bytes = message.events === undefined ? undefined : toBuffer(message.events);
-  let offset = 0;
-  return message.messages.map((packed) => {
-    const { eventCount, ...rest } = packed as CountedMessage;
-    if (eventCount === undefined) return rest as Message;
-    if (bytes === undefined) return { ...rest, events: [] } as Message;
-    const unpacked = unpackEvents(bytes, offset, eventCount);
-    offset = unpacked.offset;
-    return { ...rest, events: unpacked.events } as Message;
-  });
+  const queue = new ChunkQueue();
+  if (message.events !== undefined) queue.push(toBuffer(message.events));
+  return unpackMessages(message.messages, queue) as Message[];
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {

@@ -1,9 +1,8 @@
 import { isArrayBufferView } from 'node:util/types';
 import v8 from 'node:v8';
-import type { NewEvent } from '../../events/event-types.js';
 import { ChunkQueue } from './chunk-queue.js';
 import {
-  eventTypeAt,
+  unpackMessages,
   type CountedMessage,
   type LinkBatch,
   type LinkMessage,
@@ -18,7 +17,7 @@ import {
  *
  * A frame: its length in bytes after this field (u32 LE), the length of its messages
  * (u32 LE), the messages as V8 serializes them (structured clone, events left out), then
- * the packed events of {@link LinkBatch} (type index, JSON length, UTF-8 JSON).
+ * the packed events of {@link LinkBatch} (every event's head, then every event's JSON).
  */
 
 /** The file descriptor of a rank's pipe to its parent (after stdin, stdout, stderr and IPC). */
@@ -97,16 +96,6 @@ export function frameOf(batch: LinkBatch): Buffer[] {
   return [head, messages, Buffer.from(events.buffer, events.byteOffset, events.length)];
 }
 
-function readEvents(queue: ChunkQueue, count: number): NewEvent[] {
-  const events: NewEvent[] = [];
-  for (let index = 0; index < count; index++) {
-    const type = eventTypeAt(queue.readUInt8());
-    const json = queue.readString(queue.readUInt32LE(), 'utf8');
-    events.push({ type, json });
-  }
-  return events;
-}
-
 /**
  * Reads the frames of a replica's pipe from its chunks, however they are cut, and hands on
  * each frame's messages in order with their events restored.
@@ -132,10 +121,6 @@ export class FrameReader {
     const { queue } = this;
     queue.readUInt32LE();
     const packed = deserialize(queue.readBytes(queue.readUInt32LE())) as CountedMessage[];
-    return packed.map((message) => {
-      if (message.eventCount === undefined) return message;
-      const { eventCount, ...rest } = message;
-      return { ...rest, events: readEvents(queue, eventCount) };
-    });
+    return unpackMessages(packed, queue);
   }
 }

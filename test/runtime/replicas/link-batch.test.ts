@@ -21,6 +21,25 @@ describe('the replica link batch', () => {
     expect(unpackBatch(cloned)).toEqual(messages);
   });
 
+  it('restores events whose ASCII JSON fills several pieces, and non-ASCII JSON after them', () => {
+    const ascii = (runId: number) => ({
+      kind: 'append',
+      runId,
+      events: Array.from({ length: 400 }, (_, seq) => ({
+        type: 'output' as const,
+        json: JSON.stringify({ seq, pad: 'x'.repeat(seq % 97) }),
+      })),
+    });
+    const asciiOnly = [ascii(1), { kind: 'finished', runId: 1 }, ascii(2)];
+    const batch = packBatch(asciiOnly);
+    expect(batch.events!.length).toBeGreaterThan(3 * 16 * 1024);
+    expect(unpackBatch(batch)).toEqual(asciiOnly);
+    // Non-ASCII JSON (which toAsciiJson never writes) after whole pieces: packed as UTF-8.
+    const late = { kind: 'append', runId: 3, events: [{ type: 'log' as const, json: '"é ✓ 🌊"' }] };
+    const mixed = [...asciiOnly, late];
+    expect(unpackBatch(packBatch(mixed))).toEqual(mixed);
+  });
+
   it('restores an empty events array when no message of the batch has events', () => {
     const messages = [{ kind: 'append', runId: 1, events: [] }];
     expect(unpackBatch(packBatch(messages))).toEqual(messages);
