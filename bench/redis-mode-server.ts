@@ -24,7 +24,6 @@ export interface RedisModeHandle extends ServerHandle {
 }
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = sluiceModule('cli/main');
 const SHIM = new URL('./redis-ipc-shim.ts', import.meta.url).href;
 const START_TIMEOUT_MS = 30_000;
 const CATALOG_POLL_MS = 50;
@@ -37,7 +36,8 @@ interface CliProcess {
 
 /** Forks `sluice <args>` with the IPC shim; resolves once its output matches `ready`. */
 function forkCli(args: readonly string[], ready: RegExp): Promise<CliProcess> {
-  const child = fork(CLI, [...args, '--log-level', 'error'], {
+  // Resolved at each start, not at import: the bench sets SLUICE_BENCH_BUILT after its imports.
+  const child = fork(sluiceModule('cli/main'), [...args, '--log-level', 'error'], {
     execArgv: ['--import', 'tsx', '--import', SHIM, '--expose-gc', ...profilingFlags()],
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
