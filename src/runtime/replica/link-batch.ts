@@ -112,13 +112,13 @@ function packEvents(messages: readonly LinkMessage[]): Buffer | undefined {
 
 /** Reads `count` packed events from `queue`: their heads, then their JSON. */
 function readEvents(queue: ChunkQueue, count: number): NewEvent[] {
-  const types: EventType[] = [];
-  const lengths: number[] = [];
-  for (let index = 0; index < count; index++) {
-    types.push(eventTypeAt(queue.readUInt8()));
-    lengths.push(queue.readUInt32LE());
+  const heads = queue.readBytes(count * EVENT_HEAD);
+  const events: NewEvent[] = [];
+  for (let head = 0; head < heads.length; head += EVENT_HEAD) {
+    const type = eventTypeAt(heads[head]!);
+    events.push({ type, json: queue.readString(heads.readUInt32LE(head + TYPE_HEADER), 'utf8') });
   }
-  return types.map((type, index) => ({ type, json: queue.readString(lengths[index]!, 'utf8') }));
+  return events;
 }
 
 /**
