@@ -83,7 +83,12 @@ function replicaOf(label: string, modules: ReplicaModules, moduleUrl: string): S
     measure: () =>
       forkToReady(
         () => modules.spawnRank({ environment, nodeOptions: [] }),
-        (child, listener) => void modules.readRankLink(child, ([first]) => listener(first)),
+        (child, listener) =>
+          void modules.readRankLink(
+            child,
+            ([first]) => listener(first),
+            () => child.kill(),
+          ),
       ),
   };
 }

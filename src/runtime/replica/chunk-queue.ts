@@ -44,14 +44,6 @@ export class ChunkQueue {
     return value;
   }
 
-  readUInt8(): number {
-    const first = this.chunks[0];
-    if (first === undefined || this.offset + 1 > first.length) return this.copyOf(1)[0]!;
-    const value = first[this.offset]!;
-    this.consume(1);
-    return value;
-  }
-
   readUInt32LE(): number {
     const first = this.chunks[0];
     if (first === undefined || this.offset + 4 > first.length)

@@ -50,11 +50,9 @@ const PIECE_CHARS = 16 * 1024;
 function countEvents(messages: readonly LinkMessage[]) {
   let count = 0;
   let chars = 0;
-  for (const message of messages) {
-    for (const event of message.events ?? []) {
-      count++;
-      chars += event.json.length;
-    }
+  for (const { events } of messages) {
+    count += events?.length ?? 0;
+    chars += eventChars(events);
   }
   return { count, chars };
 }

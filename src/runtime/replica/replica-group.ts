@@ -145,10 +145,14 @@ export class ReplicaGroup {
       }),
       nodeOptions: placement.nodeOptions,
     });
-    const linkClosed = readRankLink(child, (messages) => {
-      this.lastHeard[rank] = performance.now();
-      for (const message of messages) this.receive(rank, message as ReplicaMessage);
-    });
+    const linkClosed = readRankLink(
+      child,
+      (messages) => {
+        this.lastHeard[rank] = performance.now();
+        for (const message of messages) this.receive(rank, message as ReplicaMessage);
+      },
+      (error) => this.fail(`rank ${rank} wrote what its link could not read: ${error.message}`),
+    );
     // What the rank wrote before it exited (its `setup-failed`, a run's last events) is read
     // first, unless a process it started holds its pipe open.
     child.on('exit', (code, signal) => {

@@ -44,20 +44,27 @@ export function spawnRank(options: {
 /**
  * Reads what a rank forked by {@link spawnRank} sends: calls `listener` with the messages of
  * each frame, in order. Resolves once the rank's pipe has closed and everything it wrote
- * has been handed on.
+ * has been handed on. Bytes that are no frame (something in the rank wrote to its pipe
+ * besides sluice) stop the reading: `onUnreadable` is told, and the pipe is closed.
  *
  * @example
- * const closed = readRankLink(child, (messages) => messages.forEach(receive));
+ * const closed = readRankLink(child, (messages) => messages.forEach(receive), fail);
  */
 export function readRankLink(
   child: ChildProcess,
   listener: (messages: LinkMessage[]) => void,
+  onUnreadable: (error: Error) => void,
 ): Promise<void> {
   const pipe = child.stdio[REPLICA_LINK_FD] as Readable;
   const reader = new FrameReader(listener);
-  pipe.on('data', (chunk: Buffer) => reader.push(chunk));
-  return new Promise((resolve) => {
-    pipe.once('close', () => resolve());
-    pipe.on('error', () => undefined); // a rank that dies mid-write: its exit says so
+  pipe.on('data', (chunk: Buffer) => {
+    try {
+      reader.push(chunk);
+    } catch (error) {
+      pipe.destroy();
+      onUnreadable(error instanceof Error ? error : new Error(String(error)));
+    }
   });
+  pipe.on('error', () => undefined); // a rank that dies mid-write: its exit says so
+  return new Promise((resolve) => pipe.once('close', () => resolve()));
 }

@@ -82,7 +82,7 @@ describe('a chunk queue', () => {
     expect(queue.readUInt32LE()).toBe(2);
     expect(queue.readString(2, 'latin1')).toBe('ok');
     expect(queue.length).toBe(0);
-    expect(() => queue.readUInt8()).toThrow(RangeError);
+    expect(() => queue.readBytes(1)).toThrow(RangeError);
     expect(() => queue.peekUInt32LE()).toThrow(RangeError);
   });
 });

@@ -14,6 +14,7 @@ import {
   rejectionApp,
   LONG_SETUP_ERROR_CHARS,
   setupCrashApp,
+  scribbleApp,
   setupCrashLongApp,
   stallApp,
   throwApp,
@@ -81,6 +82,17 @@ describe('replica failures', () => {
       await expectRecovery(gateway, app, pid);
     });
   }
+
+  it('a replica that writes what is no frame to its link is taken down, and the server goes on', async () => {
+    await using gateway = await startReplicaGateway({ app: scribbleApp, file: FILE });
+    let pid = 0;
+    const events = await failingRun(gateway, scribbleApp, (first) => (pid = first));
+    expect(lastData(events)).toMatchObject({ code: 'worker_lost', retryable: true });
+    expect((await replicaOf(gateway, scribbleApp.id)).lastError).toMatch(
+      /^rank 0 wrote what its link could not read: /,
+    );
+    await expectRecovery(gateway, scribbleApp, pid);
+  });
 
   it('kill -9 of a replica ends its run with worker_lost and restarts it', async () => {
     await using gateway = await startReplicaGateway({ app: killApp, file: FILE });
