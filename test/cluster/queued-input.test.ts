@@ -1,14 +1,10 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineApp } from '../../src/app/define-app.js';
+import { memoryAfterGc } from '../support/collect-garbage.js';
 import { startRedisGateway, startTestWorker } from '../support/gateway.js';
 import { until } from '../support/sse-client.js';
 import { QueueClient } from '../queue/queue-client.js';
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
 
 const QUEUED = 40;
 const BLOB_BYTES = 512 * 1024;
@@ -30,12 +26,6 @@ const bigInputApp = defineApp({
   },
 });
 
-function heapUsed(): number {
-  collectGarbage();
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
-
 async function appListed(url: string): Promise<void> {
   await until(async () => {
     const body = (await (await fetch(`${url}/apps`)).json()) as { apps: { id: string }[] };
@@ -50,14 +40,14 @@ describe('a Redis gateway and its queued requests', () => {
     expect(worker).toBeDefined();
     await appListed(gateway.url);
     const queue = new QueueClient(gateway.url, bigInputApp.id);
-    const before = heapUsed();
+    const before = memoryAfterGc().heapUsed;
     const ids: string[] = [];
     for (let index = 0; index < QUEUED; index++) {
       const blob = String.fromCharCode(97 + (index % 26)).repeat(BLOB_BYTES);
       ids.push(await queue.submitId({ blob }));
     }
     await until(() => Promise.resolve(waiting.length === 1)); // the first runs, the rest wait
-    const grown = heapUsed() - before;
+    const grown = memoryAfterGc().heapUsed - before;
     // Held with their inputs, the queued requests would keep QUEUED × BLOB_BYTES (20 MiB).
     expect(grown).toBeLessThan((QUEUED * BLOB_BYTES) / 4);
     for (const [index, letter] of ['a', 'b'].entries()) {

@@ -87,12 +87,13 @@ function packAscii(messages: readonly LinkMessage[], count: number, chars: numbe
 }
 
 /** Packs any events, each JSON measured and written as UTF-8 on its own. */
-function packUtf8(messages: readonly LinkMessage[], count: number): Buffer {
+function packUtf8(messages: readonly LinkMessage[]): Buffer {
   const events = messages.flatMap((message) => message.events ?? []);
   const lengths = events.map((event) => Buffer.byteLength(event.json, 'utf8'));
-  const bytes = Buffer.allocUnsafe(count * EVENT_HEAD + lengths.reduce((sum, n) => sum + n, 0));
+  const headBytes = events.length * EVENT_HEAD;
+  const bytes = Buffer.allocUnsafe(headBytes + lengths.reduce((sum, n) => sum + n, 0));
   let head = 0;
-  let offset = count * EVENT_HEAD;
+  let offset = headBytes;
   events.forEach((event, index) => {
     head = bytes.writeUInt8(TYPE_INDEX.get(event.type)!, head);
     head = bytes.writeUInt32LE(lengths[index]!, head);
@@ -105,7 +106,7 @@ function packUtf8(messages: readonly LinkMessage[], count: number): Buffer {
 function packEvents(messages: readonly LinkMessage[]): Buffer | undefined {
   const { count, chars } = countEvents(messages);
   if (count === 0) return undefined;
-  return packAscii(messages, count, chars) ?? packUtf8(messages, count);
+  return packAscii(messages, count, chars) ?? packUtf8(messages);
 }
 
 /** Reads `count` packed events from `queue`: their heads, then their JSON. */
