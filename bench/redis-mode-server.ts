@@ -4,7 +4,7 @@ import { pause } from './clock.js';
 import type { ServerHandle } from './server-process.js';
 import {
   clockOffsetOf,
-  profilingFlags,
+  benchNodeFlags,
   questioner,
   statsOf,
   stopChild,
@@ -38,7 +38,7 @@ interface CliProcess {
 function forkCli(args: readonly string[], ready: RegExp): Promise<CliProcess> {
   // Resolved at each start, not at import: the bench sets SLUICE_BENCH_BUILT after its imports.
   const child = fork(sluiceModule('cli/main'), [...args, '--log-level', 'error'], {
-    execArgv: ['--import', 'tsx', '--import', SHIM, '--expose-gc', ...profilingFlags()],
+    execArgv: ['--import', 'tsx', '--import', SHIM, '--expose-gc', ...benchNodeFlags()],
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });

@@ -1,7 +1,7 @@
 /** The sluice gateway with the firehose app in one process replica, as a benchmark child process. */
 import { firehose } from './firehose-app.js';
 import { serveCommands } from './serve-commands.js';
-import { profilingFlags } from './server-children.js';
+import { benchNodeFlags } from './server-children.js';
 import { sluiceModule } from './sluice-source.js';
 import type * as RuntimeModule from '../src/runtime/create-runtime.js';
 import type * as GatewayModule from '../src/server/create-gateway.js';
@@ -22,7 +22,7 @@ const runtime = createRuntime(
     isolation: 'process',
     replicas: 1,
     maxConcurrency: MAX_CONCURRENCY,
-    nodeOptions: profilingFlags(),
+    nodeOptions: benchNodeFlags(),
   },
 );
 await runtime.start();

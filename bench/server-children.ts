@@ -35,7 +35,7 @@ export function stopChild(child: ChildProcess): Promise<void> {
   runningChildren.delete(child);
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  if (profilingFlags().length > 0 && child.connected) {
+  if (writesProfiles() && child.connected) {
     child.disconnect();
     const timer = setTimeout(() => child.kill('SIGKILL'), PROFILED_EXIT_MS);
     void exited.then(() => clearTimeout(timer));
@@ -138,10 +138,15 @@ export function statsOf(question: Question) {
  * `SLUICE_BENCH_NODE_FLAGS`, those flags too (split at spaces, e.g. `--trace-gc`).
  *
  * @example
- * fork(script, [], { execArgv: ['--import', 'tsx', ...profilingFlags()] });
+ * fork(script, [], { execArgv: ['--import', 'tsx', ...benchNodeFlags()] });
  */
-export function profilingFlags(): string[] {
+export function benchNodeFlags(): string[] {
   const directory = process.env.SLUICE_BENCH_CPU_PROF;
   const extra = process.env.SLUICE_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   return [...(directory ? ['--cpu-prof', '--cpu-prof-dir', directory] : []), ...extra];
+}
+
+/** Whether bench servers write CPU profiles, which they do only when they exit by themselves. */
+function writesProfiles(): boolean {
+  return Boolean(process.env.SLUICE_BENCH_CPU_PROF);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   clockOffsetOf,
-  profilingFlags,
+  benchNodeFlags,
   questioner,
   statsOf,
   stopChild,
@@ -78,7 +78,7 @@ export async function startServer(
   const root = options.root ?? REPOSITORY_ROOT;
   const script = join(root, 'bench', options.script ?? SCRIPTS[kind]);
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...profilingFlags()],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...benchNodeFlags()],
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

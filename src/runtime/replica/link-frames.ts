@@ -97,6 +97,17 @@ export function frameOf(batch: LinkBatch): Buffer[] {
 }
 
 /**
+ * Bytes on a replica's pipe that are no frame: something besides sluice wrote to it. What
+ * the reader could not make of them is its `cause`.
+ */
+export class UnreadableFrameError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'UnreadableFrameError';
+  }
+}
+
+/**
  * Reads the frames of a replica's pipe from its chunks, however they are cut, and hands on
  * each frame's messages in order with their events restored.
  *
@@ -109,12 +120,24 @@ export class FrameReader {
 
   constructor(private readonly onMessages: (messages: LinkMessage[]) => void) {}
 
-  /** Takes the next chunk read from the pipe; hands on every frame it completes. */
+  /**
+   * Takes the next chunk read from the pipe; hands on every frame it completes. Throws an
+   * {@link UnreadableFrameError} for bytes that are no frame (the reader is of no further
+   * use then); what the listener throws is thrown as it is.
+   */
   push(chunk: Buffer): void {
     this.queue.push(chunk);
     const { queue } = this;
     while (queue.length >= LENGTH_BYTES && queue.length >= LENGTH_BYTES + queue.peekUInt32LE())
-      this.onMessages(this.readFrame());
+      this.onMessages(this.nextFrame());
+  }
+
+  private nextFrame(): LinkMessage[] {
+    try {
+      return this.readFrame();
+    } catch (error) {
+      throw new UnreadableFrameError(error);
+    }
   }
 
   private readFrame(): LinkMessage[] {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LinkMessage } from './link-batch.js';
-import { FrameReader, REPLICA_LINK_FD } from './link-frames.js';
+import { FrameReader, REPLICA_LINK_FD, UnreadableFrameError } from './link-frames.js';
 
 const here = fileURLToPath(import.meta.url);
 /** The replica entry next to this file: `.ts` in a checkout, `.js` once built. */
@@ -61,8 +61,9 @@ export function readRankLink(
     try {
       reader.push(chunk);
     } catch (error) {
+      if (!(error instanceof UnreadableFrameError)) throw error; // the listener's own
       pipe.destroy();
-      onUnreadable(error instanceof Error ? error : new Error(String(error)));
+      onUnreadable(error);
     }
   });
   pipe.on('error', () => undefined); // a rank that dies mid-write: its exit says so

@@ -2,7 +2,11 @@ import { BlockList } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ChunkQueue } from '../../../src/runtime/replica/chunk-queue.js';
 import { packBatch, type LinkMessage } from '../../../src/runtime/replica/link-batch.js';
-import { FrameReader, frameOf } from '../../../src/runtime/replica/link-frames.js';
+import {
+  FrameReader,
+  frameOf,
+  UnreadableFrameError,
+} from '../../../src/runtime/replica/link-frames.js';
 import { sampleMessages, type SampleMessage } from './link-messages.js';
 
 const firstBatch = sampleMessages;
@@ -44,6 +48,17 @@ describe('the frames of a replica’s pipe', () => {
       expect(readInChunks(bytes, [cut])).toEqual([firstBatch, secondBatch]);
     const everyByte = Array.from({ length: bytes.length - 1 }, (_, index) => index + 1);
     expect(readInChunks(bytes, everyByte)).toEqual([firstBatch, secondBatch]);
+  });
+
+  it('that are no frame throw an UnreadableFrameError; what the listener throws stays its own', () => {
+    const reader = new FrameReader(() => undefined);
+    // A frame of four bytes whose messages are empty: nothing to deserialize.
+    expect(() => reader.push(Buffer.from([4, 0, 0, 0, 0, 0, 0, 0]))).toThrow(UnreadableFrameError);
+    const listenerFault = new Error('the listener failed');
+    const throwing = new FrameReader(() => {
+      throw listenerFault;
+    });
+    expect(() => throwing.push(wire())).toThrow(listenerFault);
   });
 
   it('hand on nothing until a frame is complete', () => {
