@@ -23,7 +23,7 @@ export const RUNTIME_FLAG_USAGE = `  --isolation <mode>             inline or pr
   --max-concurrency <n>          runs one replica executes at once (default: each app's own, else 1)
   --world-size <n>               ranks per replica (a worker group of n processes; default: each app's own, else 1)
   --cancel-deadline-ms <ms>      how long a cancelled run may go on before its replica is killed (default 5000)
-  --collective-timeout-ms <ms>   default timeout of every collective (default: each app's own, else none)
+  --collective-timeout-ms <ms>   default timeout of every collective (default: each app's own, else 60000)
   --replica-node-options <flags> extra Node flags of replica processes: --replica-node-options="--max-old-space-size=512" (default none)`;
 
 /** The values `parseArgs` returns for {@link RUNTIME_FLAG_OPTIONS}. */

@@ -16,7 +16,7 @@ async function until(ready: () => boolean): Promise<void> {
 }
 
 /** Counts its runs, so a test sees whether an input ran twice. */
-function countingApp() {
+function countingApp(idleTimeoutMs = 60_000) {
   const runs: number[] = [];
   const app = defineApp({
     id: 'rt/counted',
@@ -26,7 +26,7 @@ function countingApp() {
       await sleep(delay_ms);
       return { doubled: x * 2 };
     },
-    realtime: { idleTimeoutMs: 60_000 },
+    realtime: { idleTimeoutMs },
   });
   return { app, runs };
 }
@@ -57,6 +57,23 @@ describe('reattaching to a request by its id (x-sluice-attach)', () => {
     expect(await again.next(isResult)).toEqual({ doubled: 14, request_id: requestId });
     again.sendJson({ x: 1 });
     expect(await again.next(isResult)).toMatchObject({ doubled: 2 });
+  });
+
+  it('keeps a connection that follows a reattached run open past its idle timeout', async () => {
+    const { app } = countingApp(50);
+    await using gateway = await startGateway({ apps: [app] });
+    let requestId: string;
+    {
+      await using probe = await openProbe(`${gateway.url}/rt/counted/realtime?acks=1`);
+      probe.sendJson({ x: 3, delay_ms: 400 });
+      const accepted = await probe.next((message) => message.accepted !== undefined);
+      requestId = accepted.request_id as string;
+    }
+    await using again = await openProbe(`${gateway.url}/rt/counted/realtime`);
+    again.sendJson({ type: 'x-sluice-attach', request_id: requestId });
+    // The run goes on for about 350 ms more, seven idle timeouts: the follow holds the connection.
+    expect(await again.next(isResult, 2_000)).toEqual({ doubled: 6, request_id: requestId });
+    expect(await again.closed).toEqual({ code: 1000, reason: 'idle timeout' });
   });
 
   it('answers request_not_found for an unknown, malformed, missing or another key’s request id', async () => {

@@ -59,6 +59,8 @@ export class RealtimeSession {
   private readonly closed = new LightAbortSignal();
   private arrivals: Promise<void> = Promise.resolve();
   private inputs = 0;
+  /** Requests followed through `x-sluice-attach`: they take no room in the gate. */
+  private following = 0;
   private awaitingPong = false;
   private readonly keepAlive: NodeJS.Timeout;
   private readonly idle: NodeJS.Timeout;
@@ -145,12 +147,15 @@ export class RealtimeSession {
    */
   private async reattach(requestId: string, encoding: FrameEncoding): Promise<void> {
     const { owner, route } = this.options;
+    this.following++;
     try {
       const lookup = await this.context.eventLog.lookup(requestId);
       checkReattach(requestId, lookup, { owner, appId: route.app.id });
       await this.answer(requestId, encoding);
     } catch (thrown) {
       this.send(errorMessage(this.safeError(thrown, requestId), requestId), encoding);
+    } finally {
+      this.following--;
     }
   }
 
@@ -213,7 +218,7 @@ export class RealtimeSession {
   }
 
   private closeIfIdle(): void {
-    if (!this.gate.idle) return void this.idle.refresh();
+    if (!this.gate.idle || this.following > 0) return void this.idle.refresh();
     this.socket.close(1000, 'idle timeout');
   }
 
