@@ -23,6 +23,11 @@ export class LatestInput<Input> {
     this.flush();
   }
 
+  /** Whether an input waits to be sent. */
+  get pending(): boolean {
+    return this.waiting !== undefined;
+  }
+
   /** Takes an input only if none waits (a resend must not replace a newer input). */
   offerIfEmpty(input: Input): void {
     if (!this.waiting) this.offer(input);

@@ -12,6 +12,7 @@ import type {
 
 const OPEN = 1;
 const NORMAL_CLOSURE = 1000;
+const MESSAGE_TOO_BIG = 1009;
 const TOKEN_SECONDS = 120;
 
 function webSocketOf(options: RealtimeOptions): WebSocketConstructor {
@@ -51,6 +52,8 @@ class RealtimeClient {
   private sent = 0;
   /** The request to reattach to once the next connection opens. */
   private reattachTo: string | undefined;
+  /** The request this connection reattached to, until its answer (or `request_not_found`). */
+  private attachedTo: string | undefined;
   private readonly pacer: LatestInput<unknown>;
   private readonly stopped = new AbortController();
   private readonly construct: WebSocketConstructor;
@@ -79,26 +82,30 @@ class RealtimeClient {
 
   private deliver(input: unknown): boolean {
     if (this.state !== 'open' || this.socket?.readyState !== OPEN) return false;
-    this.socket.send(JSON.stringify(input));
+    // `undefined` as `null`: a frame that is not JSON is not counted by the server, and the
+    // acknowledgements' numbers would no longer match this connection's.
+    this.socket.send(JSON.stringify(input) ?? 'null');
     this.unanswered = { input, ordinal: ++this.sent };
     return true;
   }
 
   private async connect(): Promise<void> {
+    if (this.stopped.signal.aborted) return;
     this.state = 'connecting';
-    let url: string;
+    let socket: WebSocketLike;
     try {
-      url = await this.url();
+      const url = await this.url();
+      if (this.stopped.signal.aborted) return;
+      socket = new this.construct(url);
     } catch (thrown) {
       return this.dropped(thrown);
     }
-    if (this.stopped.signal.aborted) return;
-    const socket = new this.construct(url);
     this.socket = socket;
     this.sent = 0;
     socket.onopen = () => {
       this.state = 'open';
       this.failures = 0;
+      this.attachedTo = this.reattachTo;
       if (this.reattachTo !== undefined)
         socket.send(JSON.stringify({ type: ATTACH, request_id: this.reattachTo }));
       this.reattachTo = undefined;
@@ -110,35 +117,59 @@ class RealtimeClient {
     socket.onerror = () => undefined; // onclose follows with the code
     socket.onclose = ({ code, reason }) => {
       if (this.socket !== socket || this.state === 'closed') return;
-      if (code === NORMAL_CLOSURE) {
-        this.state = 'idle'; // the server closed an idle session: reopen on the next send
-        return;
-      }
+      if (code === MESSAGE_TOO_BIG) return this.refusedAsTooBig();
+      if (code === NORMAL_CLOSURE) return this.closedWhileIdle();
       this.dropped(new SluiceError('app_unavailable', `The connection closed (${code} ${reason})`));
     };
   }
 
   private receive(message: Message): void {
     const unanswered = this.unanswered;
-    const requestId = message.request_id;
-    if (unanswered && message.accepted === unanswered.ordinal && typeof requestId === 'string')
+    const requestId = typeof message.request_id === 'string' ? message.request_id : null;
+    if (unanswered && message.accepted === unanswered.ordinal && requestId !== null)
       unanswered.requestId = requestId;
-    const lost =
-      message.type === 'x-fal-error' &&
-      message.error === 'request_not_found' &&
-      unanswered?.requestId !== undefined &&
-      requestId === unanswered.requestId;
-    // The gateway it reconnected to does not know the request (a restarted memory gateway):
-    // the input is sent again rather than reported lost.
-    if (lost) return void this.resend(unanswered);
+    if (requestId !== null && requestId === this.attachedTo && isAnswer(message)) {
+      this.attachedTo = undefined;
+      // The gateway it reconnected to does not know the request (a restarted memory
+      // gateway): its input is sent again rather than reported lost, unless a newer one has
+      // replaced it since.
+      if (message.error === 'request_not_found') {
+        if (unanswered?.requestId === requestId) this.resend(unanswered);
+        return;
+      }
+    }
     if (!dispatchMessage(message, this.options)) return;
-    if (unanswered?.requestId === undefined || requestId === unanswered.requestId)
-      this.unanswered = undefined;
+    if (answersUnanswered(message, requestId, unanswered)) this.unanswered = undefined;
   }
 
   private resend(unanswered: Unanswered): void {
     this.unanswered = undefined;
     this.pacer.offerIfEmpty(unanswered.input);
+  }
+
+  /** Keeps the unanswered input for the next connection: reattached if it became a request, else sent again. */
+  private carryUnanswered(): void {
+    if (this.unanswered?.requestId !== undefined) this.reattachTo = this.unanswered.requestId;
+    else if (this.unanswered) this.pacer.offerIfEmpty(this.unanswered.input);
+  }
+
+  /**
+   * The server closed an idle session (1000): reopen on the next send, or at once when an
+   * input crossed the close (sent as the server closed, it was never answered).
+   */
+  private closedWhileIdle(): void {
+    this.state = 'idle';
+    this.carryUnanswered();
+    if (this.reattachTo !== undefined || this.pacer.pending) void this.connect();
+  }
+
+  /** The last input was larger than the endpoint takes (1009): it is reported, not sent again. */
+  private refusedAsTooBig(): void {
+    this.state = 'idle';
+    this.unanswered = undefined;
+    const error = new SluiceError('payload_too_large', 'The input was larger than the app takes');
+    this.options.onError?.(error, { requestId: null });
+    if (this.pacer.pending) void this.connect();
   }
 
   /** The connection failed or dropped: try again with backoff, the latest input kept. */
@@ -151,13 +182,14 @@ class RealtimeClient {
         ? thrown
         : new SluiceError('app_unavailable', 'The connection failed');
     if (error.code === 'unauthorized' || this.failures > this.settings.policy.attempts) {
+      // Given up: the next send starts afresh, with nothing of this outage carried over.
       this.state = 'idle';
+      this.failures = 0;
+      this.unanswered = undefined;
+      this.reattachTo = undefined;
       return this.options.onError?.(error, { requestId: null });
     }
-    // An input that became a request is reattached on the next connection; one that had
-    // not is sent again.
-    if (this.unanswered?.requestId !== undefined) this.reattachTo = this.unanswered.requestId;
-    else if (this.unanswered) this.pacer.offerIfEmpty(this.unanswered.input);
+    this.carryUnanswered();
     const delay = backoffDelay(this.settings.policy, this.failures);
     void sleep(delay, this.stopped.signal).then(() => this.connect());
   }
@@ -187,6 +219,26 @@ class RealtimeClient {
       throw new SluiceError('app_unavailable', `POST /tokens/ answered ${response.status}`);
     return (await response.json()) as string;
   }
+}
+
+/** A result or an error: what ends a request's answer (not an ack, event or dropped count). */
+function isAnswer(message: Message): boolean {
+  return message.type !== 'x-fal-message';
+}
+
+/**
+ * Whether `message` answers the unanswered input: its request's result or error, or, for an
+ * input not yet acknowledged, an error that names no request (it was refused before it
+ * became one). An answer to an earlier input leaves it waiting.
+ */
+function answersUnanswered(
+  message: Message,
+  requestId: string | null,
+  unanswered: Unanswered | undefined,
+): boolean {
+  if (!unanswered || !isAnswer(message)) return false;
+  if (unanswered.requestId !== undefined) return requestId === unanswered.requestId;
+  return requestId === null && message.type === 'x-fal-error';
 }
 
 /**

@@ -127,6 +127,22 @@ describe('flow control over a real connection', () => {
     expect(await probe.next(isResult)).toMatchObject({ x: 1 });
   });
 
+  it('counts the idle timeout from the end of the last run, not from before it', async () => {
+    const { app, releases, waitForStarts } = gatedApp({ idleTimeoutMs: 200 });
+    await using gateway = await startGateway({ apps: [app] });
+    await using probe = await openProbe(`${gateway.url}/rt/gated/realtime`);
+    probe.sendJson({ x: 1 });
+    await waitForStarts(1);
+    // The idle check runs at 200 ms and finds the run going; the run ends at 250 ms.
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    releases.shift()!();
+    await probe.next(isResult);
+    const answeredAt = performance.now();
+    expect(await probe.closed).toEqual({ code: 1000, reason: 'idle timeout' });
+    // Timers never fire early: a full timeout after the answer (at the check's pace, 150 ms).
+    expect(performance.now() - answeredAt).toBeGreaterThanOrEqual(190);
+  });
+
   it('closes with 1009 past the largest message', async () => {
     const { app } = gatedApp({ maxMessageBytes: 1024 });
     await using gateway = await startGateway({ apps: [app] });

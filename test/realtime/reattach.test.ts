@@ -121,6 +121,36 @@ describe('reattaching to a request by its id (x-sluice-attach)', () => {
     connection.close();
   });
 
+  it('sluice/client reattaches the latest input after an earlier input was answered before its ack', async () => {
+    const { app, runs } = countingApp();
+    await using gateway = await startGateway({ apps: [app] });
+    await using proxy = await startTcpProxy({ target: gateway.url });
+    const client = createClient({ baseUrl: proxy.url, retry: { initialDelayMs: 10 } });
+    const recording = recordingWebSocket();
+    const results: unknown[] = [];
+    const connection = client.realtime('rt/counted', {
+      webSocket: recording.webSocket as unknown as WebSocketConstructor,
+      onResult: (output) => results.push(output),
+    });
+    // One at a time: the second input waits while the first runs, so the first's answer
+    // arrives before the second is acknowledged.
+    connection.send({ x: 1, delay_ms: 300 });
+    await until(() => recording.connections[0]?.received.length === 1); // its ack
+    connection.send({ x: 2, delay_ms: 800 });
+    await until(() => results.length === 1);
+    const first = recording.connections[0]!;
+    await until(() => first.received.some((message) => message.accepted === 2));
+    expect(proxy.severAll()).toBeGreaterThan(0); // while the second runs
+    await until(() => results.length === 2);
+    expect(results).toEqual([{ doubled: 2 }, { doubled: 4 }]);
+    const acked = first.received.find((message) => message.accepted === 2)!.request_id;
+    expect(recording.connections[1]!.sent).toEqual([
+      { type: 'x-sluice-attach', request_id: acked },
+    ]);
+    expect(runs).toEqual([1, 2]); // the second ran once
+    connection.close();
+  });
+
   it('sluice/client sends the input again when the gateway it reconnects to does not know the request', async () => {
     const { app, runs } = countingApp();
     await using first = await startGateway({ apps: [app] });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { z } from 'zod';
+import { defineApp } from '../../src/app/define-app.js';
 import { createClient } from '../../src/client/create-client.js';
 import type { SluiceError } from '../../src/errors/sluice-error.js';
 import { LatestInput } from '../../src/client/latest-input.js';
 import type { WebSocketConstructor } from '../../src/client/realtime-types.js';
 import { startTcpProxy } from '../browser-support/tcp-proxy.js';
 import { startGateway } from '../support/gateway.js';
-import { doubleApp } from './realtime-support.js';
+import { doubleApp, recordingWebSocket } from './realtime-support.js';
 
 const webSocket = WebSocket as unknown as WebSocketConstructor;
 
@@ -97,5 +99,60 @@ describe('sluice/client realtime() in Node', () => {
     await seen.until(() => seen.results.length === 2);
     expect(seen.results[1]!.output).toEqual({ doubled: 4 });
     connection.close();
+  });
+
+  it('reports an input past maxMessageBytes once, as payload_too_large, and goes on', async () => {
+    const app = defineApp({
+      id: 'rt/small',
+      input: z.object({ text: z.string() }),
+      run: ({ text }) => ({ length: text.length }),
+      realtime: { maxMessageBytes: 1024 },
+    });
+    await using gateway = await startGateway({ apps: [app] });
+    const client = createClient({ baseUrl: gateway.url, retry: { initialDelayMs: 10 } });
+    const recording = recordingWebSocket();
+    const seen = collector();
+    const connection = client.realtime('rt/small', {
+      webSocket: recording.webSocket as unknown as WebSocketConstructor,
+      onResult: (output, { requestId }) => seen.results.push({ output, requestId }),
+      onError: (error) => seen.errors.push(error),
+    });
+    connection.send({ text: 'x'.repeat(4096) });
+    await seen.until(() => seen.errors.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // room to (wrongly) send it again
+    expect(seen.errors.map((error) => error.code)).toEqual(['payload_too_large']);
+    expect(recording.connections).toHaveLength(1);
+    connection.send({ text: 'short' });
+    await seen.until(() => seen.results.length === 1);
+    expect(seen.results[0]!.output).toEqual({ length: 5 });
+    connection.close();
+  });
+
+  it('stops reconnecting when closed during the backoff after a drop', async () => {
+    await using gateway = await startGateway({ apps: [doubleApp], apiKeys: ['key-1'] });
+    await using proxy = await startTcpProxy({ target: gateway.url });
+    const client = createClient({
+      baseUrl: proxy.url,
+      apiKey: 'key-1', // each connection first asks for a token, with the client's signal
+      retry: { initialDelayMs: 100 },
+    });
+    const recording = recordingWebSocket();
+    const seen = collector();
+    const connection = client.realtime('rt/double', {
+      webSocket: recording.webSocket as unknown as WebSocketConstructor,
+      onResult: (output, { requestId }) => seen.results.push({ output, requestId }),
+      onError: (error) => seen.errors.push(error),
+    });
+    connection.send({ x: 1, delay_ms: 500 });
+    await seen.until(() => recording.connections[0]?.received.length === 1); // its ack
+    expect(proxy.severAll()).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the drop is seen; backoff starts
+    connection.close();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(recording.connections).toHaveLength(1);
+    expect(seen.errors).toEqual([]);
+    connection.send({ x: 2 }); // a closed connection takes nothing
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(recording.connections).toHaveLength(1);
   });
 });

@@ -86,6 +86,8 @@ export class RealtimeSession {
   }
 
   private receive(data: RawData, isBinary: boolean): void {
+    // A frame that arrives while the session closes would run unanswered: ignored.
+    if (this.socket.readyState !== OPEN) return;
     this.idle.refresh();
     const frame = decodeFrame(data as Buffer, isBinary);
     if (!frame.ok) return this.send(errorMessage(frame.error, null), frame.encoding);
@@ -124,6 +126,7 @@ export class RealtimeSession {
       await this.runOne(next);
       next = this.gate.finish();
     }
+    this.idle.refresh(); // idle from now, not from whenever the timer last looked
   }
 
   private async runOne({ prepared, encoding, ordinal }: PendingInput): Promise<void> {
@@ -156,6 +159,7 @@ export class RealtimeSession {
       this.send(errorMessage(this.safeError(thrown, requestId), requestId), encoding);
     } finally {
       this.following--;
+      this.idle.refresh();
     }
   }
 
