@@ -296,10 +296,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     close: async () => {
       await context.beginShutdown();
       await context.dispatcher.shutdown(options.shutdownDeadlineMs ?? 0);
-      // Open streams write their terminal events and end; a reader too slow to take them is cut.
-      await context.streams.allEnded(STREAM_FLUSH_MS);
+      // Open streams write their terminal events and end, and realtime connections send their
+      // answers; a reader too slow to take them is cut.
+      await Promise.all([
+        context.streams.allEnded(STREAM_FLUSH_MS),
+        realtime.closeAll(STREAM_FLUSH_MS),
+      ]);
       context.streams.stop();
-      realtime.closeAll();
       stopBodyGuard();
       await fastify.close();
       await context.runtime.close();

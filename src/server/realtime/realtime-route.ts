@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { REALTIME_DEFAULTS } from '../../app/realtime-options.js';
+import { settleWithin } from '../../dispatch/settle-within.js';
 import { SluiceError, toSluiceError } from '../../errors/sluice-error.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { pathOf } from '../path-of.js';
@@ -16,8 +17,11 @@ const SUFFIX = '/realtime';
 /** The open realtime connections of a gateway, for its shutdown. */
 export interface RealtimeConnections {
   readonly count: number;
-  /** Closes every connection with 1001 (going away) and refuses new ones. */
-  closeAll(): void;
+  /**
+   * Waits up to `waitMs` for every connection's inputs to be answered, then closes every
+   * connection with 1001 (going away) and refuses new ones.
+   */
+  closeAll(waitMs: number): Promise<void>;
 }
 
 /** What deciding an upgrade needs. */
@@ -110,7 +114,9 @@ export function registerRealtimeRoute(
     get count() {
       return sessions.size;
     },
-    closeAll: () => {
+    closeAll: async (waitMs) => {
+      const answers = [...sessions].map((session) => session.answered());
+      await settleWithin(Promise.all(answers), waitMs);
       for (const session of sessions) session.close(1001, 'server shutting down');
       for (const server of servers.values()) server.close();
     },

@@ -62,6 +62,8 @@ export class RealtimeSession {
   /** Requests followed through `x-sluice-attach`: they take no room in the gate. */
   private following = 0;
   private awaitingPong = false;
+  /** Resolved once nothing runs, waits or is followed: see {@link answered}. */
+  private answeredWaiters: (() => void)[] = [];
   private readonly keepAlive: NodeJS.Timeout;
   private readonly idle: NodeJS.Timeout;
 
@@ -83,6 +85,21 @@ export class RealtimeSession {
   /** Closes the connection with `code` (1001 when the server shuts down). */
   close(code: number, reason: string): void {
     this.socket.close(code, reason);
+  }
+
+  /**
+   * Resolves once every input taken has been answered and every followed request too (at
+   * once when there are none), or the connection has ended: what a shutting-down gateway
+   * waits for before it closes the connection.
+   */
+  answered(): Promise<void> {
+    if (this.quiet || this.closed.aborted) return Promise.resolve();
+    return new Promise((resolve) => this.answeredWaiters.push(resolve));
+  }
+
+  /** Nothing runs, waits or is followed. */
+  private get quiet(): boolean {
+    return this.gate.idle && this.following === 0;
   }
 
   private receive(data: RawData, isBinary: boolean): void {
@@ -126,7 +143,7 @@ export class RealtimeSession {
       await this.runOne(next);
       next = this.gate.finish();
     }
-    this.idle.refresh(); // idle from now, not from whenever the timer last looked
+    this.wentQuiet();
   }
 
   private async runOne({ prepared, encoding, ordinal }: PendingInput): Promise<void> {
@@ -159,7 +176,7 @@ export class RealtimeSession {
       this.send(errorMessage(this.safeError(thrown, requestId), requestId), encoding);
     } finally {
       this.following--;
-      this.idle.refresh();
+      this.wentQuiet();
     }
   }
 
@@ -221,8 +238,20 @@ export class RealtimeSession {
     this.socket.ping();
   }
 
+  /** A run or a follow ended: idle from now (not from when the timer last looked), and answered if nothing else is going. */
+  private wentQuiet(): void {
+    this.idle.refresh();
+    if (this.quiet) this.releaseAnsweredWaiters();
+  }
+
+  private releaseAnsweredWaiters(): void {
+    const waiters = this.answeredWaiters;
+    this.answeredWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   private closeIfIdle(): void {
-    if (!this.gate.idle || this.following > 0) return void this.idle.refresh();
+    if (!this.quiet) return void this.idle.refresh();
     this.socket.close(1000, 'idle timeout');
   }
 
@@ -231,6 +260,7 @@ export class RealtimeSession {
     clearInterval(this.keepAlive);
     clearTimeout(this.idle);
     this.gate.clear();
+    this.releaseAnsweredWaiters();
   }
 }
 
