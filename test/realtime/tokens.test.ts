@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   RealtimeTokens,
   grantCovers,
@@ -95,6 +95,27 @@ describe('POST /tokens/ and token upgrades', () => {
     const expired = await refusalOf(`${url}?token=${String(short)}`);
     expect(expired.status).toBe(401);
     expect(JSON.parse(expired.body)).toMatchObject({ detail: 'The token has expired' });
+  });
+
+  it('gives a token its whole token_expiration, late in a second as early', async () => {
+    await using gateway = await startGateway({ apps: [doubleApp], apiKeys: ['key-1'] });
+    const url = `${gateway.url}/rt/double/realtime`;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(NOW * 1000 + 990); // 10 ms before the second ends
+      const { body: token } = await tokenFrom(gateway.url, {
+        allowed_apps: ['rt/double'],
+        token_expiration: 1,
+      });
+      vi.setSystemTime(NOW * 1000 + 1_500); // 0.51 s later: within its second of life
+      await using probe = await openProbe(`${url}?token=${String(token)}`);
+      probe.sendJson({ x: 2 });
+      expect(await probe.next(isResult)).toMatchObject({ doubled: 4 });
+      vi.setSystemTime(NOW * 1000 + 2_000); // 1.01 s after it was issued
+      expect((await refusalOf(`${url}?token=${String(token)}`)).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses to issue without a key (401) or for a malformed request (422)', async () => {

@@ -53,7 +53,8 @@ export function registerTokenRoute(
 ): void {
   const issue = async (request: FastifyRequest, reply: FastifyReply) => {
     const { apps, seconds } = readTokenRequest(request.body);
-    const expiresAt = Math.floor(Date.now() / 1000) + seconds;
+    // Not rounded: a token lives its whole `token_expiration`, whenever in a second it was issued.
+    const expiresAt = Date.now() / 1000 + seconds;
     const token = tokens.issue({ owner: request.owner, apps, expiresAt });
     return reply.code(200).type('application/json').send(JSON.stringify(token));
   };
