@@ -3,6 +3,7 @@ import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { chatText } from '../../src/app/chat-view.js';
 import { defineApp } from '../../src/app/define-app.js';
 import textApp from '../../examples/text.js';
 import { startGateway } from '../support/gateway.js';
@@ -147,6 +148,33 @@ describe('the OpenAI-compatible view, with the official openai package', () => {
     expect(answer.choices[0]?.message.content?.length).toBeGreaterThan(0);
     expect(answer.choices[0]?.finish_reason).toBe('length');
     expect(answer.usage?.completion_tokens).toBe(6);
+  });
+
+  it('answers in full from an endpoint with a response cache, and takes null as not given', async () => {
+    const cachedApp = defineApp({
+      id: 'ops/cached-chat',
+      input: z.object({ word: z.string() }),
+      chat: { input: (chat) => ({ word: chatText(chat.messages) }), delta: 'token' },
+      cache: { ttlMs: 60_000 },
+      run: ({ word }, ctx) => {
+        for (const letter of word) ctx.emit({ token: letter });
+        return { letters: word.length };
+      },
+    });
+    await using gateway = await startGateway({ apps: [cachedApp], apiKeys: [KEY] });
+    const client = openAiFor(gateway.url);
+    const ask = () =>
+      client.chat.completions.create({
+        model: 'ops/cached-chat',
+        messages: [{ role: 'user', content: 'lamp' }],
+        max_tokens: null,
+        temperature: null,
+        stream: null,
+      });
+    // Twice in a row and twice at once: each answer has the whole text.
+    const answers = [await ask(), await ask(), ...(await Promise.all([ask(), ask()]))];
+    const contents = answers.map((answer) => answer.choices[0]?.message.content);
+    expect(contents).toEqual(Array.from({ length: 4 }, () => 'user: lamp'));
   });
 
   it('refuses an unknown model, a bad request and a missing key with OpenAI’s errors', async () => {

@@ -12,14 +12,15 @@ const message = z.looseObject({
 const chatRequest = z.looseObject({
   model: z.string().min(1).max(300),
   messages: z.array(message).min(1).max(10_000),
-  stream: z.boolean().optional(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
-  max_tokens: z.number().int().min(1).optional(),
-  max_completion_tokens: z.number().int().min(1).optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  top_p: z.number().min(0).max(1).optional(),
-  seed: z.number().int().optional(),
-  n: z.literal(1).optional(),
+  // OpenAI takes `null` for every optional field, as "not given".
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  max_tokens: z.number().int().min(1).nullish(),
+  max_completion_tokens: z.number().int().min(1).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  seed: z.number().int().nullish(),
+  n: z.literal(1).nullish(),
 });
 
 /** A checked chat completions request, and whether it asked to stream. */
@@ -33,5 +34,8 @@ export type CheckedChatRequest = ChatRequest & { readonly stream?: boolean };
  * const chat = await parseChatRequest(request.body);
  */
 export async function parseChatRequest(body: unknown): Promise<CheckedChatRequest> {
-  return (await parseInput(chatRequest, body)) as CheckedChatRequest;
+  const checked = (await parseInput(chatRequest, body)) as Record<string, unknown>;
+  // `null` is OpenAI's "not given": such a field is left out, as if it had not been sent.
+  const given = Object.entries(checked).filter(([, value]) => value !== null);
+  return Object.fromEntries(given) as CheckedChatRequest;
 }

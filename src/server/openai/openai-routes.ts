@@ -35,7 +35,9 @@ async function completeChat(
     view: chat.stream ? 'stream' : 'sync',
     cancelOnDisconnect: true,
   });
-  const { record } = await context.dispatcher.submit(prepared);
+  // The answer is read from the run's output events, which a cached result does not have:
+  // the cache is bypassed (a result it stores still serves JSON calls of the same input).
+  const { record } = await context.dispatcher.submit({ ...prepared, bypassCache: true });
   const { input } = prepared;
   const { requestId } = record;
   const run: ChatRun = { requestId, model, input, answer: chatAnswer(model.id, requestId) };
