@@ -26,18 +26,19 @@ export class ChunkQueue {
     this.queued += chunk.length;
   }
 
-  /** The next four bytes as a little-endian u32, left unread (check `length` first). */
-  peekUInt32LE(): number {
-    if (this.queued < 4) throw new RangeError(`Peek of 4 bytes with ${this.queued} queued`);
+  /** The four bytes `skip` bytes on as a little-endian u32, left unread (check `length` first). */
+  peekUInt32LE(skip = 0): number {
+    if (this.queued < skip + 4)
+      throw new RangeError(`Peek of 4 bytes at ${skip} with ${this.queued} queued`);
     const first = this.chunks[0]!;
-    if (this.offset + 4 <= first.length) return first.readUInt32LE(this.offset);
+    let at = this.offset + skip;
+    if (at + 4 <= first.length) return first.readUInt32LE(at);
     let value = 0;
     let chunkIndex = 0;
-    let at = this.offset;
     for (let byte = 0; byte < 4; byte++) {
       while (at >= this.chunks[chunkIndex]!.length) {
+        at -= this.chunks[chunkIndex]!.length;
         chunkIndex++;
-        at = 0;
       }
       value += this.chunks[chunkIndex]![at++]! * 2 ** (8 * byte);
     }

@@ -15,16 +15,21 @@ import {
  * message on the other) before anyone reads it; a frame is written straight from the
  * batch's packed events and read from the pipe's chunks as they come.
  *
- * A frame: its length in bytes after this field (u32 LE), the length of its messages
- * (u32 LE), the messages as V8 serializes them (structured clone, events left out), then
- * the packed events of {@link LinkBatch} (every event's head, then every event's JSON).
+ * A frame: a mark (u32 LE {@link FRAME_MARK}), its length in bytes after the next field
+ * (u32 LE), the length of its messages (u32 LE), the messages as V8 serializes them
+ * (structured clone, events left out), then the packed events of {@link LinkBatch} (every
+ * event's head, then every event's JSON). The mark tells bytes that something else wrote
+ * to the pipe from a frame at once, rather than after waiting for a length they spell.
  */
 
 /** The file descriptor of a rank's pipe to its parent (after stdin, stdout, stderr and IPC). */
 export const REPLICA_LINK_FD = 4;
 
-const HEAD_BYTES = 8;
+/** The bytes `SLK1`, which start every frame. */
+const FRAME_MARK = 0x314b4c53;
+const MARK_BYTES = 4;
 const LENGTH_BYTES = 4;
+const HEAD_BYTES = MARK_BYTES + 2 * LENGTH_BYTES;
 
 const ARRAY_BUFFER_VIEW = 0;
 const OTHER_HOST_OBJECT = 1;
@@ -90,8 +95,9 @@ export function frameOf(batch: LinkBatch): Buffer[] {
   const messages = serialize(batch.messages);
   const events = batch.events;
   const head = Buffer.allocUnsafe(HEAD_BYTES);
-  head.writeUInt32LE(LENGTH_BYTES + messages.length + (events?.length ?? 0), 0);
-  head.writeUInt32LE(messages.length, LENGTH_BYTES);
+  head.writeUInt32LE(FRAME_MARK, 0);
+  head.writeUInt32LE(LENGTH_BYTES + messages.length + (events?.length ?? 0), MARK_BYTES);
+  head.writeUInt32LE(messages.length, MARK_BYTES + LENGTH_BYTES);
   if (!events) return [head, messages];
   return [head, messages, Buffer.from(events.buffer, events.byteOffset, events.length)];
 }
@@ -127,9 +133,18 @@ export class FrameReader {
    */
   push(chunk: Buffer): void {
     this.queue.push(chunk);
+    while (this.frameQueued()) this.onMessages(this.nextFrame());
+  }
+
+  /** Whether a whole frame is queued; throws at queued bytes that do not start one. */
+  private frameQueued(): boolean {
     const { queue } = this;
-    while (queue.length >= LENGTH_BYTES && queue.length >= LENGTH_BYTES + queue.peekUInt32LE())
-      this.onMessages(this.nextFrame());
+    if (queue.length < MARK_BYTES) return false;
+    const mark = queue.peekUInt32LE();
+    if (mark !== FRAME_MARK)
+      throw new UnreadableFrameError(new Error(`0x${mark.toString(16)} where a frame starts`));
+    const lengthEnd = MARK_BYTES + LENGTH_BYTES;
+    return queue.length >= lengthEnd && queue.length >= lengthEnd + queue.peekUInt32LE(MARK_BYTES);
   }
 
   private nextFrame(): LinkMessage[] {
@@ -142,8 +157,16 @@ export class FrameReader {
 
   private readFrame(): LinkMessage[] {
     const { queue } = this;
-    queue.readUInt32LE();
-    const packed = deserialize(queue.readBytes(queue.readUInt32LE())) as CountedMessage[];
-    return unpackMessages(packed, queue);
+    queue.readUInt32LE(); // the mark
+    const length = queue.readUInt32LE();
+    const end = queue.length - length; // what is queued after this frame
+    const messagesLength = queue.readUInt32LE();
+    if (messagesLength > length - LENGTH_BYTES)
+      throw new RangeError(`Messages of ${messagesLength} bytes in a frame of ${length}`);
+    const packed = deserialize(queue.readBytes(messagesLength)) as CountedMessage[];
+    const messages = unpackMessages(packed, queue);
+    if (queue.length !== end)
+      throw new RangeError(`A frame of ${length} bytes read as ${length + end - queue.length}`);
+    return messages;
   }
 }

@@ -51,9 +51,21 @@ describe('the frames of a replica’s pipe', () => {
   });
 
   it('that are no frame throw an UnreadableFrameError; what the listener throws stays its own', () => {
-    const reader = new FrameReader(() => undefined);
-    // A frame of four bytes whose messages are empty: nothing to deserialize.
-    expect(() => reader.push(Buffer.from([4, 0, 0, 0, 0, 0, 0, 0]))).toThrow(UnreadableFrameError);
+    // Text, as code that took the descriptor for its own might write: refused at its first
+    // four bytes, not taken as the length of a frame of half a gigabyte to wait for.
+    expect(() => new FrameReader(() => undefined).push(Buffer.from('oops'))).toThrow(
+      UnreadableFrameError,
+    );
+    // A frame whose messages claim more than the frame holds, and one with bytes left over.
+    const mark = wire().subarray(0, 4);
+    const lengths = (length: number, messages: number) =>
+      Buffer.from([length, 0, 0, 0, messages, 0, 0, 0]);
+    const liar = Buffer.concat([mark, lengths(6, 9), Buffer.alloc(2)]);
+    expect(() => new FrameReader(() => undefined).push(liar)).toThrow(UnreadableFrameError);
+    const first = Buffer.concat(frameOf(packBatch(firstBatch)));
+    const padded = Buffer.concat([first, Buffer.alloc(1)]);
+    padded.writeUInt32LE(first.readUInt32LE(4) + 1, 4);
+    expect(() => new FrameReader(() => undefined).push(padded)).toThrow(UnreadableFrameError);
     const listenerFault = new Error('the listener failed');
     const throwing = new FrameReader(() => {
       throw listenerFault;
@@ -99,5 +111,16 @@ describe('a chunk queue', () => {
     expect(queue.length).toBe(0);
     expect(() => queue.readBytes(1)).toThrow(RangeError);
     expect(() => queue.peekUInt32LE()).toThrow(RangeError);
+  });
+
+  it('peeks past bytes it skips, within a chunk and across several', () => {
+    const queue = new ChunkQueue();
+    queue.push(Buffer.from([9, 9, 9, 7, 0]));
+    queue.push(Buffer.from([0]));
+    queue.push(Buffer.from([0, 5, 0, 0, 0]));
+    queue.readBytes(1);
+    expect(queue.peekUInt32LE(2)).toBe(7); // bytes in three chunks
+    expect(queue.peekUInt32LE(6)).toBe(5); // within the last chunk
+    expect(() => queue.peekUInt32LE(7)).toThrow(RangeError);
   });
 });
