@@ -8,7 +8,11 @@ export interface CorsPolicy {
 
 /** Every method a route of the API answers. */
 const METHODS = 'GET, HEAD, POST, PUT, DELETE';
-/** Request headers a page may send: keys, JSON bodies, stream resumption, fal's options. */
+/**
+ * Request headers a page may send when its preflight does not name them: keys, JSON bodies,
+ * stream resumption, fal's options. A preflight that names headers may send those (the
+ * origin is what is checked): SDKs add their own, such as OpenAI's `X-Stainless-*`.
+ */
 const ALLOWED_HEADERS = [
   'authorization',
   'content-type',
@@ -26,6 +30,8 @@ const EXPOSED_HEADERS = [
   'allow',
 ].join(', ');
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
+/** A list of header names, as `Access-Control-Request-Headers` carries it. */
+const HEADER_NAMES = /^[\w-]+(?:\s*,\s*[\w-]+)*$/;
 
 /**
  * Parses `--cors-origin`: a comma-separated list of origins, or `*`. Each origin is
@@ -68,9 +74,15 @@ function isPreflight(request: FastifyRequest): boolean {
   );
 }
 
-function answerPreflight(reply: FastifyReply): void {
+function allowedHeaders(request: FastifyRequest): string {
+  const asked = request.headers['access-control-request-headers'];
+  return typeof asked === 'string' && HEADER_NAMES.test(asked) ? asked : ALLOWED_HEADERS;
+}
+
+function answerPreflight(request: FastifyRequest, reply: FastifyReply): void {
   reply.raw.setHeader('access-control-allow-methods', METHODS);
-  reply.raw.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
+  reply.raw.setHeader('access-control-allow-headers', allowedHeaders(request));
+  reply.raw.appendHeader('vary', 'Access-Control-Request-Headers');
   reply.raw.setHeader('access-control-max-age', PREFLIGHT_MAX_AGE_SECONDS);
   void reply.code(204).send();
 }
@@ -96,6 +108,6 @@ export function installCors(fastify: FastifyInstance, policy: CorsPolicy | undef
       reply.raw.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
       return done();
     }
-    answerPreflight(reply);
+    answerPreflight(request, reply);
   });
 }

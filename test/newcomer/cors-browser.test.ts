@@ -146,6 +146,27 @@ describe('CORS preflights', () => {
     }
   });
 
+  it('a preflight may send the headers it names, such as the openai SDK’s own', async () => {
+    await using gateway = await startGateway({
+      apps: [countApp],
+      logger: false,
+      cors: { origins: ['https://chat.example'] },
+    });
+    const asked = 'authorization, content-type, x-stainless-retry-count, x-stainless-lang';
+    const { response } = await send(`${gateway.url}/v1/chat/completions`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://chat.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': asked,
+      },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['access-control-allow-headers']).toBe(asked);
+    expect(response.headers.vary).toMatch(/Origin.*Access-Control-Request-Headers/);
+    response.resume();
+  });
+
   it('an origin not on the list gets no CORS headers; without --cors-origin neither', async () => {
     await using listed = await startGateway({
       apps: [countApp],
