@@ -1,5 +1,6 @@
 import { EVENT_TYPES, type EventType, type NewEvent } from '../../events/event-types.js';
 import { ChunkQueue } from './chunk-queue.js';
+import { UnsendableValueError } from './unsendable-value.js';
 
 /** Any message of the replica link: those carrying `events` get them packed as bytes. */
 export interface LinkMessage {
@@ -214,7 +215,15 @@ export class TickBatcher {
   private pendingChars = 0;
   private scheduled = false;
 
-  constructor(private readonly write: (batch: LinkBatch) => void) {}
+  /**
+   * `onUnsendable`, when given, takes a message whose batch `write` refused with an
+   * {@link UnsendableValueError}: the batch's other messages are written one by one, and
+   * that one is handed over instead of sent.
+   */
+  constructor(
+    private readonly write: (batch: LinkBatch) => void,
+    private readonly onUnsendable?: (message: LinkMessage, error: UnsendableValueError) => void,
+  ) {}
 
   /** Queues a message for this turn's batch. */
   send(message: LinkMessage): void {
@@ -233,6 +242,25 @@ export class TickBatcher {
     const messages = this.pending;
     this.pending = [];
     this.pendingChars = 0;
-    this.write(packBatch(messages));
+    try {
+      this.write(packBatch(messages));
+    } catch (error) {
+      if (!(error instanceof UnsendableValueError) || !this.onUnsendable) throw error;
+      this.writeOneByOne(messages, this.onUnsendable);
+    }
   };
+
+  private writeOneByOne(
+    messages: readonly LinkMessage[],
+    onUnsendable: (message: LinkMessage, error: UnsendableValueError) => void,
+  ): void {
+    for (const message of messages) {
+      try {
+        this.write(packBatch([message]));
+      } catch (error) {
+        if (!(error instanceof UnsendableValueError)) throw error;
+        onUnsendable(message, error);
+      }
+    }
+  }
 }

@@ -7,6 +7,7 @@ import {
   type LinkBatch,
   type LinkMessage,
 } from './link-batch.js';
+import { UnsendableValueError } from './unsendable-value.js';
 
 /**
  * A replica's messages to its parent travel as frames on a pipe of their own (the rank's
@@ -53,6 +54,10 @@ interface HostObjectReader {
  * any other host object as a copy of its own properties rather than an error.
  */
 class LinkSerializer extends v8.DefaultSerializer {
+  _getDataCloneError(message: string): Error {
+    return new UnsendableValueError(message);
+  }
+
   _writeHostObject(object: object): void {
     if (isArrayBufferView(object)) {
       this.writeUint32(ARRAY_BUFFER_VIEW);

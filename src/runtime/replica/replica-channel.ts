@@ -8,6 +8,11 @@ export interface ReplicaChannel {
   readonly send: (message: ReplicaMessage) => void;
   /** Calls `listener` for every message from the parent. */
   readonly onMessage: (listener: (message: ParentMessage) => void) => void;
+  /**
+   * Calls `listener` for a message that held a value structured clone cannot copy: it was
+   * not sent. Without a listener, such a message ends the process, as any uncaught error.
+   */
+  readonly onUnsendable?: (listener: (message: ReplicaMessage, error: Error) => void) => void;
   /** Sends what is queued and closes the way out; resolves once all of it is written. */
   readonly close: () => Promise<void>;
 }
@@ -28,8 +33,9 @@ const AT_ONCE = new Set<ReplicaMessage['kind']>([
 
 /** Writes a batch as one frame; a frame's buffers go out together, in one `writev`. */
 function writeFrame(pipe: Socket, batch: LinkBatch): void {
+  const buffers = frameOf(batch); // before the cork: it throws for a value it cannot clone
   pipe.cork();
-  for (const buffer of frameOf(batch)) pipe.write(buffer);
+  for (const buffer of buffers) pipe.write(buffer);
   pipe.uncork();
 }
 
@@ -49,7 +55,14 @@ export function processChannel(): ReplicaChannel {
   const pipe = new Socket({ fd: REPLICA_LINK_FD, readable: false, writable: true });
   pipe.on('error', () => undefined); // the parent is gone: the IPC channel's disconnect ends this process
   pipe.unref();
-  const link = new TickBatcher((batch) => writeFrame(pipe, batch));
+  let unsendable: ((message: ReplicaMessage, error: Error) => void) | undefined;
+  const link = new TickBatcher(
+    (batch) => writeFrame(pipe, batch),
+    (message, error) => {
+      if (!unsendable) throw error;
+      unsendable(message as ReplicaMessage, error);
+    },
+  );
   return {
     send: (message) => {
       link.send(message);
@@ -59,6 +72,9 @@ export function processChannel(): ReplicaChannel {
       process.on('message', (raw) => {
         for (const message of unpackBatch<ParentMessage>(raw)) listener(message);
       });
+    },
+    onUnsendable: (listener) => {
+      unsendable = listener;
     },
     close: () => {
       link.flush();

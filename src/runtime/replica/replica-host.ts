@@ -15,6 +15,7 @@ import {
   fromWireError,
   toWireError,
   type ParentMessage,
+  type ReplicaMessage,
   type RunOrder,
 } from './replica-protocol.js';
 import { trackSettlement } from './track-settlement.js';
@@ -73,6 +74,19 @@ export class ReplicaHost {
   constructor(private readonly options: ReplicaHostOptions) {
     this.childRuns = new ChildRunsProxy(options.channel);
     this.held = new HeldState(options.state);
+    options.channel.onUnsendable?.((message, error) => this.unsendable(message, error));
+  }
+
+  /**
+   * A run's message held a value that cannot travel between processes (a child's input, a
+   * collective's payload): the run fails with why, as it would inline, and the replica goes
+   * on. A message that belongs to no run is a fault of sluice's own, and is thrown.
+   */
+  private unsendable(message: ReplicaMessage, error: Error): void {
+    const hosted = 'runId' in message ? this.runs.get(message.runId) : undefined;
+    if (!hosted) throw error;
+    const why = `The run passed on a value that cannot be sent between processes: ${error.message}`;
+    hosted.control.abort(new SluiceError('app_error', why));
   }
 
   /** Handles one message from the parent. */

@@ -55,6 +55,20 @@ describe('worker groups', () => {
     expect(error.message).toMatch(/timed out.*\b1\b/);
   });
 
+  it('a collective payload that cannot be cloned fails the request with app_error; the group goes on', async () => {
+    await using gateway = await startReplicaGateway({ app: groupRanks, file: 'group-ranks.ts' });
+    const before = (await groupStatus(gateway)).pids;
+    const events = await streamEvents(`${gateway.url}${STREAM}`, {
+      mode: 'rank1-sends-a-function',
+    });
+    const error = lastData<{ code: string; message: string }>(events);
+    expect(error).toMatchObject({ code: 'app_error' });
+    expect(error.message).toMatch(/cannot be sent between processes/);
+    const again = await streamEvents(`${gateway.url}${STREAM}`, {});
+    expect(lastData(again)).toMatchObject({ total: 3 });
+    expect((await groupStatus(gateway)).pids).toEqual(before); // no rank was restarted
+  });
+
   it('any rank dying fails the request with worker_lost and restarts the whole group', async () => {
     await using gateway = await startReplicaGateway({ app: groupRanks, file: 'group-ranks.ts' });
     const before = (await groupStatus(gateway)).pids;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRuntime } from '../../../src/runtime/create-runtime.js';
-import { fanApp, squareApp } from '../../fixtures/replica-map.js';
+import { fanApp, squareApp, unsendableApp } from '../../fixtures/replica-map.js';
 import { startGateway, type TestGateway } from '../../support/gateway.js';
 import { readEvents, send, until } from '../../support/sse-client.js';
 import { fixtureUrl, lastData, streamEvents } from './replica-harness.js';
@@ -10,9 +10,10 @@ async function startMapGateway() {
   const runtime = createRuntime([
     { app: fanApp, moduleUrl },
     { app: squareApp, moduleUrl },
+    { app: unsendableApp, moduleUrl },
   ]);
   await runtime.start();
-  return startGateway({ apps: [fanApp, squareApp], runtime });
+  return startGateway({ apps: [fanApp, squareApp, unsendableApp], runtime });
 }
 
 function runningChildren(gateway: TestGateway): number {
@@ -30,6 +31,18 @@ describe('ctx.map inside a replica process', () => {
     expect(result.replicas).toBe(2);
     expect(result.parentPid).not.toBe(process.pid);
     expect(events.filter((event) => event.event === 'output')).toHaveLength(20);
+  });
+
+  it('fails a run whose child input cannot be sent between processes, and keeps its replica', async () => {
+    await using gateway = await startMapGateway();
+    const url = `${gateway.url}/test/replica-unsendable/stream`;
+    const [replica] = gateway.runtime.status(unsendableApp.id).replicas ?? [];
+    const failed = lastData(await streamEvents(url, {}));
+    expect(failed).toMatchObject({ code: 'app_error' });
+    expect((failed as { message: string }).message).toMatch(/cannot be sent between processes/);
+    const ok = lastData<{ pid: number }>(await streamEvents(url, { ok: true }));
+    expect(ok.pid).toBe(replica?.pids[0]); // the same replica, not a restarted one
+    expect(gateway.runtime.status(unsendableApp.id).replicas?.[0]?.restarts).toBe(0);
   });
 
   it('cancelling the parent run cancels its children in the other replicas', async () => {
