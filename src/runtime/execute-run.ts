@@ -322,7 +322,10 @@ export async function executeRun(job: RunJob): Promise<RunOutcome> {
     terminal = isThenable(result) ? await result : result;
   } catch (thrown) {
     const error = toTerminalError(control.reason ?? thrown);
-    writer.discardQueued();
+    // A run stopped from outside (cancelled, timed out, refused) drops what it had queued; one
+    // that failed by itself sends it first: the log line or output just before the throw
+    // is often what explains it.
+    if (control.reason) writer.discardQueued();
     terminal = terminalErrorEvent(error, job.requestId);
     outcome = { ok: false, error };
   } finally {

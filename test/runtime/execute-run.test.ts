@@ -48,6 +48,23 @@ describe('executeRun: run forms', () => {
     }).toThrow(TypeError);
   });
 
+  it('sends what a failing run emitted just before it threw, then its error', async () => {
+    const app = defineApp({
+      id: 'demo/explains',
+      input: z.object({}),
+      async run(_input, ctx) {
+        ctx.emit({ step: 1 });
+        await sleep(1); // its append now on the way to a slow log
+        ctx.emit({ step: 2 });
+        ctx.log('error', 'the reason it fails');
+        throw new SluiceError('invalid_input', 'It failed');
+      },
+    });
+    const { outcome, events } = await runApp(app, { sink: collectingSink({ delayMs: 20 }) });
+    expect(outcome).toMatchObject({ ok: false });
+    expect(typesOf(events)).toEqual(['output', 'output', 'log', 'error']);
+  });
+
   it('accepts a synchronous run', async () => {
     const app = defineApp({ id: 'demo/sync', input: z.object({}), run: () => 42 });
     const { events } = await runApp(app);
