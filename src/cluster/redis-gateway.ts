@@ -9,7 +9,7 @@ import { RemoteDispatcher } from './remote-dispatcher.js';
 import type { ResponseCache } from '../dispatch/response-cache.js';
 import { RedisResponseCache } from '../redis/redis-response-cache.js';
 import { RemoteRuntime } from './remote-runtime.js';
-import { settleWithin } from '../dispatch/settle-within.js';
+import { settleWithin } from '../events/settle-within.js';
 import {
   REDIS_STEP_MS,
   startWorkerNode,

@@ -11,7 +11,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { lanesOf, openRedisBackends, type RedisModeOptions } from './redis-backends.js';
 import { RemoteDispatcher } from './remote-dispatcher.js';
 import { RemoteWorker } from './remote-worker.js';
-import { settleWithin } from '../dispatch/settle-within.js';
+import { settleWithin } from '../events/settle-within.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 /**

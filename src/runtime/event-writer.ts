@@ -91,7 +91,7 @@ export class EventWriter {
     return this.finishing;
   }
 
-  /** Drops what is queued but not yet sent: the run failed and its terminal event comes next. */
+  /** Drops what is queued but not yet sent: the run was stopped, and its terminal event comes next. */
   discardQueued(): void {
     this.queue = [];
     this.queuedBytes = 0;

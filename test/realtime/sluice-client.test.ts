@@ -128,6 +128,31 @@ describe('sluice/client realtime() in Node', () => {
     connection.close();
   });
 
+  it('counts a WebSocket that cannot be made as a failed connection, reported once retries are spent', async () => {
+    const client = createClient({
+      baseUrl: 'http://127.0.0.1:9',
+      retry: { initialDelayMs: 1, attempts: 2 },
+    });
+    const seen = collector();
+    let attempts = 0;
+    class Refusing {
+      constructor() {
+        attempts++;
+        throw new SyntaxError('The URL is not valid');
+      }
+    }
+    const connection = client.realtime('rt/double', {
+      webSocket: Refusing as unknown as WebSocketConstructor,
+      onResult: (output, { requestId }) => seen.results.push({ output, requestId }),
+      onError: (error) => seen.errors.push(error),
+    });
+    connection.send({ x: 1 });
+    await seen.until(() => seen.errors.length === 1);
+    expect(seen.errors[0]!.code).toBe('app_unavailable');
+    expect(attempts).toBe(3); // the first and two retries
+    connection.close();
+  });
+
   it('stops reconnecting when closed during the backoff after a drop', async () => {
     await using gateway = await startGateway({ apps: [doubleApp], apiKeys: ['key-1'] });
     await using proxy = await startTcpProxy({ target: gateway.url });

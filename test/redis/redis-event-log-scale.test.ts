@@ -1,3 +1,4 @@
+import { settleWithin } from '../../src/events/settle-within.js';
 import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import { describe, expect, it, vi } from 'vitest';
@@ -10,7 +11,6 @@ import {
   numbered,
   outputEvent,
   readAll,
-  settlesWithin,
 } from '../../src/events/conformance/conformance-fixtures.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { DEADLINE_MS, PENDING_MS, openLogOn } from './private-log.js';
@@ -38,10 +38,10 @@ describe('RedisEventLog at scale', () => {
     setMaxListeners(requestIds.length, controller.signal);
     const waits = requestIds.map((requestId) => log.waitForEvents(requestId, 0, controller.signal));
     try {
-      expect(await settlesWithin(Promise.race(waits), PENDING_MS)).toBe(false);
+      expect(await settleWithin(Promise.race(waits), PENDING_MS)).toBe(false);
       expect(await connectionNames(hub)).toEqual(before);
       await Promise.all(requestIds.map((id) => appendAccepted(log, id, [outputEvent(id)])));
-      expect(await settlesWithin(Promise.all(waits), DEADLINE_MS)).toBe(true);
+      expect(await settleWithin(Promise.all(waits), DEADLINE_MS)).toBe(true);
     } finally {
       controller.abort();
     }
@@ -54,7 +54,7 @@ describe('RedisEventLog at scale', () => {
     const requestId = await createRequest(log);
     const signal = AbortSignal.timeout(DEADLINE_MS);
     const cursor = nextBatch(log, requestId, { afterSeq: 0, signal });
-    expect(await settlesWithin(cursor, PENDING_MS)).toBe(false);
+    expect(await settleWithin(cursor, PENDING_MS)).toBe(false);
 
     await server.stop();
     await server.restart();
@@ -68,7 +68,7 @@ describe('RedisEventLog at scale', () => {
     const { hub, log } = opened;
     const requestId = await createRequest(log);
     const cursor = nextBatch(log, requestId, { afterSeq: 0, signal: AbortSignal.timeout(5_000) });
-    expect(await settlesWithin(cursor, PENDING_MS)).toBe(false);
+    expect(await settleWithin(cursor, PENDING_MS)).toBe(false);
 
     await hub.command.client('KILL', 'TYPE', 'pubsub');
     await appendAccepted(log, requestId, [outputEvent('unheard')]);
@@ -84,7 +84,7 @@ describe('RedisEventLog at scale', () => {
 
     await server.stop();
     const appending = log.append(requestId, [outputEvent('while down')]);
-    expect(await settlesWithin(appending, PENDING_MS)).toBe(false);
+    expect(await settleWithin(appending, PENDING_MS)).toBe(false);
     await server.restart();
     expect(await appending).toEqual({ accepted: true, lastSeq: 2 });
     const events = [outputEvent('before'), outputEvent('while down')];

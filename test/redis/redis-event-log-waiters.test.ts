@@ -1,3 +1,4 @@
+import { settleWithin } from '../../src/events/settle-within.js';
 import { describe, expect, it } from 'vitest';
 import type { RedisHub } from '../../src/redis/redis-hub.js';
 import type { EventBatch } from '../../src/events/event-log.js';
@@ -6,7 +7,6 @@ import {
   appendAccepted,
   createRequest,
   outputEvent,
-  settlesWithin,
 } from '../../src/events/conformance/conformance-fixtures.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { nextBatch } from '../../src/events/read-cursor.js';
@@ -50,14 +50,14 @@ describe('RedisEventLog waiters', () => {
       // Redis holds no event at all: only what the notices say can wake the waiter.
       await publish(`2:0:${requestId}`);
       await publish(`9:0:someone-else`);
-      expect(await settlesWithin(waiting, PENDING_MS)).toBe(false);
+      expect(await settleWithin(waiting, PENDING_MS)).toBe(false);
       await publish(`3:0:${requestId}`);
-      expect(await settlesWithin(waiting, DEADLINE_MS)).toBe(true);
+      expect(await settleWithin(waiting, DEADLINE_MS)).toBe(true);
       // A log this process created is known from its creation on, notices included.
       const ending = log.waitForEvents(requestId, 3, controller.signal);
-      expect(await settlesWithin(ending, PENDING_MS)).toBe(false);
+      expect(await settleWithin(ending, PENDING_MS)).toBe(false);
       await publish(`4:1:${requestId}`);
-      expect(await settlesWithin(ending, DEADLINE_MS)).toBe(true);
+      expect(await settleWithin(ending, DEADLINE_MS)).toBe(true);
     } finally {
       controller.abort();
     }
@@ -77,10 +77,10 @@ describe('RedisEventLog waiters', () => {
     const controller = new AbortController();
     const waiting = log.waitForEvents(requestId, 1, controller.signal);
     try {
-      expect(await settlesWithin(waiting, PENDING_MS)).toBe(false);
+      expect(await settleWithin(waiting, PENDING_MS)).toBe(false);
       expect(await hmgetCalls(hub)).toBe(before);
       await appendAccepted(log, requestId, [outputEvent('b')]);
-      expect(await settlesWithin(waiting, DEADLINE_MS)).toBe(true);
+      expect(await settleWithin(waiting, DEADLINE_MS)).toBe(true);
     } finally {
       controller.abort();
     }
@@ -100,9 +100,9 @@ describe('RedisEventLog waiters', () => {
     try {
       await publish(`4:0:${requestId}`); // notices arrive in order: this one first
       await publish(`2:0:${barrier}`);
-      expect(await settlesWithin(heard, DEADLINE_MS)).toBe(true);
+      expect(await settleWithin(heard, DEADLINE_MS)).toBe(true);
       const waiting = log.waitForEvents(requestId, 3, controller.signal);
-      expect(await settlesWithin(waiting, PENDING_MS)).toBe(true);
+      expect(await settleWithin(waiting, PENDING_MS)).toBe(true);
     } finally {
       controller.abort();
     }
@@ -133,7 +133,7 @@ describe('RedisEventLog waiters', () => {
       for (let count = 0; count < 5; count++) {
         const seq = batch!.lastSeq + 1;
         const next = nextBatch(log, requestId, { afterSeq: seq - 1, signal, caughtUp: true });
-        expect(await settlesWithin(next, PENDING_MS)).toBe(false);
+        expect(await settleWithin(next, PENDING_MS)).toBe(false);
         await appendAccepted(log, requestId, [outputEvent(text(seq))]);
         batch = await next;
         expect(batch).toMatchObject({

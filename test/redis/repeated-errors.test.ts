@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { settleWithin } from '../../src/dispatch/settle-within.js';
+import { settleWithin } from '../../src/events/settle-within.js';
 import { repeatedErrors } from '../../src/redis/repeated-errors.js';
 
 describe('repeatedErrors', () => {

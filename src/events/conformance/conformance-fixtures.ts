@@ -137,23 +137,3 @@ export async function readAll(
     position = batch.lastSeq;
   }
 }
-
-/** Whether `promise` settles (either way) within `milliseconds`. */
-export async function settlesWithin(
-  promise: Promise<unknown>,
-  milliseconds: number,
-): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), milliseconds);
-  });
-  const settled = promise.then(
-    () => true,
-    () => true,
-  );
-  try {
-    return await Promise.race([settled, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -1,3 +1,4 @@
+import { settleWithin } from '../settle-within.js';
 import { readCursor } from '../read-cursor.js';
 import {
   appendAccepted,
@@ -5,7 +6,6 @@ import {
   openLog,
   outputEvent,
   resultEvent,
-  settlesWithin,
   type MakeEventLog,
 } from './conformance-fixtures.js';
 import { eventually, type ConformanceHarness } from './conformance-harness.js';
@@ -35,7 +35,7 @@ export function describeRetentionConformance(
       );
       expect(await log.read(ended, 0, 10)).toBeUndefined();
       const signal = AbortSignal.timeout(EXPIRY_DEADLINE_MS);
-      expect(await settlesWithin(log.waitForEvents(ended, 0, signal), 1_000)).toBe(true);
+      expect(await settleWithin(log.waitForEvents(ended, 0, signal), 1_000)).toBe(true);
       const batches = [];
       for await (const batch of readCursor(log, ended, { afterSeq: 0, signal })) {
         batches.push(batch);

@@ -1,3 +1,4 @@
+import { settleWithin } from '../settle-within.js';
 import {
   appendAccepted,
   createRequest,
@@ -5,7 +6,6 @@ import {
   openLog,
   outputEvent,
   resultEvent,
-  settlesWithin,
   type MakeEventLog,
 } from './conformance-fixtures.js';
 import type { ConformanceHarness } from './conformance-harness.js';
@@ -27,7 +27,7 @@ export function describeWaitingConformance(
       const requestId = await createRequest(opened.log);
       await appendAccepted(opened.log, requestId, [outputEvent(1), outputEvent(2)]);
       const signal = new AbortController().signal;
-      expect(await settlesWithin(opened.log.waitForEvents(requestId, 1, signal), WAKE_MS)).toBe(
+      expect(await settleWithin(opened.log.waitForEvents(requestId, 1, signal), WAKE_MS)).toBe(
         true,
       );
     });
@@ -39,9 +39,9 @@ export function describeWaitingConformance(
       const controller = new AbortController();
       const waiting = opened.log.waitForEvents(requestId, 1, controller.signal);
       try {
-        expect(await settlesWithin(waiting, PENDING_MS)).toBe(false);
+        expect(await settleWithin(waiting, PENDING_MS)).toBe(false);
         await appendAccepted(opened.log, requestId, [outputEvent(2)]);
-        expect(await settlesWithin(waiting, WAKE_MS)).toBe(true);
+        expect(await settleWithin(waiting, WAKE_MS)).toBe(true);
       } finally {
         controller.abort();
       }
@@ -55,7 +55,7 @@ export function describeWaitingConformance(
       const waiting = opened.log.waitForEvents(watched, 0, controller.signal);
       try {
         await appendAccepted(opened.log, other, [outputEvent(1), resultEvent('done')]);
-        expect(await settlesWithin(waiting, PENDING_MS)).toBe(false);
+        expect(await settleWithin(waiting, PENDING_MS)).toBe(false);
       } finally {
         controller.abort();
       }
@@ -68,7 +68,7 @@ export function describeWaitingConformance(
       const waiting = opened.log.waitForEvents(requestId, 0, controller.signal);
       try {
         await appendAccepted(opened.log, requestId, [errorEvent('cancelled')]);
-        expect(await settlesWithin(waiting, WAKE_MS)).toBe(true);
+        expect(await settleWithin(waiting, WAKE_MS)).toBe(true);
       } finally {
         controller.abort();
       }
@@ -80,7 +80,7 @@ export function describeWaitingConformance(
       const lastSeq = await appendAccepted(opened.log, requestId, [resultEvent('done')]);
       const signal = new AbortController().signal;
       const waiting = opened.log.waitForEvents(requestId, lastSeq, signal);
-      expect(await settlesWithin(waiting, WAKE_MS)).toBe(true);
+      expect(await settleWithin(waiting, WAKE_MS)).toBe(true);
     });
 
     it('resolves when its signal aborts, or at once if it already has', async () => {
@@ -88,11 +88,11 @@ export function describeWaitingConformance(
       const requestId = await createRequest(opened.log);
       const controller = new AbortController();
       const waiting = opened.log.waitForEvents(requestId, 0, controller.signal);
-      expect(await settlesWithin(waiting, PENDING_MS)).toBe(false);
+      expect(await settleWithin(waiting, PENDING_MS)).toBe(false);
       controller.abort();
-      expect(await settlesWithin(waiting, WAKE_MS)).toBe(true);
+      expect(await settleWithin(waiting, WAKE_MS)).toBe(true);
       const afterAbort = opened.log.waitForEvents(requestId, 0, controller.signal);
-      expect(await settlesWithin(afterAbort, WAKE_MS)).toBe(true);
+      expect(await settleWithin(afterAbort, WAKE_MS)).toBe(true);
     });
 
     it('resolves when a light abort signal aborts, or at once if it already has', async () => {
@@ -100,11 +100,11 @@ export function describeWaitingConformance(
       const requestId = await createRequest(opened.log);
       const signal = new LightAbortSignal();
       const waiting = opened.log.waitForEvents(requestId, 0, signal);
-      expect(await settlesWithin(waiting, PENDING_MS)).toBe(false);
+      expect(await settleWithin(waiting, PENDING_MS)).toBe(false);
       signal.abort();
-      expect(await settlesWithin(waiting, WAKE_MS)).toBe(true);
+      expect(await settleWithin(waiting, WAKE_MS)).toBe(true);
       const afterAbort = opened.log.waitForEvents(requestId, 0, signal);
-      expect(await settlesWithin(afterAbort, WAKE_MS)).toBe(true);
+      expect(await settleWithin(afterAbort, WAKE_MS)).toBe(true);
     });
 
     it('releases waiters when the log closes', async () => {
@@ -115,9 +115,9 @@ export function describeWaitingConformance(
         opened.log.waitForEvents(requestId, 0, controller.signal),
       );
       try {
-        expect(await settlesWithin(Promise.race(waiters), PENDING_MS)).toBe(false);
+        expect(await settleWithin(Promise.race(waiters), PENDING_MS)).toBe(false);
         await opened.log.close();
-        expect(await settlesWithin(Promise.all(waiters), WAKE_MS)).toBe(true);
+        expect(await settleWithin(Promise.all(waiters), WAKE_MS)).toBe(true);
       } finally {
         controller.abort();
       }

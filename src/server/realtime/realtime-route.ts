@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { REALTIME_DEFAULTS } from '../../app/realtime-options.js';
-import { settleWithin } from '../../dispatch/settle-within.js';
+import { settleWithin } from '../../events/settle-within.js';
 import { SluiceError, toSluiceError } from '../../errors/sluice-error.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { pathOf } from '../path-of.js';
