@@ -228,8 +228,9 @@ function isAnswer(message: Message): boolean {
 
 /**
  * Whether `message` answers the unanswered input: its request's result or error, or, for an
- * input not yet acknowledged, an error that names no request (it was refused before it
- * became one). An answer to an earlier input leaves it waiting.
+ * input not yet acknowledged, the error of an input refused before it became a request,
+ * when its number (`refused`) is this input's (a server that numbers no refusals: any such
+ * error). An answer to an earlier input leaves it waiting.
  */
 function answersUnanswered(
   message: Message,
@@ -238,7 +239,8 @@ function answersUnanswered(
 ): boolean {
   if (!unanswered || !isAnswer(message)) return false;
   if (unanswered.requestId !== undefined) return requestId === unanswered.requestId;
-  return requestId === null && message.type === 'x-fal-error';
+  if (requestId !== null || message.type !== 'x-fal-error') return false;
+  return message.refused === undefined || message.refused === unanswered.ordinal;
 }
 
 /**

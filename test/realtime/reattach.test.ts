@@ -39,6 +39,12 @@ describe('reattaching to a request by its id (x-sluice-attach)', () => {
       await using probe = await openProbe(`${gateway.url}/rt/double/realtime?acks=1`);
       probe.sendJson({ x: 'bad' }); // input 1: never a request, so never acknowledged
       probe.sendJson({ x: 7, delay_ms: 400 }); // input 2
+      // Its refusal says which input it answers, as `accepted` would have.
+      expect(await probe.next((message) => message.type === 'x-fal-error')).toMatchObject({
+        request_id: null,
+        error: 'invalid_input',
+        refused: 1,
+      });
       const accepted = await probe.next((message) => message.accepted !== undefined);
       expect(accepted).toEqual({
         type: 'x-fal-message',

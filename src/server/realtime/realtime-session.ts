@@ -11,7 +11,7 @@ import type { ResolvedRunRoute } from '../app-routes.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { prepareRun, type PreparedRun } from '../routes/submit-run.js';
 import { InputGate } from './input-gate.js';
-import { acceptedMessage, attachTargetOf, checkReattach } from './reattach.js';
+import { acceptedMessage, attachTargetOf, checkReattach, refusedMessage } from './reattach.js';
 import { decodeFrame, encodeFrame, payloadOf, type FrameEncoding } from './realtime-frames.js';
 import {
   droppedMessage,
@@ -133,8 +133,13 @@ export class RealtimeSession {
       const { start } = this.gate.offer({ prepared, encoding, ordinal });
       if (start) void this.runFrom(start);
     } catch (thrown) {
-      this.send(errorMessage(this.safeError(thrown), null), encoding);
+      this.send(this.refusal(this.safeError(thrown), ordinal), encoding);
     }
+  }
+
+  /** The error of an input that never became a request: numbered when acks were asked for. */
+  private refusal(error: SluiceError, ordinal: number): RealtimeMessage {
+    return this.options.acks ? refusedMessage(error, ordinal) : errorMessage(error, null);
   }
 
   private async runFrom(first: PendingInput): Promise<void> {
@@ -156,7 +161,11 @@ export class RealtimeSession {
       if (dropped > 0) this.send(droppedMessage(requestId, dropped), encoding);
       await this.answer(requestId, encoding);
     } catch (thrown) {
-      this.send(errorMessage(this.safeError(thrown, requestId), requestId), encoding);
+      const error = this.safeError(thrown, requestId);
+      this.send(
+        requestId ? errorMessage(error, requestId) : this.refusal(error, ordinal),
+        encoding,
+      );
     }
   }
 

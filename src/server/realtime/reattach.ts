@@ -1,5 +1,6 @@
 import type { RequestLookup } from '../../events/event-log.js';
 import { SluiceError } from '../../errors/sluice-error.js';
+import { errorMessage } from './realtime-messages.js';
 
 /** The `type` of the frame that reattaches a connection to a request it started earlier. */
 export const SLUICE_ATTACH = 'x-sluice-attach';
@@ -57,4 +58,17 @@ export function checkReattach(requestId: string, lookup: RequestLookup, who: Rea
  */
 export function acceptedMessage(requestId: string, ordinal: number) {
   return { type: 'x-fal-message', request_id: requestId, accepted: ordinal } as const;
+}
+
+/**
+ * The `x-fal-error` frame of an input refused before it became a request (its schema, a
+ * full queue), for a client that asked for acknowledgements: `refused` is the input's
+ * number, as `accepted` would have been, so the client knows which input it answers.
+ *
+ * @example
+ * refusedMessage(new SluiceError('invalid_input', 'x: Required'), 3);
+ * // { type: 'x-fal-error', request_id: null, error: 'invalid_input', …, refused: 3 }
+ */
+export function refusedMessage(error: SluiceError, ordinal: number) {
+  return { ...errorMessage(error, null), refused: ordinal };
 }
