@@ -48,11 +48,12 @@ const REFUSED: AppendResult = { accepted: false, reason: 'ended' };
 const SKIPPED = Symbol('skipped');
 const ENDED = Symbol('ended');
 
-function retryNotice(attempt: number, retries: number): NewEvent {
+/** The `log` event that starts a retried request's next attempt: the chat view reads its `attempt`. */
+export function retryNotice(attempt: number, retries: number): NewEvent {
   const message = `The worker running this request was lost; starting again (attempt ${attempt} of ${retries + 1})`;
   return {
     type: 'log',
-    json: toAsciiJson({ level: 'warn', message, timestamp: new Date().toISOString() }),
+    json: toAsciiJson({ level: 'warn', message, timestamp: new Date().toISOString(), attempt }),
   };
 }
 

@@ -51,6 +51,11 @@ export interface LogPayload {
   readonly level: LogLevel;
   readonly message: string;
   readonly timestamp: string;
+  /**
+   * Set on the notice the gateway writes when a request whose worker was lost starts again
+   * (an endpoint with `retries`): the number of the attempt whose events follow, from 2.
+   */
+  readonly attempt?: number;
 }
 
 /** Payload of an `error` event. */

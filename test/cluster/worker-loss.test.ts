@@ -87,6 +87,7 @@ describe('a worker process killed mid-run (SIGKILL)', () => {
     const notice = events.findIndex((event) => event.type === 'log');
     expect(events[notice]?.data.level).toBe('warn');
     expect(String(events[notice]?.data.message)).toContain('starting again (attempt 2 of 2)');
+    expect(events[notice]?.data.attempt).toBe(2); // what the OpenAI view reads
     const before = events.slice(1, notice).map((event) => event.data.n);
     expect(before).toEqual(range(1, before.length));
     expect(before.length).toBeGreaterThanOrEqual(3);

@@ -25,6 +25,7 @@ async function collect(context: GatewayContext, run: ChatRun, signal: AbortSigna
     for (const event of batch.events) {
       const step = chatStep(run, event);
       if (step.kind === 'text') text += step.text;
+      if (step.kind === 'restart') text = ''; // a retried run writes its text from the start
       if (step.kind === 'finish') return { text, ending: { finish: step.finish } as Ending };
       if (step.kind === 'error') {
         const code = isErrorCode(step.code) ? step.code : 'internal';

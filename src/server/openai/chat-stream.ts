@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ChatFinish } from '../../app/chat-view.js';
-import type { ErrorPayload, LoggedEvent } from '../../events/event-types.js';
+import type { ErrorPayload, LogPayload, LoggedEvent } from '../../events/event-types.js';
 import { nextBatch } from '../../events/read-cursor.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { SseResponse } from '../sse-response.js';
@@ -25,16 +25,21 @@ export interface ChatRun {
   readonly input: unknown;
 }
 
-/** How one logged event reads in a chat: text to add, or how the answer ended. */
+/**
+ * How one logged event reads in a chat: text to add, how the answer ended, or that it
+ * starts again from nothing (its worker was lost, and the request was retried).
+ */
 export type ChatStep =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'finish'; readonly finish: ChatFinish }
   | { readonly kind: 'error'; readonly code: string; readonly message: string }
+  | { readonly kind: 'restart' }
   | { readonly kind: 'none' };
 
 /**
  * What a logged event means to a chat client: an `output` is the view's delta, the result
- * the view's finish, an error the error; progress, previews and logs mean nothing.
+ * the view's finish, an error the error, the notice of a retried request's new attempt a
+ * restart; progress, previews and other logs mean nothing.
  *
  * @example
  * const step = chatStep(run, event);
@@ -53,8 +58,25 @@ export function chatStep(run: ChatRun, event: LoggedEvent): ChatStep {
     const payload = JSON.parse(event.json) as ErrorPayload;
     return { kind: 'error', code: payload.code, message: payload.message };
   }
+  if (event.type === 'log' && isRestart(event)) return { kind: 'restart' };
   return { kind: 'none' };
 }
+
+/** Whether a `log` event is the notice that a retried request starts again. */
+function isRestart(event: LoggedEvent): boolean {
+  return (JSON.parse(event.json) as Partial<LogPayload>).attempt !== undefined;
+}
+
+/** What a stream has sent of its answer. */
+interface StreamedAnswer {
+  /** Some text has gone out. */
+  textSent: boolean;
+  /** The answer cannot go on: its run started again after text had gone out. */
+  broken: boolean;
+}
+
+const RESTARTED =
+  'The worker writing this answer was lost after part of it was sent, and the request started again: ask again';
 
 /** The text an output adds, by the view's function or from its declared field. */
 function deltaOf(delta: ChatView['delta'], output: unknown): string | undefined {
@@ -81,12 +103,24 @@ function frameOf(run: ChatRun, event: LoggedEvent): string {
 /** Chunks of whole frames up to about this many characters: one corked write, as the native view's. */
 const CHUNK_CHARACTERS = 64 * 1024;
 
-/** A batch's frames as a few strings of whole frames, for one corked write. */
-function chunksOf(run: ChatRun, events: readonly LoggedEvent[]): string[] {
+/**
+ * A batch's frames as a few strings of whole frames, for one corked write. A restart before
+ * any text went out is seamless; one after text ends the answer with a `worker_lost` error
+ * (a retried run writes its text from the start, which the client cannot take back).
+ */
+function chunksOf(run: ChatRun, events: readonly LoggedEvent[], answer: StreamedAnswer): string[] {
   const chunks: string[] = [];
   let frames = '';
   for (const event of events) {
-    frames += frameOf(run, event);
+    if (event.type === 'log' && isRestart(event)) {
+      if (!answer.textSent) continue;
+      frames += errorFrame('worker_lost', RESTARTED);
+      answer.broken = true;
+      break;
+    }
+    const frame = frameOf(run, event);
+    if (event.type === 'output' && frame !== '') answer.textSent = true;
+    frames += frame;
     if (frames.length < CHUNK_CHARACTERS) continue;
     chunks.push(frames);
     frames = '';
@@ -103,6 +137,7 @@ function stepFrame(run: ChatRun, step: ChatStep): string {
       return finishFrames(run.answer, step.finish);
     case 'error':
       return errorFrame(step.code, step.message);
+    case 'restart': // see chunksOf
     case 'none':
       return '';
   }
@@ -128,6 +163,7 @@ export async function streamChat(
   const detach = context.dispatcher.attach(requestId);
   try {
     await stream.send(roleFrame(run.answer));
+    const answer: StreamedAnswer = { textSent: false, broken: false };
     let position = 0;
     for (;;) {
       const batch = await nextBatch(context.eventLog, requestId, {
@@ -136,10 +172,10 @@ export async function streamChat(
         caughtUp: position > 0,
       });
       if (!batch) break;
-      const chunks = chunksOf(run, batch.events);
+      const chunks = chunksOf(run, batch.events, answer);
       const written = chunks.length > 0 ? stream.send(chunks) : undefined;
       if (written) await written;
-      if (batch.ended) break;
+      if (batch.ended || answer.broken) break;
       position = batch.lastSeq;
     }
   } catch (thrown) {

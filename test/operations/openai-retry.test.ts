@@ -1,0 +1,81 @@
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineApp } from '../../src/app/define-app.js';
+import { retryNotice } from '../../src/cluster/remote-run.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+
+/**
+ * A chat model whose log reads as a retried request's does: the first attempt's words, the
+ * notice a Redis deployment writes when it starts the request again on another worker (the
+ * same event, from the same function), then the new attempt's words from the start.
+ */
+function restartingChat() {
+  let gateway: TestGateway | undefined;
+  let firstAttemptRead: () => void = () => undefined;
+  const app = defineApp({
+    id: 'ops/restarting-chat',
+    input: z.object({}),
+    chat: { input: () => ({}), delta: 'token' },
+    async run(_input, ctx) {
+      ctx.emit({ token: 'w1 ' });
+      ctx.emit({ token: 'w2 ' });
+      await new Promise<void>((resolve) => (firstAttemptRead = resolve));
+      await gateway!.eventLog.append(ctx.requestId, [retryNotice(2, 1)]);
+      for (const token of ['w1 ', 'w2 ', 'w3 ']) ctx.emit({ token });
+      return {};
+    },
+  });
+  return {
+    app,
+    serve: (started: TestGateway) => (gateway = started),
+    /** Lets the run go on to its second attempt. */
+    restart: () => firstAttemptRead(),
+  };
+}
+
+function openAiFor(url: string): OpenAI {
+  return new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
+}
+
+const messages = [{ role: 'user' as const, content: 'Count' }];
+
+describe('the chat view of a request started again after its worker was lost', () => {
+  it('not streaming: answers the new attempt’s text alone', async () => {
+    const chat = restartingChat();
+    await using gateway = await startGateway({ apps: [chat.app] });
+    chat.serve(gateway);
+    const answering = openAiFor(gateway.url).chat.completions.create({
+      model: 'ops/restarting-chat',
+      messages,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the first attempt's words logged
+    chat.restart();
+    const answer = await answering;
+    expect(answer.choices[0]?.message.content).toBe('w1 w2 w3 ');
+  });
+
+  it('streaming: once text went out, ends with worker_lost instead of repeating it', async () => {
+    const chat = restartingChat();
+    await using gateway = await startGateway({ apps: [chat.app] });
+    chat.serve(gateway);
+    const stream = await openAiFor(gateway.url).chat.completions.create({
+      model: 'ops/restarting-chat',
+      messages,
+      stream: true,
+    });
+    let text = '';
+    const failure = await (async () => {
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        if (text === 'w1 w2 ') chat.restart();
+      }
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(text).toBe('w1 w2 ');
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect(failure).toMatchObject({ code: 'worker_lost' });
+  });
+});
