@@ -1,6 +1,7 @@
 import type { ChildEvent, ChildStream, ChildStreamOptions } from '../app/child-stream-types.js';
 import type { MapTarget } from '../app/app-types.js';
-import type { LoggedEvent, NewEvent } from '../events/event-types.js';
+import { toAsciiJson } from '../events/ascii-json.js';
+import type { LogPayload, LoggedEvent, NewEvent } from '../events/event-types.js';
 import { SluiceError, toSluiceError } from '../errors/sluice-error.js';
 import type { ChildRuns } from './child-runs.js';
 import { parseMapTarget } from './map-arguments.js';
@@ -112,12 +113,24 @@ class ChildEventStream<Output> implements ChildStream<Output> {
           this.settle.resolve(JSON.parse(event.json) as Output);
           return;
         }
-        if (forwarded.has(event.type)) forward({ type: event.type, json: event.json });
+        if (forwarded.has(event.type)) forward(asParentEvent(event));
         yield childEvent(event);
       }
     }
     throw new SluiceError('internal', 'The child run ended without a result');
   }
+}
+
+/**
+ * A child's event as its parent logs it, unchanged but for one thing: the notice that a
+ * retried child started again is the child's, not the parent's, so it loses its `attempt`
+ * (which tells readers such as the OpenAI view that the request's own text starts again).
+ */
+function asParentEvent(event: NewEvent): NewEvent {
+  if (event.type !== 'log' || !event.json.includes('"attempt"'))
+    return { type: event.type, json: event.json };
+  const { attempt: _attempt, ...payload } = JSON.parse(event.json) as LogPayload;
+  return { type: 'log', json: toAsciiJson(payload) };
 }
 
 function readAgain(): AsyncIterator<ChildEvent> {

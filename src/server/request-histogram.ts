@@ -45,6 +45,8 @@ export class RequestHistogram {
   readonly aggregator = 'sum';
   private readonly upperBounds: readonly number[];
   private readonly series = new Map<string, Map<string, Map<string, Series>>>();
+  /** Every series, in the order each was first observed: the order prom-client shows them in. */
+  private readonly observedOrder: Series[] = [];
 
   constructor(
     registry: Registry,
@@ -71,9 +73,7 @@ export class RequestHistogram {
   /** The samples, shaped as prom-client's registry renders a histogram. */
   get() {
     const values: HistogramSample[] = [];
-    for (const byEndpoint of this.series.values())
-      for (const byView of byEndpoint.values())
-        for (const series of byView.values()) values.push(...this.samplesOf(series));
+    for (const series of this.observedOrder) values.push(...this.samplesOf(series));
     const { name, help, type, aggregator } = this;
     return { name, help, type, aggregator, values };
   }
@@ -81,6 +81,7 @@ export class RequestHistogram {
   /** Forgets every observation (prom-client's `registry.resetMetrics()`). */
   reset(): void {
     this.series.clear();
+    this.observedOrder.length = 0;
   }
 
   private samplesOf({ labels, buckets, sum, count }: Series): HistogramSample[] {
@@ -108,6 +109,7 @@ export class RequestHistogram {
     if (!series) {
       const buckets = new Array<number>(this.upperBounds.length + 1).fill(0);
       byView.set(view, (series = { labels: { app, endpoint, view }, buckets, sum: 0, count: 0 }));
+      this.observedOrder.push(series);
     }
     return series;
   }

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { RequestHistogram } from '../../src/server/request-histogram.js';
 
 const BUCKETS = [0.005, 0.01, 0.05, 0.1, 1];
+// Apps interleaved: /metrics lists series in the order each was first observed.
 const OBSERVATIONS = [
   { request: { appId: 'demo/a', endpoint: '', view: 'sync' as const }, value: 0.004 },
+  { request: { appId: 'demo/b', endpoint: '', view: 'queue' as const }, value: 0.2 },
   { request: { appId: 'demo/a', endpoint: '', view: 'sync' as const }, value: 0.01 },
   { request: { appId: 'demo/a', endpoint: '', view: 'stream' as const }, value: 0.07 },
   { request: { appId: 'demo/a', endpoint: '/edit', view: 'sync' as const }, value: 0.3 },
@@ -43,7 +45,7 @@ describe('RequestHistogram', () => {
       'test_seconds_bucket{le="0.01",app="demo/a",endpoint="/",view="sync"} 2',
     );
     expect(rendered).toContain(
-      'test_seconds_bucket{le="+Inf",app="demo/b",endpoint="/",view="queue"} 2',
+      'test_seconds_bucket{le="+Inf",app="demo/b",endpoint="/",view="queue"} 3',
     );
   });
 
