@@ -391,9 +391,15 @@ export class Dispatcher implements RequestDispatch {
         first = false;
         this.observer.firstEvent(observed(request), (Date.now() - record.createdAt) / 1000);
       }
+      const appended = this.options.eventLog.append(record.requestId, events);
+      const last = events.at(-1); // a terminal event is its batch's last
+      if (!last || !isTerminal(last.type)) return appended;
       // The run ends when its terminal event is written, before this dispatcher hears of it.
-      if (events.some((event) => isTerminal(event.type))) request.markEnding();
-      return this.options.eventLog.append(record.requestId, events);
+      request.markEnding();
+      return appended.then((result) => {
+        if (result.accepted) request.terminalWritten(last);
+        return result;
+      });
     };
   }
 
@@ -414,9 +420,15 @@ export class Dispatcher implements RequestDispatch {
     this.schedulePump();
   }
 
-  /** After the terminal event: metrics and webhook; the request is forgotten after retention. */
+  /**
+   * After the terminal event: metrics and webhook; the request is forgotten after retention.
+   * The terminal event is read back from the log unless its run wrote it through this process.
+   */
   private async finish(request: RequestLifecycle): Promise<void> {
-    if (this.requests.end(request)) await this.aftermath.record(request);
+    if (!this.requests.end(request)) return;
+    const terminal = request.takeTerminal();
+    if (terminal) this.aftermath.recordEnded(request, terminal);
+    else await this.aftermath.record(request);
   }
 
   /** Ends a request outside its run (or after it): only `unexpected` endings are logged as faults. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventLog } from '../events/event-log.js';
-import type { LoggedEvent } from '../events/event-types.js';
+import type { NewEvent } from '../events/event-types.js';
 import { readTerminal } from '../events/read-terminal.js';
 import { WEBHOOK_SETTLE_MS } from './dispatch-defaults.js';
 import type { DispatchObserver } from './dispatch-observer.js';
@@ -61,12 +61,13 @@ export class RequestAftermath {
   }
 
   /**
-   * {@link record} for a request whose terminal event the caller has just written (a cache
-   * hit, a request that shared another's run): the log is not read again.
+   * {@link record} for a request whose terminal event the caller knows (a cache hit, a
+   * request that shared another's run, a run whose terminal event went through the
+   * dispatcher): the log is not read again.
    */
   recordEnded(
     tracked: TrackedRequest,
-    terminal: LoggedEvent | undefined,
+    terminal: NewEvent | undefined,
     target?: WebhookTarget,
   ): void {
     const { requestId } = tracked.record;

@@ -1,4 +1,5 @@
 import type { RequestRecord } from '../events/event-log.js';
+import type { NewEvent } from '../events/event-types.js';
 import { SluiceError } from '../errors/sluice-error.js';
 import type { RunControl } from '../runtime/run-control.js';
 import type { DispatchState, Submission, TrackedRequest } from './tracked-request.js';
@@ -45,6 +46,7 @@ export class RequestLifecycle implements TrackedRequest {
   private attempts = 0;
   private heldCancel: SluiceError | undefined;
   private startTimer: NodeJS.Timeout | undefined;
+  private writtenTerminal: NewEvent | undefined;
 
   constructor(
     readonly record: RequestRecord,
@@ -139,6 +141,22 @@ export class RequestLifecycle implements TrackedRequest {
   /** Its terminal event is being written: the request's end time is now (kept if set). */
   markEnding(): void {
     this.ended ??= Date.now();
+  }
+
+  /** Its run's terminal event, which the log accepted: kept until {@link takeTerminal}. */
+  terminalWritten(terminal: NewEvent): void {
+    this.writtenTerminal = terminal;
+  }
+
+  /**
+   * The terminal event its run wrote through this process, if it did, and no longer kept:
+   * what ended it, without reading the log again (an ended request is retained long, and
+   * its log may be dropped before it).
+   */
+  takeTerminal(): NewEvent | undefined {
+    const terminal = this.writtenTerminal;
+    this.writtenTerminal = undefined;
+    return terminal;
   }
 
   /**

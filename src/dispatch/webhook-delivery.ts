@@ -1,4 +1,4 @@
-import type { LoggedEvent } from '../events/event-types.js';
+import type { NewEvent } from '../events/event-types.js';
 import { errorFromEvent } from './terminal-outcome.js';
 
 /** How hard to try to deliver a webhook. */
@@ -39,7 +39,7 @@ export interface WebhookBody {
  * @example
  * const body = webhookBody(requestId, terminalEvent);
  */
-export function webhookBody(requestId: string, terminal: LoggedEvent): WebhookBody {
+export function webhookBody(requestId: string, terminal: NewEvent): WebhookBody {
   const base = { request_id: requestId, gateway_request_id: requestId };
   if (terminal.type !== 'error')
     return { ...base, status: 'OK', payload: JSON.parse(terminal.json) as unknown, error: null };
