@@ -373,6 +373,8 @@ export class Dispatcher implements RequestDispatch {
       },
       end: (error, unexpected) => {
         request.markEnding();
+        // Its own terminal event ended the request: there is nothing to look up.
+        if (request.terminalWritten) return Promise.resolve();
         return this.endIfLive(requestId, error, unexpected);
       },
     });
@@ -397,7 +399,7 @@ export class Dispatcher implements RequestDispatch {
       // The run ends when its terminal event is written, before this dispatcher hears of it.
       request.markEnding();
       return appended.then((result) => {
-        if (result.accepted) request.terminalWritten(last);
+        if (result.accepted) request.noteTerminal(last);
         return result;
       });
     };

@@ -144,8 +144,13 @@ export class RequestLifecycle implements TrackedRequest {
   }
 
   /** Its run's terminal event, which the log accepted: kept until {@link takeTerminal}. */
-  terminalWritten(terminal: NewEvent): void {
+  noteTerminal(terminal: NewEvent): void {
     this.writtenTerminal = terminal;
+  }
+
+  /** Its run wrote its terminal event through this process, and the log accepted it. */
+  get terminalWritten(): boolean {
+    return this.writtenTerminal !== undefined;
   }
 
   /**
