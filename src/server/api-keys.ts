@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { SluiceError } from '../errors/sluice-error.js';
 
+/** How a request sends its key: both are accepted everywhere; a refusal names one. */
+export type AuthScheme = 'Key' | 'Bearer';
+
 /** The owner of requests made when no keys are configured. */
 export const ANONYMOUS_OWNER = 'anonymous';
 
@@ -49,12 +52,15 @@ export class ApiKeys {
     return this.fingerprints.size > 0;
   }
 
-  /** The owner for an `Authorization` header (`Key …` or `Bearer …`); throws `unauthorized`. */
-  authenticate(header: string | undefined): string {
+  /**
+   * The owner for an `Authorization` header (`Key …` or `Bearer …`); throws `unauthorized`,
+   * asking for the key in `scheme` when there is none.
+   */
+  authenticate(header: string | undefined, scheme: AuthScheme = 'Key'): string {
     if (!this.required) return ANONYMOUS_OWNER;
     const key = header?.match(SCHEMES)?.[1];
     if (!key)
-      throw new SluiceError('unauthorized', 'Send an API key as "Authorization: Key <key>"');
+      throw new SluiceError('unauthorized', `Send an API key as "Authorization: ${scheme} <key>"`);
     const owner = fingerprint(key);
     if (!this.fingerprints.has(owner))
       throw new SluiceError('unauthorized', 'The API key is not valid');

@@ -219,9 +219,10 @@ function installAuthentication(fastify: FastifyInstance, context: GatewayContext
   fastify.decorateRequest('owner', '');
   fastify.addHook('onRequest', (request, _reply, done) => {
     // Decided by the route that matched, never by the URL's text (which may be percent-encoded).
-    const needsKey = request.routeOptions.config.auth === true;
+    const { auth, authScheme } = request.routeOptions.config;
     try {
-      request.owner = needsKey ? context.keys.authenticate(request.headers.authorization) : '';
+      request.owner =
+        auth === true ? context.keys.authenticate(request.headers.authorization, authScheme) : '';
       done();
     } catch (error) {
       done(error as Error);

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { SluiceError, isSluiceError, toSluiceError } from '../errors/sluice-error.js';
 import type { ErrorCode } from '../errors/error-codes.js';
+import type { AuthScheme } from './api-keys.js';
 import { releaseBodyGuard } from './body-guard.js';
 import { refuseBody } from './close-after-answer.js';
 
@@ -85,7 +86,7 @@ export function sendError(reply: FastifyReply, thrown: unknown, logger: Logger):
 export function sendShapedError(
   reply: FastifyReply,
   thrown: unknown,
-  how: { readonly logger: Logger; readonly shape: ErrorShape },
+  how: { readonly logger: Logger; readonly shape: ErrorShape; readonly authScheme?: AuthScheme },
 ): FastifyReply {
   const { logger, shape } = how;
   const error = fromFastifyError(thrown);
@@ -98,6 +99,6 @@ export function sendShapedError(
   }
   if (error.retryAfterSeconds !== undefined)
     reply.header('retry-after', String(error.retryAfterSeconds));
-  if (error.code === 'unauthorized') reply.header('www-authenticate', 'Key');
+  if (error.code === 'unauthorized') reply.header('www-authenticate', how.authScheme ?? 'Key');
   return reply.code(error.status).type('application/json').send(shape(error));
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RequestDispatch } from '../dispatch/request-dispatch.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Runtime } from '../runtime/runtime.js';
-import type { ApiKeys } from './api-keys.js';
+import type { ApiKeys, AuthScheme } from './api-keys.js';
 import type { EndpointEntry } from './app-catalog.js';
 import type { AppRoutes } from './app-routes.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -28,6 +28,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route needs an API key when keys are configured. */
     auth?: boolean;
+    /** The scheme a refusal for a missing key asks for (`WWW-Authenticate`): default `Key`. */
+    authScheme?: AuthScheme;
   }
   interface FastifyRequest {
     /** Fingerprint of the caller's API key, or 'anonymous'; set by the auth hook. */

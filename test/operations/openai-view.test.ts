@@ -201,6 +201,13 @@ describe('the OpenAI-compatible view, with the official openai package', () => {
     expect(refused).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(refused).toMatchObject({ status: 401, code: 'unauthorized' });
     expect(refused).toMatchObject({ type: 'authentication_error', param: null });
+    // No key at all: the refusal asks for it the way OpenAI's clients send it.
+    const { response } = await send(`${gateway.url}/v1/models`);
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+    expect(JSON.parse(await readText(response))).toMatchObject({
+      error: { message: 'Send an API key as "Authorization: Bearer <key>"', code: 'unauthorized' },
+    });
   });
 
   it('answers a failure before the stream starts with OpenAI’s error, not a stream', async () => {

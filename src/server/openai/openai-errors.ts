@@ -81,5 +81,5 @@ export function sendOpenAiError(
   thrown: unknown,
   logger: Logger,
 ): FastifyReply {
-  return sendShapedError(reply, thrown, { logger, shape: openAiErrorBody });
+  return sendShapedError(reply, thrown, { logger, shape: openAiErrorBody, authScheme: 'Bearer' });
 }

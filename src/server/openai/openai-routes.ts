@@ -59,7 +59,7 @@ async function completeChat(
  * registerOpenAiRoutes(fastify, context);
  */
 export function registerOpenAiRoutes(fastify: FastifyInstance, context: GatewayContext): void {
-  const config = { config: { auth: true } };
+  const config = { config: { auth: true, authScheme: 'Bearer' as const } };
   // A scope of their own, so every error these routes answer (a missing key, a body that is
   // not JSON, an unknown model, a failed run) reads as OpenAI's, which its SDKs understand.
   void fastify.register((scope, _options, done) => {
