@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRequestId } from './request-id.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventLog, RequestRecord } from '../events/event-log.js';
 import type { LoggedEvent, NewEvent } from '../events/event-types.js';
@@ -94,7 +94,7 @@ export class CachingDispatch implements RequestDispatch {
     if (!slot || this.isClosing) return this.options.inner.submit(submission);
     const { cache } = this.options;
     if (submission.bypassCache) return this.lead(submission, slot, 'bypass');
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     const flightTtlMs = this.options.flightTtlMs ?? this.options.eventLog.limits.retentionMs;
     let waited: { leader: string; since: number } | undefined;
     let replacing: string | undefined;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRequestId } from './request-id.js';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import type { EventSink, QueueCaps } from '../runtime/event-writer.js';
@@ -165,7 +165,7 @@ export class Dispatcher implements RequestDispatch {
     this.admit(submission, key);
     this.load.wait(key);
     const record: RequestRecord = {
-      requestId: submission.requestId ?? randomUUID(),
+      requestId: submission.requestId ?? newRequestId(),
       ...key,
       owner: submission.owner,
       createdAt: Date.now(),
