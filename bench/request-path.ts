@@ -3,9 +3,11 @@
  * of a trivial app submitted to the dispatcher one after another in one process, each
  * followed to its terminal event as the realtime and JSON views do (attach, read the
  * terminal, detach). Microseconds per request, in rounds. `SLUICE_BENCH_BUILT=1` measures
- * the build in `dist/`.
+ * the build in `dist/`. Run with `--expose-gc`, it also tells the heap each ended request
+ * keeps for its retention (measured over the rounds, after full collections).
  *
  *   SLUICE_BENCH_BUILT=1 taskset -c 1 npx tsx bench/request-path.ts
+ *   SLUICE_BENCH_BUILT=1 node --expose-gc --import tsx bench/request-path.ts
  */
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
@@ -51,11 +53,26 @@ async function oneRequest(x: number): Promise<void> {
   if (terminal?.type !== 'result') throw new Error(`request ${x} ended with ${terminal?.type}`);
 }
 
+/** The heap in use after full collections, when the process may run them (`--expose-gc`). */
+function heapAfterCollections(): number | undefined {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) return undefined;
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed;
+}
+
 for (let index = 0; index < REQUESTS; index++) await oneRequest(index); // warm-up
+const heapBefore = heapAfterCollections();
 for (let round = 0; round < ROUNDS; round++) {
   const started = performance.now();
   for (let index = 0; index < REQUESTS; index++) await oneRequest(index);
   const microseconds = ((performance.now() - started) * 1000) / REQUESTS;
   console.log(`${microseconds.toFixed(2)} µs a request`);
+}
+const heapAfter = heapAfterCollections();
+if (heapBefore !== undefined && heapAfter !== undefined) {
+  const bytes = (heapAfter - heapBefore) / (REQUESTS * ROUNDS);
+  console.log(`${bytes.toFixed(0)} bytes of heap kept per ended request`);
 }
 await gateway.close();
