@@ -1,4 +1,3 @@
-import { newRequestId } from './request-id.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventLog, RequestRecord } from '../events/event-log.js';
 import type { LoggedEvent, NewEvent } from '../events/event-types.js';
@@ -12,6 +11,7 @@ import type { RequestAftermath } from './request-aftermath.js';
 import type { AppQueueStats } from './request-queue.js';
 import { RequestLifecycle } from './request-lifecycle.js';
 import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
+import { newRequestId } from './request-id.js';
 import type { CacheSlot, ResponseCache } from './response-cache.js';
 import type { CancelAnswer, Submission, Submitted } from './tracked-request.js';
 

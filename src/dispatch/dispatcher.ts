@@ -1,4 +1,3 @@
-import { newRequestId } from './request-id.js';
 import type { Logger } from 'pino';
 import type { App } from '../app/define-app.js';
 import type { EventSink, QueueCaps } from '../runtime/event-writer.js';
@@ -18,6 +17,7 @@ import { LoadCounters, resolveLimits, type LoadKey, type ResolvedLimits } from '
 import type { MemoryBudget } from '../events/memory-budget.js';
 import type { AdmissionGuard } from './memory-admission.js';
 import type { RequestDispatch, RequestProgress } from './request-dispatch.js';
+import { newRequestId } from './request-id.js';
 import type { AppQueueStats, QueueEntry, RequestQueue } from './request-queue.js';
 import { MemoryRequestQueue } from './memory-request-queue.js';
 import { RequestAftermath } from './request-aftermath.js';
