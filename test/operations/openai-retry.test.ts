@@ -6,11 +6,12 @@ import { retryNotice } from '../../src/cluster/remote-run.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
 /**
- * A chat model whose log reads as a retried request's does: the first attempt's words, the
- * notice a Redis deployment writes when it starts the request again on another worker (the
- * same event, from the same function), then the new attempt's words from the start.
+ * A chat model whose log reads as a retried request's does: the first attempt's words
+ * (`firstWords`), the notice a Redis deployment writes when it starts the request again on
+ * another worker (the same event, from the same function), then the new attempt's words
+ * from the start.
  */
-function restartingChat() {
+function restartingChat(firstWords = ['w1 ', 'w2 ']) {
   let gateway: TestGateway | undefined;
   let firstAttemptRead: () => void = () => undefined;
   const app = defineApp({
@@ -18,8 +19,7 @@ function restartingChat() {
     input: z.object({}),
     chat: { input: () => ({}), delta: 'token' },
     async run(_input, ctx) {
-      ctx.emit({ token: 'w1 ' });
-      ctx.emit({ token: 'w2 ' });
+      for (const token of firstWords) ctx.emit({ token });
       await new Promise<void>((resolve) => (firstAttemptRead = resolve));
       await gateway!.eventLog.append(ctx.requestId, [retryNotice(2, 1)]);
       for (const token of ['w1 ', 'w2 ', 'w3 ']) ctx.emit({ token });
@@ -77,5 +77,20 @@ describe('the chat view of a request started again after its worker was lost', (
     expect(text).toBe('w1 w2 ');
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect(failure).toMatchObject({ code: 'worker_lost' });
+  });
+
+  it('streaming: a restart before any text went out is not seen', async () => {
+    const chat = restartingChat([]);
+    await using gateway = await startGateway({ apps: [chat.app] });
+    chat.serve(gateway);
+    const stream = await openAiFor(gateway.url).chat.completions.create({
+      model: 'ops/restarting-chat',
+      messages,
+      stream: true,
+    });
+    setTimeout(() => chat.restart(), 100); // the role chunk went out, no text
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('w1 w2 w3 ');
   });
 });

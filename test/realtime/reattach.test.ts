@@ -65,6 +65,30 @@ describe('reattaching to a request by its id (x-sluice-attach)', () => {
     expect(await again.next(isResult)).toMatchObject({ doubled: 2 });
   });
 
+  it('acks=1 numbers a refusal at submission too: a full endpoint answers overloaded with refused', async () => {
+    const busy = defineApp({
+      id: 'rt/busy',
+      input: z.object({ x: z.number(), delay_ms: z.number().default(0) }),
+      limits: { concurrent: 1, queued: 0 },
+      async run({ x, delay_ms }) {
+        await sleep(delay_ms);
+        return { doubled: x * 2 };
+      },
+    });
+    await using gateway = await startGateway({ apps: [busy] });
+    await using holder = await openProbe(`${gateway.url}/rt/busy/realtime?acks=1`);
+    holder.sendJson({ x: 1, delay_ms: 400 });
+    await holder.next((message) => message.accepted === 1);
+    await using refused = await openProbe(`${gateway.url}/rt/busy/realtime?acks=1`);
+    refused.sendJson({ x: 2 });
+    expect(await refused.next((message) => message.type === 'x-fal-error')).toMatchObject({
+      request_id: null,
+      error: 'overloaded',
+      refused: 1,
+    });
+    expect(await holder.next(isResult)).toMatchObject({ doubled: 2 });
+  });
+
   it('keeps a connection that follows a reattached run open past its idle timeout', async () => {
     const { app } = countingApp(50);
     await using gateway = await startGateway({ apps: [app] });
