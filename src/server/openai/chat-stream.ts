@@ -112,8 +112,9 @@ function chunksOf(run: ChatRun, events: readonly LoggedEvent[], answer: Streamed
   const chunks: string[] = [];
   let frames = '';
   for (const event of events) {
-    if (event.type === 'log' && isRestart(event)) {
-      if (!answer.textSent) continue;
+    // A log writes no chunk: only the notice of a restart after text means anything here.
+    if (event.type === 'log') {
+      if (!answer.textSent || !isRestart(event)) continue;
       frames += errorFrame('worker_lost', RESTARTED);
       answer.broken = true;
       break;
