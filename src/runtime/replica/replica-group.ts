@@ -38,8 +38,15 @@ export interface ReplicaGroupOptions {
 
 let nextRunId = 1;
 
-/** How long a rank that exited may keep its pipe open (a process it started holds it) before it counts as gone. */
+/**
+ * How long a rank that exited may keep its pipe open (a process it started holds it), or a
+ * rank that closed its pipe may take to exit, before it counts as gone.
+ */
 const LINK_CLOSE_GRACE_MS = 200;
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `was killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
@@ -125,7 +132,7 @@ export class ReplicaGroup {
     const exits = this.ranks.map(
       (child) =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) resolve();
+          if (hasExited(child)) resolve();
           else child.once('exit', () => resolve());
         }),
     );
@@ -162,6 +169,16 @@ export class ReplicaGroup {
         clearTimeout(grace);
         this.fail(exit);
       });
+    });
+    // A rank closes its link just before it exits; one that goes on running without it
+    // (its code closed the descriptor) could never answer again, and would hold its runs.
+    void linkClosed.then(() => {
+      if (hasExited(child)) return;
+      const grace = setTimeout(
+        () => this.fail(`rank ${rank} closed its link to the gateway and still runs`),
+        LINK_CLOSE_GRACE_MS,
+      );
+      child.once('exit', () => clearTimeout(grace));
     });
     child.on('error', (error) => this.fail(`rank ${rank} failed: ${error.message}`));
     return child;

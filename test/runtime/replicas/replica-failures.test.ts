@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../../src/app/define-app.js';
 import type { ReplicaStatus } from '../../../src/runtime/runtime.js';
 import {
+  closeLinkApp,
   exitApp,
   hangApp,
   ignoreCancelApp,
@@ -83,16 +84,28 @@ describe('replica failures', () => {
     });
   }
 
-  it('a replica that writes what is no frame to its link is taken down, and the server goes on', async () => {
-    await using gateway = await startReplicaGateway({ app: scribbleApp, file: FILE });
-    let pid = 0;
-    const events = await failingRun(gateway, scribbleApp, (first) => (pid = first));
-    expect(lastData(events)).toMatchObject({ code: 'worker_lost', retryable: true });
-    expect((await replicaOf(gateway, scribbleApp.id)).lastError).toMatch(
+  const brokenLinks: Array<[string, App, RegExp]> = [
+    [
+      'writes what is no frame to its link',
+      scribbleApp,
       /^rank 0 wrote what its link could not read: /,
-    );
-    await expectRecovery(gateway, scribbleApp, pid);
-  });
+    ],
+    [
+      'closes its link and goes on running',
+      closeLinkApp,
+      /^rank 0 closed its link to the gateway and still runs$/,
+    ],
+  ];
+  for (const [what, app, lastError] of brokenLinks) {
+    it(`a replica that ${what} is taken down, and the server goes on`, async () => {
+      await using gateway = await startReplicaGateway({ app, file: FILE });
+      let pid = 0;
+      const events = await failingRun(gateway, app, (first) => (pid = first));
+      expect(lastData(events)).toMatchObject({ code: 'worker_lost', retryable: true });
+      expect((await replicaOf(gateway, app.id)).lastError).toMatch(lastError);
+      await expectRecovery(gateway, app, pid);
+    });
+  }
 
   it('kill -9 of a replica ends its run with worker_lost and restarts it', async () => {
     await using gateway = await startReplicaGateway({ app: killApp, file: FILE });
