@@ -149,7 +149,7 @@ export class ReplicaHost {
     const { runId } = order;
     const { transport } = hosted;
     const found = app.endpoints.get(order.path);
-    const endpoint = found && (await this.held.endpointFor(found, order.stateKey));
+    const endpoint = found && (await this.enteredUnlessAborted(found, order.stateKey, hosted));
     const tracked = endpoint ? trackSettlement(endpoint) : undefined;
     const outcome = await executeRun({
       app,
@@ -182,6 +182,27 @@ export class ReplicaHost {
     if (!returned) await tracked.settled();
     this.runs.delete(runId);
     if (!returned) channel.send({ kind: 'settled', runId });
+  }
+
+  /**
+   * The endpoint once the run's state key is entered, or at once if the run is cancelled
+   * meanwhile: an aborted run ends without running the app's code, so its cancel answers
+   * in time, where waiting for a long `enterState` would have had the replica killed at the
+   * cancel deadline. The key goes on being entered for the runs after it.
+   */
+  private enteredUnlessAborted(
+    endpoint: ServedEndpoint,
+    key: string | undefined,
+    { control }: HostedRun,
+  ): Promise<ServedEndpoint> {
+    const entered = this.held.endpointFor(endpoint, key);
+    return new Promise((resolve) => {
+      const stopListening = control.onAbort(() => resolve(endpoint));
+      void entered.then((ready) => {
+        stopListening();
+        resolve(ready);
+      });
+    });
   }
 
   private sinkOf(runId: number, hosted: HostedRun): EventSink {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineApp } from '../../../src/app/define-app.js';
 import { SluiceError } from '../../../src/errors/sluice-error.js';
 import { replicaEcho } from '../../fixtures/replica-echo.js';
+import { ENTER_MS, slowKeyApp } from '../../fixtures/replica-slow-key.js';
 import { startGateway, type TestGateway } from '../../support/gateway.js';
 import { readEvents, send } from '../../support/sse-client.js';
 import {
@@ -17,6 +18,8 @@ import {
 } from './replica-harness.js';
 
 const STREAM = '/test/replica-echo/stream';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The operator's view (with pids): open probes leave pids out. */
 async function replicaStatus(gateway: TestGateway): Promise<ReplicaStatus> {
@@ -54,6 +57,33 @@ describe('cancelling runs in replicas', () => {
     expect(lastData<{ pid: number }>(next).pid).toBe(pids[0]);
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the cancel deadline
     expect(await replicaStatus(gateway)).toMatchObject({ state: 'ready', restarts: 0, pids });
+  });
+
+  it('a run cancelled while its key is entered ends at once, and its replica is not killed for it', async () => {
+    const cancelDeadlineMs = 200;
+    await using gateway = await startReplicaGateway({
+      app: slowKeyApp,
+      file: 'replica-slow-key.ts',
+      overrides: { cancelDeadlineMs },
+    });
+    const url = `${gateway.url}/${slowKeyApp.id}/stream`;
+    const { pids } = gateway.runtime.status(slowKeyApp.id).replicas![0]!;
+    const entering = await send(url, { method: 'POST', body: '{"key":"a"}' });
+    const events = readEvents(entering);
+    await pause(100); // the replica has the run and is entering key a
+    const requestId = entering.response.headers['x-request-id'] as string;
+    expect(await gateway.dispatcher.cancel(requestId)).toBe('requested');
+    expect(lastData(await events)).toMatchObject({ code: 'cancelled' });
+    await pause(cancelDeadlineMs * 2); // past the deadline, before the key is entered
+    expect(ENTER_MS).toBeGreaterThan(100 + cancelDeadlineMs * 3);
+    expect(gateway.runtime.status(slowKeyApp.id).replicas![0]).toMatchObject({
+      state: 'ready',
+      restarts: 0,
+      pids,
+    });
+    // The key goes on being entered for the runs after it: entered once, in the same process.
+    const next = await streamEvents(url, { key: 'a' });
+    expect(lastData(next)).toEqual({ key: 'a', pid: pids[0], entries: 1 });
   });
 
   it('a request queued behind a busy replica ends at once when cancelled; the busy run goes on', async () => {
