@@ -7,7 +7,9 @@ import {
   TickBatcher,
   unpackBatch,
   type LinkBatch,
+  type LinkMessage,
 } from '../../../src/runtime/replica/link-batch.js';
+import { UnsendableValueError } from '../../../src/runtime/replica/unsendable-value.js';
 import { sampleMessages } from './link-messages.js';
 
 describe('the replica link batch', () => {
@@ -77,5 +79,42 @@ describe('the replica link batch', () => {
     link.send({ kind: 'ready' });
     link.flush();
     expect(written).toHaveLength(2);
+  });
+
+  describe('a message that cannot be sent', () => {
+    /** Writes a batch unless one of its messages is a `child-run` (as if it held a function). */
+    const refusingWriter = (written: LinkBatch[]) => (batch: LinkBatch) => {
+      if (unpackBatch<LinkMessage>(batch).some((message) => message.kind === 'child-run'))
+        throw new UnsendableValueError('function could not be cloned');
+      written.push(batch);
+    };
+
+    it('is handed to the listener, and the batch’s other messages are written one by one', () => {
+      const written: LinkBatch[] = [];
+      const refused: unknown[] = [];
+      const link = new TickBatcher(refusingWriter(written), (message, error) =>
+        refused.push([message.kind, error.message]),
+      );
+      link.send({ kind: 'settled' });
+      link.send({ kind: 'child-run' });
+      link.send({ kind: 'ready' });
+      link.flush();
+      expect(refused).toEqual([['child-run', 'function could not be cloned']]);
+      expect(
+        written.map((batch) => unpackBatch<LinkMessage>(batch).map((message) => message.kind)),
+      ).toEqual([['settled'], ['ready']]);
+    });
+
+    it('is thrown from the flush when there is no listener, and the batch is not written', () => {
+      const written: LinkBatch[] = [];
+      const link = new TickBatcher(refusingWriter(written));
+      link.send({ kind: 'settled' });
+      link.send({ kind: 'child-run' });
+      expect(() => link.flush()).toThrow(UnsendableValueError);
+      expect(written).toEqual([]);
+      link.send({ kind: 'ready' }); // the link goes on with what is sent next
+      link.flush();
+      expect(written).toHaveLength(1);
+    });
   });
 });
