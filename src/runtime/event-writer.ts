@@ -25,6 +25,13 @@ export type BufferFull =
 
 const BUDGET_FULL: BufferFull = { kind: 'buffer-full', limit: 'budget' };
 
+/**
+ * Event JSON sent in one append at most (a larger event goes alone): a run that
+ * emits a burst sends it in pieces, one in flight at a time, so the runs beside it on a
+ * replica's link or a Redis worker's connection take turns with it.
+ */
+export const SEND_CHARS = 256 * 1024;
+
 function isSupersedableEvent(item: Pending): item is NewEvent {
   return !(item instanceof Promise) && isSupersedable(item.type);
 }
@@ -167,11 +174,22 @@ export class EventWriter {
     for (const resolve of waiters) resolve();
   }
 
+  /**
+   * The events at the head of the queue that are ready to send, up to the first still
+   * being prepared, and no more than {@link SEND_CHARS} of JSON (but one at least).
+   */
   private takeReady(): NewEvent[] {
-    const end = this.queue.findIndex((item) => item instanceof Promise);
-    const count = end === -1 ? this.queue.length : end;
-    const ready = this.queue.splice(0, count) as NewEvent[];
-    for (const event of ready) this.queuedBytes -= event.json.length;
+    const { queue } = this;
+    let count = 0;
+    let chars = 0;
+    for (; count < queue.length; count++) {
+      const item = queue[count]!;
+      if (item instanceof Promise) break;
+      if (count > 0 && chars + item.json.length > SEND_CHARS) break;
+      chars += item.json.length;
+    }
+    const ready = queue.splice(0, count) as NewEvent[];
+    this.queuedBytes -= chars;
     this.account();
     return ready;
   }

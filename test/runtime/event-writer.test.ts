@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventWriter, type EventSink } from '../../src/runtime/event-writer.js';
+import { EventWriter, SEND_CHARS, type EventSink } from '../../src/runtime/event-writer.js';
 import type { NewEvent } from '../../src/events/event-types.js';
 
 const output = (value: string): NewEvent => ({ type: 'output', json: JSON.stringify(value) });
@@ -30,6 +30,33 @@ describe('EventWriter', () => {
     writer.push(output('b'));
     await writer.finish(result);
     expect(batches).toEqual([[output('a'), output('b')], [result]]);
+  });
+
+  it('sends a burst in appends of about SEND_CHARS of JSON, one in flight at a time; a larger event alone', async () => {
+    const batches: NewEvent[][] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const sink: EventSink = async (batch) => {
+      batches.push([...batch]);
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return { accepted: true, lastSeq: batches.flat().length };
+    };
+    const writer = new EventWriter(sink, neverRefused, {
+      maxEvents: 1_000,
+      maxBytes: 64 * 2 ** 20,
+    });
+    const quarter = 'x'.repeat(SEND_CHARS / 4); // four and their quotes go past SEND_CHARS
+    for (let index = 0; index < 7; index++) writer.push(output(quarter));
+    writer.push(output('y'.repeat(SEND_CHARS * 2)));
+    writer.push(output('z'));
+    await writer.finish(result);
+    expect(batches.map((batch) => batch.length)).toEqual([3, 3, 1, 1, 1, 1]);
+    expect(batches[2]![0]!.json).toBe(JSON.stringify(quarter));
+    expect(batches[3]![0]!.json.length).toBeGreaterThan(SEND_CHARS * 2);
+    expect(batches.at(-1)).toEqual([result]);
+    expect(mostInFlight).toBe(1);
   });
 
   it('holds later events back until an event being prepared is ready', async () => {
