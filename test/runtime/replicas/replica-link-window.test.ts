@@ -29,30 +29,34 @@ describe('a replica whose link to the gateway is full', () => {
 
   afterEach(() => runtime.close());
 
-  /** Starts a run whose first append (past the window) is not acknowledged until `open`. */
+  /**
+   * Starts two runs whose first appends are not acknowledged until `open`: a run sends at
+   * most a window's worth at a time, so it takes two to fill the link.
+   */
   async function fillTheLink() {
     const acknowledgements = gate();
-    const filler = runtimeJob({ n: OVERFILL }, acknowledgements.wait);
-    const outcome = runtime.execute(filler);
-    while (filler.events.length === 0) await pause(10);
-    return { filler, outcome, open: acknowledgements.open };
+    const fillers = [1, 2].map(() => runtimeJob({ n: OVERFILL }, acknowledgements.wait));
+    const outcomes = Promise.all(fillers.map((filler) => runtime.execute(filler)));
+    while (fillers.some((filler) => filler.events.length === 0)) await pause(10);
+    return { fillers, outcomes, open: acknowledgements.open };
   }
 
   it('starts a new run only once what was sent before is acknowledged', async () => {
-    const { filler, outcome, open } = await fillTheLink();
+    const { fillers, outcomes, open } = await fillTheLink();
     const next = runtimeJob({ n: 1 });
     const nextOutcome = runtime.execute(next);
     await pause(300);
     expect(next.events).toEqual([]); // not started: it would have emitted at once
     open();
-    expect(await outcome).toEqual({ ok: true });
-    expect(filler.events.filter((event) => event.type === 'output')).toHaveLength(OVERFILL);
+    expect(await outcomes).toEqual([{ ok: true }, { ok: true }]);
+    for (const filler of fillers)
+      expect(filler.events.filter((event) => event.type === 'output')).toHaveLength(OVERFILL);
     expect(await nextOutcome).toEqual({ ok: true });
     expect(next.events.map((event) => event.type)).toEqual(['output', 'result']);
   });
 
   it('ends a run cancelled while it waits to start at once, with cancelled', async () => {
-    const { outcome, open } = await fillTheLink();
+    const { outcomes, open } = await fillTheLink();
     const waiting = runtimeJob({ n: 1 });
     const waitingOutcome = runtime.execute(waiting);
     await pause(100);
@@ -60,6 +64,6 @@ describe('a replica whose link to the gateway is full', () => {
     expect(await waitingOutcome).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(waiting.events.map((event) => event.type)).toEqual(['error']);
     open();
-    expect(await outcome).toEqual({ ok: true });
+    expect(await outcomes).toEqual([{ ok: true }, { ok: true }]);
   });
 });
