@@ -30,7 +30,7 @@ const BUDGET_FULL: BufferFull = { kind: 'buffer-full', limit: 'budget' };
  * emits a burst sends it in pieces, one in flight at a time, so the runs beside it on a
  * replica's link or a Redis worker's connection take turns with it.
  */
-export const SEND_CHARS = 256 * 1024;
+export const SEND_CHARS = 128 * 1024;
 
 function isSupersedableEvent(item: Pending): item is NewEvent {
   return !(item instanceof Promise) && isSupersedable(item.type);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SluiceError } from '../../../src/errors/sluice-error.js';
 import { createRuntime } from '../../../src/runtime/create-runtime.js';
 import type { Runtime } from '../../../src/runtime/runtime.js';
+import { SEND_CHARS } from '../../../src/runtime/event-writer.js';
 import { LINK_WINDOW_CHARS } from '../../../src/runtime/replica/link-window.js';
 import { replicaEcho } from '../../fixtures/replica-echo.js';
 import { fixtureUrl, runtimeJob } from './replica-harness.js';
@@ -30,12 +31,15 @@ describe('a replica whose link to the gateway is full', () => {
   afterEach(() => runtime.close());
 
   /**
-   * Starts two runs whose first appends are not acknowledged until `open`: a run sends at
-   * most a window's worth at a time, so it takes two to fill the link.
+   * Starts runs whose first appends are not acknowledged until `open`: a run sends at most
+   * SEND_CHARS at a time, so it takes more than the window's share of them to fill the link.
    */
   async function fillTheLink() {
     const acknowledgements = gate();
-    const fillers = [1, 2].map(() => runtimeJob({ n: OVERFILL }, acknowledgements.wait));
+    const count = Math.floor(LINK_WINDOW_CHARS / SEND_CHARS) + 1;
+    const fillers = Array.from({ length: count }, () =>
+      runtimeJob({ n: OVERFILL }, acknowledgements.wait),
+    );
     const outcomes = Promise.all(fillers.map((filler) => runtime.execute(filler)));
     while (fillers.some((filler) => filler.events.length === 0)) await pause(10);
     return { fillers, outcomes, open: acknowledgements.open };
@@ -48,7 +52,7 @@ describe('a replica whose link to the gateway is full', () => {
     await pause(300);
     expect(next.events).toEqual([]); // not started: it would have emitted at once
     open();
-    expect(await outcomes).toEqual([{ ok: true }, { ok: true }]);
+    expect(await outcomes).toEqual(fillers.map(() => ({ ok: true })));
     for (const filler of fillers)
       expect(filler.events.filter((event) => event.type === 'output')).toHaveLength(OVERFILL);
     expect(await nextOutcome).toEqual({ ok: true });
@@ -56,7 +60,7 @@ describe('a replica whose link to the gateway is full', () => {
   });
 
   it('ends a run cancelled while it waits to start at once, with cancelled', async () => {
-    const { outcomes, open } = await fillTheLink();
+    const { fillers, outcomes, open } = await fillTheLink();
     const waiting = runtimeJob({ n: 1 });
     const waitingOutcome = runtime.execute(waiting);
     await pause(100);
@@ -64,6 +68,6 @@ describe('a replica whose link to the gateway is full', () => {
     expect(await waitingOutcome).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(waiting.events.map((event) => event.type)).toEqual(['error']);
     open();
-    expect(await outcomes).toEqual([{ ok: true }, { ok: true }]);
+    expect(await outcomes).toEqual(fillers.map(() => ({ ok: true })));
   });
 });
