@@ -34,41 +34,50 @@ function restartingChat(firstWords = ['w1 ', 'w2 ']) {
   };
 }
 
+/** A gateway serving a {@link restartingChat} of `firstWords`, with the chat's `restart`. */
+async function servedRestartingChat(firstWords?: string[]) {
+  const chat = restartingChat(firstWords);
+  const gateway = await startGateway({ apps: [chat.app] });
+  chat.serve(gateway);
+  return Object.assign(gateway, { restart: chat.restart });
+}
+
 function openAiFor(url: string): OpenAI {
   return new OpenAI({ baseURL: `${url}/v1`, apiKey: 'unused', maxRetries: 0 });
 }
 
 const messages = [{ role: 'user' as const, content: 'Count' }];
 
+/** The chat's answer as a stream of chunks. */
+function streamedAnswer(gateway: TestGateway) {
+  return openAiFor(gateway.url).chat.completions.create({
+    model: 'ops/restarting-chat',
+    messages,
+    stream: true,
+  });
+}
+
 describe('the chat view of a request started again after its worker was lost', () => {
   it('not streaming: answers the new attempt’s text alone', async () => {
-    const chat = restartingChat();
-    await using gateway = await startGateway({ apps: [chat.app] });
-    chat.serve(gateway);
+    await using gateway = await servedRestartingChat();
     const answering = openAiFor(gateway.url).chat.completions.create({
       model: 'ops/restarting-chat',
       messages,
     });
     await new Promise((resolve) => setTimeout(resolve, 100)); // the first attempt's words logged
-    chat.restart();
+    gateway.restart();
     const answer = await answering;
     expect(answer.choices[0]?.message.content).toBe('w1 w2 w3 ');
   });
 
   it('streaming: once text went out, ends with worker_lost instead of repeating it', async () => {
-    const chat = restartingChat();
-    await using gateway = await startGateway({ apps: [chat.app] });
-    chat.serve(gateway);
-    const stream = await openAiFor(gateway.url).chat.completions.create({
-      model: 'ops/restarting-chat',
-      messages,
-      stream: true,
-    });
+    await using gateway = await servedRestartingChat();
+    const stream = await streamedAnswer(gateway);
     let text = '';
     const failure = await (async () => {
       for await (const chunk of stream) {
         text += chunk.choices[0]?.delta.content ?? '';
-        if (text === 'w1 w2 ') chat.restart();
+        if (text === 'w1 w2 ') gateway.restart();
       }
     })().then(
       () => undefined,
@@ -80,15 +89,9 @@ describe('the chat view of a request started again after its worker was lost', (
   });
 
   it('streaming: a restart before any text went out is not seen', async () => {
-    const chat = restartingChat([]);
-    await using gateway = await startGateway({ apps: [chat.app] });
-    chat.serve(gateway);
-    const stream = await openAiFor(gateway.url).chat.completions.create({
-      model: 'ops/restarting-chat',
-      messages,
-      stream: true,
-    });
-    setTimeout(() => chat.restart(), 100); // the role chunk went out, no text
+    await using gateway = await servedRestartingChat([]);
+    const stream = await streamedAnswer(gateway);
+    setTimeout(gateway.restart, 100); // the role chunk went out, no text
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('w1 w2 w3 ');
